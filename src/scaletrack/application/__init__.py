@@ -1,0 +1,1 @@
+"""Commands and queries over the event store (load -> command -> save)."""

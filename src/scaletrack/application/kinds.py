@@ -1,0 +1,238 @@
+"""The catalogue of pilot event kinds a user can log.
+
+One entry per kind: its name (as the CLI and spreadsheets spell it), the
+event it records, the fields a user supplies (their types come from the
+event class), and the pilot command that decides whether to record it.
+The CLI's ``log`` subcommands and the import templates are generated from
+this catalogue, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from scaletrack.domain import pilot_events as ev
+from scaletrack.domain.envelope import Provenance, describe
+from scaletrack.domain.errors import InvalidInput
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot import Pilot
+
+Command = Callable[[Pilot, dict[str, Any], Provenance, Indicator | None], None]
+
+FIELD_HELP: dict[str, str] = {
+    "score": "readiness score, 0-100",
+    "summary": "one or two sentences",
+    "pilot_type": "replication or scale-up",
+    "dimensions": "scaling dimension: out, up or deep (repeatable)",
+    "mechanism": "dissemination, affiliation or branching",
+    "affiliation_form": "licence, franchise, certification, subcontract or memorandum",
+    "to_stage": "the next stage (see DOMAIN.md's state machine)",
+    "milestone": "the milestone's short reference, e.g. M3",
+    "title": "what the milestone is",
+    "due_on": "planned due date, YYYY-MM-DD",
+    "new_due_on": "new, later due date, YYYY-MM-DD",
+    "revenue_mix": "revenue source and share in percent, SOURCE=PCT (repeatable, totals 100)",
+    "cost_per_beneficiary_eur": "cost per beneficiary in EUR",
+    "roles": "a role created or changed (repeatable)",
+    "fte": "full-time equivalents involved",
+    "training": "training given",
+    "provider": "the public service provider deciding",
+    "level": "national, regional or local",
+    "decision": "adopted, rejected, deferred or piloting",
+    "instrument": "how it is adopted: contract, regulation, budget line, ...",
+    "organisation": "partner organisation's name",
+    "country": "two-letter country code",
+    "role": "the partner's role",
+    "indicator": "indicator code (see indicator list)",
+    "period": "reporting period, YYYY-QN",
+    "baseline": "baseline value",
+    "target": "target value (numeric indicators)",
+    "value": "reported value (numeric indicators)",
+    "narrative": "narrative (qualitative indicators)",
+    "breakdown": "disaggregation DIMENSION:CATEGORY=VALUE, e.g. sex:women=12 (repeatable)",
+    "component": "the innovation component adapted",
+    "funder": "who funds",
+    "amount_eur": "amount in EUR, positive",
+    "currency": "must be EUR",
+    "risk": "the risk's short reference, e.g. R2",
+    "description": "what could go wrong",
+    "severity": "low, medium or high",
+    "method": "evaluation method",
+    "findings": "main findings",
+    "recommendation": "scale, adapt or stop",
+    "outcome": "how the pilot ended",
+    "lessons": "lessons learned",
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    event: type[ev.PilotEvent]
+    inputs: tuple[str, ...]
+    command: Command
+    summary: str
+    example: str
+    needs_indicator: bool = False
+    needs_reason: bool = False
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def input_model(self) -> type[BaseModel]:
+        hints = typing.get_type_hints(self.event, include_extras=True)
+        fields: dict[str, Any] = {}
+        for name in self.inputs:
+            annotation = hints[name]
+            if name in self.defaults:
+                fields[name] = (annotation, self.defaults[name])
+            elif _optional(annotation):
+                fields[name] = (annotation, None)
+            else:
+                fields[name] = (annotation, ...)
+        model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+            f"{self.event.__name__}Input", __config__=ConfigDict(extra="forbid"), **fields
+        )
+        return model
+
+    def required(self, name: str) -> bool:
+        return bool(self.input_model.model_fields[name].is_required())
+
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The user's values checked against the event's types, or InvalidInput."""
+        given = {k: v for k, v in values.items() if v is not None and v != () and v != []}
+        try:
+            return dict(self.input_model.model_validate(given))
+        except ValidationError as error:
+            raise InvalidInput(describe(error)) from None
+
+
+def _optional(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _optional(typing.get_args(annotation)[0])
+    return type(None) in typing.get_args(annotation) or origin in (list, dict)
+
+
+def _kind(name: str, event: type[ev.PilotEvent], inputs: str, command: Command, summary: str,
+          example: str, **options: Any) -> Kind:
+    return Kind(name, event, tuple(inputs.split()), command, summary, example, **options)
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in [
+    _kind("readiness", ev.ReadinessAssessed, "score summary",
+          lambda p, v, by, i: p.assess_readiness(v["score"], v["summary"], by),
+          "record a readiness assessment", "--score 70 --summary 'Partners ready'"),
+    _kind("pathway", ev.PathwayChosen, "pilot_type dimensions mechanism affiliation_form",
+          lambda p, v, by, i: p.choose_pathway(by, **v),
+          "choose the scaling pathway", "--pilot-type scale-up --dimensions up "
+          "--mechanism dissemination"),
+    _kind("pathway-changed", ev.PathwayChanged, "pilot_type dimensions mechanism "
+          "affiliation_form", lambda p, v, by, i: p.change_pathway(by, **v),
+          "change the scaling pathway (needs --reason)", "--pilot-type replication "
+          "--dimensions out --mechanism affiliation --affiliation-form licence "
+          "--reason 'Licensing is cheaper'", needs_reason=True),
+    _kind("stage", ev.StageAdvanced, "to_stage",
+          lambda p, v, by, i: p.advance_stage(v["to_stage"], by),
+          "advance the pilot to its next stage", "--to-stage planned"),
+    _kind("milestone-planned", ev.MilestonePlanned, "milestone title due_on",
+          lambda p, v, by, i: p.plan_milestone(v["milestone"], v["title"], v["due_on"], by),
+          "plan a milestone", "--milestone M1 --title 'First site open' --due-on 2022-03-31"),
+    _kind("milestone-achieved", ev.MilestoneAchieved, "milestone",
+          lambda p, v, by, i: p.achieve_milestone(v["milestone"], by),
+          "mark a milestone achieved (on --occurred-on)", "--milestone M1"),
+    _kind("milestone-slipped", ev.MilestoneSlipped, "milestone new_due_on",
+          lambda p, v, by, i: p.slip_milestone(v["milestone"], v["new_due_on"], by),
+          "move a milestone's due date later", "--milestone M1 --new-due-on 2022-06-30"),
+    _kind("milestone-dropped", ev.MilestoneDropped, "milestone",
+          lambda p, v, by, i: p.drop_milestone(v["milestone"], by),
+          "drop a milestone (needs --reason)", "--milestone M1 --reason 'Out of scope'",
+          needs_reason=True),
+    _kind("business-model", ev.BusinessModelRevised,
+          "revenue_mix cost_per_beneficiary_eur summary",
+          lambda p, v, by, i: p.revise_business_model(by, **v),
+          "revise the business model", "--revenue-mix grants=60 --revenue-mix fees=40 "
+          "--cost-per-beneficiary-eur 420 --summary 'Fees from municipalities'"),
+    _kind("hr-change", ev.HRProcessChanged, "roles fte training summary",
+          lambda p, v, by, i: p.change_hr_process(by, **v),
+          "record an HR process change", "--roles coach --fte 2.5 --training '3-day course' "
+          "--summary 'Coaches hired'"),
+    _kind("adoption", ev.AdoptionDecided, "provider level decision instrument",
+          lambda p, v, by, i: p.decide_adoption(by, **v),
+          "record a public service provider's adoption decision",
+          "--provider 'City of Patras' --level local --decision adopted "
+          "--instrument 'Service contract'"),
+    _kind("partner-joined", ev.PartnerJoined, "organisation country role",
+          lambda p, v, by, i: p.join_partner(v["organisation"], v["country"], v["role"], by),
+          "a partner joins the pilot", "--organisation 'Social Hub' --country GR "
+          "--role 'local implementer'"),
+    _kind("partner-left", ev.PartnerLeft, "organisation",
+          lambda p, v, by, i: p.leave_partner(v["organisation"], by),
+          "a partner leaves the pilot", "--organisation 'Social Hub'"),
+    _kind("target", ev.TargetSet, "indicator period baseline target narrative",
+          lambda p, v, by, i: p.set_target(_required(i), by, **_without(v, "indicator")),
+          "set the baseline and target of an indicator for a period",
+          "--indicator PART --period 2022-Q4 --baseline 0 --target 120",
+          needs_indicator=True),
+    _kind("target-revised", ev.TargetRevised, "indicator period baseline target narrative",
+          lambda p, v, by, i: p.revise_target(_required(i), by, **_without(v, "indicator")),
+          "revise a target (needs --reason)", "--indicator PART --period 2022-Q4 --target 100 "
+          "--reason 'Budget cut'", needs_indicator=True, needs_reason=True),
+    _kind("result", ev.ResultReported, "indicator period value narrative breakdown",
+          lambda p, v, by, i: p.report_result(_required(i), by, **_without(v, "indicator")),
+          "report a result against an indicator for a period",
+          "--indicator PART --period 2022-Q4 --value 10 --breakdown sex:women=6 "
+          "--breakdown sex:men=4", needs_indicator=True),
+    _kind("adaptation", ev.AdaptationMade, "component summary",
+          lambda p, v, by, i: p.make_adaptation(v["component"], v["summary"], by),
+          "record an adaptation of a component (a core one is a fidelity deviation)",
+          "--component 'Training format' --summary 'Online sessions'"),
+    _kind("funding", ev.FundingSecured, "funder amount_eur currency",
+          lambda p, v, by, i: p.secure_funding(v["funder"], v["amount_eur"], v["currency"],
+                                               by),
+          "record funding secured, in EUR", "--funder 'ESF+ OP' --amount-eur 150000",
+          defaults={"currency": "EUR"}),
+    _kind("risk-raised", ev.RiskRaised, "risk description severity",
+          lambda p, v, by, i: p.raise_risk(v["risk"], v["description"], v["severity"], by),
+          "raise a risk", "--risk R1 --description 'Staff turnover' --severity high"),
+    _kind("risk-closed", ev.RiskClosed, "risk",
+          lambda p, v, by, i: p.close_risk(v["risk"], by), "close a risk", "--risk R1"),
+    _kind("evaluation", ev.EvaluationCompleted, "method findings recommendation",
+          lambda p, v, by, i: p.complete_evaluation(by, **v),
+          "record a completed evaluation", "--method 'Mixed methods' --findings 'Works' "
+          "--recommendation scale"),
+    _kind("period-submitted", ev.PeriodReportSubmitted, "period",
+          lambda p, v, by, i: p.submit_period_report(v["period"], by),
+          "submit a period's report", "--period 2022-Q2"),
+    _kind("period-approved", ev.PeriodReportApproved, "period",
+          lambda p, v, by, i: p.approve_period_report(v["period"], by),
+          "approve a period's report (locks the period)", "--period 2022-Q2"),
+    _kind("period-rejected", ev.PeriodReportRejected, "period",
+          lambda p, v, by, i: p.reject_period_report(v["period"], by),
+          "reject a period's report (needs --reason)", "--period 2022-Q2 --reason 'Gaps'",
+          needs_reason=True),
+    _kind("period-unlocked", ev.PeriodUnlocked, "period",
+          lambda p, v, by, i: p.unlock_period(v["period"], by),
+          "unlock an approved period (needs --reason)", "--period 2022-Q2 "
+          "--reason 'Late invoices'", needs_reason=True),
+    _kind("closed", ev.PilotClosed, "outcome lessons",
+          lambda p, v, by, i: p.close(v["outcome"], v["lessons"], by),
+          "close the pilot", "--outcome 'Adopted by region' --lessons 'Start with HR'"),
+]}
+"""Every kind a user can log, by name."""
+
+KIND_OF_TYPE: dict[str, Kind] = {k.event.TYPE: k for k in KINDS.values()}
+
+
+def _required(indicator: Indicator | None) -> Indicator:
+    assert indicator is not None, "the ledger loads the indicator for kinds that need one"
+    return indicator
+
+
+def _without(values: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != key}

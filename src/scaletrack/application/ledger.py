@@ -1,0 +1,227 @@
+"""The ledger: every command and query over the event store.
+
+Each command method is get -> call -> save. A command that loses a race
+for the same aggregate is re-run against the new state a bounded number of
+times; if it is no longer valid, or keeps losing, it is reported as a
+concurrent change.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
+
+from scaletrack.application.kinds import KINDS
+from scaletrack.application.mapper import DateAsISO, EventMapper
+from scaletrack.application.records import EventRecord, parse_event_id
+from scaletrack.application.store import StoreURL
+from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.envelope import Provenance, Recorded
+from scaletrack.domain.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.vocabulary import Source
+
+AggregateT = TypeVar("AggregateT", Consortium, Indicator, Pilot)
+Clock = Callable[[], datetime]
+
+RETRIES = 5
+"""How often a command that lost a race is re-run against the new state."""
+
+_NOUN = {Consortium: "consortium", Indicator: "indicator", Pilot: "pilot"}
+_LISTS = {Consortium: "consortium list", Indicator: "indicator list", Pilot: "pilot list"}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Ledger(Application[UUID]):
+    """The event-sourced application behind every scaletrack command."""
+
+    name = "scaletrack"
+    snapshotting_intervals = {Pilot: 100}
+
+    def __init__(self, store: StoreURL, clock: Clock = utc_now, cache_size: int = 1000) -> None:
+        self.store = store
+        self.clock = clock
+        super().__init__(env={**store.eventsourcing_env(),
+                              "AGGREGATE_CACHE_MAXSIZE": str(cache_size)})
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = JSONTranscoder()
+        self.register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        return transcoder
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return EventMapper(transcoder=self.construct_transcoder())
+
+    # -- provenance -----------------------------------------------------------
+
+    def provenance(self, actor: str | None, occurred_on: date | None = None,
+                   reason: str | None = None, source: Source = Source.CLI) -> Provenance:
+        actor = (actor or os.environ.get("SCALETRACK_ACTOR") or "").strip()
+        if not actor:
+            raise InvalidInput("no actor: every write records who made it",
+                               hint="give --actor NAME or set SCALETRACK_ACTOR")
+        recorded_at = self.clock()
+        return Provenance(occurred_on=occurred_on or recorded_at.date(), recorded_at=recorded_at,
+                          actor=actor, source=source, reason=(reason or "").strip() or None)
+
+    # -- consortia ------------------------------------------------------------
+
+    def register_consortium(self, code: str, name: str, lead: str, countries: list[str],
+                            by: Provenance) -> Consortium:
+        self._require_new(Consortium, code)
+        consortium = Consortium.register(code, name, lead, countries, by)
+        self._save_new(consortium, code)
+        return consortium
+
+    def add_country(self, code: str, country: str, by: Provenance) -> Consortium:
+        return self._change(Consortium, code, lambda c: c.add_country(country, by))
+
+    def add_partner(self, code: str, organisation: str, country: str, role: str,
+                    by: Provenance) -> Consortium:
+        return self._change(Consortium, code,
+                            lambda c: c.add_partner(organisation, country, role, by))
+
+    def establish_centre(self, code: str, country: str, name: str,
+                         by: Provenance) -> Consortium:
+        return self._change(Consortium, code, lambda c: c.establish_centre(country, name, by))
+
+    # -- indicators -----------------------------------------------------------
+
+    def define_indicator(self, code: str, definition: dict[str, Any],
+                         by: Provenance) -> Indicator:
+        self._require_new(Indicator, code)
+        indicator = Indicator.define(code, by, **definition)
+        self._save_new(indicator, code)
+        return indicator
+
+    def revise_indicator(self, code: str, changes: dict[str, Any], by: Provenance) -> Indicator:
+        return self._change(Indicator, code, lambda i: i.revise(by, **changes))
+
+    def retire_indicator(self, code: str, by: Provenance) -> Indicator:
+        return self._change(Indicator, code, lambda i: i.retire(by))
+
+    # -- pilots ---------------------------------------------------------------
+
+    def register_pilot(self, code: str, consortium: str, details: dict[str, Any],
+                       by: Provenance) -> Pilot:
+        self._require_new(Pilot, code)
+        pilot = Pilot.register(code, self.get(Consortium, consortium), by, **details)
+        self._save_new(pilot, code)
+        return pilot
+
+    def log(self, kind_name: str, code: str, values: dict[str, Any], by: Provenance) -> Pilot:
+        """Record one pilot event of the named kind; returns the pilot after it."""
+        kind = KINDS[kind_name]
+        checked = kind.validate(values)
+        indicator = self.get(Indicator, checked["indicator"]) if kind.needs_indicator else None
+        return self._change(Pilot, code, lambda p: kind.command(p, checked, by, indicator))
+
+    def correct(self, event_ref: str, changes: dict[str, Any], by: Provenance) -> Pilot:
+        code, version = parse_event_id(event_ref)
+        original = self.pilot_event(code, version)
+        indicator = (self.get(Indicator, str(getattr(original, "indicator")))
+                     if hasattr(original, "indicator") else None)
+        return self._change(Pilot, code,
+                            lambda p: p.correct_entry(original, changes, by, indicator))
+
+    def retract(self, event_ref: str, by: Provenance) -> Pilot:
+        code, version = parse_event_id(event_ref)
+        original = self.pilot_event(code, version)
+        return self._change(Pilot, code, lambda p: p.retract_entry(original, by))
+
+    # -- queries --------------------------------------------------------------
+
+    def get(self, cls: type[AggregateT], code: str, version: int | None = None) -> AggregateT:
+        code = code.strip().upper()
+        try:
+            aggregate: AggregateT = self.repository.get(cls.id_for(code), version=version)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {_NOUN[cls]} {code}",
+                           hint=f"see scaletrack {_LISTS[cls]}") from None
+        if version is not None and aggregate.version < version:
+            raise NotFound(f"{code} has only {aggregate.version} events, not {version}")
+        return aggregate
+
+    def history(self, cls: type[AggregateT], code: str) -> list[EventRecord]:
+        code = code.strip().upper()
+        events = list(self.events.get(cls.id_for(code)))
+        if not events:
+            raise NotFound(f"no {_NOUN[cls]} {code}", hint=f"see scaletrack {_LISTS[cls]}")
+        return [EventRecord.of(e, code) for e in events if isinstance(e, Recorded)]
+
+    def pilot_event(self, code: str, version: int) -> Recorded:
+        code = code.strip().upper()
+        for event in self.events.get(Pilot.id_for(code), gt=version - 1, lte=version):
+            assert isinstance(event, Recorded)
+            return event
+        raise NotFound(f"no event {code}@{version}", hint=f"see scaletrack pilot history {code}")
+
+    def codes(self, cls: type[AggregateT]) -> list[str]:
+        """Codes of every aggregate of a kind, in the order they were registered."""
+        first = {Consortium: Consortium.Registered, Indicator: Indicator.Defined,
+                 Pilot: Pilot.Registered}[cls]
+        return [str(e.code) for e in self.all_events(types=[first.TYPE])]  # type: ignore[attr-defined]
+
+    def all(self, cls: type[AggregateT]) -> list[AggregateT]:
+        return [self.get(cls, code) for code in self.codes(cls)]
+
+    def all_events(self, types: list[str] | None = None, page: int = 1000) -> Iterator[Recorded]:
+        """Every stored event in the store's global order, optionally of some types."""
+        start = 1
+        while True:
+            notes = self.recorder.select_notifications(start, page, topics=types or ())
+            for note in notes:
+                event = self.mapper.to_domain_event(note)
+                assert isinstance(event, Recorded)
+                yield event
+            if len(notes) < page:
+                return
+            start = notes[-1].id + 1
+
+    def event_count(self) -> int:
+        return int(self.recorder.max_notification_id() or 0)
+
+    # -- get -> call -> save ------------------------------------------------
+
+    def _change(self, cls: type[AggregateT], code: str,
+                command: Callable[[AggregateT], None]) -> AggregateT:
+        for attempt in range(RETRIES):
+            aggregate = self.get(cls, code)
+            try:
+                command(aggregate)
+            except RuleViolation as rule:
+                if attempt == 0:
+                    raise
+                raise ConcurrentChange(f"{code} changed meanwhile and the command is no longer "
+                                       f"valid: {rule.message}", hint="look again and retry"
+                                       ) from None
+            try:
+                self.save(aggregate)
+            except IntegrityError:
+                continue
+            return aggregate
+        raise ConcurrentChange(f"{code} kept changing; gave up after {RETRIES} tries",
+                               hint="retry the command")
+
+    def _require_new(self, cls: type[AggregateT], code: str) -> None:
+        if cls.id_for(code.strip().upper()) in self.repository:
+            raise RuleViolation("code-taken", f"{_NOUN[cls]} {code} already exists",
+                                hint="codes are unique; choose another")
+
+    def _save_new(self, aggregate: Consortium | Indicator | Pilot, code: str) -> None:
+        try:
+            self.save(aggregate)
+        except IntegrityError:
+            raise ConcurrentChange(f"{code} was registered meanwhile by someone else",
+                                   hint="look it up and retry") from None

@@ -1,0 +1,86 @@
+"""Turns events into stored records and back, by their stable type names.
+
+Events are stored as compact JSON of their payload and envelope (without
+originator id and version, which have their own columns) under their
+``TYPE`` name, so modules and classes can be renamed without touching the
+store. pydantic validates every event read back; an event stored in an older
+schema version is upcast first (``class_version`` and ``upcast_vN_vM``).
+Snapshots keep the library's own transcoding.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol, Snapshot
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoding
+
+from scaletrack.domain.envelope import EVENT_TYPES, Recorded, adapter_for
+
+_ENVELOPE_ONLY = {"originator_id", "originator_version"}
+
+
+class DateAsISO(Transcoding):
+    """Dates in snapshots (milestone due dates, pilot start and end)."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+def event_state(event: Recorded) -> dict[str, Any]:
+    """The stored JSON state of an event: envelope and payload, no ids."""
+    state: dict[str, Any] = adapter_for(type(event)).dump_python(
+        event, mode="json", exclude=_ENVELOPE_ONLY
+    )
+    version = getattr(type(event), "class_version", 1)
+    if version > 1:
+        state["class_version"] = version
+    return state
+
+
+def decode_event(type_name: str, originator_id: UUID, version: int,
+                 state: dict[str, Any]) -> Recorded:
+    """An event from its type name, ids and stored state, upcast and validated."""
+    cls = EVENT_TYPES[type_name]
+    from_version = state.pop("class_version", 1)
+    while from_version < getattr(cls, "class_version", 1):
+        getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+        from_version += 1
+    state["originator_id"] = originator_id
+    state["originator_version"] = version
+    return adapter_for(cls).validate_python(state)
+
+
+class EventMapper(Mapper[UUID]):
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        if isinstance(domain_event, Snapshot):
+            return super().to_stored_event(domain_event)
+        assert isinstance(domain_event, Recorded)
+        state = json.dumps(event_state(domain_event), separators=(",", ":"),
+                           ensure_ascii=False).encode()
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=domain_event.TYPE,
+            state=state,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        if stored_event.topic not in EVENT_TYPES:
+            return super().to_domain_event(stored_event)
+        originator_id = stored_event.originator_id
+        return decode_event(
+            stored_event.topic,
+            originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)),
+            stored_event.originator_version,
+            json.loads(stored_event.state),
+        )

@@ -1,0 +1,68 @@
+"""Where the events live: a store URL turned into eventsourcing settings.
+
+``sqlite:///path.db`` (the default, zero set-up) or
+``postgresql://user[:password]@host[:port]/dbname`` (the scale-out).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from scaletrack.domain.errors import InvalidInput
+
+DEFAULT_URL = "sqlite:///scaletrack.db"
+
+
+@dataclass(frozen=True)
+class StoreURL:
+    """A parsed store URL."""
+
+    url: str
+    backend: str  # "sqlite" or "postgres"
+    path: str = ""  # SQLite file
+    host: str = ""
+    port: int = 5432
+    user: str = ""
+    password: str = ""
+    dbname: str = ""
+
+    @classmethod
+    def parse(cls, url: str | None) -> StoreURL:
+        url = url or os.environ.get("SCALETRACK_DB") or DEFAULT_URL
+        parts = urlsplit(url)
+        if parts.scheme == "sqlite":
+            path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+            if not path:
+                raise InvalidInput(f"{url!r} names no file", hint="write sqlite:///FILE.db")
+            return cls(url=url, backend="sqlite", path=path)
+        if parts.scheme in ("postgresql", "postgres"):
+            dbname = parts.path.lstrip("/")
+            if not dbname:
+                raise InvalidInput(f"{url!r} names no database",
+                                   hint="write postgresql://USER@HOST:PORT/DBNAME")
+            return cls(url=url, backend="postgres", host=parts.hostname or "127.0.0.1",
+                       port=parts.port or 5432, user=unquote(parts.username or "postgres"),
+                       password=unquote(parts.password or ""), dbname=dbname)
+        raise InvalidInput(f"unknown store URL {url!r}",
+                           hint="use sqlite:///FILE.db or postgresql://USER@HOST/DB")
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """Settings for the eventsourcing library's core recorders."""
+        if self.backend == "sqlite":
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                    "SQLITE_DBNAME": str(Path(self.path)), "SQLITE_LOCK_TIMEOUT": "30"}
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": self.dbname, "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port), "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password, "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2",
+        }
+
+    @property
+    def exists(self) -> bool:
+        """Whether a SQLite file is already there (a server always 'exists')."""
+        return self.backend != "sqlite" or Path(self.path).exists()

@@ -1,0 +1,74 @@
+"""Aggregates as plain dictionaries, for show and list commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot import Pilot
+
+
+def pilot_summary(pilot: Pilot) -> dict[str, Any]:
+    """What a lead wants to see of a pilot (short enough for a list row)."""
+    return {
+        "code": pilot.code,
+        "consortium": pilot.consortium,
+        "title": pilot.title,
+        "type": pilot.pilot_type,
+        "stage": pilot.stage,
+        "countries": [pilot.origin_country, *pilot.target_countries],
+        "version": pilot.version,
+    }
+
+
+def pilot_detail(pilot: Pilot, today: date | None = None) -> dict[str, Any]:
+    """Everything the aggregate knows about a pilot."""
+    milestones = {
+        ref: {**m, "due_on": str(m["due_on"]),
+              "overdue": bool(today and m["status"] == "planned" and m["due_on"] < today)}
+        for ref, m in pilot.milestones.items()
+    }
+    return {
+        **pilot_summary(pilot),
+        "innovation": pilot.innovation,
+        "origin_country": pilot.origin_country,
+        "target_countries": pilot.target_countries,
+        "core_components": pilot.core_components,
+        "adaptable_components": pilot.adaptable_components,
+        "starts_on": str(pilot.starts_on),
+        "ends_on": str(pilot.ends_on),
+        "dimensions": pilot.dimensions,
+        "mechanism": pilot.mechanism,
+        "affiliation_form": pilot.affiliation_form,
+        "readiness_score": pilot.readiness_score,
+        "evaluations": pilot.evaluations,
+        "milestones": milestones,
+        "partners": pilot.partners,
+        "open_risks": sorted(r for r, s in pilot.risks.items() if s == "open"),
+        "periods": pilot.periods,
+        "entries": len(pilot.entries),
+        "retracted_entries": sum(1 for e in pilot.entries.values() if e["retracted"]),
+    }
+
+
+def consortium_summary(consortium: Consortium) -> dict[str, Any]:
+    return {
+        "code": consortium.code,
+        "name": consortium.name,
+        "lead": consortium.lead,
+        "countries": consortium.countries,
+        "partners": consortium.partners,
+        "centres": consortium.centres,
+        "version": consortium.version,
+    }
+
+
+def indicator_summary(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "code": indicator.code,
+        **indicator.current,
+        "definition_version": indicator.definition_version,
+        "retired": indicator.retired,
+    }

@@ -1,0 +1,135 @@
+"""``scaletrack consortium``: register consortia, their countries, partners and centres."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from scaletrack.cli.context import session
+from scaletrack.cli.options import CODE, by_from, json_option, provenance_options
+from scaletrack.cli.render import emit_fields, emit_json, emit_table
+
+
+@click.group()
+def consortium() -> None:
+    """Consortia: transnational projects with member countries and partners."""
+
+
+def _done(c: Any, as_json: bool) -> None:
+    from scaletrack.application.summaries import consortium_summary
+
+    summary = consortium_summary(c)
+    emit_json(summary) if as_json else click.echo(f"{c.code}@{c.version}")
+
+
+@consortium.command()
+@click.argument("code", type=CODE)
+@click.option("--name", required=True, help="Full name.")
+@click.option("--lead", required=True, help="Lead organisation.")
+@click.option("--country", "countries", multiple=True, required=True, metavar="CC",
+              help="Member country code (repeatable).")
+@provenance_options
+@json_option
+def register(code: str, name: str, lead: str, countries: tuple[str, ...], as_json: bool,
+             **kwargs: Any) -> None:
+    """Register a consortium.
+
+    \b
+    Example:
+      scaletrack consortium register SEED --name "Social innovation Ecosystem Development" \\
+        --lead "City of Turin" --country IT --country GR --country RO --country SI --actor ana
+    """
+    by = by_from(kwargs)
+    c = session().ledger().register_consortium(code, name, lead, list(countries), by)
+    _done(c, as_json)
+
+
+@consortium.command("add-country")
+@click.argument("code", type=CODE)
+@click.argument("country")
+@provenance_options
+@json_option
+def add_country(code: str, country: str, as_json: bool, **kwargs: Any) -> None:
+    """A country joins the consortium.
+
+    \b
+    Example:
+      scaletrack consortium add-country SEED HR --actor ana
+    """
+    by = by_from(kwargs)
+    _done(session().ledger().add_country(code, country, by), as_json)
+
+
+@consortium.command("add-partner")
+@click.argument("code", type=CODE)
+@click.option("--organisation", required=True, help="Partner organisation's name.")
+@click.option("--country", required=True, metavar="CC", help="Its country (a member).")
+@click.option("--role", default="partner", show_default=True, help="Its role.")
+@provenance_options
+@json_option
+def add_partner(code: str, organisation: str, country: str, role: str, as_json: bool,
+                **kwargs: Any) -> None:
+    """Add a partner organisation.
+
+    \b
+    Example:
+      scaletrack consortium add-partner SEED --organisation "Impact Hub Athens" \\
+        --country GR --actor ana
+    """
+    by = by_from(kwargs)
+    _done(session().ledger().add_partner(code, organisation, country, role, by), as_json)
+
+
+@consortium.command("establish-centre")
+@click.argument("code", type=CODE)
+@click.option("--country", required=True, metavar="CC", help="Country of the centre.")
+@click.option("--name", required=True, help="The centre's name.")
+@provenance_options
+@json_option
+def establish_centre(code: str, country: str, name: str, as_json: bool, **kwargs: Any) -> None:
+    """Establish a competence centre for social innovation in a member country.
+
+    \b
+    Example:
+      scaletrack consortium establish-centre SEED --country GR --name "SI Centre Greece" \\
+        --actor ana
+    """
+    by = by_from(kwargs)
+    _done(session().ledger().establish_centre(code, country, name, by), as_json)
+
+
+@consortium.command("list")
+@json_option
+def list_(as_json: bool) -> None:
+    """List consortia.
+
+    \b
+    Example:
+      scaletrack consortium list --json
+    """
+    from scaletrack.application.summaries import consortium_summary
+    from scaletrack.domain.consortium import Consortium
+
+    rows = [consortium_summary(c) for c in session().ledger().all(Consortium)]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, ["code", "name", "lead", "countries"])
+
+
+@consortium.command()
+@click.argument("code", type=CODE)
+@json_option
+def show(code: str, as_json: bool) -> None:
+    """Show one consortium.
+
+    \b
+    Example:
+      scaletrack consortium show SEED
+    """
+    from scaletrack.application.summaries import consortium_summary
+    from scaletrack.domain.consortium import Consortium
+
+    summary = consortium_summary(session().ledger().get(Consortium, code))
+    emit_json(summary) if as_json else emit_fields(summary)

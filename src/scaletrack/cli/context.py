@@ -1,0 +1,51 @@
+"""What every command shares: the store URL, the ledger, and debug mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from scaletrack.application.ledger import Ledger
+    from scaletrack.application.store import StoreURL
+
+
+@dataclass
+class Session:
+    """The state of one CLI invocation; opens the store only when asked."""
+
+    db_url: str | None
+    debug: bool = False
+    _ledger: Ledger | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> StoreURL:
+        from scaletrack.application.store import StoreURL
+
+        return StoreURL.parse(self.db_url)
+
+    def ledger(self, *, must_exist: bool = True) -> Ledger:
+        """The ledger on the store; a missing SQLite file is an error unless creating."""
+        if self._ledger is None:
+            from scaletrack.application.ledger import Ledger
+            from scaletrack.domain.errors import NotFound
+
+            store = self.store
+            if must_exist and not store.exists:
+                raise NotFound(f"no store at {store.url}",
+                               hint="run scaletrack init (or scaletrack demo), or give --db")
+            self._ledger = Ledger(store)
+        return self._ledger
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+
+
+def session() -> Session:
+    obj = click.get_current_context().find_root().obj
+    assert isinstance(obj, Session)
+    return obj

@@ -1,0 +1,80 @@
+"""Shared options and parameter types: every command validates its input here."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ISODate(click.ParamType):
+    """A calendar date written YYYY-MM-DD, nothing else."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            if len(str(value)) != 10:
+                raise ValueError
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+
+
+class UpperCode(click.ParamType):
+    """A short human code, case-insensitive on input (seed-gr-01 is SEED-GR-01)."""
+
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> str:
+        text = str(value).strip().upper()
+        if not text or not all(c.isalnum() or c in "-_" for c in text):
+            self.fail(f"{value!r} is not a code (letters, digits, '-' and '_')", param, ctx)
+        return text
+
+
+DATE = ISODate()
+CODE = UpperCode()
+
+
+def json_option(f: F) -> F:
+    """``--json``: print one JSON document instead of a table."""
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print one JSON document instead of a table.")(f)
+
+
+def actor_option(f: F) -> F:
+    return click.option("--actor", envvar="SCALETRACK_ACTOR", metavar="NAME",
+                        help="Who records this (required). Env: SCALETRACK_ACTOR.")(f)
+
+
+def provenance_options(f: F) -> F:
+    """``--actor``, ``--occurred-on`` and ``--reason`` for every write."""
+
+    @actor_option
+    @click.option("--occurred-on", type=DATE, metavar="YYYY-MM-DD",
+                  help="When it happened in the world (default: today).")
+    @click.option("--reason", metavar="TEXT", help="Why (required for revisions, drops, "
+                  "unlocks, corrections and retractions).")
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return f(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def by_from(kwargs: dict[str, Any]) -> Any:
+    """The provenance of a write from its common options (removed from kwargs)."""
+    from scaletrack.cli.context import session
+
+    return session().ledger().provenance(
+        kwargs.pop("actor"), kwargs.pop("occurred_on"), kwargs.pop("reason"))

@@ -1,0 +1,116 @@
+"""``scaletrack pilot``: register pilots, list them, show one, read its history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from scaletrack.cli.context import session
+from scaletrack.cli.options import CODE, DATE, by_from, json_option, provenance_options
+from scaletrack.cli.render import emit_fields, emit_json, emit_table
+
+
+@click.group()
+def pilot() -> None:
+    """Pilots: time-boxed tests of scaling one innovation into new contexts."""
+
+
+@pilot.command()
+@click.argument("code", type=CODE)
+@click.option("--consortium", type=CODE, required=True, help="The consortium running it.")
+@click.option("--title", required=True, help="Short title.")
+@click.option("--innovation", required=True, help="The innovation being scaled.")
+@click.option("--origin-country", required=True, metavar="CC",
+              help="Where the innovation comes from.")
+@click.option("--target-country", "target_countries", multiple=True, required=True,
+              metavar="CC", help="A country it is scaled into (repeatable; consortium members).")
+@click.option("--core", "core_components", multiple=True, metavar="TEXT",
+              help="A core component: must be kept (repeatable).")
+@click.option("--adaptable", "adaptable_components", multiple=True, metavar="TEXT",
+              help="An adaptable component: may change (repeatable).")
+@click.option("--starts-on", type=DATE, required=True, metavar="YYYY-MM-DD")
+@click.option("--ends-on", type=DATE, required=True, metavar="YYYY-MM-DD")
+@provenance_options
+@json_option
+def register(code: str, consortium: str, as_json: bool, **kwargs: Any) -> None:
+    """Register a pilot under a consortium.
+
+    \b
+    Example:
+      scaletrack pilot register SEED-SI-02 --consortium SEED --title "Digital SI lab" \\
+        --innovation "Digital social innovation lab" --origin-country SI \\
+        --target-country SI --core "Co-design method" --adaptable "Venue" \\
+        --starts-on 2022-01-10 --ends-on 2023-06-30 --actor ana
+    """
+    from scaletrack.application.summaries import pilot_summary
+
+    by = by_from(kwargs)
+    for many in ("target_countries", "core_components", "adaptable_components"):
+        kwargs[many] = list(kwargs[many])
+    p = session().ledger().register_pilot(code, consortium, kwargs, by)
+    emit_json(pilot_summary(p)) if as_json else click.echo(f"{p.code}@{p.version}")
+
+
+@pilot.command("list")
+@click.option("--consortium", type=CODE, help="Only this consortium's pilots.")
+@json_option
+def list_(consortium: str | None, as_json: bool) -> None:
+    """List pilots.
+
+    \b
+    Example:
+      scaletrack pilot list --consortium SEED --json
+    """
+    from scaletrack.application.summaries import pilot_summary
+    from scaletrack.domain.pilot import Pilot
+
+    rows = [pilot_summary(p) for p in session().ledger().all(Pilot)
+            if consortium is None or p.consortium == consortium]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, ["code", "consortium", "title", "type", "stage", "countries"])
+
+
+@pilot.command()
+@click.argument("code", type=CODE)
+@click.option("--version", type=click.IntRange(min=1), help="As it was after its N-th event.")
+@json_option
+def show(code: str, version: int | None, as_json: bool) -> None:
+    """Show one pilot: stage, pathway, milestones, partners, risks, periods.
+
+    \b
+    Example:
+      scaletrack pilot show SEED-GR-01 --json
+    """
+    from scaletrack.application.summaries import pilot_detail
+    from scaletrack.domain.pilot import Pilot
+
+    ledger = session().ledger()
+    detail = pilot_detail(ledger.get(Pilot, code, version), today=ledger.clock().date())
+    emit_json(detail) if as_json else emit_fields(detail)
+
+
+@pilot.command()
+@click.argument("code", type=CODE)
+@json_option
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per event (JSON Lines).")
+def history(code: str, as_json: bool, jsonl: bool) -> None:
+    """The pilot's events in order, with both times, actor and reason.
+
+    \b
+    Example:
+      scaletrack pilot history SEED-GR-01 --json
+    """
+    from scaletrack.cli.render import emit_jsonl
+    from scaletrack.domain.pilot import Pilot
+
+    records = [r.as_dict() for r in session().ledger().history(Pilot, code)]
+    if as_json:
+        emit_json(records)
+    elif jsonl:
+        emit_jsonl(records)
+    else:
+        emit_table(records, ["id", "type", "occurred_on", "recorded_at", "actor", "reason",
+                             "data"])

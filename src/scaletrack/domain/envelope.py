@@ -1,0 +1,158 @@
+"""What every event carries besides its payload, and how events are validated.
+
+Events are the ``eventsourcing`` library's frozen dataclasses. pydantic
+validates them field by field (a ``TypeAdapter`` per event class) when a
+command creates one and when the store reads one back, so a stored event
+always matches its declared types and constraints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
+from pydantic import TypeAdapter, ValidationError
+
+from scaletrack.domain.errors import InvalidInput, RuleViolation
+from scaletrack.domain.vocabulary import Source
+
+E = TypeVar("E")
+A = TypeVar("A", bound=Aggregate)
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://scaletrack.eu/aggregates")
+
+
+def aggregate_id(kind: str, code: str) -> UUID:
+    """The deterministic id of an aggregate, derived from its kind and code.
+
+    Codes are addressed by people; ids never are. Deriving one from the other
+    makes a code unique per kind and lets any reader find an aggregate by code.
+    """
+    return uuid5(_NAMESPACE, f"{kind}:{code}")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who recorded an event, when, how, why, and when it happened."""
+
+    occurred_on: date
+    recorded_at: datetime
+    actor: str
+    source: Source = Source.CLI
+    reason: str | None = None
+
+    def envelope(self) -> dict[str, Any]:
+        if self.occurred_on > self.recorded_at.date():
+            raise RuleViolation(
+                "occurred-on-in-future",
+                f"occurred-on {self.occurred_on} is after the day it is recorded "
+                f"({self.recorded_at.date()})",
+                hint="give the date it really happened",
+            )
+        return {
+            "occurred_on": self.occurred_on,
+            "timestamp": self.recorded_at,
+            "actor": self.actor,
+            "source": self.source,
+            "reason": self.reason,
+        }
+
+
+EVENT_TYPES: dict[str, type[Recorded]] = {}
+"""Every event class by its stable type name (filled as classes are declared)."""
+
+
+class Recorded(Aggregate.Event):
+    """Base of every scaletrack event: the envelope fields.
+
+    ``timestamp`` (from the library) is the recorded-at time, in UTC.
+    """
+
+    occurred_on: date
+    actor: str
+    source: Source
+    reason: str | None
+
+    TYPE = ""
+    """Stable name stored with the event, independent of module and class."""
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if "TYPE" in cls.__dict__:
+            known = EVENT_TYPES.setdefault(cls.TYPE, cls)
+            if known is not cls and known.__qualname__ != cls.__qualname__:
+                raise TypeError(f"event type {cls.TYPE} is declared twice")
+            EVENT_TYPES[cls.TYPE] = cls
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self.timestamp
+
+
+@cache
+def adapter_for(event_class: type[E]) -> TypeAdapter[E]:
+    return TypeAdapter(event_class)
+
+
+_PLAIN = TypeAdapter(dict[str, Any])
+
+
+def plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as plain JSON types (dates, decimals and enums as strings)."""
+    result: dict[str, Any] = _PLAIN.dump_python(values, mode="json")
+    return result
+
+
+def describe(error: ValidationError) -> str:
+    """One line naming each invalid field and what is expected of it."""
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "value"
+        parts.append(f"{where.replace('_', '-')}: {problem['msg']}")
+    return "; ".join(parts)
+
+
+def validated(event_class: type[E], fields: dict[str, Any]) -> E:
+    try:
+        return adapter_for(event_class).validate_python(fields)
+    except ValidationError as error:
+        raise InvalidInput(describe(error)) from None
+
+
+def start(
+    aggregate_class: type[A], event_class: type[Any], id_: UUID, by: Provenance, **fields: Any
+) -> A:
+    """Create an aggregate from its first, validated event."""
+    event = validated(
+        event_class,
+        {
+            **fields,
+            **by.envelope(),
+            "originator_id": id_,
+            "originator_version": 1,
+            "originator_topic": get_topic(aggregate_class),
+        },
+    )
+    aggregate: A = event.mutate(None)
+    aggregate.pending_events.append(event)
+    return aggregate
+
+
+def record(aggregate: Aggregate, event_class: type[Any], by: Provenance, **fields: Any) -> None:
+    """Validate the next event of an aggregate, apply it, and keep it pending."""
+    event = validated(
+        event_class,
+        {
+            **fields,
+            **by.envelope(),
+            "originator_id": aggregate.id,
+            "originator_version": aggregate.version + 1,
+        },
+    )
+    event.mutate(aggregate)
+    aggregate.pending_events.append(event)

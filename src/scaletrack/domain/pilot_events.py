@@ -1,0 +1,339 @@
+"""The events of a pilot. Each ``apply`` only assigns: no clock, no checks.
+
+Kept apart from :mod:`scaletrack.domain.pilot`, whose command methods decide
+which of these to record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from eventsourcing.domain import Aggregate
+
+from scaletrack.domain.envelope import Recorded
+from scaletrack.domain.vocabulary import (
+    AdoptionDecision,
+    AdoptionLevel,
+    AffiliationForm,
+    Code,
+    CountryCode,
+    Euros,
+    Mechanism,
+    NonNegative,
+    Period,
+    PilotType,
+    Recommendation,
+    Ref,
+    ScalingDimension,
+    Score,
+    Severity,
+    Share,
+    Stage,
+    Text,
+    period_of,
+)
+
+
+class PilotEvent(Recorded):
+    """Base of every pilot event."""
+
+
+class Entry(PilotEvent):
+    """A record that can later be corrected or retracted (never edited).
+
+    Its reporting period is its ``period`` field when it has one, else the
+    quarter it occurred in; entries for a locked period are refused.
+    """
+
+    def entry_period(self) -> str:
+        period: str | None = getattr(self, "period", None)
+        return period or period_of(self.occurred_on)
+
+    def apply(self, pilot: Any) -> None:
+        pilot.entries[str(self.originator_version)] = {
+            "type": self.TYPE, "period": self.entry_period(), "retracted": False,
+        }
+
+
+class Registered(PilotEvent, Aggregate.Created):
+    TYPE = "pilot.registered"
+    code: Code
+    consortium: Code
+    title: Text
+    innovation: Text
+    origin_country: CountryCode
+    target_countries: list[CountryCode]
+    core_components: list[Text]
+    adaptable_components: list[Text]
+    starts_on: date
+    ends_on: date
+
+    def apply(self, pilot: Any) -> None:
+        pilot.code = self.code
+        pilot.consortium = self.consortium
+        pilot.title = self.title
+        pilot.innovation = self.innovation
+        pilot.origin_country = self.origin_country
+        pilot.target_countries = list(self.target_countries)
+        pilot.core_components = list(self.core_components)
+        pilot.adaptable_components = list(self.adaptable_components)
+        pilot.starts_on = self.starts_on
+        pilot.ends_on = self.ends_on
+
+
+class ReadinessAssessed(Entry):
+    TYPE = "pilot.readiness-assessed"
+    score: Score
+    summary: Text
+
+    def apply(self, pilot: Any) -> None:
+        super().apply(pilot)
+        pilot.readiness_score = self.score
+
+
+class Pathway(PilotEvent):
+    """Pilot type, scaling dimensions and mechanism."""
+
+    pilot_type: PilotType
+    dimensions: list[ScalingDimension]
+    mechanism: Mechanism
+    affiliation_form: AffiliationForm | None
+
+    def apply(self, pilot: Any) -> None:
+        pilot.pilot_type = str(self.pilot_type)
+        pilot.dimensions = [str(d) for d in self.dimensions]
+        pilot.mechanism = str(self.mechanism)
+        pilot.affiliation_form = str(self.affiliation_form) if self.affiliation_form else None
+
+
+class PathwayChosen(Pathway):
+    TYPE = "pilot.pathway-chosen"
+
+
+class PathwayChanged(Pathway):
+    TYPE = "pilot.pathway-changed"
+
+
+class StageAdvanced(PilotEvent):
+    TYPE = "pilot.stage-advanced"
+    from_stage: Stage
+    to_stage: Stage
+
+    def apply(self, pilot: Any) -> None:
+        pilot.stage = str(self.to_stage)
+
+
+class MilestonePlanned(PilotEvent):
+    TYPE = "pilot.milestone-planned"
+    milestone: Ref
+    title: Text
+    due_on: date
+
+    def apply(self, pilot: Any) -> None:
+        pilot.milestones[self.milestone] = {
+            "title": self.title, "due_on": self.due_on, "status": "planned", "slips": 0,
+        }
+
+
+class MilestoneAchieved(PilotEvent):
+    TYPE = "pilot.milestone-achieved"
+    milestone: Ref
+
+    def apply(self, pilot: Any) -> None:
+        pilot.milestones[self.milestone]["status"] = "achieved"
+
+
+class MilestoneSlipped(PilotEvent):
+    TYPE = "pilot.milestone-slipped"
+    milestone: Ref
+    previous_due_on: date
+    new_due_on: date
+
+    def apply(self, pilot: Any) -> None:
+        milestone = pilot.milestones[self.milestone]
+        milestone["due_on"] = self.new_due_on
+        milestone["slips"] += 1
+
+
+class MilestoneDropped(PilotEvent):
+    TYPE = "pilot.milestone-dropped"
+    milestone: Ref
+
+    def apply(self, pilot: Any) -> None:
+        pilot.milestones[self.milestone]["status"] = "dropped"
+
+
+class BusinessModelRevised(Entry):
+    TYPE = "pilot.business-model-revised"
+    revenue_mix: dict[str, Share]
+    cost_per_beneficiary_eur: Euros
+    summary: Text
+
+
+class HRProcessChanged(Entry):
+    TYPE = "pilot.hr-process-changed"
+    roles: list[Text]
+    fte: NonNegative
+    training: Text
+    summary: Text
+
+
+class AdoptionDecided(Entry):
+    TYPE = "pilot.adoption-decided"
+    provider: Text
+    level: AdoptionLevel
+    decision: AdoptionDecision
+    instrument: Text
+
+
+class PartnerJoined(PilotEvent):
+    TYPE = "pilot.partner-joined"
+    organisation: Text
+    country: CountryCode
+    role: Text
+
+    def apply(self, pilot: Any) -> None:
+        pilot.partners[self.organisation] = self.country
+
+
+class PartnerLeft(PilotEvent):
+    TYPE = "pilot.partner-left"
+    organisation: Text
+
+    def apply(self, pilot: Any) -> None:
+        del pilot.partners[self.organisation]
+
+
+class Target(Entry):
+    """Baseline and target of one indicator for one reporting period."""
+
+    indicator: Code
+    indicator_version: int
+    period: Period
+    baseline: Decimal | None
+    target: Decimal | None
+    narrative: str | None
+
+    def apply(self, pilot: Any) -> None:
+        super().apply(pilot)
+        pilot.targets[f"{self.indicator}|{self.period}"] = self.originator_version
+
+
+class TargetSet(Target):
+    TYPE = "pilot.target-set"
+
+
+class TargetRevised(Target):
+    TYPE = "pilot.target-revised"
+
+
+class ResultReported(Entry):
+    TYPE = "pilot.result-reported"
+    indicator: Code
+    indicator_version: int
+    period: Period
+    value: Decimal | None
+    narrative: str | None
+    breakdown: dict[str, dict[str, Decimal]]
+
+
+class AdaptationMade(Entry):
+    TYPE = "pilot.adaptation-made"
+    component: Text
+    core: bool
+    summary: Text
+
+
+class FundingSecured(Entry):
+    TYPE = "pilot.funding-secured"
+    funder: Text
+    amount_eur: Euros
+    currency: Literal["EUR"]
+
+
+class RiskRaised(PilotEvent):
+    TYPE = "pilot.risk-raised"
+    risk: Ref
+    description: Text
+    severity: Severity
+
+    def apply(self, pilot: Any) -> None:
+        pilot.risks[self.risk] = "open"
+
+
+class RiskClosed(PilotEvent):
+    TYPE = "pilot.risk-closed"
+    risk: Ref
+
+    def apply(self, pilot: Any) -> None:
+        pilot.risks[self.risk] = "closed"
+
+
+class EvaluationCompleted(Entry):
+    TYPE = "pilot.evaluation-completed"
+    method: Text
+    findings: Text
+    recommendation: Recommendation
+
+    def apply(self, pilot: Any) -> None:
+        super().apply(pilot)
+        pilot.evaluations += 1
+
+
+class PeriodEvent(PilotEvent):
+    period: Period
+    STATUS = ""
+
+    def apply(self, pilot: Any) -> None:
+        pilot.periods[self.period] = self.STATUS
+
+
+class PeriodReportSubmitted(PeriodEvent):
+    TYPE = "pilot.period-report-submitted"
+    STATUS = "submitted"
+
+
+class PeriodReportApproved(PeriodEvent):
+    TYPE = "pilot.period-report-approved"
+    STATUS = "approved"
+
+
+class PeriodReportRejected(PeriodEvent):
+    TYPE = "pilot.period-report-rejected"
+    STATUS = "rejected"
+
+
+class PeriodUnlocked(PeriodEvent):
+    TYPE = "pilot.period-unlocked"
+    STATUS = "unlocked"
+
+
+class EntryCorrected(PilotEvent):
+    """Supersedes an entry's payload with ``data``; the entry itself stays."""
+
+    TYPE = "pilot.entry-corrected"
+    corrects: int
+    corrected_type: str
+    data: dict[str, Any]
+
+
+class EntryRetracted(PilotEvent):
+    """Withdraws an entry; it stays in the log, marked withdrawn."""
+
+    TYPE = "pilot.entry-retracted"
+    retracts: int
+    retracted_type: str
+
+    def apply(self, pilot: Any) -> None:
+        pilot.entries[str(self.retracts)]["retracted"] = True
+
+
+class PilotClosed(PilotEvent):
+    TYPE = "pilot.closed"
+    outcome: Text
+    lessons: Text
+
+    def apply(self, pilot: Any) -> None:
+        pilot.stage = "closed"

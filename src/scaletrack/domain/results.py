@@ -1,0 +1,89 @@
+"""Rules for targets and results against an indicator's definition."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from scaletrack.domain.errors import InvalidInput, RuleViolation
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.vocabulary import DIMENSION_CATEGORIES, Dimension, Measure
+
+
+class HasCountries(Protocol):
+    origin_country: str
+    target_countries: list[str]
+
+
+def _definition(indicator: Indicator, fields: dict[str, Any]) -> dict[str, Any]:
+    version = int(fields.get("indicator_version") or indicator.definition_version)
+    if str(version) not in indicator.definitions:
+        raise RuleViolation("unknown-indicator-version",
+                            f"indicator {indicator.code} has no version {version}")
+    return indicator.definition(version)
+
+
+def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
+    if indicator.retired:
+        raise RuleViolation("indicator-retired", f"indicator {indicator.code} is retired")
+    definition = _definition(indicator, fields)
+    if definition["measure"] == Measure.QUALITATIVE:
+        if fields.get("target") is not None or fields.get("baseline") is not None:
+            raise RuleViolation("qualitative-has-number",
+                                f"{indicator.code} is qualitative: give a narrative, no number")
+        if not fields.get("narrative"):
+            raise RuleViolation("narrative-required",
+                                f"{indicator.code} is qualitative: a target needs a narrative")
+    elif fields.get("target") is None:
+        raise InvalidInput(f"{indicator.code} is measured in numbers: give a target value",
+                           field="target")
+
+
+def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, Any]) -> None:
+    """A qualitative result carries a narrative and no number; parts add up."""
+    if indicator.retired and "indicator_version" not in fields:
+        raise RuleViolation("indicator-retired", f"indicator {indicator.code} is retired")
+    definition = _definition(indicator, fields)
+    value, breakdown = fields.get("value"), fields.get("breakdown") or {}
+    if definition["measure"] == Measure.QUALITATIVE:
+        if value is not None or breakdown:
+            raise RuleViolation("qualitative-has-number",
+                                f"{indicator.code} is qualitative: report a narrative, no number")
+        if not (fields.get("narrative") or "").strip():
+            raise RuleViolation("narrative-required",
+                                f"{indicator.code} is qualitative: a result needs a narrative")
+        return
+    if value is None:
+        raise InvalidInput(f"{indicator.code} is measured in numbers: give a value", field="value")
+    total = _number(value, "value")
+    if definition["measure"] == Measure.PERCENTAGE and not 0 <= total <= 100:
+        raise RuleViolation("percentage-range", f"{total} is not a percentage between 0 and 100")
+    allowed = set(definition["dimensions"])
+    for dimension, parts in breakdown.items():
+        if dimension not in allowed:
+            raise RuleViolation(
+                "dimension-not-allowed",
+                f"{indicator.code} cannot be broken down by {dimension}",
+                hint=f"allowed: {', '.join(sorted(allowed)) or 'none'}",
+            )
+        categories = DIMENSION_CATEGORIES[Dimension(dimension)]
+        if dimension == Dimension.COUNTRY:
+            categories = frozenset([pilot.origin_country, *pilot.target_countries])
+        unknown = sorted(set(parts) - categories) if categories is not None else []
+        if unknown:
+            raise RuleViolation("unknown-category", f"{', '.join(unknown)} is not a {dimension} "
+                                f"category", hint=f"use {', '.join(sorted(categories or []))}")
+        subtotal = sum((_number(v, f"breakdown.{dimension}") for v in parts.values()), Decimal(0))
+        if subtotal != total:
+            raise RuleViolation(
+                "disaggregation-mismatch",
+                f"the {dimension} parts of {indicator.code} add up to {subtotal}, not {total}",
+                hint="make the parts add up to the total",
+            )
+
+
+def _number(value: Any, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidInput(f"{field}: {value!r} is not a number", field=field) from None

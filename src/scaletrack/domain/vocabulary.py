@@ -1,0 +1,185 @@
+"""The domain's closed vocabularies and small value types (DOMAIN.md)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+
+class Stage(StrEnum):
+    PROPOSED = "proposed"
+    READINESS_ASSESSED = "readiness-assessed"
+    PLANNED = "planned"
+    PILOTING = "piloting"
+    EVALUATED = "evaluated"
+    ROLLING_OUT = "rolling-out"
+    ADAPTING = "adapting"
+    STOPPED = "stopped"
+    SUSTAINED = "sustained"
+    CLOSED = "closed"
+
+
+LEGAL_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    Stage.PROPOSED: frozenset({Stage.READINESS_ASSESSED}),
+    Stage.READINESS_ASSESSED: frozenset({Stage.PLANNED}),
+    Stage.PLANNED: frozenset({Stage.PILOTING}),
+    Stage.PILOTING: frozenset({Stage.EVALUATED}),
+    Stage.EVALUATED: frozenset({Stage.ROLLING_OUT, Stage.ADAPTING, Stage.STOPPED}),
+    Stage.ROLLING_OUT: frozenset({Stage.SUSTAINED}),
+    Stage.ADAPTING: frozenset({Stage.PILOTING}),
+    Stage.STOPPED: frozenset(),
+    Stage.SUSTAINED: frozenset(),
+    Stage.CLOSED: frozenset(),
+}
+"""Stage advances a pilot may make; closing is a separate event."""
+
+CLOSABLE_STAGES = frozenset(
+    {Stage.EVALUATED, Stage.ROLLING_OUT, Stage.ADAPTING, Stage.STOPPED, Stage.SUSTAINED}
+)
+
+
+class PilotType(StrEnum):
+    REPLICATION = "replication"
+    SCALE_UP = "scale-up"
+
+
+class ScalingDimension(StrEnum):
+    OUT = "out"
+    UP = "up"
+    DEEP = "deep"
+
+
+class Mechanism(StrEnum):
+    DISSEMINATION = "dissemination"
+    AFFILIATION = "affiliation"
+    BRANCHING = "branching"
+
+
+class AffiliationForm(StrEnum):
+    LICENCE = "licence"
+    FRANCHISE = "franchise"
+    CERTIFICATION = "certification"
+    SUBCONTRACT = "subcontract"
+    MEMORANDUM = "memorandum"
+
+
+class IndicatorLevel(StrEnum):
+    OUTPUT = "output"
+    OUTCOME = "outcome"
+    IMPACT = "impact"
+
+
+class Measure(StrEnum):
+    UNIT = "unit"
+    PERCENTAGE = "percentage"
+    ORDINAL = "ordinal"
+    QUALITATIVE = "qualitative"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher"
+    LOWER_IS_BETTER = "lower"
+
+
+class Accumulation(StrEnum):
+    INCREMENTAL = "incremental"
+    CUMULATIVE = "cumulative"
+    SNAPSHOT = "snapshot"
+
+
+class Dimension(StrEnum):
+    SEX = "sex"
+    AGE_BAND = "age-band"
+    COUNTRY = "country"
+    TARGET_GROUP = "target-group"
+
+
+DIMENSION_CATEGORIES: dict[Dimension, frozenset[str] | None] = {
+    Dimension.SEX: frozenset({"women", "men", "non-binary"}),
+    Dimension.AGE_BAND: frozenset({"under-18", "18-29", "30-54", "55+"}),
+    Dimension.COUNTRY: None,  # any member country code
+    Dimension.TARGET_GROUP: None,  # free categories named by the pilot
+}
+
+
+class AdoptionLevel(StrEnum):
+    NATIONAL = "national"
+    REGIONAL = "regional"
+    LOCAL = "local"
+
+
+class AdoptionDecision(StrEnum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+    PILOTING = "piloting"
+
+
+class Recommendation(StrEnum):
+    SCALE = "scale"
+    ADAPT = "adapt"
+    STOP = "stop"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Source(StrEnum):
+    CLI = "cli"
+    IMPORT = "import"
+    API = "api"
+
+
+_PERIOD = re.compile(r"^(20\d\d)-Q([1-4])$")
+
+
+def _check_period(value: str) -> str:
+    if not _PERIOD.match(value):
+        raise ValueError("a reporting period is a quarter written YYYY-QN, e.g. 2022-Q3")
+    return value
+
+
+def period_of(day: date) -> str:
+    """The quarterly reporting period a day falls in."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def period_end(period: str) -> date:
+    """The last day of a quarterly reporting period."""
+    year, quarter = int(period[:4]), int(period[-1])
+    first_of_next = date(year + 1, 1, 1) if quarter == 4 else date(year, quarter * 3 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=40,
+                      pattern=r"^[A-Z0-9][A-Z0-9_-]*$"),
+]
+"""A short human code: capitals, digits, '-' and '_' (e.g. SEED-GR-01)."""
+
+Ref = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
+                      pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+]
+"""A pilot-local reference for a milestone or a risk (e.g. M3, R-funding)."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+CountryCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")
+]
+Period = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True),
+                   AfterValidator(_check_period)]
+Euros = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
+NonNegative = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+Share = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)]
+Score = Annotated[int, Field(ge=0, le=100)]
