@@ -95,7 +95,7 @@ class Kind:
                 fields[name] = (annotation, None)
             else:
                 fields[name] = (annotation, ...)
-        model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        model: type[BaseModel] = create_model(
             f"{self.event.__name__}Input", __config__=ConfigDict(extra="forbid"), **fields
         )
         return model

@@ -120,7 +120,7 @@ class Ledger(Application[UUID]):
         self._save_new(pilot, code)
         return pilot
 
-    def log(self, kind_name: str, code: str, values: dict[str, Any], by: Provenance) -> Pilot:
+    def log_event(self, kind_name: str, code: str, values: dict[str, Any], by: Provenance) -> Pilot:
         """Record one pilot event of the named kind; returns the pilot after it."""
         kind = KINDS[kind_name]
         checked = kind.validate(values)
@@ -130,7 +130,7 @@ class Ledger(Application[UUID]):
     def correct(self, event_ref: str, changes: dict[str, Any], by: Provenance) -> Pilot:
         code, version = parse_event_id(event_ref)
         original = self.pilot_event(code, version)
-        indicator = (self.get(Indicator, str(getattr(original, "indicator")))
+        indicator = (self.get(Indicator, str(original.indicator))
                      if hasattr(original, "indicator") else None)
         return self._change(Pilot, code,
                             lambda p: p.correct_entry(original, changes, by, indicator))

@@ -57,7 +57,8 @@ def decode_event(type_name: str, originator_id: UUID, version: int,
         from_version += 1
     state["originator_id"] = originator_id
     state["originator_version"] = version
-    return adapter_for(cls).validate_python(state)
+    event: Recorded = adapter_for(cls).validate_python(state)
+    return event
 
 
 class EventMapper(Mapper[UUID]):

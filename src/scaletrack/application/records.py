@@ -9,6 +9,7 @@ from scaletrack.domain.envelope import Recorded, plain
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.domain.pilot import payload_of
 
+
 def event_id(subject: str, version: int) -> str:
     """The stable printable id of an event: its aggregate's code and version."""
     return f"{subject}@{version}"
@@ -35,6 +36,7 @@ class EventRecord:
     actor: str
     reason: str | None
     source: str
+    key: str | None
     data: dict[str, Any]
 
     @classmethod
@@ -49,6 +51,7 @@ class EventRecord:
             actor=event.actor,
             reason=event.reason,
             source=str(event.source),
+            key=event.key,
             data=plain(payload_of(event)),
         )
 

@@ -21,7 +21,7 @@ from scaletrack.domain.vocabulary import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _choice(enum: Any) -> click.Choice:
+def _choice(enum: Any) -> click.Choice[str]:
     return click.Choice([e.value for e in enum])
 
 

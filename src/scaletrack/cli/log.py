@@ -20,7 +20,7 @@ from scaletrack.cli.options import CODE, DATE, by_from, json_option, provenance_
 from scaletrack.cli.render import emit_json
 
 
-class Pairs(click.ParamType):
+class Pairs(click.ParamType[tuple[str, ...], Any]):
     """KEY=VALUE, or DIMENSION:CATEGORY=VALUE when nested."""
 
     def __init__(self, nested: bool) -> None:
@@ -102,7 +102,7 @@ def _command(kind: Kind) -> click.Command:
 
         by = by_from(kwargs)
         ledger = session().ledger()
-        recorded = ledger.log(kind.name, pilot, _values(kwargs), by)
+        recorded = ledger.log_event(kind.name, pilot, _values(kwargs), by)
         if as_json:
             event = ledger.pilot_event(recorded.code, recorded.version)
             emit_json(EventRecord.of(event, recorded.code).as_dict())

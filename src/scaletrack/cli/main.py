@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as failure:
         click.echo(f"error: {failure.format_message()}", err=True)
         sys.exit(failure.exit_code)
-    except Exception as error:  # noqa: BLE001 - the one place errors become exit codes
+    except Exception as error:
         if debug:
             raise
         code, message = exit_code_for(error)

@@ -12,7 +12,7 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ISODate(click.ParamType):
+class ISODate(click.ParamType[date, Any]):
     """A calendar date written YYYY-MM-DD, nothing else."""
 
     name = "YYYY-MM-DD"
@@ -29,7 +29,7 @@ class ISODate(click.ParamType):
             self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
 
 
-class UpperCode(click.ParamType):
+class UpperCode(click.ParamType[str, Any]):
     """A short human code, case-insensitive on input (seed-gr-01 is SEED-GR-01)."""
 
     name = "CODE"

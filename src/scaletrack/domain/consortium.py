@@ -79,7 +79,8 @@ class Consortium(Aggregate):
 
     def add_country(self, country: str, by: Provenance) -> None:
         if country.upper() in self.countries:
-            raise RuleViolation("duplicate-country", f"{country} is already a member of {self.code}")
+            raise RuleViolation("duplicate-country",
+                                f"{country} is already a member of {self.code}")
         record(self, self.CountryJoined, by, country=country)
 
     def add_partner(self, organisation: str, country: str, role: str, by: Provenance) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -45,6 +44,8 @@ class Provenance:
     actor: str
     source: Source = Source.CLI
     reason: str | None = None
+    key: str | None = None
+    """Idempotency key of the row or request that recorded it (imports, API)."""
 
     def envelope(self) -> dict[str, Any]:
         if self.occurred_on > self.recorded_at.date():
@@ -60,6 +61,7 @@ class Provenance:
             "actor": self.actor,
             "source": self.source,
             "reason": self.reason,
+            "key": self.key,
         }
 
 
@@ -77,6 +79,7 @@ class Recorded(Aggregate.Event):
     actor: str
     source: Source
     reason: str | None
+    key: str | None
 
     TYPE = ""
     """Stable name stored with the event, independent of module and class."""
@@ -94,9 +97,15 @@ class Recorded(Aggregate.Event):
         return self.timestamp
 
 
-@cache
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
 def adapter_for(event_class: type[E]) -> TypeAdapter[E]:
-    return TypeAdapter(event_class)
+    """The (cached) pydantic adapter that validates and serialises an event class."""
+    adapter = _ADAPTERS.get(event_class)
+    if adapter is None:
+        adapter = _ADAPTERS[event_class] = TypeAdapter(event_class)
+    return adapter
 
 
 _PLAIN = TypeAdapter(dict[str, Any])

@@ -31,14 +31,14 @@ from scaletrack.domain.vocabulary import CLOSABLE_STAGES, LEGAL_TRANSITIONS, Sta
 
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "occurred_on", "actor", "source",
-     "reason", "originator_topic"}
+     "reason", "key", "originator_topic"}
 )
 IDENTITY_FIELDS = frozenset({"indicator", "indicator_version", "period"})
 
 
 def payload_of(event: Recorded) -> dict[str, Any]:
     """An event's own fields, without the envelope."""
-    return {f.name: getattr(event, f.name) for f in fields(event)  # type: ignore[arg-type]
+    return {f.name: getattr(event, f.name) for f in fields(event)
             if f.name not in ENVELOPE_FIELDS}
 
 
@@ -219,7 +219,8 @@ class Pilot(Aggregate):
     def leave_partner(self, organisation: str, by: Provenance) -> None:
         self._require_open()
         if organisation not in self.partners:
-            raise RuleViolation("unknown-partner", f"{organisation} is not a partner of {self.code}")
+            raise RuleViolation("unknown-partner",
+                                f"{organisation} is not a partner of {self.code}")
         record(self, ev.PartnerLeft, by, organisation=organisation)
 
     def raise_risk(self, risk: str, description: str, severity: str, by: Provenance) -> None:
