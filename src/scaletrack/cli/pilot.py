@@ -112,5 +112,18 @@ def history(code: str, as_json: bool, jsonl: bool) -> None:
     elif jsonl:
         emit_jsonl(records)
     else:
-        emit_table(records, ["id", "type", "occurred_on", "recorded_at", "actor", "reason",
-                             "data"])
+        emit_table([_history_row(r) for r in records],
+                   ["id", "what", "occurred_on", "recorded", "actor", "details"])
+
+
+def _history_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A history line for people: short type, recorded-at to the minute, details + reason."""
+    from scaletrack.cli.render import cell
+
+    details = "; ".join(f"{k}={cell(v)}" for k, v in record["data"].items()
+                        if v not in (None, [], {}))
+    if record["reason"]:
+        details = f"{details} (why: {record['reason']})"
+    return {"id": record["id"], "what": record["type"].split(".", 1)[1],
+            "occurred_on": record["occurred_on"], "recorded": record["recorded_at"][:16],
+            "actor": record["actor"], "details": details}
