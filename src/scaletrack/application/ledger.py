@@ -167,6 +167,12 @@ class Ledger(Application[UUID]):
             return event
         raise NotFound(f"no event {code}@{version}", hint=f"see scaletrack pilot history {code}")
 
+    def last_version(self, aggregate_id: UUID) -> int:
+        """The version of an aggregate's newest event, without reading its stream."""
+        for event in self.events.get(aggregate_id, desc=True, limit=1):
+            return int(event.originator_version)
+        raise NotFound(f"nothing stored for {aggregate_id}")
+
     def codes(self, cls: type[AggregateT]) -> list[str]:
         """Codes of every aggregate of a kind, in the order they were registered."""
         first = {Consortium: Consortium.Registered, Indicator: Indicator.Defined,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
@@ -42,7 +42,26 @@ class UpperCode(click.ParamType[str, Any]):
         return text
 
 
+class Moment(click.ParamType[datetime, Any]):
+    """An ISO 8601 moment; a bare date is the end of that day, no zone is UTC."""
+
+    name = "DATETIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> datetime:
+        from scaletrack.application.timetravel import parse_moment
+        from scaletrack.domain.errors import InvalidInput
+
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_moment(str(value))
+        except InvalidInput as error:
+            self.fail(str(error), param, ctx)
+
+
 DATE = ISODate()
+MOMENT = Moment()
 CODE = UpperCode()
 
 
@@ -78,3 +97,25 @@ def by_from(kwargs: dict[str, Any]) -> Any:
 
     return session().ledger().provenance(
         kwargs.pop("actor"), kwargs.pop("occurred_on"), kwargs.pop("reason"))
+
+
+def point_in_time_options(f: F) -> F:
+    """``--as-of DATE`` (valid time) and ``--known-at DATETIME`` (transaction time)."""
+
+    @click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
+                  help="Only what had happened by the end of this day (valid time).")
+    @click.option("--known-at", type=MOMENT, metavar="DATETIME",
+                  help="Only what had been recorded by this moment (transaction time; ISO "
+                       "8601; a bare date means the end of that day; no zone means UTC).")
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return f(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def point_from(kwargs: dict[str, Any]) -> Any:
+    """The point in time of a query from its options (removed from kwargs)."""
+    from scaletrack.application.timetravel import PointInTime
+
+    return PointInTime(as_of=kwargs.pop("as_of"), known_at=kwargs.pop("known_at"))

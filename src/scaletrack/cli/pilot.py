@@ -7,8 +7,16 @@ from typing import Any
 import click
 
 from scaletrack.cli.context import session
-from scaletrack.cli.options import CODE, DATE, by_from, json_option, provenance_options
-from scaletrack.cli.render import emit_fields, emit_json, emit_table
+from scaletrack.cli.options import (
+    CODE,
+    DATE,
+    by_from,
+    json_option,
+    point_from,
+    point_in_time_options,
+    provenance_options,
+)
+from scaletrack.cli.render import emit_fields, emit_json, emit_table, say
 
 
 @click.group()
@@ -76,37 +84,74 @@ def list_(consortium: str | None, as_json: bool) -> None:
 @pilot.command()
 @click.argument("code", type=CODE)
 @click.option("--version", type=click.IntRange(min=1), help="As it was after its N-th event.")
+@point_in_time_options
 @json_option
-def show(code: str, version: int | None, as_json: bool) -> None:
+def show(code: str, version: int | None, as_json: bool, **kwargs: Any) -> None:
     """Show one pilot: stage, pathway, milestones, partners, risks, periods.
 
+    With --as-of and/or --known-at, the pilot as it was then (overdue
+    milestones are judged on the as-of day).
+
     \b
-    Example:
+    Examples:
       scaletrack pilot show SEED-GR-01 --json
+      scaletrack pilot show SEED-GR-01 --as-of 2022-06-30 --known-at 2022-07-15
+      scaletrack pilot show SEED-GR-01 --version 12
     """
     from scaletrack.application.summaries import pilot_detail
+    from scaletrack.application.timetravel import pilot_at
     from scaletrack.domain.pilot import Pilot
 
+    point = point_from(kwargs)
     ledger = session().ledger()
-    detail = pilot_detail(ledger.get(Pilot, code, version), today=ledger.clock().date())
+    if version is not None:
+        if not point.is_now:
+            raise click.UsageError("--version cannot be combined with --as-of or --known-at")
+        found: Pilot | None = ledger.get(Pilot, code, version)
+    else:
+        found = pilot_at(ledger, code, point)
+    if found is None:
+        say(f"{code} did not exist yet at that point ({_when(point)}); nothing to show")
+        emit_json(None) if as_json else None
+        return
+    detail = pilot_detail(found, today=point.as_of or ledger.clock().date())
+    if not point.is_now:
+        detail["point_in_time"] = point.describe()
     emit_json(detail) if as_json else emit_fields(detail)
+
+
+def _when(point: Any) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in point.describe().items() if v)
 
 
 @pilot.command()
 @click.argument("code", type=CODE)
+@point_in_time_options
 @json_option
 @click.option("--jsonl", is_flag=True, help="Print one JSON object per event (JSON Lines).")
-def history(code: str, as_json: bool, jsonl: bool) -> None:
+def history(code: str, as_json: bool, jsonl: bool, **kwargs: Any) -> None:
     """The pilot's events in order, with both times, actor and reason.
 
+    With --as-of / --known-at, only the events that point in time sees
+    (corrections follow the entry they correct).
+
     \b
-    Example:
+    Examples:
       scaletrack pilot history SEED-GR-01 --json
+      scaletrack pilot history SEED-GR-01 --known-at 2022-07-15
     """
+    from scaletrack.application.records import EventRecord
     from scaletrack.cli.render import emit_jsonl
+    from scaletrack.domain.envelope import Recorded
+    from scaletrack.domain.errors import NotFound
     from scaletrack.domain.pilot import Pilot
 
-    records = [r.as_dict() for r in session().ledger().history(Pilot, code)]
+    point = point_from(kwargs)
+    events = [e for e in session().ledger().events.get(Pilot.id_for(code))
+              if isinstance(e, Recorded)]
+    if not events:
+        raise NotFound(f"no pilot {code}", hint="see scaletrack pilot list")
+    records = [EventRecord.of(e, code).as_dict() for e in point.visible(events)]
     if as_json:
         emit_json(records)
     elif jsonl:
