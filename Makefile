@@ -23,7 +23,7 @@ lint: $(BIN)/.installed
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --require-postgres
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py

@@ -11,16 +11,76 @@ from typing import Any
 
 import pytest
 
+import pg
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
 from scaletrack.cli.main import main
 from scaletrack.domain.envelope import Provenance
 
+REQUIRE_PG = "--require-postgres"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(REQUIRE_PG, action="store_true",
+                     help="fail, not skip, when no PostgreSQL server can be had, and fail "
+                          "the run if no PostgreSQL test passed (make test sets it)")
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Iterator[pg.Server]:
+    """The PostgreSQL server for this run (see tests/pg.py for where it comes from)."""
+    try:
+        with pg.server() as found:
+            yield found
+    except pg.NoServer as missing:
+        if request.config.getoption(REQUIRE_PG):
+            pytest.fail(f"PostgreSQL tests required: {missing}")
+        pytest.skip(f"no PostgreSQL: {missing}")
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_server: pg.Server) -> Iterator[pg.Databases]:
+    databases = pg.Databases(pg_server)
+    yield databases
+    databases.drop_all()
+
 
 @pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    """A fresh, empty store. The PostgreSQL suite parametrizes this fixture."""
+def pg_url(pg_databases: pg.Databases) -> Iterator[str]:
+    """A fresh, empty PostgreSQL store (its own database, dropped afterwards)."""
+    name = pg_databases.create()
+    yield pg_databases.server.url(name)
+    pg_databases.drop(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh, empty SQLite store, for tests about the SQLite file itself."""
     return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, empty store: every test that uses it runs on SQLite and on PostgreSQL."""
+    url: str = request.getfixturevalue(f"{'pg' if request.param == 'postgres' else 'sqlite'}_url")
+    return url
+
+
+_pg_passed: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _pg_passed.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With --require-postgres, a run in which no PostgreSQL test passed fails."""
+    if (session.config.getoption(REQUIRE_PG) and session.testscollected and not _pg_passed
+            and exitstatus == pytest.ExitCode.OK):
+        session.config.get_terminal_writer().line(
+            "error: --require-postgres, but no PostgreSQL test passed", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from scaletrack.domain.errors import InvalidInput
+from scaletrack.domain.errors import InvalidInput, NotFound
 
 DEFAULT_URL = "sqlite:///scaletrack.db"
 
@@ -60,9 +61,32 @@ class StoreURL:
             "POSTGRES_PORT": str(self.port), "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password, "POSTGRES_LOCK_TIMEOUT": "10",
             "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2",
+            # Tables are created once (``init``): a read-only role may not create
+            # them, and concurrent CREATE OR REPLACE FUNCTION calls fail.
+            "CREATE_TABLE": "no" if self.exists else "yes",
         }
 
     @property
     def exists(self) -> bool:
-        """Whether a SQLite file is already there (a server always 'exists')."""
-        return self.backend != "sqlite" or Path(self.path).exists()
+        """Whether the store is set up: the SQLite file, or the event table on the server."""
+        if self.backend == "sqlite":
+            return Path(self.path).exists()
+        return self._server_has_events
+
+    @cached_property
+    def _server_has_events(self) -> bool:
+        import psycopg
+        from eventsourcing.persistence import OperationalError
+
+        try:
+            with psycopg.connect(host=self.host, port=self.port, user=self.user,
+                                 password=self.password, dbname=self.dbname,
+                                 connect_timeout=10) as conn:
+                row = conn.execute("SELECT to_regclass('public.scaletrack_events')").fetchone()
+        except psycopg.OperationalError as failed:
+            reason = " ".join(str(failed).split())
+            if f'database "{self.dbname}" does not exist' in reason:
+                raise NotFound(f"no database {self.dbname} on {self.host}:{self.port}",
+                               hint="create it first (see docs/DEPLOYMENT.md)") from None
+            raise OperationalError(reason) from None
+        return row is not None and row[0] is not None
