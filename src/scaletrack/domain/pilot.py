@@ -26,7 +26,7 @@ from scaletrack.domain.envelope import (
 )
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import Indicator
-from scaletrack.domain.results import check_result, check_target
+from scaletrack.domain.results import check_active, check_result, check_target
 from scaletrack.domain.vocabulary import CLOSABLE_STAGES, LEGAL_TRANSITIONS, Stage, period_of
 
 ENVELOPE_FIELDS = frozenset(
@@ -81,7 +81,7 @@ class Pilot(Aggregate):
 
     @classmethod
     def register(cls, code: str, consortium: Consortium, by: Provenance, **details: Any) -> Pilot:
-        countries = [c.upper() for c in details.get("target_countries", [])]
+        countries = [str(c).strip().upper() for c in details.get("target_countries", [])]
         outside = sorted(set(countries) - set(consortium.countries))
         if outside:
             raise RuleViolation(
@@ -180,11 +180,7 @@ class Pilot(Aggregate):
     # -- business model, HR, adoption, adaptation, funding, evaluation ------------
 
     def revise_business_model(self, by: Provenance, **model: Any) -> None:
-        total = sum((Decimal(str(v)) for v in dict(model.get("revenue_mix", {})).values()),
-                    Decimal(0))
-        if model.get("revenue_mix") and total != 100:
-            raise RuleViolation("revenue-mix-total",
-                                f"revenue mix shares add up to {total}%, not 100%")
+        _check_revenue_mix(model)
         self._record_entry(ev.BusinessModelRevised, by, **model)
 
     def change_hr_process(self, by: Provenance, **change: Any) -> None:
@@ -256,12 +252,14 @@ class Pilot(Aggregate):
                        target: dict[str, Any]) -> None:
         fields_ = {"baseline": None, "target": None, "narrative": None, **target,
                    "indicator": indicator.code, "indicator_version": indicator.definition_version}
+        check_active(indicator)
         check_target(indicator, fields_)
         self._record_entry(kind, by, **fields_)
 
     def report_result(self, indicator: Indicator, by: Provenance, **result: Any) -> None:
         fields_ = {"value": None, "narrative": None, "breakdown": {}, **result,
                    "indicator": indicator.code, "indicator_version": indicator.definition_version}
+        check_active(indicator)
         check_result(indicator, self, fields_)
         self._record_entry(ev.ResultReported, by, **fields_)
 
@@ -314,8 +312,13 @@ class Pilot(Aggregate):
         replacement: Any = validated(type(original), {**data, **by.envelope(),
                                                       "originator_id": self.id,
                                                       "originator_version": 1})
+        # The corrected values obey the rules the entry itself obeyed.
         if isinstance(replacement, ev.ResultReported) and indicator is not None:
             check_result(indicator, self, payload_of(replacement))
+        elif isinstance(replacement, ev.Target) and indicator is not None:
+            check_target(indicator, payload_of(replacement))
+        elif isinstance(replacement, ev.BusinessModelRevised):
+            _check_revenue_mix(payload_of(replacement))
         record(self, ev.EntryCorrected, by, corrects=original.originator_version,
                corrected_type=entry["type"], data=plain(payload_of(replacement)))
 
@@ -374,3 +377,10 @@ class Pilot(Aggregate):
 def _quarter(by: Provenance) -> str:
     return period_of(by.occurred_on)
 
+
+def _check_revenue_mix(model: dict[str, Any]) -> None:
+    total = sum((Decimal(str(v)) for v in dict(model.get("revenue_mix", {})).values()),
+                Decimal(0))
+    if model.get("revenue_mix") and total != 100:
+        raise RuleViolation("revenue-mix-total",
+                            f"revenue mix shares add up to {total}%, not 100%")

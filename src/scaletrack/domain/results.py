@@ -23,9 +23,13 @@ def _definition(indicator: Indicator, fields: dict[str, Any]) -> dict[str, Any]:
     return indicator.definition(version)
 
 
-def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
+def check_active(indicator: Indicator) -> None:
+    """New targets and results need an indicator still in use (corrections need not)."""
     if indicator.retired:
         raise RuleViolation("indicator-retired", f"indicator {indicator.code} is retired")
+
+
+def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
     definition = _definition(indicator, fields)
     if definition["measure"] == Measure.QUALITATIVE:
         if fields.get("target") is not None or fields.get("baseline") is not None:
@@ -41,8 +45,6 @@ def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
 
 def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, Any]) -> None:
     """A qualitative result carries a narrative and no number; parts add up."""
-    if indicator.retired and "indicator_version" not in fields:
-        raise RuleViolation("indicator-retired", f"indicator {indicator.code} is retired")
     definition = _definition(indicator, fields)
     value, breakdown = fields.get("value"), fields.get("breakdown") or {}
     if definition["measure"] == Measure.QUALITATIVE:

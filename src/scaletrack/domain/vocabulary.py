@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 
 class Stage(StrEnum):
@@ -174,9 +174,13 @@ Ref = Annotated[
 """A pilot-local reference for a milestone or a risk (e.g. M3, R-funding)."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-CountryCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")
-]
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+# pydantic checks a pattern before it applies to_upper, so "gr" would fail it:
+# upper-case first, and the published JSON Schema keeps the pattern.
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), BeforeValidator(_upper)]
 Period = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True),
                    AfterValidator(_check_period)]
 Euros = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
