@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from scaletrack.domain.errors import InvalidInput, NotFound
 
@@ -65,6 +65,15 @@ class StoreURL:
             # them, and concurrent CREATE OR REPLACE FUNCTION calls fail.
             "CREATE_TABLE": "no" if self.exists else "yes",
         }
+
+    @property
+    def shown(self) -> str:
+        """The URL as messages and output show it: without its password."""
+        if not self.password:
+            return self.url
+        parts = urlsplit(self.url)
+        user, _, host = parts.netloc.rpartition("@")
+        return urlunsplit(parts._replace(netloc=f"{user.partition(':')[0]}:***@{host}"))
 
     @property
     def exists(self) -> bool:
