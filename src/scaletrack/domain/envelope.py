@@ -84,6 +84,10 @@ class Recorded(Aggregate.Event):
     TYPE = ""
     """Stable name stored with the event, independent of module and class."""
 
+    class_version = 1
+    """Schema version of the stored payload. A change to a type's fields bumps it
+    and adds a static ``upcast_vN_vM(state)`` that brings older stored state up."""
+
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
         if "TYPE" in cls.__dict__:

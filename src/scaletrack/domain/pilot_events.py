@@ -2,6 +2,15 @@
 
 Kept apart from :mod:`scaletrack.domain.pilot`, whose command methods decide
 which of these to record.
+
+Schema versions (``class_version``, stored with an event when above 1): every
+pilot, consortium and indicator event type is at version 1, except
+
+- ``pilot.funding-secured`` 2: states its ``currency`` ("EUR"); version 1 had
+  none, its amounts being euros by definition.
+
+An event stored in an older version is upcast when it is read
+(``upcast_vN_vM`` on the event class), so readers only ever see the current one.
 """
 
 from __future__ import annotations
@@ -247,10 +256,18 @@ class AdaptationMade(Entry):
 
 
 class FundingSecured(Entry):
+    """Funding secured from one funder. Schema version 2 (see the module docstring)."""
+
     TYPE = "pilot.funding-secured"
+    class_version = 2
     funder: Text
     amount_eur: Euros
     currency: Literal["EUR"]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 amounts were euros without saying so."""
+        state.setdefault("currency", "EUR")
 
 
 class RiskRaised(PilotEvent):

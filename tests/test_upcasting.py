@@ -1,0 +1,109 @@
+"""Events stored by an older version of scaletrack are read in today's schema.
+
+``pilot.funding-secured`` is at schema version 2: version 1 had no ``currency``
+(amounts were euros by definition). The tests write a version-1 row straight
+into the SQLite table, as the older software did, and read it back through
+the ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.store import StoreURL
+from scaletrack.domain import pilot_events as ev
+from scaletrack.domain.envelope import EVENT_TYPES, Provenance
+from scaletrack.domain.pilot import Pilot
+
+CODE = "SEED-GR-01"
+NOW = datetime(2023, 6, 30, 12, tzinfo=UTC)
+V1_FUNDING = {
+    "timestamp": "2022-05-03T08:15:00.000000Z", "occurred_on": "2022-04-28", "actor": "ana",
+    "source": "cli", "reason": None, "key": None, "funder": "ESF+ OP Attica",
+    "amount_eur": "150000",
+}
+"""A funding event as version 1 stored it: no currency, no class_version."""
+
+
+def by(reason: str | None = None) -> Provenance:
+    return Provenance(occurred_on=date(2022, 4, 1), recorded_at=NOW, actor="ana", reason=reason)
+
+
+def open_ledger(path: Path) -> Ledger:
+    return Ledger(StoreURL.parse(f"sqlite:///{path}"), clock=lambda: NOW)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A store with a pilot, and a version-1 funding event written as the old software did."""
+    path = tmp_path / "old.db"
+    ledger = open_ledger(path)
+    ledger.register_consortium("SEED", "Seed", "City of Turin", ["IT", "GR"], by())
+    ledger.register_pilot(CODE, "SEED", {
+        "title": "SI mapping", "innovation": "Local SI mapping", "origin_country": "IT",
+        "target_countries": ["GR"], "core_components": ["Method"],
+        "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
+        "ends_on": date(2023, 6, 30)}, by())
+    ledger.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+                           (Pilot.id_for(CODE).hex, 2, "pilot.funding-secured",
+                            json.dumps(V1_FUNDING).encode()))
+    connection.close()
+    return path
+
+
+def stored_states(path: Path, topic: str) -> list[dict[str, Any]]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT state FROM stored_events WHERE topic = ? "
+                                  "ORDER BY rowid", (topic,)).fetchall()
+    connection.close()
+    return [json.loads(state) for (state,) in rows]
+
+
+def test_a_version_1_funding_event_reads_as_version_2_in_euros(db: Path) -> None:
+    ledger = open_ledger(db)
+    event = ledger.pilot_event(CODE, 2)
+    assert isinstance(event, ev.FundingSecured)
+    assert (event.funder, event.amount_eur, event.currency) == (
+        "ESF+ OP Attica", Decimal(150000), "EUR")
+    assert (event.occurred_on, event.actor) == (date(2022, 4, 28), "ana")
+    (record,) = [r for r in ledger.history(Pilot, CODE) if r.type == "pilot.funding-secured"]
+    assert record.data == {"funder": "ESF+ OP Attica", "amount_eur": "150000",
+                           "currency": "EUR"}
+    pilot = ledger.get(Pilot, CODE)
+    assert (pilot.version, pilot.entries["2"]["type"]) == (2, "pilot.funding-secured")
+    ledger.close()
+
+
+def test_a_version_1_event_can_be_corrected_and_new_ones_are_stored_as_version_2(
+        db: Path) -> None:
+    ledger = open_ledger(db)
+    ledger.correct(f"{CODE}@2", {"amount_eur": "140000"}, by(reason="Co-funding share"))
+    ledger.log_event("funding", CODE, {"funder": "Region", "amount_eur": "5000"}, by())
+    correction = ledger.pilot_event(CODE, 3)
+    assert isinstance(correction, ev.EntryCorrected)
+    assert correction.data == {"funder": "ESF+ OP Attica", "amount_eur": "140000",
+                               "currency": "EUR"}
+    ledger.close()
+
+    old, new = stored_states(db, "pilot.funding-secured")
+    assert "class_version" not in old, "reading must never rewrite what was stored"
+    assert (new["class_version"], new["currency"]) == (2, "EUR")
+
+
+def test_every_event_type_declares_its_schema_version() -> None:
+    versions = {name: cls.class_version for name, cls in EVENT_TYPES.items()}
+    assert versions["pilot.funding-secured"] == 2
+    assert {v for name, v in versions.items() if name != "pilot.funding-secured"} == {1}
+    for name, cls in EVENT_TYPES.items():
+        for version in range(1, cls.class_version):
+            assert callable(getattr(cls, f"upcast_v{version}_v{version + 1}", None)), name
