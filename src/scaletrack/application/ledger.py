@@ -79,6 +79,7 @@ class Ledger(Application[UUID]):
 
     def register_consortium(self, code: str, name: str, lead: str, countries: list[str],
                             by: Provenance) -> Consortium:
+        code = code.strip().upper()
         self._require_new(Consortium, code)
         consortium = Consortium.register(code, name, lead, countries, by)
         self._save_new(consortium, code)
@@ -100,6 +101,7 @@ class Ledger(Application[UUID]):
 
     def define_indicator(self, code: str, definition: dict[str, Any],
                          by: Provenance) -> Indicator:
+        code = code.strip().upper()
         self._require_new(Indicator, code)
         indicator = Indicator.define(code, by, **definition)
         self._save_new(indicator, code)
@@ -115,6 +117,7 @@ class Ledger(Application[UUID]):
 
     def register_pilot(self, code: str, consortium: str, details: dict[str, Any],
                        by: Provenance) -> Pilot:
+        code = code.strip().upper()
         self._require_new(Pilot, code)
         pilot = Pilot.register(code, self.get(Consortium, consortium), by, **details)
         self._save_new(pilot, code)

@@ -18,6 +18,7 @@ from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind
 from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, DATE, by_from, json_option, provenance_options
 from scaletrack.cli.render import emit_json
+from scaletrack.domain.vocabulary import Code
 
 
 class Pairs(click.ParamType[tuple[str, ...], Any]):
@@ -65,6 +66,8 @@ def _option(kind: Kind, name: str) -> click.Option:
                             required=kind.required(name), help=help_)
     if annotation is date:
         return click.Option([flag, name], type=DATE, required=kind.required(name), help=help_)
+    if hints[name] == Code:  # an indicator code, case-insensitive like every code
+        return click.Option([flag, name], type=CODE, required=kind.required(name), help=help_)
     if _is_enum(annotation):
         return click.Option([flag, name], type=click.Choice([e.value for e in annotation]),
                             required=kind.required(name), help=help_)

@@ -109,18 +109,23 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except click.UsageError as usage:
         where = f"; see '{usage.ctx.command_path} --help'" if usage.ctx else ""
-        click.echo(f"error: {usage.format_message()}{where}", err=True)
+        click.echo(f"error: {one_line(usage.format_message())}{where}", err=True)
         sys.exit(usage.exit_code)
     except click.ClickException as failure:
-        click.echo(f"error: {failure.format_message()}", err=True)
+        click.echo(f"error: {one_line(failure.format_message())}", err=True)
         sys.exit(failure.exit_code)
     except Exception as error:
         if debug:
             raise
         code, message = exit_code_for(error)
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {one_line(message)}", err=True)
         sys.exit(code)
     sys.exit(0)
+
+
+def one_line(message: str) -> str:
+    """A message on one line (click lists choices one per line)."""
+    return " ".join(message.split())
 
 
 def run(argv: list[str]) -> Any:
