@@ -158,8 +158,8 @@ class Racing(Ledger):
         super().__init__(store)
         self.rival, self.times = rival, times
 
-    def get(self, cls: Any, code: str, version: int | None = None) -> Any:
-        loaded = super().get(cls, code, version)
+    def get(self, cls: Any, code: str, version: int | None = None, **options: Any) -> Any:
+        loaded = super().get(cls, code, version, **options)
         if cls is Pilot and self.times:
             self.times -= 1
             self.rival()
