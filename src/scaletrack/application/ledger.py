@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -51,6 +52,7 @@ class Ledger(Application[UUID]):
     def __init__(self, store: StoreURL, clock: Clock = utc_now, cache_size: int = 1000) -> None:
         self.store = store
         self.clock = clock
+        self._changing = False
         super().__init__(env={**store.eventsourcing_env(),
                               "AGGREGATE_CACHE_MAXSIZE": str(cache_size)})
 
@@ -148,7 +150,8 @@ class Ledger(Application[UUID]):
     def get(self, cls: type[AggregateT], code: str, version: int | None = None) -> AggregateT:
         code = code.strip().upper()
         try:
-            aggregate: AggregateT = self.repository.get(cls.id_for(code), version=version)
+            aggregate: AggregateT = self.repository.get(cls.id_for(code), version=version,
+                                                        deepcopy_from_cache=not self._changing)
         except AggregateNotFoundError:
             raise NotFound(f"no {_NOUN[cls]} {code}",
                            hint=f"see scaletrack {_LISTS[cls]}") from None
@@ -206,22 +209,38 @@ class Ledger(Application[UUID]):
     def _change(self, cls: type[AggregateT], code: str,
                 command: Callable[[AggregateT], None]) -> AggregateT:
         for attempt in range(RETRIES):
-            aggregate = self.get(cls, code)
+            # The cached aggregate itself: deep-copying a long pilot cost more than the
+            # rest of the command. If the command or the save fails, it is forgotten.
+            self._changing = True
+            try:
+                aggregate = self.get(cls, code)
+            finally:
+                self._changing = False
             try:
                 command(aggregate)
+                self.save(aggregate)
+            except IntegrityError:
+                self._forget(aggregate.id)
+                continue
             except RuleViolation as rule:
+                self._forget(aggregate.id)
                 if attempt == 0:
                     raise
                 raise ConcurrentChange(f"{code} changed meanwhile and the command is no longer "
                                        f"valid: {rule.message}", hint="look again and retry"
                                        ) from None
-            try:
-                self.save(aggregate)
-            except IntegrityError:
-                continue
+            except BaseException:
+                self._forget(aggregate.id)
+                raise
             return aggregate
         raise ConcurrentChange(f"{code} kept changing; gave up after {RETRIES} tries",
                                hint="retry the command")
+
+    def _forget(self, aggregate_id: UUID) -> None:
+        """Drop an aggregate from the cache (a failed command may have changed it)."""
+        if self.repository.cache is not None:
+            with suppress(KeyError):
+                self.repository.cache.get(aggregate_id, evict=True)
 
     def _require_new(self, cls: type[AggregateT], code: str) -> None:
         if cls.id_for(code.strip().upper()) in self.repository:
