@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -61,7 +62,9 @@ def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: st
         table.add_column(column.replace("_", " "))
     for row in rows:
         table.add_row(*(cell(row.get(c)) for c in columns))
-    Console(soft_wrap=False).print(table)
+    # Piped into a file or grep, a table keeps whole cells instead of fitting 80 columns.
+    width = None if sys.stdout.isatty() else 10_000
+    Console(soft_wrap=False, width=width).print(table)
     if not rows:
         say("(no rows)")
 
