@@ -215,3 +215,22 @@ def test_every_kind_shows_an_example_in_its_help(run: Any) -> None:
         result = run("log", kind, "--help")
         assert result.exit_code == 0
         assert f"scaletrack log {kind} SEED-GR-01 " in result.stdout
+
+
+@pytest.mark.parametrize(("kind", "args"), [
+    ("result", "--indicator PART --period 2022-Q4 --value 10"),
+    ("result", "--indicator POLICY --period 2022-Q4 --narrative 'Law drafted'"),
+    ("business-model", "--cost-per-beneficiary-eur 380 --summary 'Cheaper venue'"),
+    ("hr-change", "--fte 1 --training 'Induction' --summary 'One coach'"),
+])
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_repeatable_options_may_be_left_out(kind: str, args: str, ledger: Ledger,
+                                            run: Any) -> None:
+    catalogue(ledger)
+    prepare(ledger, kind)
+    result = run("log", kind, CODE, *shlex.split(args), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = result.json()["data"]
+    assert {k: v for k, v in data.items() if v in ({}, [])} == {
+        "result": {"breakdown": {}}, "business-model": {"revenue_mix": {}},
+        "hr-change": {"roles": []}}[kind]

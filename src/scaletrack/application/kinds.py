@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.envelope import Provenance, describe
@@ -92,7 +92,7 @@ class Kind:
             if name in self.defaults:
                 fields[name] = (annotation, self.defaults[name])
             elif _optional(annotation):
-                fields[name] = (annotation, None)
+                fields[name] = (annotation, _absent(annotation))
             else:
                 fields[name] = (annotation, ...)
         model: type[BaseModel] = create_model(
@@ -117,6 +117,16 @@ def _optional(annotation: Any) -> bool:
     if origin is typing.Annotated:
         return _optional(typing.get_args(annotation)[0])
     return type(None) in typing.get_args(annotation) or origin in (list, dict)
+
+
+def _absent(annotation: Any) -> Any:
+    """An optional input not given: None where the event allows it, else an empty
+    list or map (a result without a breakdown has an empty one, not None)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _absent(typing.get_args(annotation)[0])
+    if type(None) in typing.get_args(annotation):
+        return None
+    return Field(default_factory=typing.get_origin(annotation))
 
 
 def _kind(name: str, event: type[ev.PilotEvent], inputs: str, command: Command, summary: str,
