@@ -107,10 +107,16 @@ class Result:
 
 
 @pytest.fixture
-def run(store_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-        ) -> Any:
+def run(store_url: str, cli: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run the CLI in-process against the test's store, as a user would."""
     monkeypatch.setenv("SCALETRACK_DB", store_url)
+    return cli
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the CLI in-process with no store chosen: the test gives --db itself."""
+    monkeypatch.delenv("SCALETRACK_DB", raising=False)
     monkeypatch.setenv("SCALETRACK_ACTOR", "tester")
 
     def invoke(*args: str) -> Result:

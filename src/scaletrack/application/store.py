@@ -62,7 +62,8 @@ class StoreURL:
             "POSTGRES_PASSWORD": self.password, "POSTGRES_LOCK_TIMEOUT": "10",
             "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2",
             # Tables are created once (``init``): a read-only role may not create
-            # them, and concurrent CREATE OR REPLACE FUNCTION calls fail.
+            # them, and writers starting together failed with "tuple concurrently
+            # updated" while each re-created the library's insert function.
             "CREATE_TABLE": "no" if self.exists else "yes",
         }
 

@@ -37,5 +37,8 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return CONFLICT, "someone else changed the same record at the same time; retry"
     if name in ("OperationalError", "InterfaceError", "PgOperationalError"):
         return INTERNAL, f"the store cannot be reached: {error}"
+    if type(error.__cause__).__name__ == "InsufficientPrivilege":  # a PostgreSQL grant
+        return REJECTED, (f"the store refused: {str(error).splitlines()[0]}; this role may "
+                          "not do that (see the deployment roles in the README)")
     first_line = str(error).splitlines()[0] if str(error) else name
     return INTERNAL, f"internal error ({name}: {first_line}); rerun with --debug for details"
