@@ -100,3 +100,38 @@ class StoreURL:
                                hint="create it first (see docs/DEPLOYMENT.md)") from None
             raise OperationalError(reason) from None
         return row is not None and row[0] is not None
+
+
+TABLE_PREFIX = "scaletrack_"
+"""PostgreSQL tables are named after the application (``Ledger.name``): the
+recorders' ``scaletrack_events`` and ``scaletrack_snapshots``, and read models
+named the same way."""
+DERIVED_TABLES = ("audit_chain",)
+"""Other tables kept from the events, which must go with them: the audit hash
+chain (``scaletrack.audit.store_chain.TABLE``)."""
+
+
+def empty_store(store: StoreURL) -> None:
+    """Discard everything a store holds, so it starts empty (``demo --fresh``).
+
+    SQLite: the file and its journal, WAL and shared-memory files are deleted.
+    PostgreSQL: every ``scaletrack_*`` table of the current schema is dropped,
+    and the tables derived from the events with them.
+    """
+    if store.backend == "sqlite":
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(store.path + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(host=store.host, port=store.port, user=store.user,
+                         password=store.password, dbname=store.dbname, connect_timeout=10,
+                         autocommit=True) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND (starts_with(tablename, %s) OR tablename = ANY(%s))",
+            (TABLE_PREFIX, list(DERIVED_TABLES)))]
+        if tables:
+            conn.execute(sql.SQL("DROP TABLE {} CASCADE").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in tables)))

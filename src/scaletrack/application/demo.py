@@ -1,0 +1,149 @@
+"""The demo: an empty store filled with a realistic, synthetic, deterministic data set.
+
+The whole data set is planned first (:mod:`~scaletrack.application.demo_plan`,
+:mod:`~scaletrack.application.demo_story`), then recorded step by step, in
+recorded-at order, through the ledger's own commands on a simulated clock:
+every domain rule holds, and the store reads as if each event had been
+recorded on its day between May 2021 and July 2023.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from scaletrack.application import demo_data as data
+from scaletrack.application.demo_plan import (
+    CLOSING,
+    Step,
+    consortium_steps,
+    indicator_steps,
+)
+from scaletrack.application.demo_story import PilotStory
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.records import event_id
+from scaletrack.application.store import StoreURL, empty_store
+from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.errors import RuleViolation
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot_events import EntryCorrected, EntryRetracted, Registered
+
+LATE = timedelta(days=28)
+"""A report recorded four weeks or more after it happened counts as late."""
+
+
+class SimulatedClock:
+    """The clock the ledger reads recorded-at from: set to each step's moment."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    store: str
+    consortia: int
+    indicators: int
+    pilots: int
+    events: int
+    corrections: int
+    retractions: int
+    late_reports: int
+    recorded_from: str
+    recorded_to: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "synthetic": True}
+
+
+def plan() -> list[Step]:
+    """Every step of the demo, in the order it is recorded."""
+    steps = [*consortium_steps(), *indicator_steps()]
+    for facts in data.PILOTS:
+        steps += PilotStory(facts).steps
+    return sorted(steps, key=lambda s: s.at)  # stable: same-moment steps keep their order
+
+
+def fill(store: StoreURL, fresh: bool = False) -> DemoSummary:
+    """Record the demo into an empty store (emptied first if ``fresh``)."""
+    if fresh:
+        empty_store(store)
+        store = StoreURL.parse(store.url)  # forget what it knew of the old tables
+    clock = SimulatedClock(CLOSING)
+    ledger = Ledger(store, clock=clock)
+    try:
+        count = ledger.event_count()
+        if count:
+            held = f"{count} event{'s' if count > 1 else ''}"
+            raise RuleViolation("store-not-empty", f"{store.shown} already holds {held}",
+                                hint="the demo fills an empty store; give --fresh to delete "
+                                     "them and start again")
+        record(ledger, clock, plan())
+        return summarise(ledger)
+    finally:
+        ledger.close()
+
+
+def record(ledger: Ledger, clock: SimulatedClock, steps: list[Step]) -> None:
+    """Run each step as a ledger command, the clock showing the step's moment."""
+    ids: dict[str, str] = {}
+    for step in steps:
+        clock.now = step.at
+        by = ledger.provenance(step.actor, step.occurred, step.reason, step.source)
+        if step.key:
+            by = replace(by, key=step.key)
+        aggregate = _command(ledger, step, by, ids)
+        if step.label:
+            ids[step.label] = event_id(step.subject, aggregate.version)
+
+
+def _command(ledger: Ledger, step: Step, by: Any, ids: dict[str, str]) -> Any:
+    code, values = step.subject, step.values
+    match step.op:
+        case "register-consortium":
+            return ledger.register_consortium(code, values["name"], values["lead"],
+                                              values["countries"], by)
+        case "add-country":
+            return ledger.add_country(code, values["country"], by)
+        case "add-partner":
+            return ledger.add_partner(code, values["organisation"], values["country"],
+                                      values["role"], by)
+        case "establish-centre":
+            return ledger.establish_centre(code, values["country"], values["name"], by)
+        case "define-indicator":
+            return ledger.define_indicator(code, values, by)
+        case "revise-indicator":
+            return ledger.revise_indicator(code, values, by)
+        case "retire-indicator":
+            return ledger.retire_indicator(code, by)
+        case "register-pilot":
+            return ledger.register_pilot(code, code.split("-")[0], values, by)
+        case "correct":
+            return ledger.correct(ids[str(step.ref)], values, by)
+        case "retract":
+            return ledger.retract(ids[str(step.ref)], by)
+        case kind:
+            return ledger.log_event(kind, code, values, by)
+
+
+def summarise(ledger: Ledger) -> DemoSummary:
+    """What the store holds now, counted from its events."""
+    types: Counter[str] = Counter()
+    late, first, last = 0, None, None
+    for event in ledger.all_events():
+        types[event.TYPE] += 1
+        late += event.recorded_at.date() - event.occurred_on >= LATE
+        first = first or event.recorded_at
+        last = event.recorded_at
+    return DemoSummary(
+        store=ledger.store.shown, consortia=types[Consortium.Registered.TYPE],
+        indicators=types[Indicator.Defined.TYPE], pilots=types[Registered.TYPE],
+        events=sum(types.values()), corrections=types[EntryCorrected.TYPE],
+        retractions=types[EntryRetracted.TYPE], late_reports=late,
+        recorded_from=first.isoformat() if first else "",
+        recorded_to=last.isoformat() if last else "")

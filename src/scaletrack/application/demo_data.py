@@ -1,0 +1,501 @@
+"""The facts and inventions the demo data set is made of.
+
+Consortium codes, names, leads and countries, the indicator names and
+SEED's three public pilots come from DOMAIN.md. Everything else (partner
+organisations, centre names, the other pilots, people, and every event
+about them) is invented and says so: "(synthetic)" in its name or title,
+and every demo actor's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+SYNTHETIC = "(synthetic)"
+
+
+def synthetic(text: str) -> str:
+    return f"{text} {SYNTHETIC}"
+
+
+@dataclass(frozen=True)
+class ConsortiumFacts:
+    code: str
+    name: str
+    lead: str
+    countries: tuple[str, ...]
+    joins_later: tuple[str, date] | None
+    """A member country recorded as joining after registration, and when."""
+    partners: tuple[tuple[str, str, str], ...]
+    """(organisation, country, role)."""
+    lead_actor: str
+    reporter: str
+
+
+def _p(organisation: str, country: str, role: str = "partner") -> tuple[str, str, str]:
+    return organisation, country, role
+
+
+CONSORTIA: tuple[ConsortiumFacts, ...] = (
+    ConsortiumFacts(
+        "BUICASUS", "Building Capacity for a Sustainable Society",
+        "Spanish ministry of social rights (with the ESF managing authority)",
+        ("ES", "FR", "SE", "LV"), None,
+        (_p("Spanish ministry of social rights", "ES", "lead"),
+         _p("Spanish ESF managing authority", "ES", "ESF managing authority"),
+         _p(synthetic("Atelier Innovation Sociale Lyon"), "FR"),
+         _p(synthetic("Social Innovation Skåne"), "SE"),
+         _p(synthetic("Riga Social Impact Hub"), "LV")),
+        synthetic("Lucía Ortega"), synthetic("Marc Duval")),
+    ConsortiumFacts(
+        "ESIA", "European Social Innovation Alliance", "German partners",
+        ("DE", "DK", "EE", "PL"), ("UK", date(2021, 9, 13)),
+        (_p(synthetic("Sozialinnovation Werkstatt Berlin"), "DE", "lead"),
+         _p(synthetic("Center for Social Innovation Aarhus"), "DK"),
+         _p(synthetic("Tallinn Social Innovation Lab"), "EE"),
+         _p(synthetic("Fundacja Innowacji Społecznych Kraków"), "PL"),
+         _p(synthetic("Scottish Social Innovation Partnership"), "UK")),
+        synthetic("Jonas Weber"), synthetic("Mette Lund")),
+    ConsortiumFacts(
+        "FUSE", "Facilitating United Approaches to SI in Europe", "Rethink Ireland with Genio",
+        ("IE", "PT", "BG", "CY"), None,
+        (_p("Rethink Ireland", "IE", "lead"), _p("Genio", "IE", "co-lead"),
+         _p(synthetic("Associação Inovação Social Porto"), "PT"),
+         _p(synthetic("Sofia Social Enterprise Foundation"), "BG"),
+         _p(synthetic("Cyprus Social Innovation Forum"), "CY")),
+        synthetic("Aoife Byrne"), synthetic("Rui Pereira")),
+    ConsortiumFacts(
+        "PENCIL", "Pan European Social Innovation Lab", "not confirmed in public sources",
+        ("LT", "BE", "CZ", "FI"), None,
+        (_p(synthetic("Vilnius Social Innovation Centre"), "LT", "lead"),
+         _p(synthetic("Brussels Social Innovation Collective"), "BE"),
+         _p(synthetic("Brno Social Innovation Institute"), "CZ"),
+         _p(synthetic("Tampere Social Innovation Lab"), "FI")),
+        synthetic("Rūta Kazlauskė"), synthetic("Pieter Claes")),
+    ConsortiumFacts(
+        "SIPLUS", "Social Innovation Plus", "L&R Social Research, AT",
+        ("AT", "HU", "SK"), ("BG", date(2021, 7, 20)),
+        (_p("L&R Social Research", "AT", "lead"),
+         _p(synthetic("Budapest Social Innovation Association"), "HU"),
+         _p(synthetic("Bratislava Social Economy Centre"), "SK"),
+         _p(synthetic("Plovdiv Social Economy Network"), "BG")),
+        synthetic("Katharina Huber"), synthetic("Zsófia Nagy")),
+    ConsortiumFacts(
+        "SEED", "Social innovation Ecosystem Development", "City of Turin",
+        ("IT", "GR", "RO", "SI"), None,
+        (_p("City of Turin", "IT", "lead"),
+         _p(synthetic("Hellenic Local Innovation Network"), "GR"),
+         _p(synthetic("Cluj Social Innovation Association"), "RO"),
+         _p(synthetic("Ljubljana Digital Social Lab"), "SI")),
+        synthetic("Giulia Romano"), synthetic("Eleni Papadopoulou")),
+)
+
+APPROVER = synthetic("Anna Virtanen, programme officer")
+EVALUATOR = synthetic("Tomás Ferreira, external evaluator")
+CATALOGUE_KEEPER = synthetic("Indicator working group")
+
+
+def _indicator(name: str, level: str, measure: str, unit: str, accumulation: str,
+               dimensions: tuple[str, ...] = (), direction: str = "higher") -> dict[str, Any]:
+    return {"name": name, "level": level, "measure": measure, "unit": unit,
+            "direction": direction, "accumulation": accumulation,
+            "dimensions": list(dimensions)}
+
+
+INDICATORS: dict[str, dict[str, Any]] = {
+    # ESF+ common indicators
+    "PART": _indicator("Participants", "output", "unit", "persons", "incremental",
+                       ("sex", "age-band")),
+    "PART-UNEMP": _indicator("Unemployed participants", "output", "unit", "persons",
+                             "incremental", ("sex",)),
+    "PART-18-29": _indicator("Participants aged 18-29", "output", "unit", "persons",
+                             "incremental", ("sex",)),
+    "PART-55": _indicator("Participants aged 55 and over", "output", "unit", "persons",
+                          "incremental", ("sex",)),
+    "PART-DIS": _indicator("Participants with disabilities", "output", "unit", "persons",
+                           "incremental", ("sex",)),
+    "PUB-ADMIN": _indicator("Supported public administrations", "output", "unit",
+                            "administrations", "cumulative", ("country",)),
+    # Social-innovation-specific indicators
+    "SITES": _indicator("Sites operational", "output", "unit", "sites", "cumulative",
+                        ("country",)),
+    "ADOPT-ORG": _indicator("Organisations adopting the model", "outcome", "unit",
+                            "organisations", "cumulative", ("country",)),
+    "PUB-COMMISSION": _indicator("Public providers commissioning", "outcome", "unit",
+                                 "providers", "cumulative", ("country",)),
+    "EARNED-INCOME": _indicator("Share of costs from earned income", "outcome",
+                                "percentage", "%", "snapshot"),
+    "STAFF-TRAINED": _indicator("Staff trained", "output", "unit", "persons", "incremental",
+                                ("sex",)),
+    "FIDELITY": _indicator("Fidelity score", "outcome", "ordinal", "score 1-5", "snapshot"),
+    "POLICY-CHANGE": _indicator("Policy change narrative", "impact", "qualitative", "",
+                                "snapshot"),
+    "MEDIA-MENTIONS": _indicator(synthetic("Media mentions"), "output", "unit", "mentions",
+                                 "incremental"),
+}
+
+PART_REVISION = {"dimensions": ["sex", "age-band", "country"]}
+"""Transnational pilots are asked for a country breakdown of participants too."""
+PART_REVISED_ON = date(2022, 6, 15)
+RETIRED = "MEDIA-MENTIONS"
+RETIRED_ON = date(2022, 6, 30)
+LAST_PERIOD = {RETIRED: "2022-Q1"}
+"""Pilots stop reporting an indicator after this period (it is retired)."""
+EVERY_SECOND_QUARTER = frozenset({"POLICY-CHANGE", "FIDELITY", "EARNED-INCOME"})
+
+
+@dataclass(frozen=True)
+class PilotFacts:
+    code: str
+    title: str
+    innovation: str
+    origin: str
+    targets: tuple[str, ...]
+    core: tuple[str, ...]
+    adaptable: tuple[str, ...]
+    pathway: tuple[str, tuple[str, ...], str, str | None]
+    """pilot type, scaling dimensions, mechanism, affiliation form."""
+    indicators: tuple[str, ...]
+    fate: str
+    """Where the story ends: piloting, evaluated, rolling-out, sustained, closed,
+    adapting (evaluated, adapting, piloting again), adapted (... and rolled out)
+    or stopped."""
+    registered: date
+    evaluated: date | None = None
+    closes: date | None = None
+    reevaluated: date | None = None
+    providers: tuple[tuple[str, str], ...] = field(default=())
+    """Public service providers that decide on adoption: (name, level)."""
+
+    @property
+    def consortium(self) -> str:
+        return self.code.split("-")[0]
+
+
+_REPLICATE = ("replication", ("out",), "dissemination", None)
+_GREEK_CITIES = ("Athens", "Thessaloniki", "Patras", "Heraklion", "Larissa", "Volos",
+                 "Ioannina", "Kalamata", "Trikala", "Chania")
+
+PILOTS: tuple[PilotFacts, ...] = (
+    PilotFacts(
+        "SEED-IT-01", "Design policy lab with ESF managing authorities",
+        "Design policy lab", "IT", ("IT",),
+        ("Co-design sessions with managing authority staff", "Prototype-test-revise cycle"),
+        ("Session format", "Policy topic"),
+        ("scale-up", ("up",), "dissemination", None),
+        ("PUB-ADMIN", "STAFF-TRAINED", "PUB-COMMISSION", "POLICY-CHANGE"),
+        "rolling-out", date(2021, 5, 20), date(2022, 11, 15),
+        providers=(("Piedmont regional ESF+ managing authority", "regional"),
+                   ("City of Turin social policy department", "local"),
+                   ("Italian national ESF+ programme authority", "national"))),
+    PilotFacts(
+        "SEED-GR-01", "Local social innovation mapping scaled to ten Greek cities",
+        "Local social innovation ecosystem mapping", "GR", ("GR",),
+        ("Mapping protocol for promoters, funders and support organisations",
+         "Open map published per city"),
+        ("Survey channels", "Workshop format"),
+        ("replication", ("out",), "affiliation", "memorandum"),
+        ("PART", "SITES", "ADOPT-ORG", "POLICY-CHANGE"),
+        "sustained", date(2021, 5, 24), date(2022, 10, 10),
+        providers=tuple((f"Municipality of {city}", "local") for city in _GREEK_CITIES)),
+    PilotFacts(
+        "SEED-SI-01", "Digital social innovation lab scaled up", "Digital social innovation lab",
+        "SI", ("SI",),
+        ("Open digital platform for social challenges", "Mentoring by the competence centre"),
+        ("Challenge themes", "Online and on-site mix"),
+        ("scale-up", ("up", "deep"), "branching", None),
+        ("PART", "PART-18-29", "ADOPT-ORG", "EARNED-INCOME"),
+        "rolling-out", date(2021, 6, 7), date(2022, 12, 5),
+        providers=(("Slovenian ministry of public administration", "national"),)),
+    PilotFacts(
+        "SEED-RO-01", synthetic("Participatory budgeting for social services in Romanian towns"),
+        synthetic("Participatory social-services budgeting"), "IT", ("RO",),
+        ("Citizens' vote on a ring-fenced budget", "Public report on spending"),
+        ("Voting channel", "Budget share"),
+        _REPLICATE, ("PART", "PART-UNEMP", "PUB-ADMIN", "PUB-COMMISSION"),
+        "evaluated", date(2021, 9, 13), date(2023, 5, 8),
+        providers=((synthetic("Town council of Alba Iulia"), "local"),
+                   (synthetic("Town council of Sibiu"), "local"))),
+    PilotFacts(
+        "BUICASUS-ES-01", synthetic("Social innovation criteria in regional ESF+ calls"),
+        synthetic("Award criteria and guidance for social innovation in ESF+ calls"),
+        "ES", ("ES",),
+        ("Scoring grid for social innovation", "Guidance for applicants"),
+        ("Weight of the criterion", "Call topics"),
+        ("scale-up", ("up",), "dissemination", None),
+        ("PUB-ADMIN", "PUB-COMMISSION", "STAFF-TRAINED", "POLICY-CHANGE"),
+        "sustained", date(2021, 5, 17), date(2022, 9, 20),
+        providers=((synthetic("Regional ESF+ body of Andalusia"), "regional"),
+                   (synthetic("Regional ESF+ body of Castilla y León"), "regional"),
+                   (synthetic("Regional ESF+ body of Galicia"), "regional"))),
+    PilotFacts(
+        "BUICASUS-FR-01", synthetic("Peer mentoring for the long-term unemployed"),
+        synthetic("Peer mentoring by former job seekers"), "ES", ("FR",),
+        ("Mentor-mentee matching", "Mentor training curriculum"),
+        ("Meeting frequency", "Partner employers"),
+        ("replication", ("out",), "affiliation", "licence"),
+        ("PART", "PART-UNEMP", "PART-55", "SITES"),
+        "rolling-out", date(2021, 6, 14), date(2022, 11, 21),
+        providers=((synthetic("France Travail regional office, Lyon"), "regional"),)),
+    PilotFacts(
+        "BUICASUS-SE-01", synthetic("Municipal co-creation labs for elderly care"),
+        synthetic("Co-creation labs with older residents"), "SE", ("SE", "LV"),
+        ("Residents co-design services", "Municipal staff facilitate"),
+        ("Lab location", "Service themes"),
+        ("scale-up", ("up", "deep"), "dissemination", None),
+        ("PART", "PART-55", "PUB-COMMISSION", "FIDELITY"),
+        "closed", date(2021, 5, 31), date(2022, 8, 25), date(2023, 3, 31),
+        providers=((synthetic("Municipality of Malmö elderly care"), "local"),
+                   (synthetic("Municipality of Jelgava social service"), "local"))),
+    PilotFacts(
+        "BUICASUS-LV-01", synthetic("Rural social enterprise incubator"),
+        synthetic("Incubator for rural social enterprises"), "SE", ("LV",),
+        ("Twelve-week incubation programme", "Peer network of founders"),
+        ("Sector focus", "Mentor pool"),
+        ("replication", ("out",), "branching", None),
+        ("PART", "PART-UNEMP", "SITES", "EARNED-INCOME"),
+        "evaluated", date(2022, 1, 17), date(2023, 5, 10)),
+    PilotFacts(
+        "ESIA-DE-01", synthetic("Outcome-based contract for youth employment coaching"),
+        synthetic("Youth coaching paid by outcomes"), "DE", ("DE",),
+        ("Payment by verified job outcomes", "Independent outcome verification"),
+        ("Coaching intensity", "Referral channels"),
+        ("scale-up", ("up",), "affiliation", "subcontract"),
+        ("PART", "PART-18-29", "PUB-COMMISSION", "EARNED-INCOME"),
+        "rolling-out", date(2021, 6, 1), date(2022, 10, 25),
+        providers=((synthetic("Jobcenter Berlin Mitte"), "local"),
+                   (synthetic("Federal employment agency, regional directorate"), "regional"))),
+    PilotFacts(
+        "ESIA-DK-01", synthetic("Housing-first support for young adults"),
+        synthetic("Housing first for young adults"), "DK", ("DK", "EE"),
+        ("Housing without preconditions", "Intensive case management"),
+        ("Caseload size", "Housing providers"),
+        ("replication", ("out",), "affiliation", "licence"),
+        ("PART", "PART-18-29", "SITES", "FIDELITY"),
+        "closed", date(2021, 5, 25), date(2022, 7, 15), date(2023, 3, 31),
+        providers=((synthetic("Municipality of Aarhus"), "local"),
+                   (synthetic("Tartu city government"), "local"))),
+    PilotFacts(
+        "ESIA-EE-01", synthetic("Digital skills clubs for older people"),
+        synthetic("Digital skills clubs run by peers"), "EE", ("EE", "PL"),
+        ("Peer tutors of the same age", "Weekly club meetings"),
+        ("Venue", "Devices used"),
+        ("replication", ("out",), "affiliation", "franchise"),
+        ("PART", "PART-55", "SITES", "MEDIA-MENTIONS"),
+        "adapted", date(2021, 6, 21), date(2022, 6, 10), reevaluated=date(2023, 3, 15)),
+    PilotFacts(
+        "ESIA-PL-01", synthetic("Social cooperatives for people with disabilities"),
+        synthetic("Social cooperative start-up support"), "PL", ("PL", "UK"),
+        ("Cooperative governance model", "Job coaching on site"),
+        ("Trades", "Start-up grant size"),
+        ("replication", ("out",), "affiliation", "certification"),
+        ("PART", "PART-DIS", "ADOPT-ORG", "EARNED-INCOME"),
+        "piloting", date(2021, 10, 4)),
+    PilotFacts(
+        "FUSE-IE-01", synthetic("Peer support for mental health in public services"),
+        synthetic("Community mental-health peer support"), "IE", ("IE",),
+        ("Trained peer workers", "Recovery-oriented practice"),
+        ("Referral routes", "Group or one-to-one"),
+        ("scale-up", ("up",), "dissemination", None),
+        ("PART", "PART-DIS", "PUB-COMMISSION", "POLICY-CHANGE"),
+        "rolling-out", date(2021, 5, 19), date(2022, 12, 12),
+        providers=((synthetic("Health Service Executive, community operations"), "national"),
+                   (synthetic("Cork city council"), "local"))),
+    PilotFacts(
+        "FUSE-PT-01", synthetic("Work-integration cafés for people with disabilities"),
+        synthetic("Work-integration cafés"), "IE", ("PT",),
+        ("Paid jobs in a real café", "Job coach on every shift"),
+        ("Menu and suppliers", "Opening hours"),
+        ("replication", ("out",), "affiliation", "franchise"),
+        ("PART", "PART-DIS", "SITES", "EARNED-INCOME"),
+        "closed", date(2021, 6, 8), date(2022, 9, 5), date(2023, 6, 30),
+        providers=((synthetic("Porto municipal social services"), "local"),)),
+    PilotFacts(
+        "FUSE-BG-01", synthetic("Roma health mediators in municipal services"),
+        synthetic("Community health mediators"), "BG", ("BG",),
+        ("Mediators from the community", "Link to primary care"),
+        ("Caseload", "Outreach channels"),
+        ("scale-up", ("up", "deep"), "dissemination", None),
+        ("PART", "PART-UNEMP", "PUB-ADMIN", "STAFF-TRAINED"),
+        "sustained", date(2021, 7, 5), date(2022, 10, 3),
+        providers=((synthetic("Municipality of Sliven"), "local"),
+                   (synthetic("Bulgarian ministry of health"), "national"))),
+    PilotFacts(
+        "FUSE-CY-01", synthetic("Entrepreneurship circles for migrant women"),
+        synthetic("Peer entrepreneurship circles"), "PT", ("CY",),
+        ("Peer circle of eight", "Micro-grant at graduation"),
+        ("Languages", "Meeting place"),
+        ("replication", ("out",), "branching", None),
+        ("PART", "PART-UNEMP", "ADOPT-ORG", "MEDIA-MENTIONS"),
+        "adapting", date(2021, 7, 12), date(2022, 7, 20)),
+    PilotFacts(
+        "PENCIL-LT-01", synthetic("School-based social innovation labs"),
+        synthetic("Pupils solve local challenges in school labs"), "FI", ("LT",),
+        ("Challenge-based learning cycle", "Local mentor per lab"),
+        ("Subjects involved", "Lab schedule"),
+        _REPLICATE, ("PART", "STAFF-TRAINED", "SITES", "FIDELITY"),
+        "rolling-out", date(2021, 6, 2), date(2022, 11, 8),
+        providers=((synthetic("Vilnius city education department"), "local"),)),
+    PilotFacts(
+        "PENCIL-BE-01", synthetic("Neighbourhood repair and reuse workshops"),
+        synthetic("Repair workshops staffed by job seekers"), "BE", ("BE", "CZ"),
+        ("Paid repair technicians from the neighbourhood", "Open workshop days"),
+        ("Product range", "Premises"),
+        ("replication", ("out",), "affiliation", "franchise"),
+        ("PART", "PART-UNEMP", "SITES", "EARNED-INCOME"),
+        "piloting", date(2022, 2, 7)),
+    PilotFacts(
+        "PENCIL-CZ-01", synthetic("Supported employment agency model"),
+        synthetic("Supported employment agency"), "CZ", ("CZ",),
+        ("Place-then-train approach", "Employer liaison"),
+        ("Target groups", "Agency size"),
+        ("scale-up", ("up",), "affiliation", "licence"),
+        ("PART", "PART-DIS", "PUB-COMMISSION", "PUB-ADMIN"),
+        "rolling-out", date(2021, 6, 28), date(2022, 12, 20),
+        providers=((synthetic("Czech labour office, Brno branch"), "regional"),
+                   (synthetic("South Moravian regional authority"), "regional"))),
+    PilotFacts(
+        "PENCIL-FI-01", synthetic("Gamified job-search coaching app"),
+        synthetic("Job-search coaching app"), "FI", ("FI", "LT"),
+        ("Daily coaching tasks", "Coach review each week"),
+        ("Game mechanics", "Languages"),
+        _REPLICATE, ("PART", "PART-UNEMP", "PART-18-29", "MEDIA-MENTIONS"),
+        "stopped", date(2021, 5, 27), date(2022, 5, 16), date(2022, 9, 30),
+        providers=((synthetic("Tampere employment services"), "local"),)),
+    PilotFacts(
+        "SIPLUS-AT-01", synthetic("One-stop shop for young people not in work or education"),
+        synthetic("One-stop shop for young people"), "AT", ("AT",),
+        ("All services under one roof", "Youth workers as first contact"),
+        ("Opening hours", "Partner services"),
+        ("scale-up", ("up",), "dissemination", None),
+        ("PART", "PART-18-29", "PUB-ADMIN", "POLICY-CHANGE"),
+        "rolling-out", date(2021, 5, 18), date(2022, 10, 18),
+        providers=((synthetic("Public employment service Styria"), "regional"),
+                   (synthetic("City of Graz youth department"), "local"))),
+    PilotFacts(
+        "SIPLUS-HU-01", synthetic("Community kitchens run as social enterprises"),
+        synthetic("Community kitchens"), "AT", ("HU",),
+        ("Meals cooked by trainees", "Sales to public canteens"),
+        ("Menu", "Kitchen size"),
+        ("replication", ("out",), "affiliation", "franchise"),
+        ("PART", "PART-UNEMP", "SITES", "EARNED-INCOME"),
+        "closed", date(2021, 6, 15), date(2022, 8, 30), date(2023, 6, 30),
+        providers=((synthetic("Municipality of Pécs school catering"), "local"),)),
+    PilotFacts(
+        "SIPLUS-SK-01", synthetic("Early-childhood learning centres in Roma communities"),
+        synthetic("Community early-learning centres"), "SK", ("SK", "HU"),
+        ("Parents as co-educators", "Qualified early-years teacher"),
+        ("Opening days", "Venue"),
+        ("replication", ("out",), "branching", None),
+        ("PART", "STAFF-TRAINED", "SITES", "FIDELITY"),
+        "rolling-out", date(2021, 7, 1), date(2023, 1, 24),
+        providers=((synthetic("Košice self-governing region"), "regional"),)),
+    PilotFacts(
+        "SIPLUS-BG-01", synthetic("Social entrepreneurship vouchers for municipalities"),
+        synthetic("Vouchers buying services from social enterprises"), "BG", ("BG",),
+        ("Voucher redeemable only at social enterprises", "Register of eligible enterprises"),
+        ("Voucher value", "Eligible services"),
+        ("scale-up", ("up",), "affiliation", "memorandum"),
+        ("PART", "PART-UNEMP", "PUB-ADMIN", "PUB-COMMISSION"),
+        "evaluated", date(2021, 11, 8), date(2023, 4, 20),
+        providers=((synthetic("Municipality of Plovdiv"), "local"),
+                   (synthetic("Bulgarian ministry of labour"), "national"))),
+)
+
+MILESTONES = (
+    ("M1", "Partners and sites signed up", 30),
+    ("M2", "First participants enrolled", 90),
+    ("M3", "Mid-term review", 270),
+    ("M4", "Evaluation report delivered", None),
+    ("M5", "Sustainability plan agreed", None),
+)
+"""Reference, title, and due days after piloting starts (None: tied to the evaluation)."""
+
+RISKS = (
+    ("Staff turnover among frontline workers", "high"),
+    ("Co-funding from the municipality delayed", "medium"),
+    ("Low take-up by the target group", "high"),
+    ("Data protection approval pending", "medium"),
+    ("Partner organisation overstretched", "low"),
+    ("Energy prices raise running costs", "medium"),
+    ("Managing authority reorganised", "low"),
+)
+FUNDERS = (
+    ("ESF+ EaSI strand grant", 180_000, 420_000),
+    ("National ESF+ programme co-funding", 60_000, 250_000),
+    ("Municipal budget line", 15_000, 90_000),
+    (synthetic("Social Innovation Foundation"), 10_000, 60_000),
+)
+HR_CHANGES = (
+    (("coach",), "Coaches hired and trained in the core method"),
+    (("peer worker",), "Peer workers recruited from former participants"),
+    (("site coordinator",), "A coordinator per site instead of one for all"),
+    (("data officer",), "Monitoring role created for ESF+ reporting"),
+    (("trainer", "coach"), "Train-the-trainer model introduced"),
+)
+TRAININGS = ("3-day induction", "Online course, 12 hours", "Shadowing at the origin site",
+             "Monthly supervision")
+REVENUE_SOURCES = ("grants", "public contracts", "fees", "sales", "donations")
+INSTRUMENTS = ("Service contract", "Memorandum of understanding", "Budget line in annual plan",
+               "Council resolution", "ESF+ call criterion")
+EVALUATION_METHODS = ("Mixed methods with a comparison group", "Contribution analysis",
+                      "Process evaluation with fidelity checks", "Realist evaluation")
+PATHWAY_CHANGES = {
+    "BUICASUS-FR-01": (("replication", ("out", "deep"), "affiliation", "licence"),
+                       "Mentoring extended to employers' own staff"),
+    "SIPLUS-SK-01": (("replication", ("out",), "affiliation", "memorandum"),
+                     "Regions prefer a memorandum to opening branches"),
+    "PENCIL-CZ-01": (("scale-up", ("up", "out"), "affiliation", "licence"),
+                     "Two more regions asked to join"),
+}
+COUNTRY_NAMES = {
+    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CY": "Cyprus", "CZ": "Czechia",
+    "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland",
+    "FR": "France", "GR": "Greece", "HU": "Hungary", "IE": "Ireland", "IT": "Italy",
+    "LT": "Lithuania", "LV": "Latvia", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
+    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "UK": "Scotland (UK)",
+}
+AGE_PROFILES = {
+    "default": {"under-18": 2, "18-29": 30, "30-54": 48, "55+": 20},
+    "PART-18-29": {"under-18": 6, "18-29": 70, "30-54": 20, "55+": 4},
+    "PART-55": {"under-18": 0, "18-29": 4, "30-54": 28, "55+": 68},
+    "PENCIL-LT-01": {"under-18": 85, "18-29": 5, "30-54": 9, "55+": 1},
+    "SIPLUS-SK-01": {"under-18": 60, "18-29": 22, "30-54": 16, "55+": 2},
+}
+"""Shares of participants by age band: a pilot's own, or by the group it targets."""
+
+REJECTIONS = ("Sex breakdown missing for one site", "Figures do not match the site logs",
+              "Evidence for the adoption decision not attached")
+TARGET_REVISIONS = ("Budget cut in the national co-funding", "Second site opens later",
+                    "Demand higher than planned", "Aligned with the ESF+ programme amendment")
+POLICY_NARRATIVES = (
+    "Managing authority staff took part in the first co-design sessions",
+    "Social innovation named as a priority in the draft regional ESF+ call",
+    "Ministry working group set up to draft guidance based on the pilot",
+    "Call for proposals published with a social innovation criterion",
+    "Model written into the annual plan of the public provider",
+)
+POLICY_TARGETS = ("A public body commits to the model in writing",
+                  "The model appears in an ESF+ call or a public budget line")
+BUSINESS_MODELS = ("Fees from municipalities replace part of the grant",
+                   "Sales cover the running costs of the sites",
+                   "Public contract for the core service agreed",
+                   "Donor funding reduced; service contract with the region")
+ADAPTATIONS = ("Sessions moved online for part of the year",
+               "Material translated and adapted to local law",
+               "Delivered with a local partner instead of own staff",
+               "Shorter format for working participants")
+FINDINGS = {
+    "scale": "Outcomes met or exceeded; fidelity high; costs fall as sites are added",
+    "adapt": "Promising outcomes, but the delivery model does not fit the local services",
+    "stop": "Take-up too low and costs per participant far above plan",
+}
+OUTCOMES = {
+    "sustained": ("Service taken over by the public provider",
+                  "Start in one place and add sites one by one"),
+    "stopped": ("Stopped after the evaluation; resources moved to the origin model",
+                "Test take-up with a small group before building the tool"),
+}
+CORRECTIONS = ("Typo in the figure", "Site log re-counted", "Amount in the signed agreement")

@@ -1,0 +1,202 @@
+"""``scaletrack demo``: an empty store filled with a realistic, deterministic playground."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from scaletrack.application.kinds import KINDS
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.mapper import event_state
+from scaletrack.application.store import StoreURL, empty_store
+from scaletrack.cli.main import main
+from scaletrack.domain.envelope import Recorded
+
+CONSORTIA = {"BUICASUS", "ESIA", "FUSE", "PENCIL", "SIPLUS", "SEED"}
+ENVELOPE = {"id", "type", "version", "occurred_on", "recorded_at", "actor", "reason", "data"}
+OTHER_TYPES = {"pilot.registered", "pilot.entry-corrected", "pilot.entry-retracted",
+               "consortium.registered", "consortium.country-joined",
+               "consortium.partner-added", "consortium.centre-established",
+               "indicator.defined", "indicator.revised", "indicator.retired"}
+
+def stored(url: str) -> list[Recorded]:
+    ledger = Ledger(StoreURL.parse(url))
+    try:
+        return list(ledger.all_events())
+    finally:
+        ledger.close()
+
+
+def fingerprint(events: list[Recorded]) -> list[tuple[str, str, int, dict[str, Any]]]:
+    """Everything that makes an event what it is: type, aggregate, version, both times, data."""
+    return [(e.TYPE, str(e.originator_id), e.originator_version, event_state(e))
+            for e in events]
+
+
+def days_late(record: dict[str, Any]) -> int:
+    recorded = datetime.fromisoformat(record["recorded_at"]).date()
+    return (recorded - date.fromisoformat(record["occurred_on"])).days
+
+
+def days_between(earlier: dict[str, Any], later: dict[str, Any]) -> int:
+    """Days between the moments two events were recorded."""
+    return (datetime.fromisoformat(later["recorded_at"])
+            - datetime.fromisoformat(earlier["recorded_at"])).days
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One demo store, made once, for the tests that only read it (the demo takes seconds)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    with pytest.raises(SystemExit) as done:
+        main(["--db", url, "demo"])
+    assert done.value.code == 0
+    return url
+
+
+@pytest.fixture(scope="module")
+def demo_events(demo_url: str) -> list[Recorded]:
+    return stored(demo_url)
+
+
+@pytest.fixture
+def on_demo(demo_url: str, cli: Any) -> Any:
+    """Run the CLI against the demo store."""
+    return lambda *args: cli("--db", demo_url, *args)
+
+
+def test_demo_lists_at_least_twenty_pilots_across_all_six_consortia(on_demo: Any) -> None:
+    listed = on_demo("pilot", "list", "--json")
+    pilots = listed.json()
+    assert listed.exit_code == 0
+    assert len(pilots) >= 20
+    assert {p["consortium"] for p in pilots} == CONSORTIA
+    assert {"SEED-IT-01", "SEED-GR-01", "SEED-SI-01"} <= {p["code"] for p in pilots}
+    assert all(p["type"] in ("replication", "scale-up") for p in pilots)
+
+
+def test_demo_records_two_to_three_thousand_events_on_a_clock_from_2021_to_2023(
+        demo_events: list[Recorded]) -> None:
+    assert 2000 <= len(demo_events) <= 3000
+    times = [e.recorded_at for e in demo_events]
+    assert times == sorted(times), "the store's order is the order things were recorded"
+    assert (times[0].year, times[-1].year) == (2021, 2023)
+    assert all(e.occurred_on <= e.recorded_at.date() for e in demo_events)
+
+
+def test_demo_covers_every_pilot_event_kind_and_every_other_event(
+        demo_events: list[Recorded]) -> None:
+    types = Counter(e.TYPE for e in demo_events)
+    assert {kind.event.TYPE for kind in KINDS.values()} | OTHER_TYPES <= set(types)
+    assert types["pilot.entry-corrected"] >= 10
+    assert types["pilot.entry-retracted"] >= 5
+
+
+def test_pilot_history_shows_reports_recorded_months_after_they_happened(
+        on_demo: Any) -> None:
+    shown = on_demo("pilot", "history", "SEED-GR-01", "--json")
+    history = shown.json()
+    assert shown.exit_code == 0
+    assert all(set(record) >= ENVELOPE for record in history)
+    assert [r["version"] for r in history] == list(range(1, len(history) + 1))
+    assert max(days_late(r) for r in history) >= 60
+    assert all(days_late(r) >= 0 for r in history)
+
+
+def test_a_result_is_corrected_months_later_in_a_reopened_period(on_demo: Any) -> None:
+    history = on_demo("pilot", "history", "SEED-GR-01", "--json").json()
+    by_version = {r["version"]: r for r in history}
+    late = [(by_version[r["data"]["corrects"]], r) for r in history
+            if r["type"] == "pilot.entry-corrected"
+            and by_version[r["data"]["corrects"]]["type"] == "pilot.result-reported"
+            and days_between(by_version[r["data"]["corrects"]], r) >= 90]
+    assert late, "a result of SEED-GR-01 is corrected three months or more after it came in"
+    result, correction = late[0]
+    period = result["data"]["period"]
+    assert correction["reason"]
+    assert correction["data"]["data"]["value"] < result["data"]["value"]
+    around = [(r["type"].split(".")[1], r["recorded_at"] < correction["recorded_at"])
+              for r in history if r["data"].get("period") == period
+              and r["type"].startswith("pilot.period-")]
+    assert ("period-report-approved", True) in around
+    assert ("period-unlocked", True) in around
+    assert around[-1] == ("period-report-approved", False), "approved again after the fix"
+
+
+def test_results_keep_the_indicator_version_they_used_and_one_indicator_retires(
+        on_demo: Any, demo_events: list[Recorded]) -> None:
+    versions = {e.indicator_version for e in demo_events  # type: ignore[attr-defined]
+                if e.TYPE == "pilot.result-reported" and e.indicator == "PART"}  # type: ignore[attr-defined]
+    assert versions == {1, 2}
+    catalogue = on_demo("indicator", "list", "--json").json()
+    assert [i["code"] for i in catalogue if i["retired"]] == ["MEDIA-MENTIONS"]
+    assert {i["code"] for i in catalogue} >= {"PART", "PART-UNEMP", "PART-18-29", "PART-55",
+                                               "PART-DIS", "PUB-ADMIN", "SITES", "ADOPT-ORG",
+                                               "PUB-COMMISSION", "EARNED-INCOME",
+                                               "STAFF-TRAINED", "FIDELITY", "POLICY-CHANGE"}
+
+
+def test_milestones_slip_every_year_and_pilots_stop_or_close(
+        demo_events: list[Recorded]) -> None:
+    slips = {e.recorded_at.year for e in demo_events if e.TYPE == "pilot.milestone-slipped"}
+    assert slips == {2021, 2022, 2023}
+    stages: dict[str, list[str]] = {}
+    for e in demo_events:
+        if e.TYPE in ("pilot.stage-advanced", "pilot.closed"):
+            stages.setdefault(str(e.originator_id), []).append(
+                str(getattr(e, "to_stage", "closed")))
+    assert sum(path[-3:] == ["evaluated", "stopped", "closed"] for path in stages.values()) == 1
+    assert sum(path[-1] == "closed" for path in stages.values()) >= 3
+
+
+def test_demo_refuses_a_store_that_holds_events_and_leaves_it_alone(run: Any) -> None:
+    assert run("init").exit_code == 0
+    assert run("consortium", "register", "ZZ", "--name", "Mine", "--lead", "Me",
+               "--country", "IT").exit_code == 0
+    refused = run("demo")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr.startswith("error: ")
+    assert refused.stderr.count("\n") == 1
+    assert "already holds 1 event;" in refused.stderr
+    assert "--fresh" in refused.stderr
+    assert [c["code"] for c in run("consortium", "list", "--json").json()] == ["ZZ"]
+    assert run("pilot", "list", "--json").json() == []
+
+
+def test_demo_help_shows_an_example(run: Any) -> None:
+    assert "scaletrack --db sqlite:///demo.db demo --fresh" in run("demo", "--help").stdout
+
+
+def test_empty_store_discards_every_event_and_the_store_starts_again(
+        run: Any, store_url: str) -> None:
+    assert run("init").exit_code == 0
+    assert run("consortium", "register", "ZZ", "--name", "Mine", "--lead", "Me",
+               "--country", "IT").exit_code == 0
+    empty_store(StoreURL.parse(store_url))
+    assert run("init").exit_code == 0
+    assert run("consortium", "list", "--json").json() == []
+    assert run("consortium", "register", "ZZ", "--name", "Mine", "--lead", "Me",
+               "--country", "IT").stdout == "ZZ@1\n"
+
+
+@pytest.mark.slow
+def test_fresh_demo_replaces_the_store_and_gives_the_same_events_every_time(
+        cli: Any, sqlite_url: str, demo_events: list[Recorded]) -> None:
+    def run(*args: str) -> Any:
+        return cli("--db", sqlite_url, *args)
+
+    assert run("init").exit_code == 0
+    assert run("consortium", "register", "ZZ", "--name", "Mine", "--lead", "Me",
+               "--country", "IT").exit_code == 0
+    done = run("demo", "--fresh", "--json")
+    assert done.exit_code == 0, done.stderr
+    summary = done.json()
+    assert summary["synthetic"] is True
+    assert summary["events"] == len(demo_events)
+    assert (summary["consortia"], summary["pilots"]) == (6, 24)
+    assert summary["late_reports"] > 0
+    assert run("consortium", "show", "ZZ").exit_code == 3
+    assert fingerprint(stored(sqlite_url)) == fingerprint(demo_events)
