@@ -30,8 +30,8 @@ from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot_events import EntryCorrected, EntryRetracted, Registered
 
-LATE = timedelta(days=28)
-"""A report recorded four weeks or more after it happened counts as late."""
+LATE = timedelta(days=30)
+"""A report recorded more than this after it happened counts as late."""
 
 
 class SimulatedClock:
@@ -137,7 +137,7 @@ def summarise(ledger: Ledger) -> DemoSummary:
     late, first, last = 0, None, None
     for event in ledger.all_events():
         types[event.TYPE] += 1
-        late += event.recorded_at.date() - event.occurred_on >= LATE
+        late += event.recorded_at.date() - event.occurred_on > LATE
         first = first or event.recorded_at
         last = event.recorded_at
     return DemoSummary(

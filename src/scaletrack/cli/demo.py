@@ -10,11 +10,12 @@ from scaletrack.cli.render import emit_json, say
 
 TRY_NEXT = (
     "pilot list",
-    "pilot show SEED-GR-01",
     "pilot history SEED-GR-01",
+    "pilot show SEED-GR-01 --as-of 2022-06-30",
     "progress",
-    "impact",
-    "export",
+    "impact --pilot SEED-GR-01 --indicator PART",
+    "quality",
+    "export -o demo-bundle --pilot SEED-GR-01",
 )
 """Commands worth a look once the demo is in (those installed are suggested)."""
 
@@ -52,7 +53,7 @@ def demo(fresh: bool, as_json: bool) -> None:
     say(f"{summary.events} events: {summary.consortia} consortia, {summary.indicators} "
         f"indicators, {summary.pilots} pilots; {summary.corrections} corrections, "
         f"{summary.retractions} retractions, {summary.late_reports} late reports "
-        "(recorded four weeks or more after they happened)")
+        "(recorded more than 30 days after they happened)")
     say(f"recorded from {summary.recorded_from[:10]} to {summary.recorded_to[:10]} on a "
         "simulated clock; the consortia and SEED's three public pilots come from public "
         "project pages, everything else is synthetic and marked so")
