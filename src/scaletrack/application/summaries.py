@@ -18,7 +18,7 @@ def pilot_summary(pilot: Pilot) -> dict[str, Any]:
         "title": pilot.title,
         "type": pilot.pilot_type,
         "stage": pilot.stage,
-        "countries": [pilot.origin_country, *pilot.target_countries],
+        "countries": list(dict.fromkeys([pilot.origin_country, *pilot.target_countries])),
         "version": pilot.version,
     }
 
