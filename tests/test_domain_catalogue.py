@@ -69,8 +69,11 @@ def test_a_consortium_lists_each_country_once() -> None:
              ["IT", "GR", "IT"], by())
     consortium = Consortium.register("SEED", "Seed", "Turin", ["IT", "GR"], by())
     rejected("duplicate-country", consortium.add_country, "gr", by())
+    rejected("duplicate-country", consortium.add_country, " GR ", by())
     consortium.add_country("ro", by())
     assert consortium.countries == ["IT", "GR", "RO"]
+    rejected("duplicate-country", Consortium.register, "SEED", "Seed", "Turin", ["IT", "it"],
+             by())
 
 
 def test_partners_and_centres_are_in_member_countries() -> None:
@@ -80,7 +83,7 @@ def test_partners_and_centres_are_in_member_countries() -> None:
     consortium.add_partner("Impact Hub Athens", "GR", "partner", by())
     rejected("duplicate-partner", consortium.add_partner, "Impact Hub Athens", "IT", "x", by())
     consortium.establish_centre("GR", "SI Centre Greece", by())
-    rejected("centre-exists", consortium.establish_centre, "GR", "Another", by())
+    rejected("centre-exists", consortium.establish_centre, "gr ", "Another", by())
     assert consortium.centres == {"GR": "SI Centre Greece"}
 
 

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except click.UsageError as usage:
         where = f"; see '{usage.ctx.command_path} --help'" if usage.ctx else ""
-        click.echo(f"error: {one_line(usage.format_message())}{where}", err=True)
+        click.echo(f"error: {one_line(usage.format_message()).rstrip('.')}{where}", err=True)
         sys.exit(usage.exit_code)
     except click.ClickException as failure:
         click.echo(f"error: {one_line(failure.format_message())}", err=True)

@@ -72,13 +72,13 @@ class Consortium(Aggregate):
     def register(
         cls, code: str, name: str, lead: str, countries: list[str], by: Provenance
     ) -> Consortium:
-        if len(set(countries)) != len(countries):
+        if len({_country(c) for c in countries}) != len(countries):
             raise RuleViolation("duplicate-country", "a country is listed twice")
         return start(cls, cls.Registered, cls.id_for(code), by,
                      code=code, name=name, lead=lead, countries=countries)
 
     def add_country(self, country: str, by: Provenance) -> None:
-        if country.upper() in self.countries:
+        if _country(country) in self.countries:
             raise RuleViolation("duplicate-country",
                                 f"{country} is already a member of {self.code}")
         record(self, self.CountryJoined, by, country=country)
@@ -91,17 +91,22 @@ class Consortium(Aggregate):
 
     def establish_centre(self, country: str, name: str, by: Provenance) -> None:
         self._require_member(country)
-        if country.upper() in self.centres:
+        if _country(country) in self.centres:
             raise RuleViolation(
                 "centre-exists", f"{self.code} already has a competence centre in {country}"
             )
         record(self, self.CentreEstablished, by, country=country, name=name)
 
     def _require_member(self, country: str) -> None:
-        if country.upper() not in self.countries:
+        if _country(country) not in self.countries:
             raise RuleViolation(
                 "not-a-member-country",
                 f"{country} is not a member country of {self.code} "
                 f"({', '.join(self.countries)})",
                 hint="add the country to the consortium first",
             )
+
+
+def _country(code: str) -> str:
+    """A country code as the events store it (the rules compare it before pydantic sees it)."""
+    return code.strip().upper()
