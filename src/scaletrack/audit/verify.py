@@ -1,0 +1,88 @@
+"""What the audit commands ask for: a head digest, a checked bundle, a checked store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scaletrack.application.ledger import Ledger
+from scaletrack.audit.chain import GENESIS, Against, Head, Progress, Report, verify_bundle
+from scaletrack.audit.errors import as_audit_failure
+from scaletrack.audit.signing import check_signature, load_public
+from scaletrack.audit.store_chain import ChainTable, extend, extend_chain
+from scaletrack.audit.store_check import StoreReport, check_store
+from scaletrack.domain.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class HeadDigest:
+    """The head of a store's log at one moment, as a lead pastes it into a report."""
+
+    head: Head
+    position: int | None
+    recorded_at: str | None
+    """When the head event was recorded."""
+    taken_at: str
+    store: str
+
+    @property
+    def line(self) -> str:
+        return self.head.line(self.taken_at)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"count": self.head.count, "hash": self.head.hash, "position": self.position,
+                "recorded_at": self.recorded_at, "taken_at": self.taken_at,
+                "store": self.store, "line": self.line}
+
+
+def head_digest(ledger: Ledger) -> HeadDigest:
+    """The current head: the chain brought up to date first (or computed, if read-only)."""
+    table = ChainTable(ledger.recorder)
+    with as_audit_failure():
+        last = extend_chain(ledger.recorder) or table.last()
+        count, hash_, head_row = 0, GENESIS, None
+        if last is not None:
+            count, hash_ = last.seq, last.hash
+            head_row = next(table.rows(after=last.position - 1, upto=last.position), None)
+        for link, row in extend(last, table.rows(after=last.position if last else None)):
+            count, hash_, head_row = link.seq, link.hash, row
+    recorded_at = json.loads(head_row.state).get("timestamp") if head_row else None
+    return HeadDigest(Head(count, hash_), head_row.position if head_row else None, recorded_at,
+                      datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+                      ledger.store.shown)
+
+
+def older_log(reference: str | None) -> Against | None:
+    """The older log a manifest, bundle or digest line describes (``--against``)."""
+    if reference is None:
+        return None
+    try:
+        return Against.read(reference)
+    except (ValueError, OSError) as error:
+        raise InvalidInput(f"--against: {error}",
+                           hint="give a manifest.json, a bundle folder or a digest line"
+                           ) from None
+
+
+def verify_bundle_folder(bundle: Path, against: str | None = None, pubkey: Path | None = None,
+                         progress: Progress | None = None) -> Report:
+    """Check a bundle offline; the signature first, when a public key is given."""
+    if not bundle.is_dir():
+        raise NotFound(f"no bundle folder {bundle}")
+    older = older_log(against)
+    key = load_public(pubkey) if pubkey is not None else None
+    with as_audit_failure():
+        if key is not None:
+            check_signature(bundle, key)
+        return verify_bundle(bundle, older, progress)
+
+
+def verify_store(ledger: Ledger, against: str | None = None,
+                 progress: Progress | None = None) -> StoreReport:
+    """Check the live store's events against its own chain (and an older digest)."""
+    older = older_log(against)
+    with as_audit_failure():
+        return check_store(ChainTable(ledger.recorder), older, progress)
