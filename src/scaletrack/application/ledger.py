@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording, Transcoder
 
 from scaletrack.application.kinds import KINDS
 from scaletrack.application.mapper import DateAsISO, EventMapper
 from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.application.store import StoreURL
+from scaletrack.audit.store_chain import extend_chain
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
@@ -64,6 +65,10 @@ class Ledger(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return EventMapper(transcoder=self.construct_transcoder())
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        """After every save: extend the audit hash chain from its last link (docs/AUDIT.md)."""
+        extend_chain(self.recorder, recordings)
 
     # -- provenance -----------------------------------------------------------
 
