@@ -341,10 +341,7 @@ class _Postgres(_Database):
     def write(self) -> Iterator[Any]:
         from psycopg.rows import tuple_row
 
-        # Pipelined: the lock and the read of the last link travel together, and the
-        # inserts with the commit, so a save pays two round trips for its links.
-        with self.datastore.get_connection() as connection, connection.pipeline(), \
-                connection.transaction():
+        with self.datastore.get_connection() as connection, connection.transaction():
             cursor = connection.cursor(row_factory=tuple_row)
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
             created = self.datastore not in _ready
