@@ -1,0 +1,232 @@
+"""The views: ``progress``, ``impact``, ``portfolio``, ``decisions``, ``quality``, ``timeline``.
+
+Each command first brings the views it reads up to date with the store, so
+it never shows stale data, then prints readable tables or, with ``--json``,
+one JSON document.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from scaletrack.cli.options import CODE, json_option
+from scaletrack.cli.projections import current
+from scaletrack.cli.render import cell, emit_json, emit_table
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Quarter(click.ParamType[str, Any]):
+    """A reporting period: YYYY-QN."""
+
+    name = "YYYY-QN"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> str:
+        text = str(value).strip().upper()
+        if not re.fullmatch(r"20\d\d-Q[1-4]", text):
+            self.fail(f"{value!r} is not a reporting period; write YYYY-QN, e.g. 2022-Q3",
+                      param, ctx)
+        return text
+
+
+class Country(click.ParamType[str, Any]):
+    name = "CC"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> str:
+        text = str(value).strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", text):
+            self.fail(f"{value!r} is not a two-letter country code", param, ctx)
+        return text
+
+
+def filters(*names: str) -> Callable[[F], F]:
+    """The filter options a view accepts, gathered into ``filters``."""
+    options = {
+        "consortium": click.option("--consortium", type=CODE, help="Only this consortium."),
+        "country": click.option("--country", type=Country(),
+                                help="Only pilots in this country (origin or target)."),
+        "pilot": click.option("--pilot", type=CODE, help="Only this pilot."),
+        "indicator": click.option("--indicator", type=CODE, help="Only this indicator."),
+        "period": click.option("--period", type=Quarter(), help="Only this reporting period."),
+    }
+
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def gathered(*args: Any, **kwargs: Any) -> Any:
+            from scaletrack.projections.queries.selection import Filters
+
+            chosen = Filters(**{name: kwargs.pop(name) for name in names})
+            return f(*args, filters=chosen, **kwargs)
+
+        wrapped: Any = gathered
+        for name in reversed(names):
+            wrapped = options[name](wrapped)
+        return json_option(wrapped)  # type: ignore[no-any-return]
+
+    return decorate
+
+
+@click.command()
+@filters("consortium", "country", "pilot")
+def progress(filters: Any, as_json: bool) -> None:
+    """Per pilot: stage, milestones, slips, risks, pending approvals; rolled up.
+
+    Overdue milestones are those still planned whose due date has passed.
+
+    \b
+    Example:
+      scaletrack progress --consortium SEED --json
+    """
+    from scaletrack.cli.context import session
+    from scaletrack.projections.queries import progress as query
+
+    today = session().ledger().clock().date()
+    with current(query.USES) as connection:
+        document = query.progress(connection, filters, today)
+    if as_json:
+        emit_json(document)
+        return
+    emit_table(document["pilots"], ["pilot", "consortium", "stage", "planned", "done",
+                                    "overdue", "dropped", "slips", "open_risks",
+                                    "pending_approvals", "last_activity"],
+               title=f"Progress on {document['today']}")
+    totals = ["pilots", "planned", "done", "overdue", "slips", "open_risks", "pending_approvals"]
+    emit_table(document["consortia"], ["consortium", *totals], title="By consortium")
+    emit_table(document["countries"], ["country", *totals], title="By country")
+
+
+@click.command()
+@filters("consortium", "country", "pilot", "indicator", "period")
+def impact(filters: Any, as_json: bool) -> None:
+    """Per pilot, indicator and period: baseline, target, actual, percent achieved, status.
+
+    How percent and status are decided is in the README ("Impact rules").
+
+    \b
+    Example:
+      scaletrack impact --pilot SEED-GR-01 --indicator PART --json
+    """
+    from scaletrack.projections.queries import impact as query
+
+    with current(query.USES) as connection:
+        document = query.impact(connection, filters)
+    if as_json:
+        emit_json(document)
+        return
+    rows = [{**row, "version": row["indicator_version"],
+             "percent": None if row["percent"] is None else f"{row['percent']}%",
+             "actual": row["actual"] if row["actual"] is not None else row["narrative"]}
+            for row in document["rows"]]
+    emit_table(rows, ["pilot", "indicator", "version", "period", "baseline", "target", "actual",
+                      "achieved", "percent", "status", "breakdown"], title="Impact")
+
+
+@click.command()
+@filters("consortium", "country", "pilot", "indicator")
+def portfolio(filters: Any, as_json: bool) -> None:
+    """Consortia by country; pilots by type, dimension, mechanism, stage; ESF+ roll-ups.
+
+    \b
+    Example:
+      scaletrack portfolio --json
+    """
+    from scaletrack.projections.queries import portfolio as query
+
+    with current(query.USES) as connection:
+        document = query.portfolio(connection, filters)
+    if as_json:
+        emit_json(document)
+        return
+    emit_table(document["matrix"], ["consortium", "country", "member", "centre", "partners",
+                                    "pilots"], title="Consortia by country")
+    emit_table([{"by": aspect, "value": value, "pilots": count}
+                for aspect, counts in document["pilots_by"].items()
+                for value, count in counts.items()], ["by", "value", "pilots"],
+               title="Pilots by type, dimension, mechanism and stage")
+    emit_table(document["esf"], ["indicator", "name", "unit", "pilots", "total", "by_sex",
+                                 "by_age_band"], title="ESF+ roll-ups (to date)")
+
+
+@click.command()
+@filters("consortium", "country", "pilot", "period")
+def decisions(filters: Any, as_json: bool) -> None:
+    """The decision log: pathway, stage, adoption, business model, HR, adaptations.
+
+    \b
+    Example:
+      scaletrack decisions --pilot SEED-GR-01 --json
+    """
+    from scaletrack.projections.queries import decisions as query
+
+    with current(query.USES) as connection:
+        document = query.decisions(connection, filters)
+    if as_json:
+        emit_json(document)
+        return
+    emit_table([{**row, "details": cell(row["details"])} for row in document["decisions"]],
+               ["id", "occurred_on", "decision", "details", "actor", "reason", "corrected_by"],
+               title="Decisions")
+
+
+@click.command()
+@filters("consortium", "country", "pilot", "period")
+def quality(filters: Any, as_json: bool) -> None:
+    """Data quality: reporting lag, edits after a lock, mismatches, fidelity deviations.
+
+    \b
+    Example:
+      scaletrack quality --consortium SEED --json
+    """
+    from scaletrack.projections.queries import quality as query
+
+    with current(query.USES) as connection:
+        document = query.quality(connection, filters)
+    if as_json:
+        emit_json(document)
+        return
+    emit_table(document["lag"], ["pilot", "events", "mean_days", "max_days", "late"],
+               title=f"Reporting lag (late: over {document['late_after_days']} days)")
+    emit_table(document["edits_after_lock"], ["id", "what", "touches", "period", "recorded_at",
+                                              "actor", "reason"], title="Edits after a lock")
+    emit_table(document["disaggregation_mismatches"], ["id", "indicator", "period", "total",
+                                                       "sums"], title="Disaggregation mismatches")
+    emit_table(document["fidelity_deviations"], ["id", "component", "summary", "occurred_on",
+                                                 "actor", "reason"],
+               title="Fidelity deviations (core components adapted)")
+
+
+@click.command()
+@filters("consortium", "country", "pilot", "period")
+def timeline(filters: Any, as_json: bool) -> None:
+    """Every event with both times, actor and reason; corrections linked both ways.
+
+    \b
+    Example:
+      scaletrack timeline --pilot SEED-GR-01 --json
+    """
+    from scaletrack.projections.queries import timeline as query
+
+    with current(query.USES) as connection:
+        document = query.timeline(connection, filters)
+    if as_json:
+        emit_json(document)
+        return
+    rows = [{**event, "type": event["type"].split(".", 1)[1],
+             "recorded": event["recorded_at"][:16].replace("T", " "),
+             "link": (f"{_verb(event['type'])} {event['corrects']}" if event["corrects"] else
+                      f"corrected by {', '.join(event['corrected_by'])}"
+                      if event["corrected_by"] else "")}
+            for event in document["events"]]
+    emit_table(rows, ["id", "type", "occurred_on", "recorded", "actor", "reason", "link"],
+               title="Timeline")
+
+
+def _verb(event_type: str) -> str:
+    return "retracts" if event_type.endswith("retracted") else "corrects"

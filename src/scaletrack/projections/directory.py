@@ -1,0 +1,116 @@
+"""The directory view: consortia, pilots and indicators as they stand.
+
+Every other view keys its rows by aggregate id; the directory gives those
+ids their codes, and gives queries what they filter and group by (a pilot's
+consortium, countries, type, dimensions, mechanism and stage; an
+indicator's definition versions).
+"""
+
+from __future__ import annotations
+
+import json
+
+from scaletrack.projections.facts import Fact
+from scaletrack.projections.tables import (
+    Centre,
+    ConsortiumPartner,
+    ConsortiumRow,
+    IndicatorRow,
+    IndicatorVersion,
+    MemberCountry,
+    PilotCountry,
+    PilotRow,
+    Subject,
+)
+from scaletrack.projections.view import View, on
+
+
+class Directory(View):
+    name = "directory"
+    tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
+              PilotCountry, IndicatorRow, IndicatorVersion)
+
+    def _subject(self, fact: Fact, kind: str) -> None:
+        self.write(Subject).insert({"subject": fact.subject, "kind": kind,
+                                    "code": fact.state["code"]})
+
+    # -- consortia ----------------------------------------------------------------
+
+    @on("consortium.registered")
+    def consortium_registered(self, fact: Fact) -> None:
+        state = fact.state
+        self._subject(fact, "consortium")
+        self.write(ConsortiumRow).insert({"subject": fact.subject, "code": state["code"],
+                                          "name": state["name"], "lead": state["lead"]})
+        for country in state["countries"]:
+            self.write(MemberCountry).insert({"subject": fact.subject, "country": country})
+
+    @on("consortium.country-joined")
+    def country_joined(self, fact: Fact) -> None:
+        self.write(MemberCountry).insert({"subject": fact.subject,
+                                          "country": fact.state["country"]})
+
+    @on("consortium.partner-added")
+    def partner_added(self, fact: Fact) -> None:
+        state = fact.state
+        self.write(ConsortiumPartner).insert({
+            "subject": fact.subject, "organisation": state["organisation"],
+            "country": state["country"], "role": state["role"]})
+
+    @on("consortium.centre-established")
+    def centre_established(self, fact: Fact) -> None:
+        self.write(Centre).insert({"subject": fact.subject, "country": fact.state["country"],
+                                   "name": fact.state["name"]})
+
+    # -- pilots -------------------------------------------------------------------
+
+    @on("pilot.registered")
+    def pilot_registered(self, fact: Fact) -> None:
+        state = fact.state
+        self._subject(fact, "pilot")
+        self.write(PilotRow).insert({
+            "subject": fact.subject, "code": state["code"], "consortium": state["consortium"],
+            "title": state["title"], "origin_country": state["origin_country"],
+            "target_countries": json.dumps(state["target_countries"]),
+            "pilot_type": None, "dimensions": "[]", "mechanism": None,
+            "affiliation_form": None, "stage": "proposed", "starts_on": state["starts_on"],
+            "ends_on": state["ends_on"]})
+        for country in dict.fromkeys([state["origin_country"], *state["target_countries"]]):
+            self.write(PilotCountry).insert({"subject": fact.subject, "country": country})
+
+    @on("pilot.pathway-chosen", "pilot.pathway-changed")
+    def pathway(self, fact: Fact) -> None:
+        state = fact.state
+        self.write(PilotRow).update((fact.subject,), {
+            "pilot_type": state["pilot_type"], "dimensions": json.dumps(state["dimensions"]),
+            "mechanism": state["mechanism"], "affiliation_form": state["affiliation_form"]})
+
+    @on("pilot.stage-advanced")
+    def stage_advanced(self, fact: Fact) -> None:
+        self.write(PilotRow).update((fact.subject,), {"stage": fact.state["to_stage"]})
+
+    @on("pilot.closed")
+    def closed(self, fact: Fact) -> None:
+        self.write(PilotRow).update((fact.subject,), {"stage": "closed"})
+
+    # -- indicators ---------------------------------------------------------------
+
+    @on("indicator.defined", "indicator.revised")
+    def indicator_defined(self, fact: Fact) -> None:
+        state = fact.state
+        version = state.get("definition_version", 1)
+        if version == 1:
+            self._subject(fact, "indicator")
+            self.write(IndicatorRow).insert({"subject": fact.subject, "code": state["code"],
+                                             "current_version": 1, "retired": False})
+        else:
+            self.write(IndicatorRow).update((fact.subject,), {"current_version": version})
+        self.write(IndicatorVersion).insert({
+            "code": state["code"], "version": version, "name": state["name"],
+            "level": state["level"], "measure": state["measure"], "unit": state["unit"],
+            "direction": state["direction"], "accumulation": state["accumulation"],
+            "dimensions": json.dumps(state["dimensions"])})
+
+    @on("indicator.retired")
+    def indicator_retired(self, fact: Fact) -> None:
+        self.write(IndicatorRow).update((fact.subject,), {"retired": True})

@@ -1,0 +1,119 @@
+"""Reading the impact view: per pilot, indicator and period, target against achieved.
+
+The rules are in :mod:`scaletrack.projections.rules`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from scaletrack.projections import rules
+from scaletrack.projections.database import table
+from scaletrack.projections.queries.selection import Filters, Pilot, pilots, selected
+from scaletrack.projections.tables import ImpactEntry, IndicatorVersion
+
+USES = ("directory", "impact")
+
+Breakdown = dict[str, dict[str, Decimal]]
+
+
+@dataclass
+class Row:
+    """One pilot, indicator and period, as it stands."""
+
+    pilot: Pilot
+    indicator: str
+    period: str
+    version: int
+    definition: dict[str, Any] | None
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    target_narrative: str | None = None
+    actual: Decimal | None = None
+    narrative: str | None = None
+    breakdown: Breakdown | None = None
+    reported: bool = False
+    achieved: Decimal | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        definition = self.definition or {}
+        achieved_percent = rules.percent(definition.get("direction"), self.baseline,
+                                         self.target, self.achieved)
+        return {
+            "pilot": self.pilot.code, "consortium": self.pilot.consortium,
+            "indicator": self.indicator, "indicator_version": self.version,
+            "period": self.period, "unit": definition.get("unit"),
+            "direction": definition.get("direction"),
+            "accumulation": definition.get("accumulation"),
+            "baseline": self.baseline, "target": self.target, "actual": self.actual,
+            "achieved": self.achieved, "percent": achieved_percent,
+            "status": rules.status(achieved_percent), "breakdown": self.breakdown or {},
+            "narrative": self.narrative, "target_narrative": self.target_narrative,
+        }
+
+
+def impact(connection: Connection, filters: Filters) -> dict[str, Any]:
+    rows = [row for row in series_rows(connection, filters)
+            if filters.period is None or row.period == filters.period]
+    return {"filters": filters.describe(), "rows": [row.as_dict() for row in rows]}
+
+
+def series_rows(connection: Connection, filters: Filters) -> list[Row]:
+    """Every row of the selected pilots (and indicator), with achieved to date, in order."""
+    chosen = pilots(connection, filters)
+    definitions = _definitions(connection)
+    query = (select(*table(ImpactEntry).c).where(ImpactEntry.subject.in_(selected(filters)))
+             .order_by(ImpactEntry.subject, ImpactEntry.indicator, ImpactEntry.period,
+                       ImpactEntry.version))
+    if filters.indicator:
+        query = query.where(ImpactEntry.indicator == filters.indicator)
+    rows: dict[tuple[str, str, str], Row] = {}
+    for entry in connection.execute(query):
+        key = (entry.subject, entry.indicator, entry.period)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Row(chosen[entry.subject], entry.indicator, entry.period,
+                                  entry.indicator_version, None)
+        _take(row, entry)
+    ordered = sorted(rows.values(), key=lambda r: (r.pilot.code, r.indicator, r.period))
+    actuals: list[Decimal | None] = []
+    for index, row in enumerate(ordered):
+        previous = ordered[index - 1] if index else None
+        if previous is None or (previous.pilot.code, previous.indicator) != (
+                row.pilot.code, row.indicator):
+            actuals = []
+        row.definition = definitions.get((row.indicator, row.version))
+        actuals.append(row.actual)
+        if row.definition and row.definition["measure"] != "qualitative":
+            row.achieved = rules.achieved(row.definition["accumulation"], actuals)
+    return ordered
+
+
+def _take(row: Row, entry: Any) -> None:
+    """Let a later entry replace what an earlier one said for the same period."""
+    if entry.kind == "target":
+        row.baseline, row.target = _number(entry.baseline), _number(entry.target)
+        row.target_narrative = entry.narrative
+        if not row.reported:
+            row.version = entry.indicator_version
+    else:
+        row.actual, row.narrative = _number(entry.value), entry.narrative
+        row.breakdown = {dimension: {category: Decimal(v) for category, v in parts.items()}
+                         for dimension, parts in json.loads(entry.breakdown).items()}
+        row.version, row.reported = entry.indicator_version, True
+
+
+def _definitions(connection: Connection) -> dict[tuple[str, int], dict[str, Any]]:
+    return {(d.code, d.version): {"measure": d.measure, "unit": d.unit,
+                                  "direction": d.direction, "accumulation": d.accumulation,
+                                  "name": d.name}
+            for d in connection.execute(select(*table(IndicatorVersion).c))}
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

@@ -1,0 +1,110 @@
+"""What a view is asked about: filters, and the pilots they select.
+
+A pilot belongs to each of its countries: the one its innovation comes from
+and those it is scaled into. Naming a consortium, pilot or indicator that
+does not exist is an error (not an empty view), so a typo is never mistaken
+for "nothing to report".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
+
+from scaletrack.domain.errors import NotFound
+from scaletrack.projections.tables import (
+    ConsortiumRow,
+    IndicatorRow,
+    PilotCountry,
+    PilotRow,
+    Subject,
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    consortium: str | None = None
+    country: str | None = None
+    pilot: str | None = None
+    indicator: str | None = None
+    period: str | None = None
+
+    def describe(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """A pilot as the views group and label it."""
+
+    subject: str
+    code: str
+    consortium: str
+    countries: list[str]
+    stage: str
+    pilot_type: str | None
+    dimensions: list[str] = field(default_factory=list)
+    mechanism: str | None = None
+
+
+def selected(filters: Filters) -> Select[str]:
+    """The ids of the pilots the filters select (consortium, country, pilot)."""
+    query = select(PilotRow.subject)
+    if filters.consortium:
+        query = query.where(PilotRow.consortium == filters.consortium)
+    if filters.pilot:
+        query = query.where(PilotRow.code == filters.pilot)
+    if filters.country:
+        query = query.where(PilotRow.subject.in_(
+            select(PilotCountry.subject).where(PilotCountry.country == filters.country)))
+    return query
+
+
+def pilots(connection: Connection, filters: Filters) -> dict[str, Pilot]:
+    """The selected pilots by id, in the order of their codes."""
+    check(connection, filters)
+    rows = connection.execute(
+        select(PilotRow.subject, PilotRow.code, PilotRow.consortium, PilotRow.origin_country,
+               PilotRow.target_countries, PilotRow.stage, PilotRow.pilot_type,
+               PilotRow.dimensions, PilotRow.mechanism)
+        .where(PilotRow.subject.in_(selected(filters))).order_by(PilotRow.code))
+    found = {}
+    for subject, code, consortium, origin, targets, stage, kind, dimensions, mechanism in rows:
+        countries = list(dict.fromkeys([origin, *json.loads(targets)]))
+        found[subject] = Pilot(subject, code, consortium, countries, stage, kind,
+                               json.loads(dimensions), mechanism)
+    return found
+
+
+def check(connection: Connection, filters: Filters) -> None:
+    """NotFound for a consortium, pilot or indicator the store does not know."""
+    for value, column, noun in ((filters.consortium, ConsortiumRow.code, "consortium"),
+                                (filters.pilot, PilotRow.code, "pilot"),
+                                (filters.indicator, IndicatorRow.code, "indicator")):
+        if value and connection.execute(select(column).where(column == value)).first() is None:
+            raise NotFound(f"no {noun} {value}", hint=f"see scaletrack {noun} list")
+
+
+def codes(connection: Connection) -> dict[str, str]:
+    """Every subject's code, by id."""
+    return dict(connection.execute(select(Subject.subject, Subject.code)).all())
+
+
+def event_id(code: str, version: int | None) -> str | None:
+    return None if version is None else f"{code}@{version}"
+
+
+def in_period(day: str, period: str | None) -> bool:
+    """Whether an ISO day falls in a quarter (always, when no period is asked)."""
+    if period is None:
+        return True
+    year, quarter = period[:4], int(period[-1])
+    return day[:4] == year and (int(day[5:7]) - 1) // 3 + 1 == quarter
+
+
+def plain(value: Any) -> Any:
+    """A JSON column's value."""
+    return json.loads(value) if isinstance(value, str) else value

@@ -1,0 +1,280 @@
+"""The tables of every view.
+
+Rows are keyed by the aggregate's id (``subject``, 32 hex digits) and the
+event's version or a pilot-local reference; codes are joined in from the
+directory when a view is read. Dates and moments are ISO 8601 text exactly
+as the event states them (they sort as they compare); decimal figures are
+text, so no figure is ever rounded through a float; lists and maps are JSON
+text. Every name starts with ``scaletrack_`` like the store's own tables, so
+emptying a store (``demo --fresh``) takes its views with it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from scaletrack.projections.database import ViewTable
+
+ID = String(32)
+CODE = String(40)
+DAY = String(10)
+MOMENT = String(40)
+
+
+class Subject(ViewTable):
+    """Every consortium, indicator and pilot: its id, kind and code."""
+
+    __tablename__ = "scaletrack_dir_subjects"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(CODE)
+
+
+# -- directory: consortia, pilots, indicators -------------------------------------
+
+
+class ConsortiumRow(ViewTable):
+    __tablename__ = "scaletrack_dir_consortia"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    code: Mapped[str] = mapped_column(CODE, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(Text)
+
+
+class MemberCountry(ViewTable):
+    __tablename__ = "scaletrack_dir_member_countries"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+
+
+class ConsortiumPartner(ViewTable):
+    __tablename__ = "scaletrack_dir_partners"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation: Mapped[str] = mapped_column(Text, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    role: Mapped[str] = mapped_column(Text)
+
+
+class Centre(ViewTable):
+    __tablename__ = "scaletrack_dir_centres"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class PilotRow(ViewTable):
+    __tablename__ = "scaletrack_dir_pilots"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    code: Mapped[str] = mapped_column(CODE, unique=True)
+    consortium: Mapped[str] = mapped_column(CODE, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    origin_country: Mapped[str] = mapped_column(String(2))
+    target_countries: Mapped[str] = mapped_column(Text)
+    pilot_type: Mapped[str | None] = mapped_column(String(20))
+    dimensions: Mapped[str] = mapped_column(Text)
+    mechanism: Mapped[str | None] = mapped_column(String(20))
+    affiliation_form: Mapped[str | None] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[str] = mapped_column(DAY)
+    ends_on: Mapped[str] = mapped_column(DAY)
+
+
+class PilotCountry(ViewTable):
+    """A pilot's countries: where its innovation comes from and where it is scaled into."""
+
+    __tablename__ = "scaletrack_dir_pilot_countries"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+
+
+class IndicatorRow(ViewTable):
+    __tablename__ = "scaletrack_dir_indicators"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    code: Mapped[str] = mapped_column(CODE, unique=True)
+    current_version: Mapped[int] = mapped_column(Integer)
+    retired: Mapped[bool] = mapped_column(Boolean)
+
+
+class IndicatorVersion(ViewTable):
+    """One version of an indicator's definition; results keep the version they used."""
+
+    __tablename__ = "scaletrack_dir_indicator_versions"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(20))
+    measure: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str] = mapped_column(Text)
+    direction: Mapped[str] = mapped_column(String(10))
+    accumulation: Mapped[str] = mapped_column(String(20))
+    dimensions: Mapped[str] = mapped_column(Text)
+
+
+# -- progress ---------------------------------------------------------------------
+
+
+class Activity(ViewTable):
+    __tablename__ = "scaletrack_progress_activity"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+    last_occurred_on: Mapped[str] = mapped_column(DAY)
+
+
+class Milestone(ViewTable):
+    __tablename__ = "scaletrack_progress_milestones"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    milestone: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[str] = mapped_column(DAY)
+    status: Mapped[str] = mapped_column(String(10))
+    """planned, achieved or dropped."""
+    slips: Mapped[int] = mapped_column(Integer)
+
+
+class Risk(ViewTable):
+    __tablename__ = "scaletrack_progress_risks"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    risk: Mapped[str] = mapped_column(String(40), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    open: Mapped[bool] = mapped_column(Boolean)
+
+
+class PeriodReport(ViewTable):
+    __tablename__ = "scaletrack_progress_periods"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    """submitted, approved, rejected or unlocked."""
+
+
+# -- impact -----------------------------------------------------------------------
+
+
+class ImpactEntry(ViewTable):
+    """A target or a result as it stands: corrections applied, retractions removed."""
+
+    __tablename__ = "scaletrack_impact_entries"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """target or result."""
+    indicator: Mapped[str] = mapped_column(CODE)
+    indicator_version: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(7))
+    baseline: Mapped[str | None] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(40))
+    value: Mapped[str | None] = mapped_column(String(40))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    breakdown: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("scaletrack_impact_series", "subject", "indicator", "period"),)
+
+
+# -- decision log -----------------------------------------------------------------
+
+
+class Decision(ViewTable):
+    __tablename__ = "scaletrack_decision_log"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, index=True)
+    type: Mapped[str] = mapped_column(String(60))
+    occurred_on: Mapped[str] = mapped_column(DAY)
+    recorded_at: Mapped[str] = mapped_column(MOMENT)
+    actor: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text)
+    corrected_by: Mapped[int | None] = mapped_column(Integer)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+# -- data quality -----------------------------------------------------------------
+
+
+class Lag(ViewTable):
+    __tablename__ = "scaletrack_quality_lag"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+    total_days: Mapped[int] = mapped_column(BigInteger)
+    max_days: Mapped[int] = mapped_column(Integer)
+    late: Mapped[int] = mapped_column(Integer)
+
+
+class Approval(ViewTable):
+    """A period's first approval: from then on, changes to it are edits after a lock."""
+
+    __tablename__ = "scaletrack_quality_approvals"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)
+
+
+class EntryPeriod(ViewTable):
+    """The period of every entry, to know which period a correction touches."""
+
+    __tablename__ = "scaletrack_quality_entry_periods"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+
+
+class LockedEdit(ViewTable):
+    """An entry, correction or retraction touching a period approved before it."""
+
+    __tablename__ = "scaletrack_quality_locked_edits"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(60))
+    touches: Mapped[int | None] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(7))
+    recorded_at: Mapped[str] = mapped_column(MOMENT)
+    actor: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Mismatch(ViewTable):
+    """A result whose parts do not add up to its total, in one dimension or more."""
+
+    __tablename__ = "scaletrack_quality_mismatches"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(CODE)
+    period: Mapped[str] = mapped_column(String(7))
+    total: Mapped[str] = mapped_column(String(40))
+    sums: Mapped[str] = mapped_column(Text)
+
+
+class Adaptation(ViewTable):
+    __tablename__ = "scaletrack_quality_adaptations"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    component: Mapped[str] = mapped_column(Text)
+    core: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[str] = mapped_column(DAY)
+    actor: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+# -- timeline ---------------------------------------------------------------------
+
+
+class TimelineEvent(ViewTable):
+    """Every event with both times, actor and reason; ``link`` is the version it corrects."""
+
+    __tablename__ = "scaletrack_timeline"
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    subject: Mapped[str] = mapped_column(ID)
+    version: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(60))
+    occurred_on: Mapped[str] = mapped_column(DAY)
+    recorded_at: Mapped[str] = mapped_column(MOMENT)
+    actor: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("scaletrack_timeline_subject", "subject", "version"),)

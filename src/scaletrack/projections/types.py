@@ -1,0 +1,15 @@
+"""The stored type names of events, by family, as the views select them."""
+
+from __future__ import annotations
+
+import scaletrack.domain.consortium
+import scaletrack.domain.indicator  # noqa: F401 - importing declares its event types
+from scaletrack.domain import pilot_events as ev
+from scaletrack.domain.envelope import EVENT_TYPES
+
+ALL = tuple(EVENT_TYPES)
+PILOT = tuple(kind for kind, cls in EVENT_TYPES.items() if issubclass(cls, ev.PilotEvent))
+ENTRIES = tuple(kind for kind, cls in EVENT_TYPES.items() if issubclass(cls, ev.Entry))
+"""Entries: the events a correction or retraction may name."""
+CORRECTED = ev.EntryCorrected.TYPE
+RETRACTED = ev.EntryRetracted.TYPE
