@@ -125,10 +125,11 @@ def markers_in(ledger: Ledger) -> Counter[str]:
 
 
 @pytest.mark.slow
-def test_eight_writers_at_once_lose_and_double_nothing(store_url: str) -> None:
+def test_eight_writers_at_once_lose_and_double_nothing(store_url: str, cli: Any) -> None:
     before = set_up(store_url)
 
     results = outcomes(start_writers(store_url, writers=8, count=300, seed=1))
+    verified = cli("--db", store_url, "verify", "--store", "--json")
 
     ledger = Ledger(StoreURL.parse(store_url))
     try:
@@ -142,6 +143,8 @@ def test_eight_writers_at_once_lose_and_double_nothing(store_url: str) -> None:
     assert {m for m, n in stored.items() if n != 1} == set()
     assert set(stored) == succeeded
     assert len(positions) == before + len(succeeded) == len(set(positions))
+    assert verified.exit_code == 0, verified.stderr
+    assert verified.json()["count"] == len(positions)  # the audit chain holds every event
 
 
 class Racing(Ledger):

@@ -92,6 +92,20 @@ def test_copy_to_the_other_backend_and_back_keeps_every_event(
     assert history(other_url) == history(back) == history(store_url)
 
 
+def test_a_copied_store_verifies_with_the_same_head_digest(
+        ledger: Ledger, store_url: str, other_url: str, tmp_path: Path, run: Run) -> None:
+    fill(ledger)
+    back = f"sqlite:///{tmp_path / 'back.db'}"
+    assert run("copy", "--to", other_url).exit_code == 0
+    assert run("--db", other_url, "copy", "--to", back).exit_code == 0
+
+    heads = [run("--db", url, "digest", "--json").json() for url in (store_url, other_url, back)]
+    checks = [run("--db", url, "verify", "--store") for url in (store_url, other_url, back)]
+
+    assert [c.exit_code for c in checks] == [0, 0, 0], [c.stderr for c in checks]
+    assert [(h["count"], h["hash"]) for h in heads] == [(9, heads[0]["hash"])] * 3
+
+
 def test_copied_store_answers_commands_like_the_original(
         ledger: Ledger, other_url: str, run: Run) -> None:
     fill(ledger)
