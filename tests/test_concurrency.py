@@ -32,6 +32,7 @@ from scaletrack.domain.pilot import Pilot
 
 PILOTS = ["SEED-GR-01", "SEED-GR-02", "SEED-IT-01", "SEED-SI-01"]
 RISKS = 40  # a small shared pool, so writers raise and close the same risks
+VIEWS = ["progress", "impact", "portfolio", "decisions", "quality", "timeline"]
 
 
 def by(reason: str | None = None) -> Provenance:
@@ -92,6 +93,45 @@ def write(url: str, writer: int, count: int, seed: int, pilots: list[str], mix: 
         ledger.close()
 
 
+def follow(url: str) -> None:
+    """Keep every view caught up, as readers keep asking, until stdin closes."""
+    import select
+
+    from scaletrack.projections.database import engine_for
+    from scaletrack.projections.facts import StoreSource
+    from scaletrack.projections.runner import ReadModels
+
+    ledger = Ledger(StoreURL.parse(url))
+    engine = engine_for(url)
+    models = ReadModels(engine, StoreSource(ledger.recorder), ledger.name)
+    print("ready", flush=True)
+    while not select.select([sys.stdin], [], [], 0.01)[0]:
+        models.catch_up()
+    engine.dispose()
+    ledger.close()
+
+
+def start_followers(url: str, followers: int) -> list[subprocess.Popen[str]]:
+    started = [subprocess.Popen([sys.executable, __file__, "follow", url],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for _ in range(followers)]
+    for process in started:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+    return started
+
+
+def stop(followers: list[subprocess.Popen[str]]) -> None:
+    for process in followers:
+        process.communicate("stop\n", timeout=120)
+        assert process.returncode == 0
+
+
+def views(cli: Any, url: str) -> dict[str, Any]:
+    """Every view's JSON document, as users print them (each catches up first)."""
+    return {name: cli("--db", url, name, "--json").json() for name in VIEWS}
+
+
 def start_writers(url: str, writers: int, count: int, seed: int, pilots: list[str] = PILOTS,
                   mix: str = "any") -> list[subprocess.Popen[str]]:
     """Start the writer processes and wait until each has opened its ledger."""
@@ -127,9 +167,13 @@ def markers_in(ledger: Ledger) -> Counter[str]:
 @pytest.mark.slow
 def test_eight_writers_at_once_lose_and_double_nothing(store_url: str, cli: Any) -> None:
     before = set_up(store_url)
+    followers = start_followers(store_url, 2)
 
     results = outcomes(start_writers(store_url, writers=8, count=300, seed=1))
+    stop(followers)
     verified = cli("--db", store_url, "verify", "--store", "--json")
+    caught_up = views(cli, store_url)
+    rebuilt = cli("--db", store_url, "projections", "rebuild")
 
     ledger = Ledger(StoreURL.parse(store_url))
     try:
@@ -145,6 +189,8 @@ def test_eight_writers_at_once_lose_and_double_nothing(store_url: str, cli: Any)
     assert len(positions) == before + len(succeeded) == len(set(positions))
     assert verified.exit_code == 0, verified.stderr
     assert verified.json()["count"] == len(positions)  # the audit chain holds every event
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert caught_up == views(cli, store_url)  # views kept up meanwhile = built from scratch
 
 
 class Racing(Ledger):
@@ -263,16 +309,25 @@ def blocked_writers(ledger: Ledger) -> int:
         return int(cursor.fetchone()["n"])
 
 
-def test_a_reader_never_skips_an_event_whose_transaction_commits_late(store_url: str) -> None:
+def test_a_view_never_skips_an_event_whose_transaction_commits_late(
+        store_url: str, cli: Any) -> None:
+    from scaletrack.projections.database import engine_for
+    from scaletrack.projections.facts import StoreSource
+    from scaletrack.projections.runner import ReadModels
+
     set_up(store_url, ["SEED-GR-01", "SEED-GR-02"])
     ledger = Ledger(StoreURL.parse(store_url))
+    engine = engine_for(store_url)
+    models = ReadModels(engine, StoreSource(ledger.recorder), ledger.name)
     try:
+        models.catch_up()  # the views, built and current before the late writer begins
         position = ledger.event_count()
         seen: list[int] = []
 
-        def read_on() -> None:  # a projection's loop: read on from its position
+        def read_on() -> None:  # what a projection does: read on from its position
             notes = ledger.recorder.select_notifications(position + 1, 1000)
             seen.extend(n.id for n in notes if n.id not in seen)
+            models.catch_up()
 
         held = HeldWrite(ledger, "SEED-GR-01")
         held.start()
@@ -298,7 +353,9 @@ def test_a_reader_never_skips_an_event_whose_transaction_commits_late(store_url:
                 if n.originator_id == Pilot.id_for("SEED-GR-01")][-1]
         everything = [n.id for n in ledger.recorder.select_notifications(position + 1, 1000)]
         stored = markers_in(ledger)
+        timeline = cli("--db", store_url, "timeline", "--json").json()["events"]
     finally:
+        engine.dispose()
         ledger.close()
 
     assert held.error is None
@@ -307,8 +364,13 @@ def test_a_reader_never_skips_an_event_whose_transaction_commits_late(store_url:
     assert set(stored) - {"late"} == {m for m, code in results.items() if code == 0}
     assert seen == everything  # the reader saw every event, the late one included
     assert late == position + 1  # numbered in commit order: before the others
+    assert "SEED-GR-01@2" in [e["id"] for e in timeline]  # the late event, in the view
+    assert len(timeline) == position + len(everything)
 
 
 if __name__ == "__main__":
-    url, writer, count, seed, pilots, mix = sys.argv[1:]
-    write(url, int(writer), int(count), int(seed), pilots.split(","), mix)
+    if sys.argv[1] == "follow":
+        follow(sys.argv[2])
+    else:
+        url, writer, count, seed, pilots, mix = sys.argv[1:]
+        write(url, int(writer), int(count), int(seed), pilots.split(","), mix)
