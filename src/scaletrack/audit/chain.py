@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 GENESIS = "0" * 64
 """What the first event is chained to: 32 zero bytes, written in hex."""
@@ -56,10 +56,7 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=Tru
 
 
 def canonical(value: Any) -> str:
-    """Canonical JSON: keys sorted by code point, no whitespace, non-ASCII kept as is.
-
-    (``quote`` writes one string exactly as this does, only faster.)
-    """
+    """Canonical JSON: keys sorted by code point, no whitespace, non-ASCII kept as is."""
     return _CANONICAL.encode(value)
 
 
@@ -260,7 +257,8 @@ class Report:
                 "checked": self.checked}
 
 
-def read_manifest(bundle: Path) -> dict[str, Any]:
+def read_manifest(bundle: Path) -> tuple[dict[str, Any], Head]:
+    """The manifest, and the head of the whole log it claims."""
     try:
         manifest = json.loads((bundle / MANIFEST).read_bytes())
     except FileNotFoundError:
@@ -270,13 +268,13 @@ def read_manifest(bundle: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise Invalid(Fault(MANIFEST_MISMATCH, f"{MANIFEST} is not a {FORMAT} manifest"))
     try:
-        Head(int(manifest["head"]["count"]), str(manifest["head"]["hash"]))
+        claimed = Head(int(manifest["head"]["count"]), str(manifest["head"]["hash"]))
         int(manifest["events"]["count"])
         dict(manifest["files"])
     except (KeyError, TypeError, ValueError):
         raise Invalid(Fault(MANIFEST_MISMATCH, f"{MANIFEST} lacks head, events or files")
                       ) from None
-    return manifest
+    return manifest, claimed
 
 
 def verify_bundle(bundle: Path, against: Against | None = None,
@@ -286,8 +284,7 @@ def verify_bundle(bundle: Path, against: Against | None = None,
     Raises :class:`Invalid` naming the first fault. Signatures are checked
     elsewhere (they need a cryptography library).
     """
-    manifest = read_manifest(bundle)
-    claimed = Head(manifest["head"]["count"], manifest["head"]["hash"])
+    manifest, claimed = read_manifest(bundle)
     filtered = (bundle / CHAIN).exists() or CHAIN in manifest["files"]
     walk = _FilteredWalk(bundle, claimed, against) if filtered else _Walk(bundle, claimed,
                                                                           against)
@@ -309,7 +306,7 @@ def _check_files(bundle: Path, manifest: dict[str, Any], known: dict[str, str]) 
             raise Invalid(Fault(MANIFEST_MISMATCH, f"{name} is not listed in the manifest"))
     for name, expected in sorted(manifest["files"].items()):
         path = bundle / name
-        if ".." in Path(name).parts or not path.is_file():
+        if Path(name).is_absolute() or ".." in Path(name).parts or not path.is_file():
             raise Invalid(Fault(MANIFEST_MISMATCH, f"{name} is listed but missing"))
         actual = known.get(name) or _file_sha256(path)
         if actual != expected:
@@ -380,7 +377,7 @@ class _Walk:
         self._check_end(seq, previous)
 
     def _out_of_order(self, line: _Line, following: _Line | None, expected: int,
-                      previous: str, before_previous: str, last: _Line | None) -> None:
+                      previous: str, before_previous: str, last: _Line | None) -> NoReturn:
         """Raise the fault that explains a line that is not the next link of the chain.
 
         ``following`` is the line after it, to tell two events that changed places
@@ -401,9 +398,8 @@ class _Walk:
         if line.seq < expected:
             raise Invalid(Fault(INSERTED, f"line {line.number} repeats event {line.seq}",
                                 line.seq, line.position))
-        if line.event.get("prevhash") != previous:
-            raise Invalid(Fault(MISSING, "the chain breaks here: the event before this one is "
-                                "missing or was altered", line.seq, line.position))
+        raise Invalid(Fault(MISSING, "the chain breaks here: the event before this one is "
+                            "missing or was altered", line.seq, line.position))
 
     def _check_end(self, seq: int, head: str) -> None:
         claimed = self.claimed
@@ -525,6 +521,9 @@ class _FilteredWalk(_Walk):
                 raise Invalid(Fault(kind, f"line {entry.number} of {CHAIN} is not event "
                                     f"{expected}'s digest", expected, entry.position))
             hash_ = link(previous, digest)
+            if pending is not None and pending.seq is None:
+                raise Invalid(Fault(ALTERED, f"line {pending.number} of {EVENTS} has no chain "
+                                    "sequence number", None, pending.position))
             if pending is not None and pending.seq is not None and pending.seq <= last_event:
                 raise Invalid(Fault(REORDERED if pending.seq < last_event else INSERTED,
                                     f"line {pending.number} of {EVENTS} is out of order",

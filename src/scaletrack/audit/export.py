@@ -75,14 +75,16 @@ class Selection:
                     or (self.until and day > self.until.isoformat()))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Written:
-    count: int = 0
-    first: Link | None = None
-    last: Link | None = None
-    genesis: Link | None = None
-    head: Link | None = None
-    head_row: StoredRow | None = None
+    """What the events file holds, and where the whole log ends."""
+
+    count: int
+    first: Link | None
+    last: Link | None
+    genesis: Link | None
+    head: Link | None
+    head_row: StoredRow | None
 
 
 def export(ledger: Ledger, target: Path, selection: Selection, *, with_csv: bool = False,
@@ -129,12 +131,12 @@ def chain_in_order(table: ChainTable) -> Iterator[tuple[Link, StoredRow | None]]
 
 def _write_events(table: ChainTable, selection: Selection, writer: BundleWriter,
                   progress: Progress | None) -> _Written:
-    written = _Written()
     codes: dict[str, str] = {}
     consortia: dict[str, str] = {}
-    previous = GENESIS
     canonical_text = _CanonicalText()
     everything = not selection.filtered
+    count, first, last, genesis = 0, None, None, None
+    link, row, previous = None, None, GENESIS
     for link, row in chain_in_order(table):
         if row is None:
             raise AuditFailed(Fault(MISSING, "the chain has an event the store no longer holds",
@@ -154,18 +156,18 @@ def _write_events(table: ChainTable, selection: Selection, writer: BundleWriter,
                                               consortia.get(row.aggregate)):
             state = json.loads(text) if state is None else state
             if everything or selection.by_time(str(state.get("timestamp"))):
-                state_json = canonical_text(link, row, text, state)
-                writer.add_event(link, previous, row, subject, state, state_json)
-                written.first = written.first or link
-                written.last = link
-                written.count += 1
+                writer.add_event(link, previous, row, subject, state,
+                                 canonical_text(link, row, text, state))
+                first = first or link
+                last = link
+                count += 1
         if writer.chain is not None:
             writer.add_link(link)
-        written.genesis = written.genesis or link
-        written.head, written.head_row, previous = link, row, link.hash
+        genesis = genesis or link
+        previous = link.hash
         if progress and link.seq % PROGRESS_EVERY == 0:
             progress(link.seq)
-    return written
+    return _Written(count, first, last, genesis, link, row)
 
 
 class _CanonicalText:

@@ -82,10 +82,10 @@ def extend_chain(recorder: Any, saved: Sequence[Any] = ()) -> Link | None:
 
     Called after every save (``saved``: its recordings, which spare reading the
     events back when they follow the last link) and before every digest,
-    export and verify. It
-    never fails the caller: the events are stored whether or not the chain
-    could follow (locked out, a read-only role, a damaged row), and whatever
-    is left unchained is chained next time or computed by the reader.
+    export and verify. It never fails the caller: the events are stored
+    whether or not the chain could follow (locked out, a read-only role, a
+    damaged row), and whatever is left unchained is chained next time or
+    computed by the reader.
     """
     table = ChainTable(recorder)
     try:
@@ -129,15 +129,6 @@ class ChainTable:
     def last(self) -> Link | None:
         with self.db.read() as cursor:
             return self._last(cursor) if self.db.has_chain(cursor) else None
-
-    def at(self, seq: int) -> Link | None:
-        with self.db.read() as cursor:
-            if not self.db.has_chain(cursor):
-                return None
-            cursor.execute(self.db.sql("SELECT seq, position, digest, hash FROM {chain} "
-                                       "WHERE seq = ?"), (seq,))
-            row = cursor.fetchone()
-        return Link(*row) if row else None
 
     def find(self, digest: str) -> Link | None:
         """The link of an event by its digest (a full scan: only used to explain a fault)."""
@@ -345,7 +336,8 @@ class _Postgres(_Database):
             cursor = connection.cursor(row_factory=tuple_row)
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
             created = self.datastore not in _ready
-            if created:
+            # Even IF NOT EXISTS needs the CREATE privilege, which writer roles lack.
+            if created and not self.has_chain(cursor):
                 cursor.execute(f"CREATE TABLE IF NOT EXISTS {self.chain} (seq bigint PRIMARY "
                                "KEY, position bigint NOT NULL UNIQUE, digest text NOT NULL, "
                                "hash text NOT NULL)")

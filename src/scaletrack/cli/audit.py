@@ -129,8 +129,10 @@ def verify(bundle: Path | None, live: bool, against: str | None, pubkey: Path | 
         raise
     if as_json:
         emit_json(report)
-    else:
-        emit_fields({key: value for key, value in report.items() if value is not None})
+        return
+    if "checked" in report:
+        report["checked"] = f"{len(report['checked'])} files match their SHA-256 in the manifest"
+    emit_fields({key: value for key, value in report.items() if value is not None})
 
 
 def _bundle_size(bundle: Path) -> int:
