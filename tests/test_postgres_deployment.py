@@ -119,11 +119,30 @@ def test_a_lead_writes_and_a_reader_reads_but_cannot_write(
     assert listed.exit_code == 0, listed.stderr
     assert [p["code"] for p in listed.json()] == ["SEED-GR-01"]
     assert refused.exit_code == 1
-    assert refused.stderr.startswith("error: the store refused: permission denied for table "
-                                     "scaletrack_events; this role may not do that")
-    assert len(refused.stderr.splitlines()) == 1
-    assert (logged.exit_code, logged.stdout.strip()) == (0, "SEED-GR-01@3")
+    assert refused.stderr == ("error: the store refused: permission denied for table "
+                              "scaletrack_events; this role may not do that (see the "
+                              "deployment roles in the README)\n")
+    assert (logged.exit_code, logged.stdout.strip(), logged.stderr) == (0, "SEED-GR-01@3", "")
     assert fill_count(deployment) == events + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("role", ["ana", "eva"])
+def test_leads_and_readers_see_current_views_and_a_chain_that_verifies(
+        deployment: Deployment, role: str, cli: Run) -> None:
+    fill(deployment.url("ana"))
+    assert cli("--db", deployment.url("ana"), "progress", "--json").exit_code == 0
+    cli("--db", deployment.url("ana"), "log", "risk-raised", "SEED-GR-01", "--risk", "R1",
+        "--description", "Turnover", "--severity", "high", "--actor", "ana")
+
+    shown = {name: cli("--db", deployment.url(role), name, "--json")
+             for name in ("progress", "timeline", "digest")}
+    verified = cli("--db", deployment.url(role), "verify", "--store", "--json")
+
+    assert {name: (r.exit_code, r.stderr) for name, r in shown.items()} == dict.fromkeys(
+        shown, (0, ""))
+    assert shown["timeline"].json()["events"][-1]["id"] == "SEED-GR-01@3"
+    assert (verified.exit_code, verified.json()["chained"]) == (0, 4)
 
 
 def fill_count(deployment: Deployment) -> int:
@@ -146,15 +165,17 @@ def test_a_reader_cannot_create_the_tables_of_an_empty_database(
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("role", ["ana", "scaletrack_owner"])
+@pytest.mark.parametrize("role", ["ana", "eva", "scaletrack_owner"])
 def test_nobody_changes_or_deletes_a_recorded_event(deployment: Deployment, role: str) -> None:
     fill(deployment.url("ana"))
 
     with deployment.connect(role) as conn:
-        for sql in ("UPDATE scaletrack_events SET topic = 'x'",
-                    "DELETE FROM scaletrack_events", "TRUNCATE scaletrack_events"):
-            with pytest.raises(psycopg.Error, match=r"append-only|permission denied"):
-                conn.execute(sql)
+        for table in ("scaletrack_events", "audit_chain"):
+            for sql in (f"UPDATE {table} SET position = 0" if table == "audit_chain" else
+                        f"UPDATE {table} SET topic = 'x'",
+                        f"DELETE FROM {table}", f"TRUNCATE {table}"):
+                with pytest.raises(psycopg.Error, match=r"append-only|permission denied"):
+                    conn.execute(sql)
 
     assert fill_count(deployment) == 3
 

@@ -38,7 +38,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     if name in ("OperationalError", "InterfaceError", "PgOperationalError"):
         return INTERNAL, f"the store cannot be reached: {error}"
     if type(error.__cause__).__name__ == "InsufficientPrivilege":  # a PostgreSQL grant
-        return REJECTED, (f"the store refused: {str(error).splitlines()[0]}; this role may "
-                          "not do that (see the deployment roles in the README)")
+        return REJECTED, (f"the store refused: {str(error.__cause__).splitlines()[0]}; this "
+                          "role may not do that (see the deployment roles in the README)")
     first_line = str(error).splitlines()[0] if str(error) else name
     return INTERNAL, f"internal error ({name}: {first_line}); rerun with --debug for details"

@@ -16,5 +16,12 @@ def init() -> None:
     Example:
       scaletrack --db sqlite:///pilots.db init
     """
+    from scaletrack.audit.store_chain import extend_chain
+    from scaletrack.cli.projections import read_models
+
     ledger = session().ledger(must_exist=False)
+    # Every table now, by the role that owns the store: on PostgreSQL the roles
+    # that write events or read views may not create tables.
+    extend_chain(ledger.recorder)
+    read_models().catch_up()
     say(f"store ready at {ledger.store.url} ({ledger.event_count()} events)")
