@@ -106,6 +106,16 @@ def test_a_copied_store_verifies_with_the_same_head_digest(
     assert [(h["count"], h["hash"]) for h in heads] == [(9, heads[0]["hash"])] * 3
 
 
+def test_a_copy_has_its_views_built_and_current(
+        ledger: Ledger, other_url: str, run: Run) -> None:
+    fill(ledger)
+
+    assert run("copy", "--to", other_url).exit_code == 0
+    views = run("--db", other_url, "projections", "status", "--json").json()
+
+    assert {(v["state"], v["position"]) for v in views} == {("current", 9)}
+
+
 def test_copied_store_answers_commands_like_the_original(
         ledger: Ledger, other_url: str, run: Run) -> None:
     fill(ledger)

@@ -6,7 +6,8 @@ in the source's global order, all in one transaction: a copy that fails
 leaves the target empty. The target then numbers them 1, 2, 3... (a
 PostgreSQL source may have gaps where a transaction rolled back); the order
 is what matters, and it is kept. Snapshots are a cache, so the target takes
-its own instead of copying them.
+its own instead of copying them; its audit chain is computed afresh, and
+comes out the same because it hashes the events in order, not their numbers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from eventsourcing.persistence import StoredEvent
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
+from scaletrack.audit.store_chain import extend_chain
 from scaletrack.domain.errors import InvalidInput, NotFound, RuleViolation
 
 PAGE = 1000
@@ -58,6 +60,7 @@ def copy_store(source: StoreURL, target: StoreURL) -> CopyReport:
         for aggregate_id, version in versions.items():
             if version >= min(Ledger.snapshotting_intervals.values()):
                 dst.take_snapshot(aggregate_id)
+        extend_chain(dst.recorder)  # the same hashes: the chain numbers events 1..N
         copied, copy = store_digest(src), store_digest(dst)
     finally:
         src.close()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from scaletrack.cli.context import session
 from scaletrack.cli.options import json_option
 from scaletrack.cli.render import emit_json, say
+
+if TYPE_CHECKING:
+    from scaletrack.application.store import StoreURL
 
 
 @click.command()
@@ -30,10 +35,26 @@ def copy(source: str | None, target: str, as_json: bool) -> None:
     from scaletrack.application.copying import copy_store
     from scaletrack.application.store import StoreURL
 
-    report = copy_store(StoreURL.parse(source) if source else session().store,
-                        StoreURL.parse(target))
+    destination = StoreURL.parse(target)
+    report = copy_store(StoreURL.parse(source) if source else session().store, destination)
+    _build_views(destination)
     if as_json:
         emit_json(report.as_dict())
     else:
         say(f"copied {report.events} events from {report.source} to {report.target}")
         click.echo(report.digest)
+
+
+def _build_views(store: StoreURL) -> None:
+    """Create and fill the copy's views now, as ``init`` does for a new store."""
+    from scaletrack.application.ledger import Ledger
+    from scaletrack.projections.database import engine_for
+    from scaletrack.projections.facts import StoreSource
+    from scaletrack.projections.runner import ReadModels
+
+    ledger, engine = Ledger(store), engine_for(store.url)
+    try:
+        ReadModels(engine, StoreSource(ledger.recorder), ledger.name).catch_up()
+    finally:
+        engine.dispose()
+        ledger.close()
