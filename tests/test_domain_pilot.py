@@ -186,6 +186,11 @@ def test_an_affiliation_form_goes_with_affiliation_only(pilot: Pilot) -> None:
              dimensions=["out"], mechanism="branching", affiliation_form="franchise")
 
 
+def test_a_pathway_scales_in_at_least_one_dimension(pilot: Pilot) -> None:
+    rejected("no-scaling-dimension", pilot.choose_pathway, by(), pilot_type="scale-up",
+             dimensions=[], mechanism="dissemination")
+
+
 # -- milestones -------------------------------------------------------------------
 
 
@@ -297,6 +302,17 @@ def test_an_adaptation_of_a_core_component_is_a_fidelity_deviation(pilot: Pilot)
     cores = [e.core for e in pilot.pending_events if isinstance(e, ev.AdaptationMade)]
     assert cores == [True, False]
     rejected("unknown-component", pilot.make_adaptation, "Logo", "New logo", by())
+
+
+def test_correcting_an_adaptations_component_re_judges_fidelity(pilot: Pilot) -> None:
+    pilot.make_adaptation("Venue", "Online", by())
+    original = pilot.pending_events[-1]
+    pilot.correct_entry(original, {"component": "Method"}, by(reason="It was the method"))
+    correction = pilot.pending_events[-1]
+    assert isinstance(correction, ev.EntryCorrected)
+    assert correction.data["core"] is True
+    rejected("unknown-component", pilot.correct_entry, original, {"component": "Logo"},
+             by(reason="typo"))
 
 
 # -- targets and results ----------------------------------------------------------

@@ -116,6 +116,10 @@ class Pilot(Aggregate):
 
     @staticmethod
     def _checked_pathway(pathway: dict[str, Any]) -> dict[str, Any]:
+        if not pathway.get("dimensions"):
+            raise RuleViolation("no-scaling-dimension",
+                                "a pathway scales in at least one dimension (out, up, deep)",
+                                hint="give --dimensions")
         form = pathway.get("affiliation_form")
         if (str(pathway.get("mechanism")) == "affiliation") != bool(form):
             raise RuleViolation(
@@ -190,12 +194,15 @@ class Pilot(Aggregate):
         self._record_entry(ev.AdoptionDecided, by, **decision)
 
     def make_adaptation(self, component: str, summary: str, by: Provenance) -> None:
+        self._require_component(component)
+        self._record_entry(ev.AdaptationMade, by, component=component,
+                           core=component in self.core_components, summary=summary)
+
+    def _require_component(self, component: str) -> None:
         known = self.core_components + self.adaptable_components
         if component not in known:
             raise RuleViolation("unknown-component", f"{component!r} is not a component of "
                                 f"{self.code}", hint=f"choose among {', '.join(known)}")
-        self._record_entry(ev.AdaptationMade, by, component=component,
-                           core=component in self.core_components, summary=summary)
 
     def secure_funding(self, funder: str, amount_eur: Any, currency: str, by: Provenance) -> None:
         self._record_entry(ev.FundingSecured, by, funder=funder, amount_eur=amount_eur,
@@ -309,6 +316,11 @@ class Pilot(Aggregate):
             raise RuleViolation("unknown-field", f"{entry['type']} has no field "
                                 f"{', '.join(sorted(unknown))}")
         data = {**payload_of(original), **changes}
+        if isinstance(original, ev.AdaptationMade):
+            # Whether the adapted component is core follows the component, so a
+            # corrected component cannot hide (or invent) a fidelity deviation.
+            self._require_component(str(data["component"]))
+            data["core"] = data["component"] in self.core_components
         replacement: Any = validated(type(original), {**data, **by.envelope(),
                                                       "originator_id": self.id,
                                                       "originator_version": 1})
