@@ -91,8 +91,8 @@ def extend_chain(recorder: Any, saved: Sequence[Any] = ()) -> Link | None:
     try:
         return table.catch_up([_row_of(r.notification, table.db) for r in saved])
     except (PersistenceError, sqlite3.Error, Invalid) as error:
-        _log.warning("audit chain not extended (%s); it catches up at the next digest, "
-                     "export or verify", error)
+        _log.warning("audit chain not extended (%s); readers compute the missing links, "
+                     "and the next save or digest by a writing role stores them", error)
         return None
 
 
