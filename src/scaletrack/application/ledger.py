@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording, Transcoder
 
 from scaletrack.application.kinds import KINDS
@@ -262,3 +262,36 @@ class Ledger(Application[UUID]):
         except IntegrityError:
             raise ConcurrentChange(f"{code} was registered meanwhile by someone else",
                                    hint="look it up and retry") from None
+
+    def save_batch(self, aggregates: list[Consortium | Indicator | Pilot],
+                   order: list[Recorded]) -> None:
+        """Save the new events of many aggregates in one atomic write (a bulk import).
+
+        The events are stored in ``order`` (the order they were recorded in),
+        not aggregate by aggregate. Unlike :meth:`save`, which re-reads a pilot
+        to snapshot every hundredth version (one read and one commit each),
+        this snapshots each aggregate once, from memory, if its new events
+        passed a snapshot interval.
+        """
+        passed = [a for a in aggregates if self._passes_snapshot_interval(a)]
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        processing.collect_events(*aggregates)
+        assert len(order) == len(processing.events), "every new event, each once"
+        processing.events = list(order)
+        if self.store.backend == "postgres":
+            from scaletrack.application import pg_bulk
+
+            recordings = pg_bulk.record(self, processing)
+        else:
+            recordings = self._record(processing)
+        if self.snapshots is not None and passed:
+            self.snapshots.put([type(a).Snapshot.take(a) for a in passed])
+        self._notify(recordings)
+        self.notify(processing.events)
+
+    def _passes_snapshot_interval(self, aggregate: Consortium | Indicator | Pilot) -> bool:
+        interval = self.snapshotting_intervals.get(type(aggregate))
+        if not interval or not aggregate.pending_events:
+            return False
+        first = aggregate.pending_events[0].originator_version
+        return (first - 1) // interval != aggregate.version // interval

@@ -1,0 +1,411 @@
+"""Every kind of row a spreadsheet can hold: each event a store can contain.
+
+The pilot kinds come from the logging catalogue (:mod:`scaletrack.application.kinds`),
+so an import checks a row exactly as ``scaletrack log`` checks a command;
+the other kinds register consortia, indicators and pilots and correct or
+retract entries, so a whole store can be written to rows and read back.
+Each kind knows its columns (the event's own field names), how to check a
+row, how to apply it to the aggregates in a :class:`Workspace`, and how to
+turn a recorded event back into a row.
+"""
+
+from __future__ import annotations
+
+import shlex
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, create_model
+
+from scaletrack.application.cells import Shape
+from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind
+from scaletrack.application.workspace import Workspace
+from scaletrack.domain import pilot_events as ev
+from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.envelope import Provenance, Recorded
+from scaletrack.domain.errors import RuleViolation
+from scaletrack.domain.indicator import DEFINITION_FIELDS, Indicator
+from scaletrack.domain.pilot import ENVELOPE_FIELDS, IDENTITY_FIELDS, Pilot, payload_of
+from scaletrack.domain.vocabulary import Code
+
+Apply = Callable[[Workspace, str, dict[str, Any], Provenance], None]
+Lookup = Callable[[int], Recorded]
+"""Event N of the pilot being exported (corrections are written relative to it)."""
+AsRow = Callable[[Recorded, str, Lookup], dict[str, Any]]
+"""A recorded event of an aggregate (given its code) as the row that records it."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a kind as a spreadsheet column."""
+
+    name: str
+    shape: Shape
+    required: bool
+    help: str
+    choices: tuple[str, ...] = ()
+    empty: str | None = None
+    """The value of a blank cell, for a field that takes an empty text (an indicator's unit)."""
+
+    def describe(self) -> str:
+        text = self.help or self.shape.value
+        if self.choices and not any(c in text for c in self.choices):
+            text += f" ({', '.join(self.choices)})"
+        return text + ("" if self.required or self.empty is not None else " [optional]")
+
+
+@dataclass(frozen=True, eq=False)
+class ImportKind:
+    name: str
+    event: type[Recorded]
+    aggregate: type[Consortium] | type[Indicator] | type[Pilot]
+    columns: tuple[Column, ...]
+    model: type[BaseModel]
+    apply: Apply
+    as_row: AsRow
+    summary: str
+    example: dict[str, Any]
+    needs_reason: bool = False
+    keeps_absent: bool = False
+    """Whether an absent list stays absent (a revision keeps it) or becomes empty."""
+
+    def record(self, ws: Workspace, subject: str, values: dict[str, Any], by: Provenance
+               ) -> None:
+        """Apply a checked row to the aggregates in the workspace, or raise why not."""
+        self.apply(ws, subject, values if self.keeps_absent else filled(values, self.columns),
+                   by)
+
+    @property
+    def noun(self) -> str:
+        return {Consortium: "consortium", Indicator: "indicator", Pilot: "pilot"}[self.aggregate]
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+# -- columns and checks from the event classes ---------------------------------------
+
+
+def _base(annotation: Any) -> Any:
+    """The plain type inside Annotated[...] and X | None."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _base(typing.get_args(annotation)[0])
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if type(None) in typing.get_args(annotation) and len(args) == 1:
+        return _base(args[0])
+    return annotation
+
+
+def _choices(annotation: Any) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return tuple(str(e.value) for e in annotation)
+    return ()
+
+
+def shape_of(annotation: Any) -> tuple[Shape, tuple[str, ...]]:
+    base = _base(annotation)
+    origin = typing.get_origin(base)
+    if origin is list:
+        return Shape.LIST, _choices(_base(typing.get_args(base)[0]))
+    if origin is dict:
+        inner = _base(typing.get_args(base)[1])
+        if inner is Any:
+            return Shape.OBJECT, ()
+        return (Shape.NESTED if typing.get_origin(inner) is dict else Shape.PAIRS), ()
+    if annotation == Code:
+        return Shape.CODE, ()
+    simple = {date: Shape.DATE, Decimal: Shape.DECIMAL, int: Shape.INT}
+    return simple.get(base, Shape.TEXT), _choices(base)
+
+
+_SHEET_HELP = {
+    "dimensions": "scaling dimensions out, up, deep, separated by ';'",
+    "revenue_mix": "revenue sources and shares in percent totalling 100, e.g. grants=60; fees=40",
+    "roles": "roles created or changed, separated by ';'",
+    "breakdown": "parts DIMENSION:CATEGORY=VALUE separated by ';', e.g. sex:women=6; sex:men=4",
+}
+"""Where a spreadsheet cell holds what the CLI takes as repeated options."""
+
+
+def _columns(event: type[Recorded], names: tuple[str, ...], required: set[str],
+             help_: dict[str, str] | None = None) -> tuple[Column, ...]:
+    hints = typing.get_type_hints(event, include_extras=True)
+    texts = {**FIELD_HELP, **_SHEET_HELP, **(help_ or {})}
+    columns = []
+    for name in names:
+        shape, choices = shape_of(hints[name])
+        takes_empty = name in required and hints[name] is str
+        columns.append(Column(name, shape, name in required and not takes_empty,
+                              texts.get(name, ""), choices, "" if takes_empty else None))
+    return tuple(columns)
+
+
+def _model(event: type[Recorded], names: tuple[str, ...], required: set[str]
+           ) -> type[BaseModel]:
+    hints = typing.get_type_hints(event, include_extras=True)
+    spec: dict[str, Any] = {
+        name: (hints[name], ...) if name in required else (hints[name] | None, None)
+        for name in names
+    }
+    model: type[BaseModel] = create_model(f"{event.__name__}Row",
+                                          __config__=ConfigDict(extra="forbid"), **spec)
+    return model
+
+
+def filled(values: dict[str, Any], columns: tuple[Column, ...]) -> dict[str, Any]:
+    """Absent lists and maps as empty ones, as the domain's commands expect them."""
+    empty = {Shape.LIST: list, Shape.PAIRS: dict, Shape.NESTED: dict}
+    return {**values, **{c.name: empty[c.shape]() for c in columns
+                         if c.shape in empty and values.get(c.name) is None}}
+
+
+def _payload_row(event: Recorded, code: str, _: Lookup) -> dict[str, Any]:
+    return {k: v for k, v in payload_of(event).items() if k != "code"}
+
+
+def _example(text: str, columns: tuple[Column, ...]) -> dict[str, Any]:
+    """A row from a ``log`` example (``--score 70 --summary '...'``)."""
+    words = shlex.split(text)
+    row: dict[str, Any] = {}
+    for flag, value in zip(words[::2], words[1::2], strict=True):
+        name = flag.removeprefix("--").replace("-", "_")
+        shape = next((c.shape for c in columns if c.name == name), Shape.TEXT)
+        if shape in (Shape.LIST, Shape.PAIRS, Shape.NESTED):
+            row[name] = f"{row[name]}; {value}" if name in row else value
+        else:
+            row[name] = value
+    return row
+
+
+# -- pilot kinds: the logging catalogue --------------------------------------------------
+
+
+def _log_kind(kind: Kind) -> ImportKind:
+    columns = tuple(
+        Column(c.name, c.shape, kind.required(c.name) and c.name not in kind.defaults,
+               c.help, c.choices)
+        for c in _columns(kind.event, kind.inputs, set()))
+
+    def apply(ws: Workspace, code: str, values: dict[str, Any], by: Provenance) -> None:
+        pilot = ws.get(Pilot, code)
+        indicator = ws.get(Indicator, values["indicator"]) if kind.needs_indicator else None
+        kind.command(pilot, values, by, indicator)
+
+    def as_row(event: Recorded, code: str, _: Lookup) -> dict[str, Any]:
+        return {name: getattr(event, name) for name in kind.inputs}
+
+    return ImportKind(kind.name, kind.event, Pilot, columns, kind.input_model, apply, as_row,
+                      kind.summary, _example(kind.example, columns), kind.needs_reason)
+
+
+# -- consortium, indicator and pilot registration -----------------------------------------
+
+
+def _register_consortium(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
+    ws.add(Consortium, code, Consortium.register(code, v["name"], v["lead"], v["countries"], by))
+
+
+def _define_indicator(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
+    ws.add(Indicator, code, Indicator.define(code, by, **v))
+
+
+def _register_pilot(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
+    consortium = ws.get(Consortium, v["consortium"])
+    details = {k: value for k, value in v.items() if k != "consortium"}
+    ws.add(Pilot, code, Pilot.register(code, consortium, by, **details))
+
+
+def _revision_row(event: Recorded, code: str, _: Lookup) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in DEFINITION_FIELDS}
+
+
+# -- corrections and retractions -----------------------------------------------------------
+
+
+def entry_version(code: str, entry: str) -> int:
+    """The N of an entry written ``N`` or ``CODE@N`` (the code must be the row's pilot)."""
+    named, sep, version = entry.strip().rpartition("@")
+    if sep and named.strip().upper() != code:
+        raise RuleViolation("entry-of-another-pilot", f"{entry} is not an event of {code}",
+                            hint=f"write {code}@N or just N")
+    if not version.isdigit() or int(version) < 1:
+        raise RuleViolation("not-an-entry", f"{entry!r} is not an event id",
+                            hint="write CODE@N as pilot history prints it, or N")
+    return int(version)
+
+
+def _correct(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
+    original = ws.entry(code, entry_version(code, v["entry"]))
+    changes = {str(k).strip().replace("-", "_"): value for k, value in v["changes"].items()}
+    indicator = (ws.get(Indicator, str(original.indicator))
+                 if hasattr(original, "indicator") else None)
+    ws.get(Pilot, code).correct_entry(original, changes, by, indicator)
+
+
+def _retract(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
+    original = ws.entry(code, entry_version(code, v["entry"]))
+    ws.get(Pilot, code).retract_entry(original, by)
+
+
+def _correction_row(event: Recorded, code: str, lookup: Lookup) -> dict[str, Any]:
+    """Only the fields the correction changed, so the row reads as the user wrote it."""
+    assert isinstance(event, ev.EntryCorrected)
+    original = _payload_plain(lookup(event.corrects))
+    changes = {k: v for k, v in event.data.items()
+               if k not in IDENTITY_FIELDS and original.get(k) != v}
+    return {"entry": f"{code}@{event.corrects}", "changes": changes}
+
+
+def _payload_plain(event: Recorded) -> dict[str, Any]:
+    from scaletrack.domain.envelope import plain
+
+    return plain(payload_of(event))
+
+
+def _retraction_row(event: Recorded, code: str, _: Lookup) -> dict[str, Any]:
+    assert isinstance(event, ev.EntryRetracted)
+    return {"entry": f"{code}@{event.retracts}"}
+
+
+class _CorrectionRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entry: str
+    changes: dict[str, Any]
+
+
+class _RetractionRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entry: str
+
+
+_ENTRY_HELP = "the entry's event id, CODE@N as pilot history prints it (or N)"
+
+
+def _own(event: type[Recorded], *skip: str) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(event)
+                 if f.name not in ENVELOPE_FIELDS and f.name not in skip)
+
+
+def _kind(name: str, event: type[Recorded], aggregate: Any, names: tuple[str, ...],
+          required: set[str], apply: Apply, summary: str, example: dict[str, Any],
+          as_row: AsRow = _payload_row,
+          help_: dict[str, str] | None = None, needs_reason: bool = False,
+          keeps_absent: bool = False) -> ImportKind:
+    return ImportKind(name, event, aggregate, _columns(event, names, required, help_),
+                      _model(event, names, required), apply, as_row, summary, example,
+                      needs_reason, keeps_absent)
+
+
+_PILOT_HELP = {
+    "consortium": "code of the consortium running it",
+    "title": "short title",
+    "innovation": "the innovation being scaled",
+    "origin_country": "where the innovation comes from (two letters)",
+    "target_countries": "countries it is scaled into, separated by ';' (consortium members)",
+    "core_components": "components that must be kept, separated by ';'",
+    "adaptable_components": "components that may change, separated by ';'",
+    "starts_on": "first day, YYYY-MM-DD",
+    "ends_on": "last day, YYYY-MM-DD",
+    "name": "full name",
+    "lead": "lead organisation",
+    "countries": "member country codes, separated by ';'",
+    "unit": "unit, e.g. people, %, EUR (blank for a qualitative indicator)",
+    "direction": "is higher or lower better? (higher, lower)",
+    "accumulation": "incremental, cumulative or snapshot",
+    "dimensions": "dimensions results may be broken down by, separated by ';'",
+    "entry": _ENTRY_HELP,
+    "changes": "the corrected fields as a JSON object, e.g. {\"value\": 130}",
+    "role": "the partner's role",
+}
+
+_INDICATOR_HELP = {
+    **_PILOT_HELP,
+    "name": "what is counted",
+    "level": "output, outcome or impact",
+    "measure": "unit, percentage, ordinal or qualitative",
+}
+
+_DEFINITION = tuple(DEFINITION_FIELDS)
+_REQUIRED_DEFINITION = set(_DEFINITION) - {"dimensions"}
+
+
+_OTHER_KINDS = [
+    _kind("consortium", Consortium.Registered, Consortium, ("name", "lead", "countries"),
+          {"name", "lead", "countries"}, _register_consortium, "register a consortium",
+          {"consortium": "NORDIC", "name": "Nordic Social Innovation Network (synthetic)",
+           "lead": "Example Foundation", "countries": "FI; SE"}, help_=_PILOT_HELP),
+    _kind("consortium-country", Consortium.CountryJoined, Consortium, ("country",), {"country"},
+          lambda ws, c, v, by: ws.get(Consortium, c).add_country(v["country"], by),
+          "a country joins a consortium", {"consortium": "SEED", "country": "HR"}),
+    _kind("consortium-partner", Consortium.PartnerAdded, Consortium,
+          ("organisation", "country", "role"), {"organisation", "country", "role"},
+          lambda ws, c, v, by: ws.get(Consortium, c).add_partner(
+              v["organisation"], v["country"], v["role"], by),
+          "add a partner organisation to a consortium",
+          {"consortium": "SEED", "organisation": "Impact Hub Athens (synthetic)",
+           "country": "GR", "role": "partner"}, help_=_PILOT_HELP),
+    _kind("consortium-centre", Consortium.CentreEstablished, Consortium, ("country", "name"),
+          {"country", "name"},
+          lambda ws, c, v, by: ws.get(Consortium, c).establish_centre(v["country"], v["name"], by),
+          "establish a competence centre in a member country",
+          {"consortium": "SEED", "country": "RO", "name": "SI Competence Centre Romania"},
+          help_={"name": "the centre's name"}),
+    _kind("indicator", Indicator.Defined, Indicator, _DEFINITION, _REQUIRED_DEFINITION,
+          _define_indicator, "define an indicator",
+          {"indicator": "VOLUNTEERS", "name": "Volunteers engaged", "level": "output",
+           "measure": "unit", "unit": "people", "direction": "higher",
+           "accumulation": "incremental", "dimensions": "sex"},
+          help_=_INDICATOR_HELP),
+    _kind("indicator-revised", Indicator.Revised, Indicator, _DEFINITION, set(),
+          lambda ws, c, v, by: ws.get(Indicator, c).revise(by, **v),
+          "revise an indicator: a new definition version (needs a reason; blank cells keep "
+          "the current values)",
+          {"indicator": "PART", "unit": "persons", "reason": "Count persons, not visits"},
+          as_row=_revision_row, help_=_INDICATOR_HELP,
+          needs_reason=True, keeps_absent=True),
+    _kind("indicator-retired", Indicator.Retired, Indicator, (), set(),
+          lambda ws, c, v, by: ws.get(Indicator, c).retire(by),
+          "retire an indicator", {"indicator": "PART", "reason": "Replaced"}),
+    _kind("pilot", ev.Registered, Pilot, _own(ev.Registered, "code"),
+          {"consortium", "title", "innovation", "origin_country", "target_countries",
+           "starts_on", "ends_on"}, _register_pilot, "register a pilot under a consortium",
+          {"pilot": "SEED-SI-09", "consortium": "SEED", "title": "Digital SI lab, second wave",
+           "innovation": "Digital social innovation lab", "origin_country": "SI",
+           "target_countries": "SI", "core_components": "Co-design method",
+           "adaptable_components": "Venue", "starts_on": "2022-01-10",
+           "ends_on": "2023-06-30"}, help_=_PILOT_HELP),
+]
+
+_ENTRY_KINDS = [
+    ImportKind("correction", ev.EntryCorrected, Pilot,
+               (Column("entry", Shape.TEXT, True, _ENTRY_HELP),
+                Column("changes", Shape.OBJECT, True, _PILOT_HELP["changes"])),
+               _CorrectionRow, _correct, _correction_row, "correct an entry (needs a reason)",
+               {"pilot": "SEED-GR-01", "entry": "SEED-GR-01@2", "changes": '{"score": 75}',
+                "reason": "Score was mistyped"}, needs_reason=True),
+    ImportKind("retraction", ev.EntryRetracted, Pilot,
+               (Column("entry", Shape.TEXT, True, _ENTRY_HELP),),
+               _RetractionRow, _retract, _retraction_row, "retract an entry (needs a reason)",
+               {"pilot": "SEED-GR-01", "entry": "SEED-GR-01@2",
+                "reason": "Reported for the wrong pilot"}, needs_reason=True),
+]
+
+IMPORT_KINDS: dict[str, ImportKind] = {
+    k.name: k for k in [*_OTHER_KINDS, *(_log_kind(k) for k in KINDS.values()), *_ENTRY_KINDS]
+}
+"""Every kind of row, by name; every event type has exactly one."""
+
+KIND_OF_EVENT: dict[str, ImportKind] = {k.event.TYPE: k for k in IMPORT_KINDS.values()}
+
+
+def kind_named(name: str) -> ImportKind | None:
+    """A kind by its name or by its event type (``result`` or ``pilot.result-reported``)."""
+    text = name.strip().lower()
+    return IMPORT_KINDS.get(text) or KIND_OF_EVENT.get(text)

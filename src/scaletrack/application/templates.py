@@ -1,0 +1,118 @@
+"""Templates to fill in, and the store written back as rows in the same format.
+
+A template names one kind's columns, describes each in a comment row (which
+the importer skips) and gives one example row. A dump writes every event of
+a store, in the order it was recorded, as rows of the same columns, so
+importing the dump into an empty store records the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scaletrack.application.cells import Reading, Shape, as_cell, as_text, parse, plain_json
+from scaletrack.application.import_kinds import IMPORT_KINDS, KIND_OF_EVENT, ImportKind
+from scaletrack.application.importing import ENVELOPE_COLUMNS, SUBJECT_COLUMNS
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.spreadsheets import SheetWriter, format_of
+from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.envelope import Recorded
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot import Pilot
+
+EXAMPLE_PILOT = "SEED-GR-01"
+EXAMPLE_OCCURRED_ON = date(2023, 6, 1)
+EXAMPLE_ACTOR = "ana"
+
+_ENVELOPE_HELP = {
+    "kind": "what the row records",
+    "occurred_on": "when it happened, YYYY-MM-DD",
+    "actor": "who records it [optional: default --actor]",
+    "reason": "why [optional; needed for revisions, drops, unlocks, corrections]",
+    "key": "your id for the row, so a re-import skips it [optional: derived from the row]",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of a file and the shape of each."""
+
+    header: list[str]
+    shapes: dict[str, Shape]
+
+    @classmethod
+    def of(cls, kinds: Iterable[ImportKind]) -> Layout:
+        kinds = list(kinds)
+        header = ["kind"]
+        shapes: dict[str, Shape] = {}
+        nouns = {kind.noun for kind in kinds}
+        shapes.update({noun: Shape.TEXT for noun in SUBJECT_COLUMNS if noun in nouns})
+        for kind in kinds:
+            for column in kind.columns:
+                shapes.setdefault(column.name, column.shape)
+        shapes.update({"occurred_on": Shape.DATE, "actor": Shape.TEXT, "reason": Shape.TEXT,
+                       "key": Shape.TEXT})
+        header.extend(shapes)
+        return cls(header, shapes)
+
+    def write(self, out: SheetWriter, kind: ImportKind, values: dict[str, Any]) -> None:
+        record = {"kind": kind.name, **values}
+        out.row([as_text(self.shapes.get(c, Shape.TEXT), record.get(c)) for c in self.header],
+                [as_cell(self.shapes.get(c, Shape.TEXT), record.get(c)) for c in self.header],
+                {k: plain_json(v) for k, v in record.items() if not _absent(v)})
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def example_row(kind: ImportKind) -> dict[str, Any]:
+    """The kind's example as typed values, valid against the demo store."""
+    text = {SUBJECT_COLUMNS[kind.noun][0]: EXAMPLE_PILOT if kind.noun == "pilot" else None,
+            "occurred_on": EXAMPLE_OCCURRED_ON.isoformat(), "actor": EXAMPLE_ACTOR,
+            **kind.example}
+    shapes = {c.name: c.shape for c in kind.columns} | {"occurred_on": Shape.DATE}
+    return {name: parse(shapes.get(name, Shape.TEXT), value, Reading())
+            for name, value in text.items() if value is not None}
+
+
+def write_template(kind: ImportKind, path: Path) -> None:
+    """An empty template for one kind: header, descriptions, one example row."""
+    format_of(path)
+    layout = Layout.of([kind])
+    describe = {c.name: c.describe() for c in kind.columns}
+    subject = SUBJECT_COLUMNS[kind.noun][0]
+    describe[subject] = f"the {kind.noun}'s code"
+    comments = [f"# {kind.name}: {kind.summary}" if name == "kind" else
+                describe.get(name) or _ENVELOPE_HELP.get(name, "") for name in layout.header]
+    with SheetWriter(path, layout.header) as out:
+        out.comment(comments)
+        layout.write(out, kind, example_row(kind))
+
+
+def dump(ledger: Ledger, path: Path) -> int:
+    """Every event of the store as rows, in recorded order; returns how many."""
+    format_of(path)
+    layout = Layout.of(IMPORT_KINDS.values())
+    codes: dict[Any, str] = {}
+    count = 0
+    with SheetWriter(path, layout.header) as out:
+        for event in ledger.all_events():
+            layout.write(out, KIND_OF_EVENT[event.TYPE], row_of(ledger, event, codes))
+            count += 1
+    return count
+
+
+def row_of(ledger: Ledger, event: Recorded, codes: dict[Any, str]) -> dict[str, Any]:
+    """One recorded event as the row that would record it."""
+    kind = KIND_OF_EVENT[event.TYPE]
+    if isinstance(event, (Consortium.Registered, Indicator.Defined, Pilot.Registered)):
+        codes[event.originator_id] = str(event.code)
+    code = codes[event.originator_id]
+    values = kind.as_row(event, code, lambda n: ledger.pilot_event(code, n))
+    envelope = {name: getattr(event, name) for name in ENVELOPE_COLUMNS}
+    return {SUBJECT_COLUMNS[kind.noun][0]: code, **values, **envelope}
