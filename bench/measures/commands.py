@@ -71,9 +71,10 @@ def measure(ctx: Context) -> list[Figure]:
         done = worker("bench.measures.commands:commands_and_raw", url=url, pilots=pilots,
                       runs=ctx.runs)
     sync = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(done["synchronous"], "?")
+    setting = (f"WAL, synchronous={sync}" if ctx.backend.name == "sqlite"
+               else "synchronous_commit=on")
     row = Figure("2. in-process commands/s", ctx.size, median(done["ours"]), "commands/s",
-                 median(done["raw"]), f"raw INSERT, 1 row per transaction, WAL, "
-                 f"synchronous={sync}",
+                 median(done["raw"]), f"raw INSERT, 1 row per transaction, {setting}",
                  note=f"load + validate + decide + append, round {len(pilots)} running "
                       "pilots, aggregate cache on")
     return [at_least_ratio(row, 0.4)]

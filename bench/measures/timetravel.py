@@ -61,7 +61,22 @@ def measure(ctx: Context) -> list[Figure]:
                                 f"(sees {found['version']} events)"), 50, "ms")]
     if ctx.largest and len(growth) > 1:
         rows.append(_growth_row(growth, ctx.size))
+    if ctx.largest:
+        rows.append(_long_pilot_row(ctx))
     return rows
+
+
+def _long_pilot_row(ctx: Context) -> Figure:
+    """The same question about the long-running pilot: the as-of path reads its stream."""
+    found = worker("bench.measures.timetravel:point_in_time", url=ctx.url,
+                   code=ctx.shape.big_pilot, runs=ctx.runs)
+    raw = worker("bench.measures.load:raw_pilot", url=ctx.url, pilot_id=found["pilot_id"],
+                 runs=ctx.runs, snapshot=False)
+    return Figure(f"6. time travel, one pilot of {found['events']:,} events", ctx.size,
+                  median(found["seconds"]) * 1000, "ms", median(raw["seconds"]) * 1000,
+                  "raw SELECT of its events, json.loads",
+                  note="for scale, no target: as of a date, a pilot's whole stream is read "
+                       f"and replayed (sees {found['version']:,} events)")
 
 
 def _growth_row(growth: dict[int, float], size: int) -> Figure:
