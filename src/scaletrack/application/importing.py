@@ -32,7 +32,13 @@ from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
 from scaletrack.application.cells import CellError, Reading, Shape, blank, parse
-from scaletrack.application.import_kinds import KIND_OF_EVENT, Column, ImportKind, kind_named
+from scaletrack.application.import_kinds import (
+    IMPORT_KINDS,
+    KIND_OF_EVENT,
+    Column,
+    ImportKind,
+    kind_named,
+)
 from scaletrack.application.ledger import RETRIES, Ledger
 from scaletrack.application.spreadsheets import Sheet, read_sheet
 from scaletrack.application.workspace import Workspace
@@ -86,9 +92,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file + (f" row {self.row}" if self.row is not None else "")
-        what = f" {self.column}" if self.column else ""
-        value = f" {self.value!r}" if self.value is not None else ""
-        return f"{where}:{what}{value}: {self.expected}"
+        what = " ".join(part for part in (self.column or "", "" if self.value is None
+                                          else repr(self.value)) if part)
+        return f"{where}: {what + ': ' if what else ''}{self.expected}"
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -325,9 +331,15 @@ class _FileReader:
         return kinds
 
     def _check_header(self, kinds: set[ImportKind]) -> None:
-        """Report missing and unknown columns once, not on every row they spoil."""
-        for kind in sorted(kinds, key=lambda k: k.name):
+        """Report missing and unknown columns once, not on every row they spoil.
+
+        A file that names its kinds per row may have columns of other kinds (a
+        dump has every kind's); a file of one kind only has that kind's columns.
+        """
+        every = IMPORT_KINDS.values() if "kind" in self.columns else kinds
+        for kind in every:
             self.known.update(self._applicable(kind))
+        for kind in sorted(kinds, key=lambda k: k.name):
             missing = [c.name for c in kind.columns if c.required and c.name not in self.columns]
             if not any(s in self.columns for s in SUBJECT_COLUMNS[kind.noun]) and (
                     kind.name not in ("correction", "retraction")):

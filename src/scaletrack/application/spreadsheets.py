@@ -129,7 +129,8 @@ def _read_jsonl(path: Path) -> Sheet:
     rows: list[SheetRow] = []
     text = path.read_bytes()
     try:
-        lines = text.decode("utf-8-sig").splitlines()
+        # Only newlines end a record: text may hold U+2028 and other line breaks.
+        lines = text.decode("utf-8-sig").split("\n")
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{path.name} is not UTF-8 text (offset {error.start})",
                            hint="save it as UTF-8 and import again") from None
@@ -186,9 +187,19 @@ class SheetWriter:
         if self.format == "csv":
             self._csv.writerow(text)
         elif self.format == "xlsx":
-            self._sheet.append(cells)
+            self._sheet.append([self._literal(c) for c in cells])
         else:
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def _literal(self, value: Any) -> Any:
+        """Text that starts with '=' stays text, not a formula that reads back empty."""
+        if isinstance(value, str) and value.startswith("="):
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(self._sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
 
     def close(self) -> None:
         if self._book is not None:
