@@ -101,9 +101,7 @@ class ReadModels:
             _setup_lock(connection)
             ViewTable.metadata.create_all(connection, tables=[POSITIONS])
             for view in views:
-                models = [table(model) for model in view.tables]
-                ViewTable.metadata.drop_all(connection, tables=models)
-                ViewTable.metadata.create_all(connection, tables=models)
+                _empty(connection, view)
                 view.view.restart(connection, view.schema)
             for page in self.source.pages(0, self.page):
                 for view in views:
@@ -151,6 +149,21 @@ class ReadModels:
                              "outdated tables" if schema != view.schema else
                              "current" if position == head else "behind"})
         return rows
+
+
+def _empty(connection: Connection, view: View) -> None:
+    """Empty a view's tables, or create them anew when their version changed.
+
+    Rows are deleted, not the tables dropped, so that on PostgreSQL readers keep
+    reading the old rows meanwhile (a dropped table would make them wait).
+    """
+    models = [table(model) for model in view.tables]
+    if view.view.schema(connection) == view.schema:
+        for model in models:
+            connection.execute(model.delete())
+    else:
+        ViewTable.metadata.drop_all(connection, tables=models)
+        ViewTable.metadata.create_all(connection, tables=models)
 
 
 def _setup_lock(connection: Connection) -> None:

@@ -48,11 +48,15 @@ class View(Projection[ViewTracking]):
     """The view's handlers of each event type, in the order they are declared."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        inherited = "name" not in cls.__dict__ and getattr(cls, "name", "")
         super().__init_subclass__(**kwargs)
+        if inherited:  # a variant of a view is that view (the library would rename it)
+            cls.name = inherited
         handlers: dict[str, tuple[Callable[[Any, Fact], None], ...]] = {}
-        for member in cls.__dict__.values():
-            for kind in getattr(member, "_handles", ()):
-                handlers[kind] = (*handlers.get(kind, ()), member)
+        for klass in reversed(cls.__mro__):
+            for member in klass.__dict__.values():
+                for kind in getattr(member, "_handles", ()):
+                    handlers[kind] = (*handlers.get(kind, ()), member)
         cls.handlers = handlers
 
     def __init__(self, tracking: ViewTracking) -> None:

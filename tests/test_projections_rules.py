@@ -1,0 +1,310 @@
+"""What the views say, by the rules the README states, on small stories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.store import StoreURL
+from scaletrack.domain.errors import NotFound
+from scaletrack.projections import rules
+from scaletrack.projections.database import engine_for, reading
+from scaletrack.projections.facts import StoreSource
+from scaletrack.projections.queries import impact, portfolio, progress, quality
+from scaletrack.projections.queries.selection import Filters
+from scaletrack.projections.runner import ReadModels
+from test_projections_oracle import as_json
+
+
+@pytest.mark.parametrize(("direction", "baseline", "target", "achieved", "percent"), [
+    ("higher", None, 120, 30, "25.0"),
+    ("higher", 20, 120, 70, "50.0"),  # the way from the baseline to the target
+    ("higher", 150, 120, 60, "50.0"),  # a baseline above the target is not a way: ratio
+    ("higher", None, 0, 5, None),
+    ("lower", 500, 300, 400, "50.0"),
+    ("lower", None, 300, 400, "75.0"),
+    ("lower", None, 300, 0, "100.0"),
+    ("higher", None, 3, 2, "66.7"),  # rounded half up to one decimal
+])
+def test_percent_achieved_respects_direction_and_baseline(
+        direction: str, baseline: int | None, target: int, achieved: int,
+        percent: str | None) -> None:
+    found = rules.percent(direction, None if baseline is None else Decimal(baseline),
+                          Decimal(target), Decimal(achieved))
+    assert found == (None if percent is None else Decimal(percent))
+
+
+@pytest.mark.parametrize(("percent", "status"), [
+    (Decimal("90"), "on-track"), (Decimal("89.9"), "at-risk"), (Decimal("60"), "at-risk"),
+    (Decimal("59.9"), "off-track"), (Decimal("130"), "on-track"), (None, "not-rated")])
+def test_status_thresholds(percent: Decimal | None, status: str) -> None:
+    assert rules.status(percent) == status
+
+
+@pytest.mark.parametrize(("accumulation", "figure"), [
+    ("incremental", Decimal(15)), ("cumulative", Decimal(7)), ("snapshot", None)])
+def test_achieved_to_date_follows_the_accumulation(accumulation: str,
+                                                   figure: Decimal | None) -> None:
+    assert rules.achieved(accumulation, [Decimal(8), Decimal(7), None]) == figure
+
+
+# -- stories through the ledger and the views -------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2023, 1, 2, 9, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=5)
+        return self.now
+
+
+class Story:
+    """A consortium, an indicator and a pilot, and the views over them."""
+
+    def __init__(self, url: str) -> None:
+        self.ledger = Ledger(StoreURL.parse(url), clock=Clock())
+        self.engine = engine_for(url)
+        self.models = ReadModels(self.engine, StoreSource(self.ledger.recorder),
+                                 self.ledger.name)
+        by = self.by()
+        self.ledger.register_consortium("SEED", "SEED", "Turin", ["IT", "GR", "SI"], by)
+        self.ledger.register_consortium("ESIA", "ESIA", "Berlin", ["DE", "PL"], by)
+        self.ledger.establish_centre("SEED", "GR", "Athens SI centre", by)
+        self.ledger.add_partner("SEED", "Social Hub", "GR", "implementer", by)
+
+    def by(self, day: date = date(2022, 1, 5), reason: str | None = "because") -> Any:
+        return self.ledger.provenance("ana", day, reason)
+
+    def indicator(self, code: str, **definition: Any) -> None:
+        self.ledger.define_indicator(code, {"name": code.title(), "level": "output",
+                                            "measure": "unit", "unit": "people",
+                                            "direction": "higher",
+                                            "accumulation": "incremental",
+                                            "dimensions": ["sex", "age-band"], **definition},
+                                     self.by())
+
+    def pilot(self, code: str, consortium: str = "SEED", targets: tuple[str, ...] = ("GR",)
+              ) -> None:
+        origin = "IT" if consortium == "SEED" else "DE"
+        self.ledger.register_pilot(code, consortium, {
+            "title": "Pilot", "innovation": "Model", "origin_country": origin,
+            "target_countries": list(targets), "core_components": ["Method"],
+            "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
+            "ends_on": date(2023, 12, 31)}, self.by())
+
+    def log(self, kind: str, pilot: str, day: date = date(2022, 6, 1),
+            reason: str | None = "because", **values: Any) -> int:
+        return self.ledger.log_event(kind, pilot, values, self.by(day, reason)).version
+
+    def view(self, query: Any, *args: Any) -> Any:
+        self.models.catch_up()
+        with reading(self.engine) as connection:
+            return as_json(query(connection, *args))
+
+    def rows(self, **filters: Any) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.view(impact.impact, Filters(**filters))["rows"]
+        return found
+
+
+@pytest.fixture
+def story(store_url: str) -> Iterator[Story]:
+    told = Story(store_url)
+    yield told
+    told.engine.dispose()
+    told.ledger.close()
+
+
+def test_incremental_results_add_up_to_the_target_of_a_later_period(story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    story.log("target", "SEED-GR-01", indicator="PART", period="2022-Q4", baseline=0,
+              target=100)
+    for period, value in (("2022-Q1", 30), ("2022-Q2", 25), ("2022-Q4", 10)):
+        story.log("result", "SEED-GR-01", indicator="PART", period=period, value=value)
+
+    q4 = story.rows(period="2022-Q4")[0]
+
+    assert (q4["actual"], q4["achieved"], q4["percent"], q4["status"]) == (
+        10, 65, 65, "at-risk")
+
+
+def test_cumulative_takes_the_latest_figure_and_snapshot_the_periods_own(
+        story: Story) -> None:
+    story.indicator("SITES", accumulation="cumulative", dimensions=[])
+    story.indicator("COST", accumulation="snapshot", direction="lower", unit="EUR",
+                    dimensions=[])
+    story.pilot("SEED-GR-01")
+    for indicator, target in (("SITES", 10), ("COST", 300)):
+        story.log("target", "SEED-GR-01", indicator=indicator, period="2022-Q3",
+                  baseline=None if indicator == "SITES" else 500, target=target)
+    story.log("result", "SEED-GR-01", indicator="SITES", period="2022-Q2", value=9)
+    story.log("result", "SEED-GR-01", indicator="COST", period="2022-Q2", value=320)
+
+    q3 = {row["indicator"]: row for row in story.rows(period="2022-Q3")}
+
+    assert (q3["SITES"]["achieved"], q3["SITES"]["percent"]) == (9, 90)
+    assert (q3["COST"]["achieved"], q3["COST"]["status"]) == (None, "not-rated")
+
+
+def test_a_correction_replaces_and_a_retraction_removes(story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    story.log("target", "SEED-GR-01", indicator="PART", period="2022-Q1", target=40)
+    wrong = story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q1", value=10,
+                      breakdown={"sex": {"women": 6, "men": 4}})
+    story.ledger.correct(f"SEED-GR-01@{wrong}", {
+        "value": 36, "breakdown": {"sex": {"women": 20, "men": 16}}}, story.by())
+    corrected = story.rows()[0]
+    later = story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q1", value=50)
+    story.ledger.retract(f"SEED-GR-01@{later}", story.by())
+
+    row = story.rows()[0]
+
+    assert (corrected["actual"], corrected["breakdown"]) == (36, {"sex": {"women": 20,
+                                                                           "men": 16}})
+    assert (row["actual"], row["percent"], row["status"]) == (36, 90, "on-track")
+
+
+def test_a_result_keeps_the_indicator_version_it_was_reported_against(story: Story) -> None:
+    story.indicator("COST", accumulation="snapshot", dimensions=[], unit="EUR")
+    story.pilot("SEED-GR-01")
+    for period in ("2022-Q1", "2022-Q2"):
+        story.log("target", "SEED-GR-01", indicator="COST", period=period, target=400)
+    story.log("result", "SEED-GR-01", indicator="COST", period="2022-Q1", value=500)
+    story.ledger.revise_indicator("COST", {"direction": "lower"}, story.by())
+    story.log("result", "SEED-GR-01", indicator="COST", period="2022-Q2", value=500)
+
+    q1, q2 = story.rows()
+
+    assert (q1["indicator_version"], q1["direction"], q1["percent"]) == (1, "higher", 125)
+    assert (q2["indicator_version"], q2["direction"], q2["percent"]) == (2, "lower", 80)
+
+
+def test_a_qualitative_indicator_shows_its_narratives_unrated(story: Story) -> None:
+    story.indicator("POLICY", measure="qualitative", unit="text", dimensions=[])
+    story.pilot("SEED-GR-01")
+    story.log("target", "SEED-GR-01", indicator="POLICY", period="2022-Q4",
+              narrative="A regional law")
+    story.log("result", "SEED-GR-01", indicator="POLICY", period="2022-Q4",
+              narrative="Bill tabled")
+
+    row = story.rows()[0]
+
+    assert (row["narrative"], row["target_narrative"], row["status"]) == (
+        "Bill tabled", "A regional law", "not-rated")
+
+
+def test_overdue_milestones_depend_on_the_day_asked(story: Story) -> None:
+    story.pilot("SEED-GR-01")
+    story.log("milestone-planned", "SEED-GR-01", day=date(2022, 2, 1), milestone="M1",
+              title="Site open", due_on=date(2022, 6, 30))
+    story.log("milestone-planned", "SEED-GR-01", day=date(2022, 2, 1), milestone="M2",
+              title="Second site", due_on=date(2022, 9, 30))
+    story.log("milestone-slipped", "SEED-GR-01", milestone="M2", new_due_on=date(2022, 12, 1))
+    story.log("milestone-achieved", "SEED-GR-01", day=date(2022, 7, 3), milestone="M1")
+    story.log("period-submitted", "SEED-GR-01", period="2022-Q2")
+
+    def pilot_on(day: date) -> dict[str, Any]:
+        found: dict[str, Any] = story.view(progress.progress, Filters(), day)["pilots"][0]
+        return found
+
+    assert pilot_on(date(2022, 12, 1))["overdue"] == 0  # due that day is not yet overdue
+    seen = pilot_on(date(2022, 12, 2))
+    assert {k: seen[k] for k in ("planned", "done", "overdue", "slips", "pending_approvals",
+                                 "last_activity")} == {
+        "planned": 2, "done": 1, "overdue": 1, "slips": 1, "pending_approvals": ["2022-Q2"],
+        "last_activity": "2022-07-03"}
+
+
+def test_progress_rolls_up_per_consortium_and_per_country(story: Story) -> None:
+    story.pilot("SEED-GR-01")
+    story.pilot("SEED-SI-01", targets=("SI", "GR"))
+    story.pilot("ESIA-PL-01", consortium="ESIA", targets=("PL",))
+    story.log("risk-raised", "SEED-SI-01", risk="R1", description="Turnover",
+              severity="high")
+
+    seen = story.view(progress.progress, Filters(), date(2023, 1, 1))
+
+    assert [(c["consortium"], c["pilots"], c["open_risks"]) for c in seen["consortia"]] == [
+        ("ESIA", 1, 0), ("SEED", 2, 1)]
+    assert [(c["country"], c["pilots"]) for c in seen["countries"]] == [
+        ("DE", 1), ("GR", 2), ("IT", 2), ("PL", 1), ("SI", 1)]
+
+
+def test_filters_select_pilots_and_an_unknown_name_is_not_found(story: Story) -> None:
+    story.pilot("SEED-GR-01")
+    story.pilot("SEED-SI-01", targets=("SI",))
+    story.pilot("ESIA-PL-01", consortium="ESIA", targets=("PL",))
+
+    def codes(**filters: Any) -> list[str]:
+        return [p["pilot"] for p in story.view(progress.progress, Filters(**filters),
+                                               date(2023, 1, 1))["pilots"]]
+
+    assert codes(consortium="SEED") == ["SEED-GR-01", "SEED-SI-01"]
+    assert codes(country="SI") == ["SEED-SI-01"]
+    assert codes(country="IT") == ["SEED-GR-01", "SEED-SI-01"]  # where it comes from
+    assert codes(pilot="ESIA-PL-01") == ["ESIA-PL-01"]
+    with pytest.raises(NotFound):
+        codes(pilot="NOPE-01")
+
+
+def test_portfolio_counts_pilots_by_pathway_and_rolls_up_participants(story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    story.pilot("SEED-SI-01", targets=("SI",))
+    story.log("pathway", "SEED-GR-01", pilot_type="scale-up", dimensions=["up", "deep"],
+              mechanism="dissemination")
+    for pilot, period, women, men in (("SEED-GR-01", "2022-Q1", 5, 5),
+                                      ("SEED-GR-01", "2022-Q2", 2, 1),
+                                      ("SEED-SI-01", "2022-Q1", 4, 0)):
+        story.log("result", pilot, indicator="PART", period=period, value=women + men,
+                  breakdown={"sex": {"women": women, "men": men}})
+
+    seen = story.view(portfolio.portfolio, Filters())
+
+    assert seen["pilots_by"] == {"type": {"none": 1, "scale-up": 1},
+                                 "dimension": {"deep": 1, "up": 1},
+                                 "mechanism": {"dissemination": 1, "none": 1},
+                                 "stage": {"proposed": 2}}
+    assert seen["esf"] == [{"indicator": "PART", "name": "Part", "unit": "people",
+                            "pilots": 2, "total": 17, "by_sex": {"women": 11, "men": 6},
+                            "by_age_band": {}}]
+    assert {(c["consortium"], c["country"]): (c["centre"], c["partners"], c["pilots"])
+            for c in seen["matrix"] if c["consortium"] == "SEED"} == {
+        ("SEED", "GR"): ("Athens SI centre", 1, 1), ("SEED", "IT"): (None, 0, 2),
+        ("SEED", "SI"): (None, 0, 1)}
+
+
+def test_quality_flags_edits_after_a_lock_and_core_adaptations(story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    entry = story.log("result", "SEED-GR-01", day=date(2022, 3, 30), indicator="PART",
+                      period="2022-Q1", value=10)
+    story.log("adaptation", "SEED-GR-01", day=date(2022, 3, 2), component="Venue",
+              summary="Online")
+    core = story.log("adaptation", "SEED-GR-01", day=date(2022, 3, 3), component="Method",
+                     summary="Shorter")
+    story.log("period-submitted", "SEED-GR-01", period="2022-Q1")
+    story.log("period-approved", "SEED-GR-01", period="2022-Q1")
+    story.log("period-unlocked", "SEED-GR-01", period="2022-Q1", reason="late invoice")
+    fix = story.ledger.correct(f"SEED-GR-01@{entry}", {"value": 12},
+                               story.by(reason="late invoice")).version
+    late = story.log("funding", "SEED-GR-01", day=date(2022, 3, 31), funder="Region",
+                     amount_eur=500)
+
+    seen = story.view(quality.quality, Filters())
+
+    assert [(e["id"], e["touches"], e["period"]) for e in seen["edits_after_lock"]] == [
+        (f"SEED-GR-01@{fix}", f"SEED-GR-01@{entry}", "2022-Q1"),
+        (f"SEED-GR-01@{late}", None, "2022-Q1")]
+    assert [d["id"] for d in seen["fidelity_deviations"]] == [f"SEED-GR-01@{core}"]
+    assert seen["disaggregation_mismatches"] == []
+    lag = seen["lag"][0]
+    assert (lag["events"], lag["late"]) == (9, 9)  # all recorded in 2023, months late
