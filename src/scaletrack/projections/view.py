@@ -48,7 +48,7 @@ class View(Projection[ViewTracking]):
     """The view's handlers of each event type, in the order they are declared."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        inherited = "name" not in cls.__dict__ and getattr(cls, "name", "")
+        inherited: str = "" if "name" in cls.__dict__ else getattr(cls, "name", "")
         super().__init_subclass__(**kwargs)
         if inherited:  # a variant of a view is that view (the library would rename it)
             cls.name = inherited
