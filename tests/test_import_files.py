@@ -256,7 +256,7 @@ def test_unknown_and_missing_columns_are_named(seeded: Ledger, run: Any,
 
     assert result.exit_code == 2
     assert [(p["row"], p["column"]) for p in result.json()["files"][0]["problems"]] == [
-        (None, "period"), (None, "colour")]
+        (None, "colour"), (None, "period")]
     assert "a column 'period' (required for result)" in run("import", str(path)).stderr
 
 
@@ -269,7 +269,7 @@ def test_a_file_that_is_not_utf8_is_refused_in_one_line(seeded: Ledger, run: Any
     result = run("import", str(path))
 
     assert result.exit_code == 2
-    assert "latin1.csv is not UTF-8 text (byte 0xd1 at offset" in result.stderr
+    assert "latin1.csv: not UTF-8 text (byte 0xd1 at offset" in result.stderr
     assert "save it as 'CSV UTF-8'" in result.stderr
     assert len(events(run)) == 1
 

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaletrack.application.import_kinds import IMPORT_KINDS
-from scaletrack.application.importing import ImportOptions, import_files
+from scaletrack.application.import_rows import ImportOptions
+from scaletrack.application.importing import import_files
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.records import EventRecord
 from scaletrack.application.spreadsheets import SheetWriter

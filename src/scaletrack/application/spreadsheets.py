@@ -27,65 +27,74 @@ FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"
 class SheetRow:
     number: int
     cells: dict[str, Any]
-    """Raw cells by column name as written in the header."""
+    """Raw non-blank cells by column name as the file spells it."""
+    error: str | None = None
+    """Why the row could not be read at all (a JSON Lines line that is not JSON)."""
 
 
 @dataclass(frozen=True)
 class Sheet:
+    """A file's header and its rows, read one by one as they are used."""
+
     name: str
     header: list[str]
-    rows: list[SheetRow]
+    rows: Iterator[SheetRow]
+    records: bool = False
+    """JSON Lines: each record names its own fields; there is no header row."""
 
 
 def format_of(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InvalidInput(f"{path.name}: unknown file type {path.suffix or '(none)'}",
+        raise InvalidInput(f"unknown file type {path.suffix or '(none)'}",
                            hint="use .csv, .xlsx or .jsonl")
     return fmt
 
 
 def read_sheet(path: Path) -> Sheet:
-    """Every row of a CSV, XLSX (first worksheet) or JSON Lines file."""
+    """The rows of a CSV, XLSX (first worksheet) or JSON Lines file."""
     fmt = format_of(path)
     if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput("no such file")
     if fmt == "jsonl":
-        return _read_jsonl(path)
+        return Sheet(path.name, [], _read_jsonl(path), records=True)
     lines = _read_xlsx(path) if fmt == "xlsx" else _read_csv(path)
     return _tabular(path.name, lines)
 
 
 def _is_blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+    return cell is None or cell == "" or (isinstance(cell, str) and not cell.strip())
+
+
+def _skipped(cells: Sequence[Any]) -> bool:
+    """Blank rows, and comment rows (the first cell starts with '#')."""
+    first = cells[0] if cells else None
+    if isinstance(first, str) and first.strip():
+        return first.lstrip().startswith("#")
+    return all(_is_blank(c) for c in cells)
 
 
 def _tabular(name: str, lines: Iterator[tuple[int, Sequence[Any]]]) -> Sheet:
-    header: list[str] | None = None
-    rows: list[SheetRow] = []
+    for _, cells in lines:
+        if not _skipped(cells):
+            header = ["" if _is_blank(c) else str(c).strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            return Sheet(name, [h for h in header if h], _tabular_rows(header, lines))
+    raise InvalidInput("no header row", hint="start from scaletrack import template")
+
+
+def _tabular_rows(header: list[str], lines: Iterator[tuple[int, Sequence[Any]]]
+                  ) -> Iterator[SheetRow]:
     for number, cells in lines:
-        if all(_is_blank(c) for c in cells):
-            continue
-        if isinstance(cells[0], str) and cells[0].lstrip().startswith("#"):
-            continue
-        if header is None:
-            header = _header(cells)
+        if _skipped(cells):
             continue
         if len(cells) > len(header) and any(not _is_blank(c) for c in cells[len(header):]):
-            raise InvalidInput(f"{name} row {number}: a value in a column without a header",
-                               hint="name every column in the header row")
-        rows.append(SheetRow(number, {h: c for h, c in zip(header, cells, strict=False)
-                                      if h and not _is_blank(c)}))
-    if header is None:
-        raise InvalidInput(f"{name}: no header row", hint="start from scaletrack import template")
-    return Sheet(name, [h for h in header if h], rows)
-
-
-def _header(cells: Sequence[Any]) -> list[str]:
-    header = ["" if _is_blank(c) else str(c).strip() for c in cells]
-    while header and not header[-1]:
-        header.pop()
-    return header
+            yield SheetRow(number, {}, "a value in a column without a header; name every "
+                           "column in the header row")
+            continue
+        yield SheetRow(number, {h: c for h, c in zip(header, cells, strict=False)
+                                if h and c != "" and not _is_blank(c)})
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -94,13 +103,18 @@ def _read_csv(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(
-            f"{path.name} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
             f"{error.start})", hint="save it as 'CSV UTF-8' and import again") from None
+    del data
+    return _csv_lines(text)
+
+
+def _csv_lines(text: str) -> Iterator[tuple[int, Sequence[Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as error:
-        raise InvalidInput(f"{path.name} row {reader.line_num}: {error}") from None
+        raise InvalidInput(f"line {reader.line_num}: {error}") from None
 
 
 def _delimiter(text: str) -> str:
@@ -116,36 +130,40 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise InvalidInput(f"{path.name} is not a readable XLSX workbook ({error})") from None
+        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
+    return _xlsx_lines(book)
+
+
+def _xlsx_lines(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
-        sheet = book.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
     finally:
         book.close()
 
 
-def _read_jsonl(path: Path) -> Sheet:
-    header: dict[str, None] = {}
-    rows: list[SheetRow] = []
-    text = path.read_bytes()
+def _read_jsonl(path: Path) -> Iterator[SheetRow]:
     try:
-        # Only newlines end a record: text may hold U+2028 and other line breaks.
-        lines = text.decode("utf-8-sig").split("\n")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path.name} is not UTF-8 text (offset {error.start})",
+        raise InvalidInput(f"not UTF-8 text (offset {error.start})",
                            hint="save it as UTF-8 and import again") from None
-    for number, line in enumerate(lines, start=1):
+    return _jsonl_rows(text)
+
+
+def _jsonl_rows(text: str) -> Iterator[SheetRow]:
+    # Only newlines end a record: text may hold U+2028 and other line breaks.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
             record = json.loads(line, parse_float=Decimal)
         except json.JSONDecodeError as error:
-            raise InvalidInput(f"{path.name} line {number}: not JSON ({error.msg})") from None
+            yield SheetRow(number, {}, f"a JSON object on one line ({error.msg})")
+            continue
         if not isinstance(record, dict):
-            raise InvalidInput(f"{path.name} line {number}: not a JSON object")
-        header.update(dict.fromkeys(record))
-        rows.append(SheetRow(number, {k: v for k, v in record.items() if not _is_blank(v)}))
-    return Sheet(path.name, list(header), rows)
+            yield SheetRow(number, {}, "a JSON object on one line")
+            continue
+        yield SheetRow(number, {k: v for k, v in record.items() if not _is_blank(v)})
 
 
 # -- writing ------------------------------------------------------------------------

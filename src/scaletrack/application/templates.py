@@ -16,7 +16,7 @@ from typing import Any
 
 from scaletrack.application.cells import Reading, Shape, as_cell, as_text, parse, plain_json
 from scaletrack.application.import_kinds import IMPORT_KINDS, KIND_OF_EVENT, ImportKind
-from scaletrack.application.importing import ENVELOPE_COLUMNS, SUBJECT_COLUMNS
+from scaletrack.application.import_rows import ENVELOPE_COLUMNS, SUBJECT_COLUMNS
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.spreadsheets import SheetWriter, format_of
 from scaletrack.domain.consortium import Consortium

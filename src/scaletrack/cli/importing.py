@@ -28,7 +28,7 @@ class _FilesByDefault(click.Group):
     """A group whose first argument, unless it names a subcommand, is a file to import."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
             args = [FILES, *args]
         return super().parse_args(ctx, args)
 
@@ -95,7 +95,8 @@ def files(paths: tuple[Path, ...], kind: str | None, actor: str | None, dry_run:
       scaletrack import dump -o everything.csv     # the whole store as rows
     """
     from scaletrack.application.cells import Reading
-    from scaletrack.application.importing import ImportOptions, import_files
+    from scaletrack.application.import_rows import ImportOptions
+    from scaletrack.application.importing import import_files
 
     options = ImportOptions(Reading(dayfirst=dayfirst, decimal_comma=decimal_comma),
                             kind=kind, actor=actor, dry_run=dry_run)
