@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.pilot import Pilot
 
 CODE = "SEED-GR-01"
 RESULT_HEADER = ["kind", "pilot", "indicator", "period", "value", "breakdown", "occurred_on"]
@@ -396,3 +397,55 @@ def test_import_help_shows_the_commands_and_an_example(run: Any) -> None:
     assert "scaletrack import template result -o results.csv" in result.stdout
     assert "template" in result.stdout.split("Commands:")[1]
     assert "dump" in result.stdout.split("Commands:")[1]
+
+
+def test_a_line_of_json_lines_that_does_not_parse_is_reported_with_the_others(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    good = {"kind": "risk-raised", "pilot": CODE, "occurred_on": "2022-03-01", "risk": "R1",
+            "description": "Turnover", "severity": "high"}
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps(good) + "\n{'risk': 'R2'}\n"
+                    + json.dumps({**good, "risk": "R3", "severity": "dire"}) + "\n")
+
+    result = run("import", str(path), "--json")
+
+    assert result.exit_code == 2
+    assert [(p["row"], p["column"]) for p in result.json()["files"][0]["problems"]] == [
+        (2, None), (3, "severity")]
+    assert len(events(run)) == 1
+
+
+class WriteFirst:
+    """Progress that, when the import is about to save, lets another writer in first."""
+
+    def __init__(self, other: Ledger) -> None:
+        self.other, self.interrupted = other, False
+
+    def phase(self, description: str, total: int | None) -> None:
+        if description.startswith("writing") and not self.interrupted:
+            self.interrupted = True
+            by = self.other.provenance("rival", date(2022, 3, 2))
+            self.other.log_event("risk-raised", CODE, {"risk": "R9", "description": "Rival",
+                                                       "severity": "low"}, by)
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+
+def test_a_pilot_changed_while_a_file_is_checked_is_checked_again_then_saved(
+        seeded: Ledger, store_url: str, tmp_path: Path) -> None:
+    from scaletrack.application.import_rows import ImportOptions
+    from scaletrack.application.importing import import_files
+    from scaletrack.application.store import StoreURL
+
+    path = write_csv(tmp_path / "results.csv", RESULT_HEADER, result_rows(20))
+    other = Ledger(StoreURL.parse(store_url))
+    progress = WriteFirst(other)
+
+    [report] = import_files(seeded, [path], ImportOptions(actor="ana"), progress)
+
+    assert progress.interrupted
+    assert (report.written, sum(report.recorded.values()), report.problems) == (True, 20, [])
+    types = [r.type for r in other.history(Pilot, CODE)]
+    assert types == ["pilot.registered", "pilot.risk-raised"] + ["pilot.result-reported"] * 20
+    other.close()
