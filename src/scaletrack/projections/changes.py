@@ -210,16 +210,24 @@ _PREPARED: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[str] | None]] 
 
 def _prepared(connection: Connection, changes: Changes, shape: tuple[str, ...]
               ) -> tuple[str, list[str] | None]:
-    """SQL for the driver, and the order of its parameters if they are positional."""
+    """SQL for the driver, and the order of its parameters if they are positional.
+
+    On SQLite the statements name their parameters, so the driver takes each
+    row's dict as it is (building a tuple per row costs more than the insert).
+    """
     dialect = connection.dialect
     cache_key = (dialect.name, changes.table.name, shape)
     found = _PREPARED.get(cache_key)
     if found is None:
         statement, columns = changes.statement(dialect.name, shape)
-        compiled = statement.compile(dialect=dialect, column_keys=columns or None)
+        target = _NAMED_SQLITE if dialect.name == "sqlite" else dialect
+        compiled = statement.compile(dialect=target, column_keys=columns or None)
         order = list(compiled.positiontup or []) if compiled.positional else None
         found = _PREPARED[cache_key] = (compiled.string, order)
     return found
+
+
+_NAMED_SQLITE = sqlite.dialect(paramstyle="named")
 
 
 def _by_columns(rows: Iterable[Row]) -> list[list[Row]]:

@@ -21,6 +21,7 @@ DECISIONS = ("pilot.pathway-chosen", "pilot.pathway-changed", "pilot.stage-advan
 
 class Decisions(View):
     name = "decisions"
+    schema = 2
     tables = (Decision,)
 
     @on(*DECISIONS)

@@ -28,6 +28,7 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
 
 class Impact(View):
     name = "impact"
+    schema = 2
     tables = (ImpactEntry,)
 
     @on(*KINDS)

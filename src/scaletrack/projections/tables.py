@@ -20,6 +20,8 @@ ID = String(32)
 CODE = String(40)
 DAY = String(10)
 MOMENT = String(40)
+POSITION = BigInteger().with_variant(Integer, "sqlite")
+"""A notification id; on SQLite an INTEGER key is the row id itself (one index, not two)."""
 
 
 class Subject(ViewTable):
@@ -168,8 +170,6 @@ class ImpactEntry(ViewTable):
     narrative: Mapped[str | None] = mapped_column(Text)
     breakdown: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (Index("scaletrack_impact_series", "subject", "indicator", "period"),)
-
 
 # -- decision log -----------------------------------------------------------------
 
@@ -178,7 +178,7 @@ class Decision(ViewTable):
     __tablename__ = "scaletrack_decision_log"
     subject: Mapped[str] = mapped_column(ID, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    position: Mapped[int] = mapped_column(BigInteger, index=True)
+    position: Mapped[int] = mapped_column(BigInteger)
     type: Mapped[str] = mapped_column(String(60))
     occurred_on: Mapped[str] = mapped_column(DAY)
     recorded_at: Mapped[str] = mapped_column(MOMENT)
@@ -265,7 +265,7 @@ class TimelineEvent(ViewTable):
     """Every event with both times, actor and reason; ``link`` is the version it corrects."""
 
     __tablename__ = "scaletrack_timeline"
-    position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    position: Mapped[int] = mapped_column(POSITION, primary_key=True)
     subject: Mapped[str] = mapped_column(ID)
     version: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(60))

@@ -15,6 +15,7 @@ from scaletrack.projections.view import View, on
 
 class Timeline(View):
     name = "timeline"
+    schema = 2
     tables = (TimelineEvent,)
 
     @on(*ALL)
