@@ -61,6 +61,7 @@ class StoreURL:
             "POSTGRES_PORT": str(self.port), "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password, "POSTGRES_LOCK_TIMEOUT": "10",
             "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2",
+            "APPLICATION_RECORDER_TOPIC": "scaletrack.application.postgres:EventRecorder",
             # Tables are created once (``init``): a read-only role may not create
             # them, and writers starting together failed with "tuple concurrently
             # updated" while each re-created the library's insert function.
