@@ -262,32 +262,38 @@ def _impact_rows(world: World, pilots: list[PilotState]) -> list[dict[str, Any]]
             kind = "result" if isinstance(entry.event, ev.ResultReported) else "target"
             cells.setdefault((entry.data["indicator"], entry.data["period"]), {})[kind] = entry
         series: list[Decimal | None] = []
+        goals: list[Decimal] = []
         for (indicator, period), found in sorted(cells.items()):
             if rows and (rows[-1]["pilot"], rows[-1]["indicator"]) != (p.code, indicator):
-                series = []
+                series, goals = [], []
             target, result = found.get("target"), found.get("result")
             version = (result or target).data["indicator_version"]  # type: ignore[union-attr]
             definition = world.indicators[indicator][version]
             actual = _number(result.data["value"]) if result else None
+            baseline = _number(target.data["baseline"]) if target else None
+            goal = _number(target.data["target"]) if target else None
             series.append(actual)
-            achieved = None
+            if goal is not None:
+                goals.append(goal)
+            achieved = to_date = None
             if definition["measure"] != "qualitative":
                 if definition["accumulation"] == "incremental":
                     numbers = [a for a in series if a is not None]
                     achieved = sum(numbers, Decimal(0)) if numbers else None
+                    to_date = sum(goals, Decimal(0)) if goal is not None else None
                 elif definition["accumulation"] == "cumulative":
                     achieved = next((a for a in reversed(series) if a is not None), None)
+                    to_date = goal
                 else:
-                    achieved = actual
-            baseline = _number(target.data["baseline"]) if target else None
-            goal = _number(target.data["target"]) if target else None
-            rate = _rate(definition, baseline, goal, achieved)
+                    achieved, to_date = actual, goal
+            rate = _rate(definition, baseline, to_date, achieved)
             rows.append({
                 "pilot": p.code, "consortium": p.consortium, "indicator": indicator,
                 "indicator_version": version, "period": period, "unit": definition["unit"],
                 "direction": definition["direction"],
                 "accumulation": definition["accumulation"], "baseline": baseline,
-                "target": goal, "actual": actual, "achieved": achieved, "percent": rate,
+                "target": goal, "actual": actual, "target_to_date": to_date,
+                "achieved": achieved, "percent": rate,
                 "status": _status(rate),
                 "breakdown": {d: {c: Decimal(v) for c, v in parts.items()}
                               for d, parts in result.data["breakdown"].items()}

@@ -47,6 +47,14 @@ def test_status_thresholds(percent: Decimal | None, status: str) -> None:
 
 
 @pytest.mark.parametrize(("accumulation", "figure"), [
+    ("incremental", Decimal(30)), ("cumulative", Decimal(20)), ("snapshot", Decimal(20))])
+def test_the_target_to_date_follows_the_accumulation(accumulation: str,
+                                                     figure: Decimal) -> None:
+    assert rules.target_to_date(accumulation, [Decimal(10), None, Decimal(20)]) == figure
+    assert rules.target_to_date(accumulation, [Decimal(10), None]) is None
+
+
+@pytest.mark.parametrize(("accumulation", "figure"), [
     ("incremental", Decimal(15)), ("cumulative", Decimal(7)), ("snapshot", None)])
 def test_achieved_to_date_follows_the_accumulation(accumulation: str,
                                                    figure: Decimal | None) -> None:
@@ -133,6 +141,20 @@ def test_incremental_results_add_up_to_the_target_of_a_later_period(story: Story
 
     assert (q4["actual"], q4["achieved"], q4["percent"], q4["status"]) == (
         10, 65, 65, "at-risk")
+
+
+def test_incremental_targets_per_period_add_up_like_the_values(story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    for period, target, value in (("2022-Q1", 20, 15), ("2022-Q2", 20, 21)):
+        story.log("target", "SEED-GR-01", indicator="PART", period=period, target=target)
+        story.log("result", "SEED-GR-01", indicator="PART", period=period, value=value)
+
+    q1, q2 = story.rows()
+
+    assert (q1["target_to_date"], q1["achieved"], q1["status"]) == (20, 15, "at-risk")
+    assert (q2["target"], q2["target_to_date"], q2["achieved"], q2["percent"]) == (
+        20, 40, 36, 90)
 
 
 def test_cumulative_takes_the_latest_figure_and_snapshot_the_periods_own(

@@ -17,15 +17,17 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy import Connection, Engine, func, select
 
+from oracle import expected, public
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL, empty_store
-from scaletrack.projections.database import engine_for, reading
-from scaletrack.projections.facts import Fact, SelectionSource, StoreSource
+from scaletrack.projections.database import engine_for
+from scaletrack.projections.facts import Fact, SelectionSource, StoreSource, facts_of
 from scaletrack.projections.progress import Progress
 from scaletrack.projections.registry import VIEWS
 from scaletrack.projections.runner import ReadModels
 from scaletrack.projections.tables import Activity
-from test_projections_oracle import documents, oracle
+from scaletrack.projections.tracking import ViewTracking
+from test_projections_oracle import as_json, documents, oracle
 
 TODAY = date(2023, 6, 1)
 
@@ -285,18 +287,35 @@ def test_two_processes_catching_up_at_once_apply_each_event_once(
         engine.dispose()
 
 
-def test_a_view_can_be_built_from_a_selection_of_the_store_into_another_database(
+def test_views_of_the_events_known_at_a_moment_equal_the_oracle_of_those_events(
         ledger: Ledger, engine: Engine) -> None:
     history(ledger, pilots=2)
     models(engine, ledger).catch_up()
     live = documents(engine, TODAY)
-    first_half = [f for page in StoreSource(ledger.recorder).pages(0) for f in page][:20]
+    events = list(ledger.all_events())
+    moment = events[20].recorded_at
+    known = [e for e in events if e.recorded_at <= moment]
 
     elsewhere = engine_for("sqlite://")
-    ReadModels(elsewhere, SelectionSource(first_half), ledger.name).catch_up()
-    with reading(elsewhere) as connection:
-        built = connection.execute(select(func.count()).select_from(Activity)).scalar()
+    ReadModels(elsewhere, SelectionSource(facts_of(known)), ledger.name, page=4).catch_up()
 
-    assert built == 2
+    assert 0 < len(known) < len(events)
+    assert documents(elsewhere, TODAY) == as_json(public(expected(known, TODAY)))
     assert documents(engine, TODAY) == live  # the live views are untouched
     elsewhere.dispose()
+
+
+def test_a_views_tracking_follows_the_librarys_tracking_recorder_contract(
+        ledger: Ledger, engine: Engine) -> None:
+    history(ledger, pilots=0)
+    models(engine, ledger).catch_up(["directory"])
+    tracking = ViewTracking(engine, "directory", ledger.name)
+
+    tracking.insert_tracking(Tracking(ledger.name, 5))
+
+    assert tracking.max_tracking_id(ledger.name) == 5
+    assert tracking.has_tracking_id(ledger.name, 5)
+    assert not tracking.has_tracking_id(ledger.name, 6)
+    assert tracking.max_tracking_id("another application") is None
+    with pytest.raises(IntegrityError):
+        tracking.insert_tracking(Tracking(ledger.name, 5))

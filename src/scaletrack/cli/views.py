@@ -121,11 +121,14 @@ def impact(filters: Any, as_json: bool) -> None:
         emit_json(document)
         return
     rows = [{**row, "version": row["indicator_version"],
-             "percent": None if row["percent"] is None else f"{row['percent']}%",
-             "actual": row["actual"] if row["actual"] is not None else row["narrative"]}
+             "percent": None if row["percent"] is None else f"{cell(row['percent'])}%",
+             "actual": row["actual"] if row["actual"] is not None else row["narrative"],
+             "breakdown": "; ".join(f"{dimension}: {_parts(parts)}"
+                                    for dimension, parts in row["breakdown"].items())}
             for row in document["rows"]]
     emit_table(rows, ["pilot", "indicator", "version", "period", "baseline", "target", "actual",
-                      "achieved", "percent", "status", "breakdown"], title="Impact")
+                      "target_to_date", "achieved", "percent", "status", "breakdown"],
+               title="Impact")
 
 
 @click.command()
@@ -150,8 +153,10 @@ def portfolio(filters: Any, as_json: bool) -> None:
                 for aspect, counts in document["pilots_by"].items()
                 for value, count in counts.items()], ["by", "value", "pilots"],
                title="Pilots by type, dimension, mechanism and stage")
-    emit_table(document["esf"], ["indicator", "name", "unit", "pilots", "total", "by_sex",
-                                 "by_age_band"], title="ESF+ roll-ups (to date)")
+    emit_table([{**row, "by_sex": _parts(row["by_sex"]),
+                 "by_age_band": _parts(row["by_age_band"])} for row in document["esf"]],
+               ["indicator", "name", "unit", "pilots", "total", "by_sex", "by_age_band"],
+               title="ESF+ roll-ups (to date)")
 
 
 @click.command()
@@ -226,6 +231,11 @@ def timeline(filters: Any, as_json: bool) -> None:
             for event in document["events"]]
     emit_table(rows, ["id", "type", "occurred_on", "recorded", "actor", "reason", "link"],
                title="Timeline")
+
+
+def _parts(parts: dict[str, Any]) -> str:
+    """Categories and figures, e.g. "women 6, men 4"."""
+    return ", ".join(f"{category} {cell(value)}" for category, value in parts.items())
 
 
 def _verb(event_type: str) -> str:

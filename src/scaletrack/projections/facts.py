@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -61,9 +61,6 @@ class Fact:
     def occurred(self) -> date:
         return date.fromisoformat(self.occurred_on)
 
-    def recorded(self) -> datetime:
-        return datetime.fromisoformat(self.recorded_at.replace("Z", "+00:00"))
-
     def payload(self) -> dict[str, Any]:
         """The event's own fields, without the envelope."""
         return {k: v for k, v in self.state.items() if k not in ENVELOPE}
@@ -91,6 +88,13 @@ def fact_from_event(event: Recorded, position: int) -> Fact:
         event, mode="json", exclude={"originator_id", "originator_version"})
     return Fact(position, event.originator_id.hex, event.originator_version, event.TYPE, state,
                 json.dumps(state, separators=(",", ":"), ensure_ascii=False))
+
+
+def facts_of(events: Iterable[Recorded]) -> Iterator[Fact]:
+    """Facts from event objects in the store's order, numbered from 1 (a selection of
+    events has no notification ids of its own, and only their order matters)."""
+    for position, event in enumerate(events, start=1):
+        yield fact_from_event(event, position)
 
 
 class Source(Protocol):

@@ -9,19 +9,25 @@ reported against (its target's version when there is no result yet): a
 result reported before the indicator was revised keeps the old direction,
 accumulation and unit.
 
-**Actual** is the value reported for the period. **Achieved** is the figure
-compared with the period's target, by the indicator's accumulation:
+**Actual** and **target** are what was reported and set for the period.
+**Achieved** and **target to date** are the figures compared, by the
+indicator's accumulation:
 
-- *incremental*: the sum of the values reported for every period up to and
-  including this one (each period reports what is new in it);
-- *cumulative*: the value reported for the latest period up to and including
-  this one (each report is already a running total);
-- *snapshot*: this period's own value (a state at the end of the period).
+- *incremental* (each period adds to what came before): achieved is the sum
+  of the values reported for every period up to and including this one, and
+  the target to date the sum of the targets set for those periods (a
+  period's target, like its value, is what that period should add);
+- *cumulative* (each report is already a running total): achieved is the
+  value reported for the latest period up to and including this one; the
+  target to date is this period's target;
+- *snapshot* (a state at the end of the period): this period's own value
+  against this period's target.
 
-Breakdowns by dimension are the period's own (as reported).
+Only a period that has a target of its own is rated. Breakdowns by
+dimension are the period's own, as reported.
 
-**Percent achieved** (numeric indicators with a target and something
-achieved), rounded to one decimal:
+**Percent achieved** (numeric indicators), with the period's baseline and
+the target to date, rounded to one decimal:
 
 - higher is better: with a baseline below the target,
   (achieved - baseline) / (target - baseline); otherwise achieved / target;
@@ -60,6 +66,16 @@ def achieved(accumulation: str | None, actuals: Sequence[Decimal | None]) -> Dec
     if accumulation == "cumulative":
         return next((a for a in reversed(actuals) if a is not None), None)
     return actuals[-1]
+
+
+def target_to_date(accumulation: str | None, targets: Sequence[Decimal | None]
+                   ) -> Decimal | None:
+    """The target the achieved figure is compared with; None if the last period has none."""
+    if not targets or targets[-1] is None:
+        return None
+    if accumulation == "incremental":
+        return sum((t for t in targets if t is not None), Decimal(0))
+    return targets[-1]
 
 
 def percent(direction: str | None, baseline: Decimal | None, target: Decimal | None,

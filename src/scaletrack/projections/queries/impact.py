@@ -39,11 +39,12 @@ class Row:
     breakdown: Breakdown | None = None
     reported: bool = False
     achieved: Decimal | None = None
+    target_to_date: Decimal | None = None
 
     def as_dict(self) -> dict[str, Any]:
         definition = self.definition or {}
         achieved_percent = rules.percent(definition.get("direction"), self.baseline,
-                                         self.target, self.achieved)
+                                         self.target_to_date, self.achieved)
         return {
             "pilot": self.pilot.code, "consortium": self.pilot.consortium,
             "indicator": self.indicator, "indicator_version": self.version,
@@ -51,7 +52,8 @@ class Row:
             "direction": definition.get("direction"),
             "accumulation": definition.get("accumulation"),
             "baseline": self.baseline, "target": self.target, "actual": self.actual,
-            "achieved": self.achieved, "percent": achieved_percent,
+            "target_to_date": self.target_to_date, "achieved": self.achieved,
+            "percent": achieved_percent,
             "status": rules.status(achieved_percent), "breakdown": self.breakdown or {},
             "narrative": self.narrative, "target_narrative": self.target_narrative,
         }
@@ -82,15 +84,19 @@ def series_rows(connection: Connection, filters: Filters) -> list[Row]:
         _take(row, entry)
     ordered = sorted(rows.values(), key=lambda r: (r.pilot.code, r.indicator, r.period))
     actuals: list[Decimal | None] = []
+    targets: list[Decimal | None] = []
     for index, row in enumerate(ordered):
         previous = ordered[index - 1] if index else None
         if previous is None or (previous.pilot.code, previous.indicator) != (
                 row.pilot.code, row.indicator):
-            actuals = []
+            actuals, targets = [], []
         row.definition = definitions.get((row.indicator, row.version))
         actuals.append(row.actual)
+        targets.append(row.target)
         if row.definition and row.definition["measure"] != "qualitative":
-            row.achieved = rules.achieved(row.definition["accumulation"], actuals)
+            accumulation = row.definition["accumulation"]
+            row.achieved = rules.achieved(accumulation, actuals)
+            row.target_to_date = rules.target_to_date(accumulation, targets)
     return ordered
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
@@ -103,8 +102,3 @@ def in_period(day: str, period: str | None) -> bool:
         return True
     year, quarter = period[:4], int(period[-1])
     return day[:4] == year and (int(day[5:7]) - 1) // 3 + 1 == quarter
-
-
-def plain(value: Any) -> Any:
-    """A JSON column's value."""
-    return json.loads(value) if isinstance(value, str) else value
