@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -46,13 +47,15 @@ def test_readme_console_examples_run_as_documented(steps: list[tuple[str, list[s
         if command.startswith("export "):
             script.append(command)
             continue
-        script.append(f"out=$({command.split('  #')[0]} 2>/tmp/_err_$$); rc=$?")
-        script.append(f'if [ $rc -ne {want} ]; then echo "FAILED ($rc, wanted {want}): '
-                      f'{command!r}"; cat /tmp/_err_$$; exit 1; fi')
+        script.append(f"out=$({command.split('  #')[0]} 2>_stderr); rc=$?")
+        failed = shlex.quote(f"FAILED (wanted exit {want}): {command}")
+        script.append(f'if [ $rc -ne {want} ]; then echo {failed} "got $rc"; cat _stderr; '
+                      "exit 1; fi")
         if expected:
-            literal = "\n".join(expected).replace("'", "'\\''")
-            script.append(f"if [ \"$out\" != '{literal}' ]; then echo \"OUTPUT of "
-                          f"{command!r}:\"; echo \"$out\"; exit 1; fi")
+            literal = shlex.quote("\n".join(expected))
+            differs = shlex.quote(f"OUTPUT of {command}:")
+            script.append(f'if [ "$out" != {literal} ]; then echo {differs}; echo "$out"; '
+                          "exit 1; fi")
     done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
