@@ -2,7 +2,8 @@
 
 Each command first brings the views it reads up to date with the store, so
 it never shows stale data, then prints readable tables or, with ``--json``,
-one JSON document.
+one JSON document. With ``--as-of`` / ``--known-at`` it shows the view as it
+stood at that point, replayed apart from the live views (``cli.timetravel``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from scaletrack.cli.options import CODE, json_option
-from scaletrack.cli.projections import current
+from scaletrack.cli.options import CODE, json_option, point_from, point_in_time_options
 from scaletrack.cli.render import cell, emit_json, emit_table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,7 +65,7 @@ def filters(*names: str) -> Callable[[F], F]:
             chosen = Filters(**{name: kwargs.pop(name) for name in names})
             return f(*args, filters=chosen, **kwargs)
 
-        wrapped: Any = gathered
+        wrapped: Any = point_in_time_options(gathered)
         for name in reversed(names):
             wrapped = options[name](wrapped)
         return json_option(wrapped)  # type: ignore[no-any-return]
@@ -75,7 +75,7 @@ def filters(*names: str) -> Callable[[F], F]:
 
 @click.command()
 @filters("consortium", "country", "pilot")
-def progress(filters: Any, as_json: bool) -> None:
+def progress(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot: stage, milestones, slips, risks, pending approvals; rolled up.
 
     Overdue milestones are those still planned whose due date has passed.
@@ -84,12 +84,11 @@ def progress(filters: Any, as_json: bool) -> None:
     Example:
       scaletrack progress --consortium SEED --json
     """
-    from scaletrack.cli.context import session
+    from scaletrack.cli.timetravel import view_at
     from scaletrack.projections.queries import progress as query
 
-    today = session().ledger().clock().date()
-    with current(query.USES) as connection:
-        document = query.progress(connection, filters, today)
+    with view_at(query.USES, point_from(point)) as at:
+        document = query.progress(at.connection, filters, at.today)
     if as_json:
         emit_json(document)
         return
@@ -104,7 +103,7 @@ def progress(filters: Any, as_json: bool) -> None:
 
 @click.command()
 @filters("consortium", "country", "pilot", "indicator", "period")
-def impact(filters: Any, as_json: bool) -> None:
+def impact(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot, indicator and period: baseline, target, actual, percent achieved, status.
 
     How percent and status are decided is in the README ("Impact rules").
@@ -113,10 +112,11 @@ def impact(filters: Any, as_json: bool) -> None:
     Example:
       scaletrack impact --pilot SEED-GR-01 --indicator PART --json
     """
+    from scaletrack.cli.timetravel import view_at
     from scaletrack.projections.queries import impact as query
 
-    with current(query.USES) as connection:
-        document = query.impact(connection, filters)
+    with view_at(query.USES, point_from(point)) as at:
+        document = query.impact(at.connection, filters)
     if as_json:
         emit_json(document)
         return
@@ -133,17 +133,18 @@ def impact(filters: Any, as_json: bool) -> None:
 
 @click.command()
 @filters("consortium", "country", "pilot", "indicator")
-def portfolio(filters: Any, as_json: bool) -> None:
+def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
     """Consortia by country; pilots by type, dimension, mechanism, stage; ESF+ roll-ups.
 
     \b
     Example:
       scaletrack portfolio --json
     """
+    from scaletrack.cli.timetravel import view_at
     from scaletrack.projections.queries import portfolio as query
 
-    with current(query.USES) as connection:
-        document = query.portfolio(connection, filters)
+    with view_at(query.USES, point_from(point)) as at:
+        document = query.portfolio(at.connection, filters)
     if as_json:
         emit_json(document)
         return
@@ -161,17 +162,18 @@ def portfolio(filters: Any, as_json: bool) -> None:
 
 @click.command()
 @filters("consortium", "country", "pilot", "period")
-def decisions(filters: Any, as_json: bool) -> None:
+def decisions(filters: Any, as_json: bool, **point: Any) -> None:
     """The decision log: pathway, stage, adoption, business model, HR, adaptations.
 
     \b
     Example:
       scaletrack decisions --pilot SEED-GR-01 --json
     """
+    from scaletrack.cli.timetravel import view_at
     from scaletrack.projections.queries import decisions as query
 
-    with current(query.USES) as connection:
-        document = query.decisions(connection, filters)
+    with view_at(query.USES, point_from(point)) as at:
+        document = query.decisions(at.connection, filters)
     if as_json:
         emit_json(document)
         return
@@ -182,17 +184,18 @@ def decisions(filters: Any, as_json: bool) -> None:
 
 @click.command()
 @filters("consortium", "country", "pilot", "period")
-def quality(filters: Any, as_json: bool) -> None:
+def quality(filters: Any, as_json: bool, **point: Any) -> None:
     """Data quality: reporting lag, edits after a lock, mismatches, fidelity deviations.
 
     \b
     Example:
       scaletrack quality --consortium SEED --json
     """
+    from scaletrack.cli.timetravel import view_at
     from scaletrack.projections.queries import quality as query
 
-    with current(query.USES) as connection:
-        document = query.quality(connection, filters)
+    with view_at(query.USES, point_from(point)) as at:
+        document = query.quality(at.connection, filters)
     if as_json:
         emit_json(document)
         return
@@ -209,17 +212,18 @@ def quality(filters: Any, as_json: bool) -> None:
 
 @click.command()
 @filters("consortium", "country", "pilot", "period")
-def timeline(filters: Any, as_json: bool) -> None:
+def timeline(filters: Any, as_json: bool, **point: Any) -> None:
     """Every event with both times, actor and reason; corrections linked both ways.
 
     \b
     Example:
       scaletrack timeline --pilot SEED-GR-01 --json
     """
+    from scaletrack.cli.timetravel import view_at
     from scaletrack.projections.queries import timeline as query
 
-    with current(query.USES) as connection:
-        document = query.timeline(connection, filters)
+    with view_at(query.USES, point_from(point)) as at:
+        document = query.timeline(at.connection, filters)
     if as_json:
         emit_json(document)
         return
