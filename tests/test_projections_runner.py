@@ -21,7 +21,13 @@ from oracle import expected, public
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL, empty_store
 from scaletrack.projections.database import engine_for
-from scaletrack.projections.facts import Fact, SelectionSource, StoreSource, facts_of
+from scaletrack.projections.facts import (
+    Fact,
+    SelectionSource,
+    SQLiteLogSource,
+    StoreSource,
+    facts_of,
+)
 from scaletrack.projections.progress import Progress
 from scaletrack.projections.registry import VIEWS
 from scaletrack.projections.runner import ReadModels
@@ -303,6 +309,21 @@ def test_views_of_the_events_known_at_a_moment_equal_the_oracle_of_those_events(
     assert documents(elsewhere, TODAY) == as_json(public(expected(known, TODAY)))
     assert documents(engine, TODAY) == live  # the live views are untouched
     elsewhere.dispose()
+
+
+def test_the_sqlite_log_source_reads_what_the_librarys_recorder_reads(
+        sqlite_url: str) -> None:
+    ledger = Ledger(StoreURL.parse(sqlite_url), clock=Ticking())
+    history(ledger, pilots=2)
+    log = SQLiteLogSource(StoreURL.parse(sqlite_url).path)
+    try:
+        for after in (0, 7):
+            assert [list(p) for p in log.pages(after, 4)] == [
+                list(p) for p in StoreSource(ledger.recorder).pages(after, 4)]
+        assert log.head() == ledger.event_count()
+    finally:
+        log.close()
+        ledger.close()
 
 
 def test_a_views_tracking_follows_the_librarys_tracking_recorder_contract(

@@ -15,6 +15,7 @@ matters: it must be the store's.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -125,6 +126,45 @@ class StoreSource:
             after = notes[-1].id
             if len(notes) < size:
                 return
+
+
+class SQLiteLogSource:
+    """The same notification log on SQLite, read with the recorder's own query.
+
+    The library's recorder builds a UUID and a Notification object per row,
+    which costs more than decoding the row's JSON; this reads the rows as
+    they are (the row id is the notification id; the aggregate id is stored
+    as 32 hex digits). A read-only connection of its own, closed with ``close``.
+    """
+
+    def __init__(self, path: str, table: str = "stored_events") -> None:
+        self.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                          check_same_thread=False)
+        self.table = table
+
+    def head(self) -> int:
+        found = self.connection.execute(f"SELECT MAX(rowid) FROM {self.table}").fetchone()
+        return int(found[0] or 0)
+
+    def pages(self, after: int, size: int = PAGE) -> Iterator[Sequence[Fact]]:
+        query = (f"SELECT rowid, originator_id, originator_version, topic, state "
+                 f"FROM {self.table} WHERE rowid > ? ORDER BY rowid LIMIT ?")
+        while True:
+            rows = self.connection.execute(query, (after, size)).fetchall()
+            if not rows:
+                return
+            page = []
+            for position, subject, version, topic, state in rows:
+                text = state.decode()
+                page.append(Fact(position, subject if len(subject) == 32 else subject_of(subject),
+                                 version, topic, json.loads(text), text))
+            yield page
+            after = rows[-1][0]
+            if len(rows) < size:
+                return
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 class SelectionSource:

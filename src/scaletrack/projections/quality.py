@@ -43,8 +43,8 @@ EDITS = (CORRECTED, RETRACTED)
 RESULT = "pilot.result-reported"
 ADAPTATION = "pilot.adaptation-made"
 APPROVAL = "pilot.period-report-approved"
-LOCKABLE = frozenset({*ENTRIES, *EDITS, APPROVAL})
-"""The events whose handling needs the periods approved so far."""
+LOCKABLE_NOW = frozenset({*ENTRIES, APPROVAL})
+"""The events whose own period's approvals a page needs to know."""
 
 
 def lag_days(fact: Fact) -> int:
@@ -85,23 +85,25 @@ class Quality(View):
         """Per pilot over the page: [events, total lag, longest lag, late events]."""
 
     def start_page(self, connection: Connection, facts: Sequence[Fact]) -> None:
-        """Approvals of the page's pilots, and the periods of the entries it corrects."""
-        subjects = {f.subject for f in facts if f.type in LOCKABLE}
-        targets = [(f.subject, named(f)) for f in facts if f.type in EDITS]
+        """The periods of the entries the page's corrections name, and which of the
+        periods the page touches had been approved before it."""
         self.approved, self.periods, self.lags = {}, {}, {}
-        if subjects:
-            approvals = connection.execute(
-                select(Approval.subject, Approval.period, Approval.position)
-                .where(Approval.subject.in_(subjects)))
-            self.approved = {(s, p): position for s, p, position in approvals}
+        targets = {(f.subject, named(f)) for f in facts if f.type in EDITS}
         if targets:
             # Pairs in one IN list defeat SQLite's index; the two columns apart use it.
             rows = connection.execute(
                 select(EntryPeriod.subject, EntryPeriod.version, EntryPeriod.period)
                 .where(EntryPeriod.subject.in_({s for s, _ in targets}),
                        EntryPeriod.version.in_({v for _, v in targets})))
-            wanted = set(targets)
-            self.periods = {(s, v): p for s, v, p in rows if (s, v) in wanted}
+            self.periods = {(s, v): p for s, v, p in rows if (s, v) in targets}
+        touched = {(f.subject, f.period()) for f in facts if f.type in LOCKABLE_NOW}
+        touched.update((s, p) for (s, _), p in self.periods.items())
+        if touched:
+            approvals = connection.execute(
+                select(Approval.subject, Approval.period, Approval.position)
+                .where(Approval.subject.in_({s for s, _ in touched}),
+                       Approval.period.in_({p for _, p in touched})))
+            self.approved = {(s, p): at for s, p, at in approvals if (s, p) in touched}
 
     @on("pilot.registered")
     def registered(self, fact: Fact) -> None:
