@@ -146,3 +146,17 @@ def pilot_at(ledger: Ledger, code: str, point: PointInTime) -> Pilot | None:
         raise NotFound(f"no pilot {code}", hint="see scaletrack pilot list")
     pilot: Pilot | None = replay(point.visible(events))
     return pilot
+
+
+def pilot_events_between(ledger: Ledger, code: str, before: PointInTime, after: PointInTime
+                         ) -> list[tuple[Recorded, str]]:
+    """The pilot's events that one point sees and the other does not, in order, each with
+    the point that sees it (``from`` or ``to``)."""
+    code = code.strip().upper()
+    events = [e for e in ledger.events.get(Pilot.id_for(code)) if isinstance(e, Recorded)]
+    if not events:
+        raise NotFound(f"no pilot {code}", hint="see scaletrack pilot list")
+    seen_before = {e.originator_version for e in before.visible(events)}
+    seen_after = {e.originator_version for e in after.visible(events)}
+    return [(e, "to" if e.originator_version in seen_after else "from") for e in events
+            if (e.originator_version in seen_before) != (e.originator_version in seen_after)]

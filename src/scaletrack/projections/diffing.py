@@ -49,7 +49,7 @@ def key_of(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     """Nested mappings as dotted paths to their leaves."""
-    if isinstance(value, Mapping) and value:
+    if isinstance(value, Mapping):  # an empty mapping has no leaves: {} and absent agree
         flat: dict[str, Any] = {}
         for name, inner in value.items():
             flat.update(flatten(inner, f"{prefix}.{name}" if prefix else str(name)))
