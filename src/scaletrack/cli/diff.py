@@ -127,8 +127,8 @@ def _fact_record(fact: Any, side: str, names: Any) -> dict[str, Any]:
 
     target = target_of(fact)
     return {"id": names.id_of(fact), "type": fact.type, "occurred_on": fact.occurred_on,
-            "recorded_at": datetime.fromisoformat(fact.recorded_at).isoformat(), "actor": fact.state["actor"],
-            "reason": fact.state["reason"],
+            "recorded_at": datetime.fromisoformat(fact.recorded_at).isoformat(),
+            "actor": fact.state["actor"], "reason": fact.state["reason"],
             "corrects": None if target is None else names.id_of(fact, target), "seen_at": side}
 
 
