@@ -33,6 +33,8 @@ from scaletrack.projections.runner import ReadModels
 START = datetime(2022, 1, 3, 9, tzinfo=UTC)
 PERIODS = ["2022-Q1", "2022-Q2", "2022-Q3"]
 copies = itertools.count(1)
+KINDS = {"target": "target", "result": "result", "milestone": "milestone-planned",
+         "achieved": "milestone-achieved", "risk": "risk-raised"}
 
 
 class Clock:
@@ -78,24 +80,23 @@ def build(url: str, steps: list[tuple[str, int, int, int]]) -> None:
             day = max(date(2022, 1, 4), (clock.now + clock.step).date() - timedelta(days=late))
             by = ledger.provenance("tester", day, "because")
             period = PERIODS[figure % len(PERIODS)]
-            command: Callable[[], Any] = {
-                "target": lambda: ledger.log_event("target", code, {
-                    "indicator": "PART", "period": period, "target": figure, "baseline": 0}, by),
-                "result": lambda: ledger.log_event("result", code, {
-                    "indicator": "PART", "period": period, "value": figure}, by),
-                "milestone": lambda: ledger.log_event("milestone-planned", code, {
-                    "milestone": f"M{number}", "title": "A milestone",
-                    "due_on": day + timedelta(days=figure)}, by),
-                "achieved": lambda: ledger.log_event("milestone-achieved", code, {
-                    "milestone": f"M{number - 1}"}, by),
-                "risk": lambda: ledger.log_event("risk-raised", code, {
-                    "risk": f"R{number}", "description": "Turnover", "severity": "high"}, by),
-                "correct": lambda: ledger.correct(entries[figure % len(entries)],
-                                                  {"value": figure}, by),
-                "retract": lambda: ledger.retract(entries[figure % len(entries)], by),
-            }[what]
+            values: dict[str, Any] = dict[str, dict[str, Any]]({
+                "target": {"indicator": "PART", "period": period, "target": figure,
+                           "baseline": 0},
+                "result": {"indicator": "PART", "period": period, "value": figure},
+                "milestone": {"milestone": f"M{number}", "title": "A milestone",
+                              "due_on": day + timedelta(days=figure)},
+                "achieved": {"milestone": f"M{number - 1}"},
+                "risk": {"risk": f"R{number}", "description": "Turnover", "severity": "high"},
+            }).get(what, {})
             try:
-                logged = command()
+                if what == "correct":
+                    ledger.correct(entries[figure % len(entries)], {"value": figure}, by)
+                    continue
+                if what == "retract":
+                    ledger.retract(entries[figure % len(entries)], by)
+                    continue
+                logged = ledger.log_event(KINDS[what], code, values, by)
             except ScaletrackError:
                 continue  # refused: the history goes on
             if what in ("target", "result", "milestone", "risk"):
@@ -241,4 +242,5 @@ def test_a_moment_that_is_not_iso_8601_is_invalid_input(store_url: str, run: Any
     result = run("impact", "--known-at", "15/07/2022")
 
     assert result.exit_code == 2
-    assert "15/07/2022" in result.stderr and result.stderr.count("\n") == 1
+    assert "15/07/2022" in result.stderr
+    assert result.stderr.count("\n") == 1
