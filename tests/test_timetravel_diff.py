@@ -1,0 +1,136 @@
+"""``scaletrack diff``: what differs between two points, and exactly which events did it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.store import StoreURL
+from scaletrack.cli.main import main
+
+
+class Clock:
+    """Recorded-at moments that the test sets, one command at a time."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2022, 1, 10, 9, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def history(store_url: str) -> dict[str, str]:
+    """A pilot whose Q1 result is corrected in August and who raises a risk in September."""
+    clock = Clock()
+    ledger = Ledger(StoreURL.parse(store_url), clock=clock)
+    by = ledger.provenance
+    ledger.register_consortium("SEED", "Seed", "City of Turin", ["IT", "GR"], by("ana"))
+    ledger.define_indicator("PART", {"name": "Participants", "level": "output",
+                                     "measure": "unit", "unit": "people",
+                                     "direction": "higher", "accumulation": "incremental",
+                                     "dimensions": ["sex"]}, by("ana"))
+    ledger.register_pilot("SEED-GR-01", "SEED", {
+        "title": "Mapping", "innovation": "SI mapping", "origin_country": "IT",
+        "target_countries": ["GR"], "core_components": ["Method"],
+        "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
+        "ends_on": date(2023, 6, 30)}, by("ana"))
+    ledger.log_event("target", "SEED-GR-01", {"indicator": "PART", "period": "2022-Q1",
+                                              "baseline": 0, "target": 20}, by("ana"))
+    clock.now = datetime(2022, 4, 5, 9, tzinfo=UTC)
+    result = "SEED-GR-01@{}".format(ledger.log_event("result", "SEED-GR-01", {
+        "indicator": "PART", "period": "2022-Q1", "value": 10},
+        by("ana", date(2022, 3, 31))).version)
+    clock.now = datetime(2022, 8, 1, 9, tzinfo=UTC)
+    correction = "SEED-GR-01@{}".format(ledger.correct(
+        result, {"value": 16}, by("bo", reason="Two sign-in sheets came late")).version)
+    clock.now = datetime(2022, 9, 1, 9, tzinfo=UTC)
+    risk = "SEED-GR-01@{}".format(ledger.log_event("risk-raised", "SEED-GR-01", {
+        "risk": "R1", "description": "Staff turnover", "severity": "high"}, by("ana")).version)
+    ledger.close()
+    return {"result": result, "correction": correction, "risk": risk}
+
+
+def test_a_diff_of_impact_lists_the_changed_figure_and_only_the_correction(
+        history: dict[str, str], run: Any) -> None:
+    done = run("diff", "impact", "--pilot", "SEED-GR-01", "--known-at", "2022-07-15",
+               "--to-known-at", "2022-09-30", "--json")
+    assert done.exit_code == 0, done.stderr
+    diff = done.json()
+    [change] = [c for c in diff["changes"] if c["key"].get("period") == "2022-Q1"]
+    assert change["fields"]["actual"] == {"from": 10, "to": 16}
+    assert [e["id"] for e in diff["events"]] == [history["correction"]]
+    assert diff["events"][0]["corrects"] == history["result"]
+
+
+def test_a_diff_of_progress_names_every_event_between_that_changes_it(
+        history: dict[str, str], run: Any) -> None:
+    done = run("diff", "progress", "--pilot", "SEED-GR-01", "--known-at", "2022-07-15",
+               "--to-known-at", "2022-09-30", "--json")
+    assert done.exit_code == 0, done.stderr
+    diff = done.json()
+    # Progress counts every event of a pilot and its open risks: both later events
+    # change it; the result, seen at both points, is not responsible for anything.
+    assert [e["id"] for e in diff["events"]] == [history["correction"], history["risk"]]
+    pilot_rows = [c for c in diff["changes"] if c["key"].get("pilot") == "SEED-GR-01"]
+    assert [c["fields"]["open_risks"] for c in pilot_rows] == [{"from": 0, "to": 1}]
+
+
+def test_two_points_that_see_the_same_events_differ_in_nothing(
+        history: dict[str, str], run: Any) -> None:
+    done = run("diff", "impact", "--known-at", "2022-09-02", "--to-known-at", "2022-12-31",
+               "--json")
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["changes"] == []
+    assert done.json()["events"] == []
+
+
+def test_a_diff_on_the_valid_time_axis_follows_when_things_happened(
+        history: dict[str, str], run: Any) -> None:
+    done = run("diff", "impact", "--pilot", "SEED-GR-01", "--as-of", "2022-03-30",
+               "--to-as-of", "2022-03-31", "--json")
+    assert done.exit_code == 0, done.stderr
+    ids = [e["id"] for e in done.json()["events"]]
+    # The result happened on 31 March; its correction follows it onto the same day.
+    assert ids == [history["result"], history["correction"]]
+
+
+def test_a_diff_with_a_malformed_point_is_refused_in_one_line(
+        history: dict[str, str], run: Any) -> None:
+    done = run("diff", "impact", "--known-at", "last summer", "--to-known-at", "2022-09-30")
+    assert done.exit_code == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    with pytest.raises(SystemExit) as done:
+        main(["--db", url, "demo"])
+    assert done.value.code == 0
+    return url
+
+
+def test_on_the_demo_a_late_correction_changes_impact_as_known_before_and_after(
+        demo_db: str, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALETRACK_DB", demo_db)
+
+    def q1_participants(known_at: str) -> Any:
+        done = run("impact", "--pilot", "SEED-GR-01", "--indicator", "PART", "--period",
+                   "2022-Q1", "--known-at", known_at, "--json")
+        assert done.exit_code == 0, done.stderr
+        [row] = [r for r in done.json()["rows"] if r["period"] == "2022-Q1"]
+        return row["actual"]
+
+    assert q1_participants("2022-10-01") != q1_participants("2022-10-31")
+    done = run("diff", "impact", "--pilot", "SEED-GR-01", "--known-at", "2022-10-01",
+               "--to-known-at", "2022-10-31", "--json")
+    corrections = [e for e in done.json()["events"] if e["type"] == "pilot.entry-corrected"]
+    assert corrections
+    assert all(e["reason"] for e in corrections)
+    assert any(e["id"] == "SEED-GR-01@91" for e in corrections)
+
+
