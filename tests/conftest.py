@@ -130,3 +130,13 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return Result(code, out, err)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One demo store (SQLite) for the whole run, for tests that only read it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    with pytest.raises(SystemExit) as done:
+        main(["--db", url, "demo"])
+    assert done.value.code == 0
+    return url

@@ -6,20 +6,13 @@ from typing import Any
 
 import pytest
 
+from expect import refused
+
 SEED = ("consortium", "register", "SEED", "--name", "Social innovation Ecosystem Development",
         "--lead", "City of Turin", "--country", "IT", "--country", "gr")
 PART = ("indicator", "define", "part", "--name", "Participants", "--level", "output",
         "--measure", "unit", "--unit", "people", "--direction", "higher",
         "--accumulation", "incremental", "--dimension", "sex", "--dimension", "age-band")
-
-
-def refused(result: Any, code: int, *words: str) -> None:
-    """Refused with exit ``code``: nothing on stdout, one line on stderr naming ``words``."""
-    assert (result.exit_code, result.stdout) == (code, ""), result
-    assert result.stderr.startswith("error: "), result
-    assert result.stderr.count("\n") == 1, result
-    for word in words:
-        assert word in result.stderr, result.stderr
 
 
 @pytest.fixture

@@ -6,16 +6,9 @@ from typing import Any
 
 import pytest
 
+from expect import refused
+
 CODE = "SEED-GR-01"
-
-
-def refused(result: Any, code: int, *words: str) -> None:
-    """Refused with exit ``code``: nothing on stdout, one line on stderr naming ``words``."""
-    assert (result.exit_code, result.stdout) == (code, ""), result
-    assert result.stderr.startswith("error: "), result
-    assert result.stderr.count("\n") == 1, result
-    for word in words:
-        assert word in result.stderr, result.stderr
 
 
 @pytest.fixture

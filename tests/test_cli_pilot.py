@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from expect import refused
+
 SEED = ("consortium", "register", "SEED", "--name", "Social innovation Ecosystem Development",
         "--lead", "City of Turin", "--country", "IT", "--country", "GR", "--country", "SI")
 
@@ -17,15 +19,6 @@ def pilot(code: str = "SEED-GR-01", *extra: str, target: str = "GR") -> tuple[st
             "--innovation", "Local SI mapping", "--origin-country", "IT",
             "--target-country", target, "--core", "Mapping method", "--adaptable", "Venue",
             "--starts-on", "2021-05-03", "--ends-on", "2023-06-30", *extra)
-
-
-def refused(result: Any, code: int, *words: str) -> None:
-    """Refused with exit ``code``: nothing on stdout, one line on stderr naming ``words``."""
-    assert (result.exit_code, result.stdout) == (code, ""), result
-    assert result.stderr.startswith("error: "), result
-    assert result.stderr.count("\n") == 1, result
-    for word in words:
-        assert word in result.stderr, result.stderr
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from scaletrack.application.kinds import KINDS
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.mapper import event_state
 from scaletrack.application.store import StoreURL, empty_store
-from scaletrack.cli.main import main
 from scaletrack.domain.envelope import Recorded
 
 CONSORTIA = {"BUICASUS", "ESIA", "FUSE", "PENCIL", "SIPLUS", "SEED"}
@@ -45,16 +44,6 @@ def days_between(earlier: dict[str, Any], later: dict[str, Any]) -> int:
     """Days between the moments two events were recorded."""
     return (datetime.fromisoformat(later["recorded_at"])
             - datetime.fromisoformat(earlier["recorded_at"])).days
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One demo store, made once, for the tests that only read it (the demo takes seconds)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    with pytest.raises(SystemExit) as done:
-        main(["--db", url, "demo"])
-    assert done.value.code == 0
-    return url
 
 
 @pytest.fixture(scope="module")

@@ -26,15 +26,6 @@ TRANSACTION_TIME = {"recorded_at", "source", "key"}
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    with pytest.raises(SystemExit) as done:
-        main(["--db", url, "demo"])
-    assert done.value.code == 0
-    return url
-
-
-@pytest.fixture(scope="module")
 def demo_rows(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("dump") / "demo.csv"
     with pytest.raises(SystemExit) as done:

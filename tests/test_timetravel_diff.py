@@ -9,7 +9,6 @@ import pytest
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
-from scaletrack.cli.main import main
 
 
 class Clock:
@@ -105,18 +104,9 @@ def test_a_diff_with_a_malformed_point_is_refused_in_one_line(
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    with pytest.raises(SystemExit) as done:
-        main(["--db", url, "demo"])
-    assert done.value.code == 0
-    return url
-
-
 def test_on_the_demo_a_late_correction_changes_impact_as_known_before_and_after(
-        demo_db: str, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCALETRACK_DB", demo_db)
+        demo_url: str, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALETRACK_DB", demo_url)
 
     def q1_participants(known_at: str) -> Any:
         done = run("impact", "--pilot", "SEED-GR-01", "--indicator", "PART", "--period",
