@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,12 @@ ONE_PG_TEST = "test_copy.py::test_copy_of_a_missing_store_or_onto_itself_is_refu
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_a_throwaway_cluster_serves_a_store_and_leaves_nothing_behind(by: Provenance) -> None:
-    cluster = pg.ThrowawayCluster()
-    with cluster as server:
+def test_with_no_server_around_a_throwaway_cluster_serves_and_leaves_nothing_behind(
+        by: Provenance, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pg.ENV, raising=False)
+    monkeypatch.setattr(pg, "LOCAL", ("127.0.0.1", 9))  # nothing answers there
+    folders = set(Path(tempfile.gettempdir()).glob("scaletrack-pg-*"))
+    with pg.server() as server:
         with server.connect() as admin:
             admin.execute("CREATE DATABASE pilots")
         ledger = Ledger(StoreURL.parse(server.url("pilots")))
@@ -34,8 +38,9 @@ def test_a_throwaway_cluster_serves_a_store_and_leaves_nothing_behind(by: Proven
         ledger.close()
 
     assert count == 1
-    assert not cluster.folder.exists()
+    assert server.port != 9
     assert not server.answers()
+    assert set(Path(tempfile.gettempdir()).glob("scaletrack-pg-*")) == folders
 
 
 @pytest.mark.postgres
