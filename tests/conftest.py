@@ -41,6 +41,7 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[pg.Server]:
 @pytest.fixture(scope="session")
 def pg_databases(pg_server: pg.Server) -> Iterator[pg.Databases]:
     databases = pg.Databases(pg_server)
+    databases.drop_abandoned()
     yield databases
     databases.drop_all()
 

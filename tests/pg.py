@@ -173,6 +173,22 @@ class Databases:
             # FORCE: a test may leave a connection (or a writer process) behind.
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def drop_abandoned(self) -> None:
+        """Drop what runs on this machine left behind when they were killed.
+
+        Only on a local server, where a run's process id (in its prefix) tells
+        whether it still runs.
+        """
+        if self.server.host not in ("127.0.0.1", "localhost", "::1"):
+            return
+        with self.server.connect() as admin:
+            names = [row[0] for row in admin.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'scaletrack\\_test\\_%'")]
+        for name in names:
+            pid = name.split("_")[2]
+            if pid.isdigit() and not _running(int(pid)):
+                self.drop(name)
+
     def drop_all(self) -> None:
         with self.server.connect() as admin:
             names = [row[0] for row in admin.execute(
@@ -180,3 +196,13 @@ class Databases:
                 (self.prefix + "\\_%",))]
         for name in names:
             self.drop(name)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

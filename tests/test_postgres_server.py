@@ -71,6 +71,28 @@ def test_a_run_drops_exactly_the_databases_it_made(pg_server: pg.Server) -> None
     assert kept in left
 
 
+@pytest.mark.postgres
+def test_databases_of_runs_that_were_killed_are_dropped_by_the_next_run(
+        pg_server: pg.Server) -> None:
+    ended = subprocess.Popen(["true"])  # a process id that no longer runs
+    ended.wait()
+    killed = f"scaletrack_test_{ended.pid}_000000_1"
+    with pg_server.connect() as admin:
+        admin.execute(f'CREATE DATABASE "{killed}"')
+    ours = pg.Databases(pg_server)
+    alive = ours.create()
+    try:
+        pg.Databases(pg_server).drop_abandoned()
+        with pg_server.connect() as admin:
+            left = {row[0] for row in admin.execute("SELECT datname FROM pg_database")}
+    finally:
+        ours.drop_all()
+        pg.Databases(pg_server).drop(killed)
+
+    assert killed not in left
+    assert alive in left
+
+
 def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
     """pytest in a process of its own, with no server to be had."""
     env = {**os.environ, pg.ENV: NOWHERE}
