@@ -34,7 +34,7 @@ class Session:
 
             store = self.store
             if must_exist and not store.exists:
-                raise NotFound(f"no store at {store.url}",
+                raise NotFound(f"no store at {store.shown}",
                                hint="run scaletrack init (or scaletrack demo), or give --db")
             self._ledger = Ledger(store)
         return self._ledger

@@ -24,4 +24,4 @@ def init() -> None:
     # that write events or read views may not create tables.
     extend_chain(ledger.recorder)
     read_models().catch_up()
-    say(f"store ready at {ledger.store.url} ({ledger.event_count()} events)")
+    say(f"store ready at {ledger.store.shown} ({ledger.event_count()} events)")
