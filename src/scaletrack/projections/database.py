@@ -53,7 +53,12 @@ def engine_for(store_url: str) -> Engine:
     elif url.startswith("sqlite:"):
         engine = create_engine(url, connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
     else:
-        return create_engine(url, pool_size=2, max_overflow=2)
+        # A wait for a lock, or a transaction left open by a crashed reader, ends in
+        # an error rather than a hang that never ends (SQLAlchemy sets no timeout).
+        options = (f"-c lock_timeout={LOCK_TIMEOUT_SECONDS * 1000} "
+                   "-c idle_in_transaction_session_timeout=300000")
+        return create_engine(url, pool_size=2, max_overflow=2,
+                             connect_args={"options": options})
     _take_over_sqlite_transactions(engine)
     return engine
 
