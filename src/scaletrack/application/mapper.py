@@ -66,7 +66,9 @@ class EventMapper(Mapper[UUID]):
         if isinstance(domain_event, Snapshot):
             return super().to_stored_event(domain_event)
         assert isinstance(domain_event, Recorded)
-        state = json.dumps(event_state(domain_event), separators=(",", ":"),
+        # Sorted keys make the stored state the audit chain's canonical JSON as it
+        # is, so exports need not re-serialise it (docs/AUDIT.md).
+        state = json.dumps(event_state(domain_event), separators=(",", ":"), sort_keys=True,
                            ensure_ascii=False).encode()
         return StoredEvent(
             originator_id=domain_event.originator_id,
