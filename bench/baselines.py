@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import time
 import uuid
@@ -204,6 +203,3 @@ def sha256_and_parse(folder: str) -> dict[str, Any]:
                     lines += 1
     return {"seconds": time.perf_counter() - started, "lines": lines}
 
-
-def python_pass() -> dict[str, Any]:
-    return {"pid": os.getpid()}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ class Figure:
     target: str = ""
     met: bool | None = None
     note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:
@@ -37,9 +36,9 @@ class Figure:
         return {**asdict(self), "ratio": self.ratio}
 
 
-def unavailable(figure: str, size: int | None, why: str, target: str = "") -> Figure:
+def unavailable(figure: str, size: int | None, why: str) -> Figure:
     """A figure whose part of scaletrack has not landed yet."""
-    return Figure(figure, size, None, "", target=target, note=f"not available yet: {why}")
+    return Figure(figure, size, None, "", note=f"not available yet: {why}")
 
 
 def median(values: Sequence[float]) -> float:
@@ -86,5 +85,3 @@ class Context:
     def smallest(self) -> bool:
         return self.size == min(self.sizes)
 
-
-Measure = Callable[[Context], list[Figure]]

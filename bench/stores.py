@@ -158,16 +158,6 @@ class Stores:
         finally:
             self.backend.drop(target)
 
-    @contextmanager
-    def empty(self) -> Iterator[str]:
-        """A scratch empty store (no tables yet), removed afterwards."""
-        target = self.backend.url(f"bench_work_{os.getpid()}_{next(_copies)}", self.folder)
-        self.backend.create_empty(target)
-        try:
-            yield target
-        finally:
-            self.backend.drop(target)
-
 
 def _shape_dict(shape: StoreShape) -> dict[str, Any]:
     return {**shape.__dict__, "first_day": shape.first_day.isoformat(),

@@ -15,8 +15,6 @@ from typing import Any
 from bench.figures import Context, Figure, at_most, median
 from bench.proc import worker
 
-FIGURE = "7. load one pilot (ms)"
-
 
 def load_pilot(url: str, code: str, runs: int) -> dict[str, Any]:
     from scaletrack.application.ledger import Ledger

@@ -19,8 +19,6 @@ from typing import Any
 from bench.figures import Context, Figure, at_most, median
 from bench.proc import worker
 
-FIGURE = "6. time travel, one pilot (ms)"
-
 
 def point_in_time(url: str, code: str, runs: int) -> dict[str, Any]:
     from scaletrack.application.ledger import Ledger
