@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from scaletrack.application.ledger import Ledger
@@ -83,9 +84,12 @@ def demo_mix() -> dict[str, int]:
 
 
 def store_key() -> str:
-    """What a cached store depends on: the generator's version and the mix."""
-    digest = hashlib.sha256(json.dumps(demo_mix(), sort_keys=True).encode()).hexdigest()[:6]
-    return f"v{GENERATOR_VERSION}_{digest}"
+    """What a cached store depends on: the generator's version, the mix, and how events
+    are stored (the event mapper's source: a new stored form means new stores)."""
+    from scaletrack.application import mapper
+
+    depends = json.dumps(demo_mix(), sort_keys=True) + Path(mapper.__file__).read_text()
+    return f"v{GENERATOR_VERSION}_{hashlib.sha256(depends.encode()).hexdigest()[:6]}"
 
 CONSORTIA: dict[str, tuple[str, str, list[str]]] = {
     "BUICASUS": ("Building Capacity for a Sustainable Society",
