@@ -304,6 +304,16 @@ def test_an_adaptation_of_a_core_component_is_a_fidelity_deviation(pilot: Pilot)
     rejected("unknown-component", pilot.make_adaptation, "Logo", "New logo", by())
 
 
+def test_a_correction_that_changes_nothing_is_refused(pilot: Pilot) -> None:
+    pilot.make_adaptation("Venue", "Online", by())
+    original = pilot.pending_events[-1]
+    rejected("correction-changes-nothing", pilot.correct_entry, original,
+             {"summary": "Online"}, by(reason="no change"))
+    pilot.correct_entry(original, {"summary": "Hybrid"}, by(reason="It was hybrid"))
+    # Back to the original values is a real change once the entry was corrected.
+    pilot.correct_entry(original, {"summary": "Online"}, by(reason="It was online after all"))
+
+
 def test_correcting_an_adaptations_component_re_judges_fidelity(pilot: Pilot) -> None:
     pilot.make_adaptation("Venue", "Online", by())
     original = pilot.pending_events[-1]

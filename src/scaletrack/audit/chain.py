@@ -453,6 +453,8 @@ class _Walk:
         key = (type_, subject, data.get("class_version", 1))
         identity = self.identities.get(key)
         if identity is None:
+            if len(self.identities) >= IDENTITY_CACHE_SIZE:
+                self.identities.clear()  # keeps memory flat however many pilots a log holds
             identity = self.identities[key] = _identity(*key)
         if ((event.get("aggregate"), event.get("source"), event.get("dataschema"),
              event.get("time"), event.get("occurredon"), event.get("actor"),
@@ -474,6 +476,10 @@ class _Walk:
             if hash_ == event.get("hash"):
                 return hash_
         return link(previous, event_digest(identity[0], version, type_, data))
+
+
+IDENTITY_CACHE_SIZE = 10_000
+"""How many (type, subject) identities verification keeps at once."""
 
 
 def _identity(type_: str, subject: str, schema_version: Any) -> tuple[Any, ...]:

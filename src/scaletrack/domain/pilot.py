@@ -324,6 +324,12 @@ class Pilot(Aggregate):
         replacement: Any = validated(type(original), {**data, **by.envelope(),
                                                       "originator_id": self.id,
                                                       "originator_version": 1})
+        if not entry.get("corrected") and plain(payload_of(replacement)) == plain(
+                payload_of(original)):
+            raise RuleViolation("correction-changes-nothing",
+                                f"the correction leaves {self.code}@"
+                                f"{original.originator_version} as it is",
+                                hint="give the values that were wrong with --set")
         # The corrected values obey the rules the entry itself obeyed.
         if isinstance(replacement, ev.ResultReported) and indicator is not None:
             check_result(indicator, self, payload_of(replacement))

@@ -335,6 +335,9 @@ class EntryCorrected(PilotEvent):
     corrected_type: str
     data: dict[str, Any]
 
+    def apply(self, pilot: Any) -> None:
+        pilot.entries[str(self.corrects)]["corrected"] = True
+
 
 class EntryRetracted(PilotEvent):
     """Withdraws an entry; it stays in the log, marked withdrawn."""
