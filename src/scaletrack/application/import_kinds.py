@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, create_model
 
 from scaletrack.application.cells import Shape
-from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind
+from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
 from scaletrack.application.workspace import Workspace
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
@@ -91,16 +91,6 @@ class ImportKind:
 # -- columns and checks from the event classes ---------------------------------------
 
 
-def _base(annotation: Any) -> Any:
-    """The plain type inside Annotated[...] and X | None."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _base(typing.get_args(annotation)[0])
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if type(None) in typing.get_args(annotation) and len(args) == 1:
-        return _base(args[0])
-    return annotation
-
-
 def _choices(annotation: Any) -> tuple[str, ...]:
     if typing.get_origin(annotation) is Literal:
         return tuple(str(a) for a in typing.get_args(annotation))
@@ -110,12 +100,12 @@ def _choices(annotation: Any) -> tuple[str, ...]:
 
 
 def shape_of(annotation: Any) -> tuple[Shape, tuple[str, ...]]:
-    base = _base(annotation)
+    base = plain_type(annotation)
     origin = typing.get_origin(base)
     if origin is list:
-        return Shape.LIST, _choices(_base(typing.get_args(base)[0]))
+        return Shape.LIST, _choices(plain_type(typing.get_args(base)[0]))
     if origin is dict:
-        inner = _base(typing.get_args(base)[1])
+        inner = plain_type(typing.get_args(base)[1])
         if inner is Any:
             return Shape.OBJECT, ()
         return (Shape.NESTED if typing.get_origin(inner) is dict else Shape.PAIRS), ()

@@ -112,6 +112,16 @@ class Kind:
             raise InvalidInput(describe(error)) from None
 
 
+def plain_type(annotation: Any) -> Any:
+    """The plain type inside Annotated[...] and X | None (what a field holds)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return plain_type(typing.get_args(annotation)[0])
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if type(None) in typing.get_args(annotation) and len(args) == 1:
+        return plain_type(args[0])
+    return annotation
+
+
 def _optional(annotation: Any) -> bool:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind
+from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
 from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, DATE, by_from, json_option, provenance_options
 from scaletrack.cli.render import emit_json
@@ -40,27 +40,17 @@ class Pairs(click.ParamType[tuple[str, ...], Any]):
         return tuple(p.strip() for p in parts)
 
 
-def _base(annotation: Any) -> Any:
-    """The plain type inside Annotated[...] and X | None."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _base(typing.get_args(annotation)[0])
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if type(None) in typing.get_args(annotation) and len(args) == 1:
-        return _base(args[0])
-    return annotation
-
-
 def _option(kind: Kind, name: str) -> click.Option:
     hints = typing.get_type_hints(kind.event, include_extras=True)
-    annotation = _base(hints[name])
+    annotation = plain_type(hints[name])
     origin = typing.get_origin(annotation)
     flag = "--" + name.replace("_", "-")
     help_ = FIELD_HELP.get(name, "")
     if origin is dict:
-        nested = typing.get_origin(_base(typing.get_args(annotation)[1])) is dict
+        nested = typing.get_origin(plain_type(typing.get_args(annotation)[1])) is dict
         return click.Option([flag, name], type=Pairs(nested), multiple=True, help=help_)
     if origin is list:
-        item = _base(typing.get_args(annotation)[0])
+        item = plain_type(typing.get_args(annotation)[0])
         choice = click.Choice([e.value for e in item]) if _is_enum(item) else None
         return click.Option([flag, name], type=choice, multiple=True,
                             required=kind.required(name), help=help_)
