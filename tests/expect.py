@@ -12,3 +12,16 @@ def refused(result: Any, code: int, *words: str) -> None:
     assert result.stderr.count("\n") == 1, result
     for word in words:
         assert word in result.stderr, result.stderr
+
+
+def store_digest_of(url: str) -> tuple[int, str]:
+    """The head digest (event count, head hash) of the store at ``url``."""
+    from scaletrack.application.copying import store_digest
+    from scaletrack.application.ledger import Ledger
+    from scaletrack.application.store import StoreURL
+
+    ledger = Ledger(StoreURL.parse(url))
+    try:
+        return store_digest(ledger)
+    finally:
+        ledger.close()

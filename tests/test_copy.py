@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from expect import store_digest_of
 from scaletrack.application.copying import store_digest
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
@@ -58,14 +59,6 @@ def history(url: str) -> list[dict[str, Any]]:
                 events += [r.as_dict() for r in ledger.history(cls, code)]
         return [*events, *({"type": e.TYPE, "id": str(e.originator_id),
                             "version": e.originator_version} for e in ledger.all_events())]
-    finally:
-        ledger.close()
-
-
-def digest(url: str) -> tuple[int, str]:
-    ledger = Ledger(StoreURL.parse(url))
-    try:
-        return store_digest(ledger)
     finally:
         ledger.close()
 
@@ -150,13 +143,13 @@ def test_copy_refuses_a_target_that_holds_events(
         ledger: Ledger, store_url: str, other_url: str, run: Run) -> None:
     fill(ledger)
     assert run("copy", "--to", other_url).exit_code == 0
-    held = digest(other_url)
+    held = store_digest_of(other_url)
 
     refused = run("copy", "--to", other_url)
 
     assert refused.exit_code == 1
     assert "already holds 9 events" in refused.stderr
-    assert digest(other_url) == held
+    assert store_digest_of(other_url) == held
 
 
 def test_copy_of_a_missing_store_or_onto_itself_is_refused(

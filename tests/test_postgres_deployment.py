@@ -21,6 +21,7 @@ import psycopg
 import pytest
 
 import pg
+from expect import store_digest_of
 from scaletrack.application.copying import store_digest
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
@@ -195,7 +196,8 @@ def test_a_pg_dump_backup_restores_the_same_store(
     try:
         subprocess.run(["pg_restore", *where, "-U", owner, "-d", restored, str(dump)],
                        check=True)
-        same = [digest(deployment.url("eva", name)) for name in (deployment.dbname, restored)]
+        same = [store_digest_of(deployment.url("eva", name))
+                for name in (deployment.dbname, restored)]
         shown = cli("--db", deployment.url("eva", restored), "pilot", "show", "SEED-GR-01",
                     "--json")
     finally:
@@ -219,13 +221,7 @@ def test_a_sqlite_backup_taken_while_in_use_is_the_same_store(
     finally:
         ledger.close()
 
-    assert digest(f"sqlite:///{backup}") == original
+    assert store_digest_of(f"sqlite:///{backup}") == original
     assert sqlite3.connect(backup).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def digest(url: str) -> tuple[int, str]:
-    ledger = Ledger(StoreURL.parse(url))
-    try:
-        return store_digest(ledger)
-    finally:
-        ledger.close()

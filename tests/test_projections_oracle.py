@@ -25,7 +25,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import Engine
 
 from oracle import expected, public
 from scaletrack.application.ledger import Ledger
@@ -36,11 +35,10 @@ from scaletrack.domain.envelope import record
 from scaletrack.domain.errors import ScaletrackError
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import LEGAL_TRANSITIONS, Stage
-from scaletrack.projections.database import engine_for, reading
+from scaletrack.projections.database import engine_for
 from scaletrack.projections.facts import Fact, SelectionSource, StoreSource
-from scaletrack.projections.queries import decisions, impact, portfolio, progress, quality, timeline
-from scaletrack.projections.queries.selection import Filters
 from scaletrack.projections.runner import ReadModels
+from view_documents import documents
 
 TODAY = date(2023, 3, 1)
 """The day the progress view is asked about: some milestones are overdue by then."""
@@ -65,19 +63,6 @@ days = st.dates(date(2022, 1, 1), date(2023, 1, 31))
 reasons = st.sampled_from(["because", None])
 amounts = st.integers(0, 60)
 pilot_numbers = itertools.count(1)
-
-
-def documents(engine: Engine, today: date) -> dict[str, Any]:
-    """Every view's JSON document, as ``scaletrack VIEW --json`` prints it."""
-    every = Filters()
-    with reading(engine) as connection:
-        found = {"progress": progress.progress(connection, every, today),
-                 "impact": impact.impact(connection, every),
-                 "portfolio": portfolio.portfolio(connection, every),
-                 "decisions": decisions.decisions(connection, every),
-                 "quality": quality.quality(connection, every),
-                 "timeline": timeline.timeline(connection, every)}
-    return as_json(found)
 
 
 def as_json(document: Any) -> Any:

@@ -22,13 +22,11 @@ from hypothesis import strategies as st
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL, empty_store
-from scaletrack.cli.render import to_json
 from scaletrack.domain.errors import ScaletrackError
-from scaletrack.projections.database import engine_for, reading
+from scaletrack.projections.database import engine_for
 from scaletrack.projections.facts import StoreSource
-from scaletrack.projections.queries import decisions, impact, portfolio, progress, quality, timeline
-from scaletrack.projections.queries.selection import Filters
 from scaletrack.projections.runner import ReadModels
+from view_documents import documents
 
 START = datetime(2022, 1, 3, 9, tzinfo=UTC)
 PERIODS = ["2022-Q1", "2022-Q2", "2022-Q3"]
@@ -133,19 +131,10 @@ def views_from_scratch(url: str, today: date) -> dict[str, Any]:
     engine = engine_for(url)
     try:
         ReadModels(engine, StoreSource(ledger.recorder), ledger.name).catch_up()
-        every = Filters()
-        with reading(engine) as connection:
-            found = {"progress": progress.progress(connection, every, today),
-                     "impact": impact.impact(connection, every),
-                     "portfolio": portfolio.portfolio(connection, every),
-                     "decisions": decisions.decisions(connection, every),
-                     "quality": quality.quality(connection, every),
-                     "timeline": timeline.timeline(connection, every)}
+        return documents(engine, today)
     finally:
         engine.dispose()
         ledger.close()
-    loaded: dict[str, Any] = json.loads(to_json(found))
-    return loaded
 
 
 def printed(run: Any, *point: str) -> dict[str, Any]:
