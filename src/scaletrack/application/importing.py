@@ -61,6 +61,7 @@ _RULE_COLUMNS = {
     "duplicate-country": "country", "not-a-member-country": "country",
     "centre-exists": "country", "not-an-entry": "entry", "entry-retracted": "entry",
     "entry-of-another-pilot": "entry", "identity-field": "changes", "unknown-field": "changes",
+    "correction-changes-nothing": "changes", "no-scaling-dimension": "dimensions",
 }
 """The column to blame when a row breaks a domain rule."""
 
