@@ -53,7 +53,6 @@ class Ledger(Application[UUID]):
     def __init__(self, store: StoreURL, clock: Clock = utc_now, cache_size: int = 1000) -> None:
         self.store = store
         self.clock = clock
-        self._changing = False
         super().__init__(env={**store.eventsourcing_env(),
                               "AGGREGATE_CACHE_MAXSIZE": str(cache_size)})
 
@@ -156,11 +155,14 @@ class Ledger(Application[UUID]):
 
     # -- queries --------------------------------------------------------------
 
-    def get(self, cls: type[AggregateT], code: str, version: int | None = None) -> AggregateT:
+    def get(self, cls: type[AggregateT], code: str, version: int | None = None, *,
+            to_change: bool = False) -> AggregateT:
+        """An aggregate by code; ``to_change`` hands out the cached instance itself
+        (only for a command, which forgets it if the command or its save fails)."""
         code = code.strip().upper()
         try:
             aggregate: AggregateT = self.repository.get(cls.id_for(code), version=version,
-                                                        deepcopy_from_cache=not self._changing)
+                                                        deepcopy_from_cache=not to_change)
         except AggregateNotFoundError:
             raise NotFound(f"no {_NOUN[cls]} {code}",
                            hint=f"see scaletrack {_LISTS[cls]}") from None
@@ -220,11 +222,7 @@ class Ledger(Application[UUID]):
         for attempt in range(RETRIES):
             # The cached aggregate itself: deep-copying a long pilot cost more than the
             # rest of the command. If the command or the save fails, it is forgotten.
-            self._changing = True
-            try:
-                aggregate = self.get(cls, code)
-            finally:
-                self._changing = False
+            aggregate = self.get(cls, code, to_change=True)
             try:
                 command(aggregate)
                 self.save(aggregate)
