@@ -66,6 +66,25 @@ class PointInTime:
         return {"as_of": self.as_of.isoformat() if self.as_of else None,
                 "known_at": self.known_at.isoformat() if self.known_at else None}
 
+    def words(self) -> str:
+        """The point in a sentence: ``as of 2022-06-30, known at 2022-07-15T23:59:59+00:00``."""
+        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.describe().items() if v)
+
+    def is_after(self, now: datetime) -> bool:
+        """Whether every axis the point names lies after ``now`` (it then sees what now sees)."""
+        return ((self.as_of is None or self.as_of > now.date())
+                and (self.known_at is None or self.known_at > now))
+
+    def day(self, now: datetime) -> date:
+        """"Today" at the point: its as-of date, else its known-at day, else now's day."""
+        if self.as_of is not None:
+            return self.as_of
+        return self.known_at.date() if self.known_at is not None else now.date()
+
+
+NOW = PointInTime()
+"""The point that sees every event: now."""
+
 
 def parse_date(text: str) -> date:
     """A calendar date, strictly YYYY-MM-DD."""

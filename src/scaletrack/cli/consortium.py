@@ -108,10 +108,9 @@ def list_(as_json: bool) -> None:
     Example:
       scaletrack consortium list --json
     """
-    from scaletrack.application.summaries import consortium_summary
-    from scaletrack.domain.consortium import Consortium
+    from scaletrack.application.queries.lists import consortium_list
 
-    rows = [consortium_summary(c) for c in session().ledger().all(Consortium)]
+    rows = consortium_list(session().read_store())
     if as_json:
         emit_json(rows)
     else:
@@ -128,8 +127,7 @@ def show(code: str, as_json: bool) -> None:
     Example:
       scaletrack consortium show SEED
     """
-    from scaletrack.application.summaries import consortium_summary
-    from scaletrack.domain.consortium import Consortium
+    from scaletrack.application.queries.show import consortium_show
 
-    summary = consortium_summary(session().ledger().get(Consortium, code))
+    summary = consortium_show(session().ledger(), code)
     emit_json(summary) if as_json else emit_fields(summary)

@@ -1,4 +1,4 @@
-"""What every command shares: the store URL, the ledger, and debug mode."""
+"""What every command shares: the store URL, the ledger, its views, and debug mode."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 
 if TYPE_CHECKING:
     from scaletrack.application.ledger import Ledger
+    from scaletrack.application.queries.reading import ReadStore
     from scaletrack.application.store import StoreURL
 
 
@@ -19,6 +20,7 @@ class Session:
     db_url: str | None
     debug: bool = False
     _ledger: Ledger | None = field(default=None, repr=False)
+    _reads: ReadStore | None = field(default=None, repr=False)
 
     @property
     def store(self) -> StoreURL:
@@ -39,7 +41,18 @@ class Session:
             self._ledger = Ledger(store)
         return self._ledger
 
+    def read_store(self) -> ReadStore:
+        """The views of the ledger's store (opened with the ledger if need be)."""
+        if self._reads is None:
+            from scaletrack.application.queries.reading import ReadStore
+
+            self._reads = ReadStore(self.ledger())
+        return self._reads
+
     def close(self) -> None:
+        if self._reads is not None:
+            self._reads.close()
+            self._reads = None
         if self._ledger is not None:
             self._ledger.close()
             self._ledger = None

@@ -48,13 +48,11 @@ def copy(source: str | None, target: str, as_json: bool) -> None:
 def _build_views(store: StoreURL) -> None:
     """Create and fill the copy's views now, as ``init`` does for a new store."""
     from scaletrack.application.ledger import Ledger
-    from scaletrack.projections.database import engine_for
-    from scaletrack.projections.facts import StoreSource
-    from scaletrack.projections.runner import ReadModels
+    from scaletrack.application.queries.reading import ReadStore
 
-    ledger, engine = Ledger(store), engine_for(store.url)
+    ledger = Ledger(store)
     try:
-        ReadModels(engine, StoreSource(ledger.recorder), ledger.name).catch_up()
+        with ReadStore(ledger) as views:
+            views.catch_up()
     finally:
-        engine.dispose()
         ledger.close()

@@ -119,10 +119,9 @@ def list_(as_json: bool) -> None:
     Example:
       scaletrack indicator list --json
     """
-    from scaletrack.application.summaries import indicator_summary
-    from scaletrack.domain.indicator import Indicator
+    from scaletrack.application.queries.lists import indicator_list
 
-    rows = [indicator_summary(i) for i in session().ledger().all(Indicator)]
+    rows = indicator_list(session().read_store())
     if as_json:
         emit_json(rows)
     else:
@@ -140,8 +139,7 @@ def show(code: str, as_json: bool) -> None:
     Example:
       scaletrack indicator show PART
     """
-    from scaletrack.application.summaries import indicator_summary
-    from scaletrack.domain.indicator import Indicator
+    from scaletrack.application.queries.show import indicator_show
 
-    summary = indicator_summary(session().ledger().get(Indicator, code))
+    summary = indicator_show(session().ledger(), code)
     emit_json(summary) if as_json else emit_fields(summary)

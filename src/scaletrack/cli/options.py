@@ -42,7 +42,7 @@ class UpperCode(click.ParamType[str, Any]):
         return text
 
 
-class Moment(click.ParamType[datetime, Any]):
+class ISOMoment(click.ParamType[datetime, Any]):
     """An ISO 8601 moment; a bare date is the end of that day, no zone is UTC."""
 
     name = "DATETIME"
@@ -61,7 +61,7 @@ class Moment(click.ParamType[datetime, Any]):
 
 
 DATE = ISODate()
-MOMENT = Moment()
+MOMENT = ISOMoment()
 CODE = UpperCode()
 
 

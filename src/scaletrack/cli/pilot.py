@@ -70,11 +70,9 @@ def list_(consortium: str | None, as_json: bool) -> None:
     Example:
       scaletrack pilot list --consortium SEED --json
     """
-    from scaletrack.application.summaries import pilot_summary
-    from scaletrack.domain.pilot import Pilot
+    from scaletrack.application.queries.lists import pilot_list
 
-    rows = [pilot_summary(p) for p in session().ledger().all(Pilot)
-            if consortium is None or p.consortium == consortium]
+    rows = pilot_list(session().read_store(), consortium)
     if as_json:
         emit_json(rows)
     else:
@@ -98,30 +96,18 @@ def show(code: str, version: int | None, as_json: bool, **kwargs: Any) -> None:
       scaletrack pilot show SEED-GR-01 --as-of 2022-06-30 --known-at 2022-07-15
       scaletrack pilot show SEED-GR-01 --version 12
     """
-    from scaletrack.application.summaries import pilot_detail
-    from scaletrack.application.timetravel import pilot_at
-    from scaletrack.domain.pilot import Pilot
+    from scaletrack.application.queries.show import pilot_show
 
     point = point_from(kwargs)
     ledger = session().ledger()
-    if version is not None:
-        if not point.is_now:
-            raise click.UsageError("--version cannot be combined with --as-of or --known-at")
-        found: Pilot | None = ledger.get(Pilot, code, version)
-    else:
-        found = pilot_at(ledger, code, point)
-    if found is None:
-        say(f"{code} did not exist yet at that point ({_when(point)}); nothing to show")
+    if version is not None and not point.is_now:
+        raise click.UsageError("--version cannot be combined with --as-of or --known-at")
+    detail = pilot_show(ledger, code, point, version)
+    if detail is None:
+        say(f"{code} did not exist yet at that point ({point.words()}); nothing to show")
         emit_json(None) if as_json else None
         return
-    detail = pilot_detail(found, today=point.as_of or ledger.clock().date())
-    if not point.is_now:
-        detail["point_in_time"] = point.describe()
     emit_json(detail) if as_json else emit_fields(detail)
-
-
-def _when(point: Any) -> str:
-    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in point.describe().items() if v)
 
 
 @pilot.command()
@@ -140,18 +126,10 @@ def history(code: str, as_json: bool, jsonl: bool, **kwargs: Any) -> None:
       scaletrack pilot history SEED-GR-01 --json
       scaletrack pilot history SEED-GR-01 --known-at 2022-07-15
     """
-    from scaletrack.application.records import EventRecord
+    from scaletrack.application.queries.history import pilot_history
     from scaletrack.cli.render import emit_jsonl
-    from scaletrack.domain.envelope import Recorded
-    from scaletrack.domain.errors import NotFound
-    from scaletrack.domain.pilot import Pilot
 
-    point = point_from(kwargs)
-    events = [e for e in session().ledger().events.get(Pilot.id_for(code))
-              if isinstance(e, Recorded)]
-    if not events:
-        raise NotFound(f"no pilot {code}", hint="see scaletrack pilot list")
-    records = [EventRecord.of(e, code).as_dict() for e in point.visible(events)]
+    records = pilot_history(session().ledger(), code, point_from(kwargs))
     if as_json:
         emit_json(records)
     elif jsonl:

@@ -3,56 +3,23 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
 
 import click
 
+from scaletrack.application.queries.status import PROJECTIONS
 from scaletrack.cli.context import session
 from scaletrack.cli.options import json_option
 from scaletrack.cli.render import emit_json, emit_table, say
 
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from scaletrack.projections.runner import Progress, ReadModels
-
-VIEW_NAMES = ("directory", "progress", "impact", "decisions", "quality", "timeline")
-
-
-def read_models() -> ReadModels:
-    """The views of the session's store (their engine is closed with the session)."""
-    from scaletrack.projections.database import engine_for
-    from scaletrack.projections.facts import Source, SQLiteLogSource, StoreSource
-    from scaletrack.projections.runner import ReadModels
-
-    ledger = session().ledger()
-    engine = engine_for(ledger.store.url)
-    context = click.get_current_context()
-    context.call_on_close(engine.dispose)
-    source: Source = StoreSource(ledger.recorder)
-    if ledger.store.backend == "sqlite":  # the same log, read about 1.4 times as fast
-        source = log = SQLiteLogSource(ledger.store.path)
-        context.call_on_close(log.close)
-    return ReadModels(engine, source, ledger.name)
+VIEW_NAMES = PROJECTIONS
 
 
 @contextmanager
-def current(uses: Sequence[str]) -> Iterator[Connection]:
-    """A read transaction on views first brought up to date with the store."""
-    from scaletrack.projections.database import reading
-
-    models = read_models()
-    with _progress_bar("updating views") as on_page:
-        models.catch_up(uses, on_page)
-    with reading(models.engine) as connection:
-        yield connection
-
-
-@contextmanager
-def _progress_bar(what: str) -> Iterator[Progress | None]:
-    """A progress bar on stderr when it is a terminal (else nothing: logs stay clean)."""
+def progress_bar(what: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar on stderr that a catch-up tells how far it got, when stderr is a terminal
+    (else nothing: logs stay clean)."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -86,7 +53,9 @@ def status(as_json: bool) -> None:
     Example:
       scaletrack projections status --json
     """
-    rows = read_models().status()
+    from scaletrack.application.queries.status import status as query
+
+    rows = query(session().read_store())
     if as_json:
         emit_json(rows)
     else:
@@ -105,16 +74,12 @@ def rebuild(name: str | None, as_json: bool) -> None:
     Example:
       scaletrack projections rebuild impact
     """
-    import time
+    from scaletrack.application.queries.status import rebuild as query
 
-    models = read_models()
-    started = time.perf_counter()
-    with _progress_bar(f"rebuilding {name or 'every view'}") as on_page:
-        events = models.rebuild([name] if name else None, on_page)
-    seconds = time.perf_counter() - started
-    done: dict[str, Any] = {"views": [name] if name else list(VIEW_NAMES), "events": events,
-                            "seconds": round(seconds, 3)}
+    with progress_bar(f"rebuilding {name or 'every view'}") as on_page:
+        done = query(session().read_store(), name, on_page)
     if as_json:
         emit_json(done)
     else:
-        say(f"rebuilt {', '.join(done['views'])} from {events} events in {seconds:.2f} s")
+        say(f"rebuilt {', '.join(done['views'])} from {done['events']} events in "
+            f"{done['seconds']:.2f} s")

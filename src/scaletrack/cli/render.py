@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import click
 
+from scaletrack.application.documents import to_json
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if hasattr(value, "as_dict"):
-        return value.as_dict()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+__all__ = ["cell", "emit_fields", "emit_json", "emit_jsonl", "emit_table", "say", "to_json"]
 
 
 def emit_json(data: Any) -> None:
@@ -35,7 +20,7 @@ def emit_json(data: Any) -> None:
 
 def emit_jsonl(rows: Iterable[Any]) -> None:
     for row in rows:
-        click.echo(json.dumps(row, default=_default, ensure_ascii=False))
+        click.echo(to_json(row, indent=None))
 
 
 def cell(value: Any) -> str:

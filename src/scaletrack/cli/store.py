@@ -17,11 +17,10 @@ def init() -> None:
       scaletrack --db sqlite:///pilots.db init
     """
     from scaletrack.audit.store_chain import extend_chain
-    from scaletrack.cli.projections import read_models
 
     ledger = session().ledger(must_exist=False)
     # Every table now, by the role that owns the store: on PostgreSQL the roles
     # that write events or read views may not create tables.
     extend_chain(ledger.recorder)
-    read_models().catch_up()
+    session().read_store().catch_up()
     say(f"store ready at {ledger.store.shown} ({ledger.event_count()} events)")

@@ -1,9 +1,9 @@
 """The views: ``progress``, ``impact``, ``portfolio``, ``decisions``, ``quality``, ``timeline``.
 
-Each command first brings the views it reads up to date with the store, so
-it never shows stale data, then prints readable tables or, with ``--json``,
-one JSON document. With ``--as-of`` / ``--known-at`` it shows the view as it
-stood at that point, replayed apart from the live views (``cli.timetravel``).
+Each command reads one view document (``application.queries.views``), which
+is never stale, and prints readable tables or, with ``--json``, the document
+as JSON. With ``--as-of`` / ``--known-at`` it shows the view as it stood at
+that point.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
+from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, json_option, point_from, point_in_time_options
-from scaletrack.cli.render import cell, emit_json, emit_table
+from scaletrack.cli.render import cell, emit_json, emit_table, say
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,7 +61,7 @@ def filters(*names: str) -> Callable[[F], F]:
     def decorate(f: F) -> F:
         @functools.wraps(f)
         def gathered(*args: Any, **kwargs: Any) -> Any:
-            from scaletrack.projections.queries.selection import Filters
+            from scaletrack.application.queries import Filters
 
             chosen = Filters(**{name: kwargs.pop(name) for name in names})
             return f(*args, filters=chosen, **kwargs)
@@ -71,6 +72,16 @@ def filters(*names: str) -> Callable[[F], F]:
         return json_option(wrapped)  # type: ignore[no-any-return]
 
     return decorate
+
+
+def read(name: str, filters: Any, point: dict[str, Any]) -> dict[str, Any]:
+    """The view document ``name`` at the point the options name (now if none)."""
+    from scaletrack.application.queries.views import document
+    from scaletrack.cli.projections import progress_bar
+
+    with progress_bar("updating views") as on_page:
+        return document(session().read_store(), name, filters, point_from(point), tell=say,
+                        on_page=on_page)
 
 
 @click.command()
@@ -84,11 +95,7 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     Example:
       scaletrack progress --consortium SEED --json
     """
-    from scaletrack.cli.timetravel import view_at
-    from scaletrack.projections.queries import progress as query
-
-    with view_at(query.USES, point_from(point)) as at:
-        document = query.progress(at.connection, filters, at.today)
+    document = read("progress", filters, point)
     if as_json:
         emit_json(document)
         return
@@ -112,11 +119,7 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
     Example:
       scaletrack impact --pilot SEED-GR-01 --indicator PART --json
     """
-    from scaletrack.cli.timetravel import view_at
-    from scaletrack.projections.queries import impact as query
-
-    with view_at(query.USES, point_from(point)) as at:
-        document = query.impact(at.connection, filters)
+    document = read("impact", filters, point)
     if as_json:
         emit_json(document)
         return
@@ -140,11 +143,7 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
     Example:
       scaletrack portfolio --json
     """
-    from scaletrack.cli.timetravel import view_at
-    from scaletrack.projections.queries import portfolio as query
-
-    with view_at(query.USES, point_from(point)) as at:
-        document = query.portfolio(at.connection, filters)
+    document = read("portfolio", filters, point)
     if as_json:
         emit_json(document)
         return
@@ -169,11 +168,7 @@ def decisions(filters: Any, as_json: bool, **point: Any) -> None:
     Example:
       scaletrack decisions --pilot SEED-GR-01 --json
     """
-    from scaletrack.cli.timetravel import view_at
-    from scaletrack.projections.queries import decisions as query
-
-    with view_at(query.USES, point_from(point)) as at:
-        document = query.decisions(at.connection, filters)
+    document = read("decisions", filters, point)
     if as_json:
         emit_json(document)
         return
@@ -191,11 +186,7 @@ def quality(filters: Any, as_json: bool, **point: Any) -> None:
     Example:
       scaletrack quality --consortium SEED --json
     """
-    from scaletrack.cli.timetravel import view_at
-    from scaletrack.projections.queries import quality as query
-
-    with view_at(query.USES, point_from(point)) as at:
-        document = query.quality(at.connection, filters)
+    document = read("quality", filters, point)
     if as_json:
         emit_json(document)
         return
@@ -219,11 +210,7 @@ def timeline(filters: Any, as_json: bool, **point: Any) -> None:
     Example:
       scaletrack timeline --pilot SEED-GR-01 --json
     """
-    from scaletrack.cli.timetravel import view_at
-    from scaletrack.projections.queries import timeline as query
-
-    with view_at(query.USES, point_from(point)) as at:
-        document = query.timeline(at.connection, filters)
+    document = read("timeline", filters, point)
     if as_json:
         emit_json(document)
         return

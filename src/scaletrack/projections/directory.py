@@ -3,7 +3,10 @@
 Every other view keys its rows by aggregate id; the directory gives those
 ids their codes, and gives queries what they filter and group by (a pilot's
 consortium, countries, type, dimensions, mechanism and stage; an
-indicator's definition versions).
+indicator's definition versions). It also answers the lists (``pilot list``,
+``consortium list``, ``indicator list``): what each aggregate's summary
+shows, in the order they were registered, with the version of each one's
+newest event.
 """
 
 from __future__ import annotations
@@ -22,17 +25,20 @@ from scaletrack.projections.tables import (
     PilotRow,
     Subject,
 )
+from scaletrack.projections.types import ALL
 from scaletrack.projections.view import View, on
 
 
 class Directory(View):
     name = "directory"
+    schema = 2
     tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
               PilotCountry, IndicatorRow, IndicatorVersion)
 
     def _subject(self, fact: Fact, kind: str) -> None:
         self.write(Subject).insert({"subject": fact.subject, "kind": kind,
-                                    "code": fact.state["code"]})
+                                    "code": fact.state["code"], "position": fact.position,
+                                    "version": fact.version})
 
     # -- consortia ----------------------------------------------------------------
 
@@ -42,25 +48,28 @@ class Directory(View):
         self._subject(fact, "consortium")
         self.write(ConsortiumRow).insert({"subject": fact.subject, "code": state["code"],
                                           "name": state["name"], "lead": state["lead"]})
-        for country in state["countries"]:
-            self.write(MemberCountry).insert({"subject": fact.subject, "country": country})
+        for place, country in enumerate(state["countries"]):
+            self._member(fact, country, place)
 
     @on("consortium.country-joined")
     def country_joined(self, fact: Fact) -> None:
-        self.write(MemberCountry).insert({"subject": fact.subject,
-                                          "country": fact.state["country"]})
+        self._member(fact, fact.state["country"])
+
+    def _member(self, fact: Fact, country: str, place: int = 0) -> None:
+        self.write(MemberCountry).insert({"subject": fact.subject, "country": country,
+                                          "position": fact.position, "place": place})
 
     @on("consortium.partner-added")
     def partner_added(self, fact: Fact) -> None:
         state = fact.state
         self.write(ConsortiumPartner).insert({
             "subject": fact.subject, "organisation": state["organisation"],
-            "country": state["country"], "role": state["role"]})
+            "country": state["country"], "role": state["role"], "position": fact.position})
 
     @on("consortium.centre-established")
     def centre_established(self, fact: Fact) -> None:
         self.write(Centre).insert({"subject": fact.subject, "country": fact.state["country"],
-                                   "name": fact.state["name"]})
+                                   "name": fact.state["name"], "position": fact.position})
 
     # -- pilots -------------------------------------------------------------------
 
@@ -114,3 +123,10 @@ class Directory(View):
     @on("indicator.retired")
     def indicator_retired(self, fact: Fact) -> None:
         self.write(IndicatorRow).update((fact.subject,), {"retired": True})
+
+    # -- every event ----------------------------------------------------------------
+
+    @on(*ALL)
+    def happened(self, fact: Fact) -> None:
+        """Declared last, so that it runs after the handlers that insert the subject."""
+        self.write(Subject).update((fact.subject,), {"version": fact.version})

@@ -98,7 +98,7 @@ def facts_of(events: Iterable[Recorded]) -> Iterator[Fact]:
         yield fact_from_event(event, position)
 
 
-class Source(Protocol):
+class FactSource(Protocol):
     """Where a view catches up from: the store, read in its order."""
 
     def head(self) -> int:

@@ -23,12 +23,12 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from scaletrack.domain.errors import NotFound
 from scaletrack.projections.database import ViewTable, reading, table, writing
-from scaletrack.projections.facts import PAGE, Fact, Source
+from scaletrack.projections.facts import PAGE, Fact, FactSource
 from scaletrack.projections.registry import VIEWS
 from scaletrack.projections.tracking import POSITIONS, ViewTracking
 from scaletrack.projections.view import View
 
-Progress = Callable[[int, int], None]
+OnPage = Callable[[int, int], None]
 """Told (position reached, head) after each page."""
 
 _SETUP_LOCK = 7_201_003
@@ -38,7 +38,7 @@ _SETUP_LOCK = 7_201_003
 class ReadModels:
     """The views of one database, fed from one source of events."""
 
-    def __init__(self, engine: Engine, source: Source, application: str = "scaletrack", *,
+    def __init__(self, engine: Engine, source: FactSource, application: str = "scaletrack", *,
                  views: Mapping[str, type[View]] = VIEWS, page: int = PAGE) -> None:
         self.engine = engine
         self.source = source
@@ -58,7 +58,7 @@ class ReadModels:
 
     # -- bringing views up to date --------------------------------------------------
 
-    def catch_up(self, names: Iterable[str] | None = None, on_page: Progress | None = None
+    def catch_up(self, names: Iterable[str] | None = None, on_page: OnPage | None = None
                  ) -> int:
         """Apply the events the views have not seen; returns how many events were read."""
         views = self.select(names)
@@ -91,7 +91,7 @@ class ReadModels:
             view.fold(connection, todo)
             view.view.record(connection, Tracking(self.application, todo[-1].position))
 
-    def rebuild(self, names: Iterable[str] | None = None, on_page: Progress | None = None
+    def rebuild(self, names: Iterable[str] | None = None, on_page: OnPage | None = None
                 ) -> int:
         """Build views from the first event, in one transaction; returns the events read."""
         views = self.select(names)
@@ -114,7 +114,7 @@ class ReadModels:
                     view.view.record(connection, Tracking(self.application, last))
         return read
 
-    def install(self, views: Sequence[View], on_page: Progress | None = None) -> None:
+    def install(self, views: Sequence[View], on_page: OnPage | None = None) -> None:
         """Create the tables of views never built; rebuild those built with older tables."""
         stale = self._stale(views)
         if not stale:

@@ -31,6 +31,10 @@ class Subject(ViewTable):
     subject: Mapped[str] = mapped_column(ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     code: Mapped[str] = mapped_column(CODE)
+    position: Mapped[int] = mapped_column(POSITION)
+    """Where it was registered in the store: lists keep that order."""
+    version: Mapped[int] = mapped_column(Integer)
+    """The version of its newest event."""
 
 
 # -- directory: consortia, pilots, indicators -------------------------------------
@@ -48,6 +52,9 @@ class MemberCountry(ViewTable):
     __tablename__ = "scaletrack_dir_member_countries"
     subject: Mapped[str] = mapped_column(ID, primary_key=True)
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    position: Mapped[int] = mapped_column(POSITION)
+    place: Mapped[int] = mapped_column(Integer)
+    """Its place in the list of the event that made it a member (countries keep that order)."""
 
 
 class ConsortiumPartner(ViewTable):
@@ -56,6 +63,7 @@ class ConsortiumPartner(ViewTable):
     organisation: Mapped[str] = mapped_column(Text, primary_key=True)
     country: Mapped[str] = mapped_column(String(2))
     role: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(POSITION)
 
 
 class Centre(ViewTable):
@@ -63,6 +71,7 @@ class Centre(ViewTable):
     subject: Mapped[str] = mapped_column(ID, primary_key=True)
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(POSITION)
 
 
 class PilotRow(ViewTable):

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from scaletrack.projections.database import table
-from scaletrack.projections.queries.selection import Filters, event_id, in_period, pilots, selected
+from scaletrack.projections.filters import Filters
+from scaletrack.projections.queries.selection import event_id, in_period, pilots, selected
 from scaletrack.projections.tables import Decision
 
 USES = ("directory", "decisions")

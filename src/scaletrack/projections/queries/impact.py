@@ -14,7 +14,8 @@ from sqlalchemy import Connection, select
 
 from scaletrack.projections import rules
 from scaletrack.projections.database import table
-from scaletrack.projections.queries.selection import Filters, Pilot, pilots, selected
+from scaletrack.projections.filters import Filters
+from scaletrack.projections.queries.selection import Pilot, pilots, selected
 from scaletrack.projections.tables import ImpactEntry, IndicatorVersion
 
 USES = ("directory", "impact")

@@ -20,8 +20,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries.impact import Breakdown, Row, series_rows
-from scaletrack.projections.queries.selection import Filters, pilots
+from scaletrack.projections.queries.selection import pilots
 from scaletrack.projections.tables import Centre, ConsortiumPartner, ConsortiumRow, MemberCountry
 
 USES = ("directory", "impact")

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
-from scaletrack.projections.queries.selection import Filters, pilots, selected
+from scaletrack.projections.filters import Filters
+from scaletrack.projections.queries.selection import pilots, selected
 from scaletrack.projections.tables import Activity, Milestone, PeriodReport, Risk
 
 USES = ("directory", "progress")

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from scaletrack.projections.database import table
+from scaletrack.projections.filters import Filters
 from scaletrack.projections.quality import LATE_AFTER_DAYS
-from scaletrack.projections.queries.selection import Filters, event_id, in_period, pilots, selected
+from scaletrack.projections.queries.selection import event_id, in_period, pilots, selected
 from scaletrack.projections.tables import Adaptation, Lag, LockedEdit, Mismatch
 
 USES = ("directory", "quality")

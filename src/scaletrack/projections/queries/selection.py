@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Select, select
 
 from scaletrack.domain.errors import NotFound
+from scaletrack.projections.filters import Filters
 from scaletrack.projections.tables import (
     ConsortiumRow,
     IndicatorRow,
@@ -21,18 +22,6 @@ from scaletrack.projections.tables import (
     PilotRow,
     Subject,
 )
-
-
-@dataclass(frozen=True)
-class Filters:
-    consortium: str | None = None
-    country: str | None = None
-    pilot: str | None = None
-    indicator: str | None = None
-    period: str | None = None
-
-    def describe(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 @dataclass(frozen=True)

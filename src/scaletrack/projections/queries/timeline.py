@@ -17,14 +17,8 @@ from sqlalchemy import ColumnElement, Connection, or_, select
 
 from scaletrack.projections.database import table
 from scaletrack.projections.facts import ENVELOPE
-from scaletrack.projections.queries.selection import (
-    Filters,
-    codes,
-    event_id,
-    in_period,
-    pilots,
-    selected,
-)
+from scaletrack.projections.filters import Filters
+from scaletrack.projections.queries.selection import codes, event_id, in_period, pilots, selected
 from scaletrack.projections.tables import ConsortiumRow, Subject, TimelineEvent
 
 USES = ("directory", "timeline")

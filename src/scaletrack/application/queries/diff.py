@@ -1,0 +1,76 @@
+"""What differs in a view or a pilot between two points in time, and the events responsible.
+
+The events listed are those seen at one point only that touch a differing
+row, corrections and retractions included; each says which point sees it
+(``seen_at``: ``from`` or ``to``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from scaletrack.application.documents import Document, plain
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.reading import ReadStore
+from scaletrack.application.queries.views import query, replayed, seen_at
+from scaletrack.application.records import EventRecord
+from scaletrack.application.summaries import pilot_detail
+from scaletrack.application.timetravel import PointInTime, pilot_at, pilot_events_between
+from scaletrack.projections import diffing
+from scaletrack.projections.facts import Fact
+from scaletrack.projections.filters import Filters
+from scaletrack.projections.pointintime import target_of
+
+
+def view_diff(store: ReadStore, name: str, filters: Filters, before: PointInTime,
+              after: PointInTime) -> Document:
+    """The view ``name`` at ``before`` against the same view at ``after``."""
+    uses = query(name).uses
+    facts = store.facts()
+    now = store.ledger.clock()
+    seen = [seen_at(point, facts) for point in (before, after)]
+    old, new = (plain(replayed(name, visible, filters, point.day(now)))
+                for visible, point in zip(seen, (before, after), strict=True))
+    changes = diffing.compare(old, new)
+    names = diffing.Names(facts)
+    events = diffing.responsible(changes, seen[0], seen[1], names, diffing.types_read(uses))
+    return _document(name, before, after, changes,
+                     [_fact_record(fact, side, names) for fact, side in events])
+
+
+def pilot_diff(ledger: Ledger, code: str, before: PointInTime, after: PointInTime
+               ) -> Document:
+    """The pilot as ``pilot show`` gives it at ``before`` against it at ``after``."""
+    events = pilot_events_between(ledger, code, before, after)
+    details = []
+    for point in (before, after):
+        found = pilot_at(ledger, code, point)
+        today = point.as_of or ledger.clock().date()
+        details.append({} if found is None else
+                       plain({"pilot": pilot_detail(found, today=today)}))
+    return _document(f"pilot {code}", before, after, diffing.compare(*details),
+                     [{**_record_fields(EventRecord.of(event, code).as_dict()), "seen_at": side}
+                      for event, side in events])
+
+
+def _document(what: str, before: PointInTime, after: PointInTime,
+              changes: list[diffing.RowChange], events: list[Document]) -> Document:
+    return {"what": what, "from": before.describe(), "to": after.describe(),
+            "changes": [change.as_dict() for change in changes], "events": events}
+
+
+def _fact_record(fact: Fact, side: str, names: diffing.Names) -> Document:
+    target = target_of(fact)
+    return {"id": names.id_of(fact), "type": fact.type, "occurred_on": fact.occurred_on,
+            "recorded_at": datetime.fromisoformat(fact.recorded_at).isoformat(),
+            "actor": fact.state["actor"], "reason": fact.state["reason"],
+            "corrects": None if target is None else names.id_of(fact, target), "seen_at": side}
+
+
+def _record_fields(record: dict[str, Any]) -> Document:
+    target = record["data"].get("corrects", record["data"].get("retracts"))
+    return {"id": record["id"], "type": record["type"], "occurred_on": record["occurred_on"],
+            "recorded_at": record["recorded_at"], "actor": record["actor"],
+            "reason": record["reason"],
+            "corrects": None if target is None else f"{record['subject']}@{target}"}
