@@ -275,14 +275,14 @@ class Life:
             due = self.now.date() + timedelta(days=rng.randint(30, 200))
             pilot.plan_milestone(f"M{self.milestones}", "Site opened", due, self.by())
         elif kind.startswith("milestone-"):
-            planned = [m for m, v in pilot.milestones.items() if v["status"] == "planned"]
+            planned = [m for m, v in pilot.milestones.items() if v.status == "planned"]
             if not planned:
                 return False
             milestone = rng.choice(planned)
             if kind == "milestone-achieved":
                 pilot.achieve_milestone(milestone, self.by(late_days=rng.choice([0, 0, 3])))
             elif kind == "milestone-slipped":
-                later = pilot.milestones[milestone]["due_on"] + timedelta(days=45)
+                later = pilot.milestones[milestone].due_on + timedelta(days=45)
                 pilot.slip_milestone(milestone, later, self.by(rng.choice(_REASONS)))
             else:
                 pilot.drop_milestone(milestone, self.by(rng.choice(_REASONS)))

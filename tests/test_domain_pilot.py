@@ -14,6 +14,7 @@ from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.errors import InvalidInput, RuleViolation
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.pilot_state import Milestone
 
 RECORDED_AT = datetime(2023, 6, 30, 12, tzinfo=UTC)
 
@@ -198,7 +199,7 @@ def test_a_milestone_is_achieved_at_most_once(pilot: Pilot) -> None:
     pilot.plan_milestone("M1", "First site open", date(2022, 6, 30), by())
     pilot.achieve_milestone("M1", by())
     rejected("milestone-achieved", pilot.achieve_milestone, "M1", by())
-    assert pilot.milestones["M1"]["status"] == "achieved"
+    assert pilot.milestones["M1"].status == "achieved"
 
 
 def test_an_unplanned_milestone_cannot_be_achieved(pilot: Pilot) -> None:
@@ -222,7 +223,7 @@ def test_a_milestone_is_planned_once(pilot: Pilot) -> None:
 def test_a_slip_must_move_the_due_date_later(pilot: Pilot, new_due_on: date) -> None:
     pilot.plan_milestone("M1", "First site open", date(2022, 6, 30), by())
     rejected("slip-not-later", pilot.slip_milestone, "M1", new_due_on, by())
-    assert pilot.milestones["M1"]["due_on"] == date(2022, 6, 30)
+    assert pilot.milestones["M1"].due_on == date(2022, 6, 30)
 
 
 def test_a_slip_moves_the_due_date_and_counts(pilot: Pilot) -> None:
@@ -231,8 +232,8 @@ def test_a_slip_moves_the_due_date_and_counts(pilot: Pilot) -> None:
     event = pilot.pending_events[-1]
     assert isinstance(event, ev.MilestoneSlipped)
     assert event.previous_due_on == date(2022, 6, 30)
-    assert pilot.milestones["M1"] == {"title": "First site open", "due_on": date(2022, 9, 30),
-                                      "status": "planned", "slips": 1}
+    assert pilot.milestones["M1"] == Milestone("First site open", date(2022, 9, 30),
+                                               "planned", slips=1)
     pilot.achieve_milestone("M1", by())
 
 
@@ -411,7 +412,7 @@ def test_a_target_is_set_once_then_revised_with_a_reason(pilot: Pilot, part: Ind
     rejected("reason-required", pilot.revise_target, part, by(), period="2023-Q1",
              target=Decimal(100))
     pilot.revise_target(part, by(reason="Budget cut"), period="2023-Q1", target=Decimal(100))
-    assert pilot.targets == {"PART|2023-Q1": pilot.version}
+    assert pilot.targets == {"PART|2023-Q1"}
 
 
 # -- reporting periods and locks --------------------------------------------------
@@ -500,7 +501,7 @@ def test_a_retracted_entry_can_be_neither_corrected_nor_retracted(pilot: Pilot) 
     pilot.assess_readiness(70, "Ready", by())
     entry = last(pilot)
     pilot.retract_entry(entry, by(reason="Wrong pilot"))
-    assert pilot.entries[str(entry.originator_version)]["retracted"] is True
+    assert pilot.retracted == {entry.originator_version}
     rejected("entry-retracted", pilot.correct_entry, entry, {"score": 60}, by(reason="X"))
     rejected("entry-retracted", pilot.retract_entry, entry, by(reason="X"))
 

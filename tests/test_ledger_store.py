@@ -83,7 +83,7 @@ def test_what_was_saved_is_there_after_reopening_the_store(seeded: Ledger,
     try:
         assert public_state(reopened.get(Pilot, CODE)) == before
         assert reopened.history(Pilot, CODE) == history
-        assert reopened.get(Pilot, CODE).milestones["M1"]["due_on"] == date(2023, 5, 31)
+        assert reopened.get(Pilot, CODE).milestones["M1"].due_on == date(2023, 5, 31)
         assert reopened.event_count() == 6
     finally:
         reopened.close()

@@ -422,15 +422,13 @@ class PilotMachine(RuleBasedStateMachine):
         pilot, m = self.pilot, self.model
         assert (pilot.version, len(self.stored)) == (m.version, m.version)
         assert pilot.stage == m.stage
-        assert {k: (v["status"], v["due_on"]) for k, v in pilot.milestones.items()} == (
-            m.milestones)
+        assert {k: (v.status, v.due_on) for k, v in pilot.milestones.items()} == m.milestones
         assert pilot.risks == m.risks
         assert set(pilot.partners) == m.partners
         assert pilot.periods == m.periods
         assert set(pilot.targets) == m.targets
-        assert {int(k): (e["type"], e["period"], e["retracted"])
-                for k, e in pilot.entries.items()} == {
-            k: (e.type, e.period, e.retracted) for k, e in m.entries.items()}
+        assert pilot.entry_count == len(m.entries)
+        assert pilot.retracted == {k for k, e in m.entries.items() if e.retracted}
 
     @invariant()
     def milestones_only_ever_slip_later(self) -> None:

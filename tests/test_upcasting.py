@@ -21,6 +21,7 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.envelope import EVENT_TYPES, Provenance
+from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.pilot import Pilot
 
 CODE = "SEED-GR-01"
@@ -80,7 +81,7 @@ def test_a_version_1_funding_event_reads_as_version_2_in_euros(db: Path) -> None
     assert record.data == {"funder": "ESF+ OP Attica", "amount_eur": "150000",
                            "currency": "EUR"}
     pilot = ledger.get(Pilot, CODE)
-    assert (pilot.version, pilot.entries["2"]["type"]) == (2, "pilot.funding-secured")
+    assert (pilot.version, pilot.entry_count) == (2, 1)
     ledger.close()
 
 
@@ -107,3 +108,88 @@ def test_every_event_type_declares_its_schema_version() -> None:
     for name, cls in EVENT_TYPES.items():
         for version in range(1, cls.class_version):
             assert callable(getattr(cls, f"upcast_v{version}_v{version + 1}", None)), name
+
+
+# -- snapshots --------------------------------------------------------------------------
+
+V1_SNAPSHOT = (
+    '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-12-01T22:42:32.554669+00:00"},'
+    '"topic":"scaletrack.domain.pilot:Pilot","state":{'
+    '"_created_on":{"_type_":"datetime_iso","_data_":"2023-06-30T12:00:00+00:00"},'
+    '"_modified_on":{"_type_":"datetime_iso","_data_":"2023-06-30T12:00:00+00:00"},'
+    '"stage":"proposed","pilot_type":null,"dimensions":[],"mechanism":null,'
+    '"affiliation_form":null,"readiness_score":null,"evaluations":0,'
+    '"milestones":{"M1":{"title":"Athens","due_on":{"_type_":"date_iso",'
+    '"_data_":"2023-05-31"},"status":"planned","slips":1}},"partners":{},'
+    '"targets":{"PART|2023-Q1":5},"risks":{"R1":"open"},"periods":{"2022-Q4":"submitted"},'
+    '"entries":{"5":{"type":"pilot.target-set","period":"2023-Q1","retracted":false},'
+    '"6":{"type":"pilot.result-reported","period":"2023-Q1","retracted":false,'
+    '"corrected":true},"7":{"type":"pilot.result-reported","period":"2023-Q1",'
+    '"retracted":true}},"code":"SEED-GR-01","consortium":"SEED","title":"SI mapping",'
+    '"innovation":"Local SI mapping","origin_country":"IT","target_countries":["GR"],'
+    '"core_components":["Method"],"adaptable_components":["Venue"],'
+    '"starts_on":{"_type_":"date_iso","_data_":"2022-01-01"},'
+    '"ends_on":{"_type_":"date_iso","_data_":"2023-06-30"}}}'
+)
+"""The snapshot version 1 of the Pilot stored after the ten events of :func:`old_pilot`:
+a record of every entry, milestones and targets as plain dictionaries."""
+
+
+def old_pilot(path: Path) -> None:
+    """The pilot whose tenth version :data:`V1_SNAPSHOT` is, with that snapshot stored."""
+    ledger = open_ledger(path)
+    ledger.register_consortium("SEED", "Seed", "City of Turin", ["IT", "GR"], by())
+    ledger.define_indicator("PART", {"name": "Participants", "level": "output",
+                                     "measure": "unit", "unit": "people",
+                                     "direction": "higher", "accumulation": "incremental",
+                                     "dimensions": ["sex"]}, by())
+    ledger.register_pilot(CODE, "SEED", {
+        "title": "SI mapping", "innovation": "Local SI mapping", "origin_country": "IT",
+        "target_countries": ["GR"], "core_components": ["Method"],
+        "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
+        "ends_on": date(2023, 6, 30)}, by())
+    for kind, values in [
+        ("milestone-planned", {"milestone": "M1", "title": "Athens", "due_on": date(2023, 3, 31)}),
+        ("milestone-slipped", {"milestone": "M1", "new_due_on": date(2023, 5, 31)}),
+        ("risk-raised", {"risk": "R1", "description": "Turnover", "severity": "low"}),
+        ("target", {"indicator": "PART", "period": "2023-Q1", "target": 100}),
+        ("result", {"indicator": "PART", "period": "2023-Q1", "value": 40, "breakdown": {}}),
+        ("result", {"indicator": "PART", "period": "2023-Q1", "value": 50, "breakdown": {}}),
+    ]:
+        ledger.log_event(kind, CODE, values, by())
+    ledger.correct(f"{CODE}@6", {"value": 45}, by(reason="typo"))
+    ledger.retract(f"{CODE}@7", by(reason="duplicate"))
+    ledger.log_event("period-submitted", CODE, {"period": "2022-Q4"}, by())
+    ledger.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO stored_snapshots VALUES (?, ?, ?, ?)",
+                           (Pilot.id_for(CODE).hex, 10, "eventsourcing.domain:Snapshot",
+                            V1_SNAPSHOT.encode()))
+    connection.close()
+
+
+def replayed(ledger: Ledger) -> dict[str, Any]:
+    pilot: Any = None
+    for event in ledger.events.get(Pilot.id_for(CODE)):
+        pilot = event.mutate(pilot)
+    return {k: v for k, v in vars(pilot).items() if not k.startswith("_")}
+
+
+def test_a_version_1_snapshot_reads_as_the_pilot_its_events_make(tmp_path: Path) -> None:
+    old_pilot(tmp_path / "old.db")
+    ledger = open_ledger(tmp_path / "old.db")
+    assert ledger.snapshots is not None
+    (snapshot,) = ledger.snapshots.get(Pilot.id_for(CODE))
+    upcast = snapshot.mutate(None)
+    assert isinstance(upcast, Pilot)
+    assert {k: v for k, v in vars(upcast).items() if not k.startswith("_")} == replayed(ledger)
+    assert (upcast.entry_count, upcast.corrected, upcast.retracted) == (3, {6}, {7})
+    assert upcast.milestones["M1"].due_on == date(2023, 5, 31)
+
+    pilot = ledger.get(Pilot, CODE)
+    assert {k: v for k, v in vars(pilot).items() if not k.startswith("_")} == replayed(ledger)
+    ledger.retract(f"{CODE}@6", by(reason="double counted"))
+    with pytest.raises(RuleViolation) as refused:
+        ledger.correct(f"{CODE}@7", {"value": 1}, by(reason="again"))
+    assert refused.value.rule == "entry-retracted"
+    ledger.close()

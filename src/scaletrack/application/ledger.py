@@ -19,7 +19,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording, Transcoder
 
 from scaletrack.application.kinds import KINDS
-from scaletrack.application.mapper import DateAsISO, EventMapper
+from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.application.store import StoreURL
 from scaletrack.audit.store_chain import extend_chain
@@ -59,7 +59,7 @@ class Ledger(Application[UUID]):
     def construct_transcoder(self) -> Transcoder:
         transcoder = JSONTranscoder()
         self.register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
+        register_state_types(transcoder)
         return transcoder
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -252,7 +252,7 @@ class Ledger(Application[UUID]):
     def _require_new(self, cls: type[AggregateT], code: str) -> None:
         if cls.id_for(code.strip().upper()) in self.repository:
             raise RuleViolation("code-taken", f"{_NOUN[cls]} {code} already exists",
-                                hint="codes are unique; choose another")
+                                field=_NOUN[cls], hint="codes are unique; choose another")
 
     def _save_new(self, aggregate: Consortium | Indicator | Pilot, code: str) -> None:
         try:

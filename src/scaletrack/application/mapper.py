@@ -5,7 +5,8 @@ originator id and version, which have their own columns) under their
 ``TYPE`` name, so modules and classes can be renamed without touching the
 store. pydantic validates every event read back; an event stored in an older
 schema version is upcast first (``class_version`` and ``upcast_vN_vM``).
-Snapshots keep the library's own transcoding.
+Snapshots keep the library's own transcoding, with the types of a pilot's
+state registered (:func:`register_state_types`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol, Snapshot
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 
 from scaletrack.domain.envelope import EVENT_TYPES, Recorded, adapter_for
+from scaletrack.domain.pilot_state import Milestone
 
 _ENVELOPE_ONLY = {"originator_id", "originator_version"}
 
@@ -34,6 +36,40 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class SetAsList(Transcoding):
+    """Sets in snapshots (a pilot's targets, corrected and retracted entries), sorted,
+    so that the same state always makes the same snapshot."""
+
+    type = set
+    name = "set"
+
+    def encode(self, obj: set[Any]) -> list[Any]:
+        return sorted(obj)
+
+    def decode(self, data: list[Any]) -> set[Any]:
+        return set(data)
+
+
+class MilestoneAsList(Transcoding):
+    """A pilot's milestone as ``[title, due_on, status, slips]``."""
+
+    type = Milestone
+    name = "milestone"
+
+    def encode(self, obj: Milestone) -> list[Any]:
+        return [obj.title, obj.due_on.isoformat(), obj.status, obj.slips]
+
+    def decode(self, data: list[Any]) -> Milestone:
+        title, due_on, status, slips = data
+        return Milestone(title, date.fromisoformat(due_on), status, slips)
+
+
+def register_state_types(transcoder: JSONTranscoder) -> None:
+    """Teach a snapshot transcoder the types of aggregate state beyond the library's."""
+    for transcoding in (DateAsISO(), SetAsList(), MilestoneAsList()):
+        transcoder.register(transcoding)
 
 
 def event_state(event: Recorded) -> dict[str, Any]:

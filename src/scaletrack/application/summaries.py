@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -26,8 +27,8 @@ def pilot_summary(pilot: Pilot) -> dict[str, Any]:
 def pilot_detail(pilot: Pilot, today: date | None = None) -> dict[str, Any]:
     """Everything the aggregate knows about a pilot."""
     milestones = {
-        ref: {**m, "due_on": str(m["due_on"]),
-              "overdue": bool(today and m["status"] == "planned" and m["due_on"] < today)}
+        ref: {**asdict(m), "due_on": str(m.due_on),
+              "overdue": bool(today and m.status == "planned" and m.due_on < today)}
         for ref, m in pilot.milestones.items()
     }
     return {
@@ -48,8 +49,8 @@ def pilot_detail(pilot: Pilot, today: date | None = None) -> dict[str, Any]:
         "partners": pilot.partners,
         "open_risks": sorted(r for r, s in pilot.risks.items() if s == "open"),
         "periods": pilot.periods,
-        "entries": len(pilot.entries),
-        "retracted_entries": sum(1 for e in pilot.entries.values() if e["retracted"]),
+        "entries": pilot.entry_count,
+        "retracted_entries": len(pilot.retracted),
     }
 
 

@@ -73,27 +73,30 @@ class Consortium(Aggregate):
         cls, code: str, name: str, lead: str, countries: list[str], by: Provenance
     ) -> Consortium:
         if len({_country(c) for c in countries}) != len(countries):
-            raise RuleViolation("duplicate-country", "a country is listed twice")
+            raise RuleViolation("duplicate-country", "a country is listed twice",
+                                field="countries")
         return start(cls, cls.Registered, cls.id_for(code), by,
                      code=code, name=name, lead=lead, countries=countries)
 
     def add_country(self, country: str, by: Provenance) -> None:
         if _country(country) in self.countries:
             raise RuleViolation("duplicate-country",
-                                f"{country} is already a member of {self.code}")
+                                f"{country} is already a member of {self.code}", field="country")
         record(self, self.CountryJoined, by, country=country)
 
     def add_partner(self, organisation: str, country: str, role: str, by: Provenance) -> None:
         self._require_member(country)
         if any(p["organisation"] == organisation for p in self.partners):
-            raise RuleViolation("duplicate-partner", f"{organisation} is already a partner")
+            raise RuleViolation("duplicate-partner", f"{organisation} is already a partner",
+                                field="organisation")
         record(self, self.PartnerAdded, by, organisation=organisation, country=country, role=role)
 
     def establish_centre(self, country: str, name: str, by: Provenance) -> None:
         self._require_member(country)
         if _country(country) in self.centres:
             raise RuleViolation(
-                "centre-exists", f"{self.code} already has a competence centre in {country}"
+                "centre-exists", f"{self.code} already has a competence centre in {country}",
+                field="country",
             )
         record(self, self.CentreEstablished, by, country=country, name=name)
 
@@ -103,7 +106,7 @@ class Consortium(Aggregate):
                 "not-a-member-country",
                 f"{country} is not a member country of {self.code} "
                 f"({', '.join(self.countries)})",
-                hint="add the country to the consortium first",
+                field="country", hint="add the country to the consortium first",
             )
 
 

@@ -53,7 +53,7 @@ class Provenance:
                 "occurred-on-in-future",
                 f"occurred-on {self.occurred_on} is after the day it is recorded "
                 f"({self.recorded_at.date()})",
-                hint="give the date it really happened",
+                field="occurred_on", hint="give the date it really happened",
             )
         return {
             "occurred_on": self.occurred_on,

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 
 class ScaletrackError(Exception):
-    """Root of every error scaletrack raises on purpose."""
+    """Root of every error scaletrack raises on purpose.
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
+    ``field`` names the input the error is about, where there is one: an event's
+    field (``period``, ``milestone``), an envelope field (``occurred_on``,
+    ``reason``), or the noun of the aggregate when it is about the subject as a
+    whole (``pilot``). An import names the column to blame from it.
+    """
+
+    def __init__(self, message: str, *, field: str = "", hint: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
         self.hint = hint
 
     def __str__(self) -> str:
@@ -22,17 +29,13 @@ class ScaletrackError(Exception):
 class RuleViolation(ScaletrackError):
     """A command broke a domain rule (exit 1)."""
 
-    def __init__(self, rule: str, message: str, *, hint: str = "") -> None:
-        super().__init__(message, hint=hint)
+    def __init__(self, rule: str, message: str, *, field: str = "", hint: str = "") -> None:
+        super().__init__(message, field=field, hint=hint)
         self.rule = rule
 
 
 class InvalidInput(ScaletrackError):
     """A value is malformed or missing (exit 2)."""
-
-    def __init__(self, message: str, *, field: str = "", hint: str = "") -> None:
-        super().__init__(message, hint=hint)
-        self.field = field
 
 
 class NotFound(ScaletrackError):

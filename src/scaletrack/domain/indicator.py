@@ -94,7 +94,7 @@ class Indicator(Aggregate):
     def revise(self, by: Provenance, **changes: Any) -> None:
         self._require_active()
         if not by.reason:
-            raise RuleViolation("reason-required", "a revision needs a reason")
+            raise RuleViolation("reason-required", "a revision needs a reason", field="reason")
         merged = {**self.current, **{k: v for k, v in changes.items() if v is not None}}
         record(self, self.Revised, by, code=self.code,
                definition_version=self.definition_version + 1, **merged)
@@ -116,4 +116,5 @@ class Indicator(Aggregate):
 
     def _require_active(self) -> None:
         if self.retired:
-            raise RuleViolation("indicator-retired", f"indicator {self.code} is retired")
+            raise RuleViolation("indicator-retired", f"indicator {self.code} is retired",
+                                field="indicator")

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from eventsourcing.domain import Aggregate
 
 from scaletrack.domain.envelope import Recorded
+from scaletrack.domain.pilot_state import Milestone, ReportStatus, target_key
 from scaletrack.domain.vocabulary import (
     AdoptionDecision,
     AdoptionLevel,
@@ -44,6 +45,9 @@ from scaletrack.domain.vocabulary import (
     period_of,
 )
 
+if TYPE_CHECKING:
+    from scaletrack.domain.pilot import Pilot
+
 
 class PilotEvent(Recorded):
     """Base of every pilot event."""
@@ -60,10 +64,8 @@ class Entry(PilotEvent):
         period: str | None = getattr(self, "period", None)
         return period or period_of(self.occurred_on)
 
-    def apply(self, pilot: Any) -> None:
-        pilot.entries[str(self.originator_version)] = {
-            "type": self.TYPE, "period": self.entry_period(), "retracted": False,
-        }
+    def apply(self, pilot: Pilot) -> None:
+        pilot.entry_count += 1
 
 
 class Registered(PilotEvent, Aggregate.Created):
@@ -79,7 +81,7 @@ class Registered(PilotEvent, Aggregate.Created):
     starts_on: date
     ends_on: date
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.code = self.code
         pilot.consortium = self.consortium
         pilot.title = self.title
@@ -97,7 +99,7 @@ class ReadinessAssessed(Entry):
     score: Score
     summary: Text
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         super().apply(pilot)
         pilot.readiness_score = self.score
 
@@ -110,7 +112,7 @@ class Pathway(PilotEvent):
     mechanism: Mechanism
     affiliation_form: AffiliationForm | None
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.pilot_type = str(self.pilot_type)
         pilot.dimensions = [str(d) for d in self.dimensions]
         pilot.mechanism = str(self.mechanism)
@@ -130,7 +132,7 @@ class StageAdvanced(PilotEvent):
     from_stage: Stage
     to_stage: Stage
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.stage = str(self.to_stage)
 
 
@@ -140,18 +142,17 @@ class MilestonePlanned(PilotEvent):
     title: Text
     due_on: date
 
-    def apply(self, pilot: Any) -> None:
-        pilot.milestones[self.milestone] = {
-            "title": self.title, "due_on": self.due_on, "status": "planned", "slips": 0,
-        }
+    def apply(self, pilot: Pilot) -> None:
+        pilot.milestones[self.milestone] = Milestone(self.title, self.due_on)
 
 
 class MilestoneAchieved(PilotEvent):
     TYPE = "pilot.milestone-achieved"
     milestone: Ref
 
-    def apply(self, pilot: Any) -> None:
-        pilot.milestones[self.milestone]["status"] = "achieved"
+    def apply(self, pilot: Pilot) -> None:
+        pilot.milestones[self.milestone] = pilot.milestones[self.milestone].with_status(
+            "achieved")
 
 
 class MilestoneSlipped(PilotEvent):
@@ -160,18 +161,18 @@ class MilestoneSlipped(PilotEvent):
     previous_due_on: date
     new_due_on: date
 
-    def apply(self, pilot: Any) -> None:
-        milestone = pilot.milestones[self.milestone]
-        milestone["due_on"] = self.new_due_on
-        milestone["slips"] += 1
+    def apply(self, pilot: Pilot) -> None:
+        pilot.milestones[self.milestone] = pilot.milestones[self.milestone].slipped_to(
+            self.new_due_on)
 
 
 class MilestoneDropped(PilotEvent):
     TYPE = "pilot.milestone-dropped"
     milestone: Ref
 
-    def apply(self, pilot: Any) -> None:
-        pilot.milestones[self.milestone]["status"] = "dropped"
+    def apply(self, pilot: Pilot) -> None:
+        pilot.milestones[self.milestone] = pilot.milestones[self.milestone].with_status(
+            "dropped")
 
 
 class BusinessModelRevised(Entry):
@@ -203,7 +204,7 @@ class PartnerJoined(PilotEvent):
     country: CountryCode
     role: Text
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.partners[self.organisation] = self.country
 
 
@@ -211,7 +212,7 @@ class PartnerLeft(PilotEvent):
     TYPE = "pilot.partner-left"
     organisation: Text
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         del pilot.partners[self.organisation]
 
 
@@ -225,9 +226,9 @@ class Target(Entry):
     target: Decimal | None
     narrative: str | None
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         super().apply(pilot)
-        pilot.targets[f"{self.indicator}|{self.period}"] = self.originator_version
+        pilot.targets.add(target_key(self.indicator, self.period))
 
 
 class TargetSet(Target):
@@ -276,7 +277,7 @@ class RiskRaised(PilotEvent):
     description: Text
     severity: Severity
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.risks[self.risk] = "open"
 
 
@@ -284,7 +285,7 @@ class RiskClosed(PilotEvent):
     TYPE = "pilot.risk-closed"
     risk: Ref
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.risks[self.risk] = "closed"
 
 
@@ -294,16 +295,16 @@ class EvaluationCompleted(Entry):
     findings: Text
     recommendation: Recommendation
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         super().apply(pilot)
         pilot.evaluations += 1
 
 
 class PeriodEvent(PilotEvent):
     period: Period
-    STATUS = ""
+    STATUS: ClassVar[ReportStatus]
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.periods[self.period] = self.STATUS
 
 
@@ -335,8 +336,8 @@ class EntryCorrected(PilotEvent):
     corrected_type: str
     data: dict[str, Any]
 
-    def apply(self, pilot: Any) -> None:
-        pilot.entries[str(self.corrects)]["corrected"] = True
+    def apply(self, pilot: Pilot) -> None:
+        pilot.corrected.add(self.corrects)
 
 
 class EntryRetracted(PilotEvent):
@@ -346,8 +347,8 @@ class EntryRetracted(PilotEvent):
     retracts: int
     retracted_type: str
 
-    def apply(self, pilot: Any) -> None:
-        pilot.entries[str(self.retracts)]["retracted"] = True
+    def apply(self, pilot: Pilot) -> None:
+        pilot.retracted.add(self.retracts)
 
 
 class PilotClosed(PilotEvent):
@@ -355,5 +356,5 @@ class PilotClosed(PilotEvent):
     outcome: Text
     lessons: Text
 
-    def apply(self, pilot: Any) -> None:
+    def apply(self, pilot: Pilot) -> None:
         pilot.stage = "closed"

@@ -19,14 +19,16 @@ def _definition(indicator: Indicator, fields: dict[str, Any]) -> dict[str, Any]:
     version = int(fields.get("indicator_version") or indicator.definition_version)
     if str(version) not in indicator.definitions:
         raise RuleViolation("unknown-indicator-version",
-                            f"indicator {indicator.code} has no version {version}")
+                            f"indicator {indicator.code} has no version {version}",
+                            field="indicator")
     return indicator.definition(version)
 
 
 def check_active(indicator: Indicator) -> None:
     """New targets and results need an indicator still in use (corrections need not)."""
     if indicator.retired:
-        raise RuleViolation("indicator-retired", f"indicator {indicator.code} is retired")
+        raise RuleViolation("indicator-retired", f"indicator {indicator.code} is retired",
+                            field="indicator")
 
 
 def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
@@ -34,10 +36,13 @@ def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
     if definition["measure"] == Measure.QUALITATIVE:
         if fields.get("target") is not None or fields.get("baseline") is not None:
             raise RuleViolation("qualitative-has-number",
-                                f"{indicator.code} is qualitative: give a narrative, no number")
+                                f"{indicator.code} is qualitative: give a narrative, no number",
+                                field="target" if fields.get("target") is not None
+                                else "baseline")
         if not fields.get("narrative"):
             raise RuleViolation("narrative-required",
-                                f"{indicator.code} is qualitative: a target needs a narrative")
+                                f"{indicator.code} is qualitative: a target needs a narrative",
+                                field="narrative")
     elif fields.get("target") is None:
         raise InvalidInput(f"{indicator.code} is measured in numbers: give a target value",
                            field="target")
@@ -50,22 +55,25 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
     if definition["measure"] == Measure.QUALITATIVE:
         if value is not None or breakdown:
             raise RuleViolation("qualitative-has-number",
-                                f"{indicator.code} is qualitative: report a narrative, no number")
+                                f"{indicator.code} is qualitative: report a narrative, no number",
+                                field="value" if value is not None else "breakdown")
         if not (fields.get("narrative") or "").strip():
             raise RuleViolation("narrative-required",
-                                f"{indicator.code} is qualitative: a result needs a narrative")
+                                f"{indicator.code} is qualitative: a result needs a narrative",
+                                field="narrative")
         return
     if value is None:
         raise InvalidInput(f"{indicator.code} is measured in numbers: give a value", field="value")
     total = _number(value, "value")
     if definition["measure"] == Measure.PERCENTAGE and not 0 <= total <= 100:
-        raise RuleViolation("percentage-range", f"{total} is not a percentage between 0 and 100")
+        raise RuleViolation("percentage-range", f"{total} is not a percentage between 0 and 100",
+                            field="value")
     allowed = set(definition["dimensions"])
     for dimension, parts in breakdown.items():
         if dimension not in allowed:
             raise RuleViolation(
                 "dimension-not-allowed",
-                f"{indicator.code} cannot be broken down by {dimension}",
+                f"{indicator.code} cannot be broken down by {dimension}", field="breakdown",
                 hint=f"allowed: {', '.join(sorted(allowed)) or 'none'}",
             )
         categories = DIMENSION_CATEGORIES[Dimension(dimension)]
@@ -74,13 +82,14 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
         unknown = sorted(set(parts) - categories) if categories is not None else []
         if unknown:
             raise RuleViolation("unknown-category", f"{', '.join(unknown)} is not a {dimension} "
-                                f"category", hint=f"use {', '.join(sorted(categories or []))}")
+                                f"category", field="breakdown",
+                                hint=f"use {', '.join(sorted(categories or []))}")
         subtotal = sum((_number(v, f"breakdown.{dimension}") for v in parts.values()), Decimal(0))
         if subtotal != total:
             raise RuleViolation(
                 "disaggregation-mismatch",
                 f"the {dimension} parts of {indicator.code} add up to {subtotal}, not {total}",
-                hint="make the parts add up to the total",
+                field="breakdown", hint="make the parts add up to the total",
             )
 
 

@@ -1,0 +1,57 @@
+"""The values a pilot keeps between commands: only what its rules need.
+
+A pilot's state stays the same size however many entries it records: for
+entries it keeps a count and the versions that were corrected or retracted,
+because an entry's type and reporting period are read from the entry event
+itself when it is corrected or retracted. Milestones, risks, partners,
+targets and reports are kept by their reference, as the rules look them up.
+
+The state is snapshotted as it is (values of these types, dates, sets), so
+every type here has a transcoding beside the event mapper.
+
+Snapshot versions (``Pilot.class_version``): 1 kept a record of every entry
+(``entries``) and milestones and targets as plain dictionaries; 2 is this
+module's form. A version 1 snapshot is upcast when it is read
+(:func:`upcast_v1_v2`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Literal
+
+MilestoneStatus = Literal["planned", "achieved", "dropped"]
+RiskStatus = Literal["open", "closed"]
+ReportStatus = Literal["submitted", "approved", "rejected", "unlocked"]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A planned milestone: its title, current due date, status and how often it slipped."""
+
+    title: str
+    due_on: date
+    status: MilestoneStatus = "planned"
+    slips: int = 0
+
+    def with_status(self, status: MilestoneStatus) -> Milestone:
+        return replace(self, status=status)
+
+    def slipped_to(self, due_on: date) -> Milestone:
+        return replace(self, due_on=due_on, slips=self.slips + 1)
+
+
+def target_key(indicator: str, period: str) -> str:
+    """How a pilot names the target of one indicator for one reporting period."""
+    return f"{indicator}|{period}"
+
+
+def upcast_v1_v2(state: dict[str, Any]) -> None:
+    """A version 1 snapshot's state in version 2's form (in place)."""
+    entries: dict[str, dict[str, Any]] = state.pop("entries", {})
+    state["entry_count"] = len(entries)
+    state["retracted"] = {int(v) for v, e in entries.items() if e.get("retracted")}
+    state["corrected"] = {int(v) for v, e in entries.items() if e.get("corrected")}
+    state["milestones"] = {ref: Milestone(**m) for ref, m in state.get("milestones", {}).items()}
+    state["targets"] = set(state.get("targets", {}))
