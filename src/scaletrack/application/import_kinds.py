@@ -224,10 +224,10 @@ def entry_version(code: str, entry: str) -> int:
     named, sep, version = entry.strip().rpartition("@")
     if sep and named.strip().upper() != code:
         raise RuleViolation("entry-of-another-pilot", f"{entry} is not an event of {code}",
-                            hint=f"write {code}@N or just N")
+                            field="entry", hint=f"write {code}@N or just N")
     if not version.isdigit() or int(version) < 1:
         raise RuleViolation("not-an-entry", f"{entry!r} is not an event id",
-                            hint="write CODE@N as pilot history prints it, or N")
+                            field="entry", hint="write CODE@N as pilot history prints it, or N")
     return int(version)
 
 

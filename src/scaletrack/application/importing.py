@@ -43,28 +43,6 @@ from scaletrack.domain.errors import (
 )
 from scaletrack.domain.vocabulary import Source
 
-_RULE_COLUMNS = {
-    "occurred-on-in-future": "occurred_on", "reason-required": "reason",
-    "illegal-stage-transition": "to_stage", "readiness-not-assessed": "to_stage",
-    "not-evaluated": "to_stage", "milestone-exists": "milestone",
-    "unknown-milestone": "milestone", "slip-not-later": "new_due_on",
-    "revenue-mix-total": "revenue_mix", "unknown-component": "component",
-    "partner-exists": "organisation", "unknown-partner": "organisation",
-    "duplicate-partner": "organisation", "risk-exists": "risk", "risk-not-open": "risk",
-    "target-exists": "period", "no-target": "period", "period-locked": "period",
-    "period-report-state": "period", "qualitative-has-number": "value",
-    "narrative-required": "narrative", "percentage-range": "value",
-    "dimension-not-allowed": "breakdown", "unknown-category": "breakdown",
-    "disaggregation-mismatch": "breakdown", "indicator-retired": "indicator",
-    "unknown-indicator-version": "indicator", "affiliation-form": "affiliation_form",
-    "target-country-outside-consortium": "target_countries", "ends-before-start": "ends_on",
-    "duplicate-country": "country", "not-a-member-country": "country",
-    "centre-exists": "country", "not-an-entry": "entry", "entry-retracted": "entry",
-    "entry-of-another-pilot": "entry", "identity-field": "changes", "unknown-field": "changes",
-    "correction-changes-nothing": "changes", "no-scaling-dimension": "dimensions",
-}
-"""The column to blame when a row breaks a domain rule."""
-
 
 @dataclass
 class FileReport:
@@ -187,15 +165,11 @@ class FileImport:
 
     def _blame(self, row: CheckedRow, reader: RowReader, error: ScaletrackError) -> None:
         """Report a row the store refuses, naming the column at fault where one is."""
-        name: str | None
-        if isinstance(error, RuleViolation):
-            name = _RULE_COLUMNS.get(error.rule)
-        elif isinstance(error, NotFound):
+        name: str | None = error.field or None
+        if isinstance(error, NotFound):
             name = next((n for n in ("entry", *SUBJECT_COLUMNS)
                          if error.message.startswith(f"no {'event' if n == 'entry' else n} ")),
                         None)
-        else:
-            name = getattr(error, "field", "") or None
         value: Any = row.values.get(name) if name else None
         if name == row.kind.noun:
             value = row.subject

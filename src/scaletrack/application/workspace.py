@@ -65,7 +65,7 @@ class Workspace:
         """A newly registered aggregate; its code must be free."""
         if self.exists(cls, code):
             raise RuleViolation("code-taken", f"{NOUNS[cls]} {code} already exists",
-                                hint="codes are unique; choose another")
+                                field=NOUNS[cls], hint="codes are unique; choose another")
         self._aggregates[aggregate.id] = aggregate
 
     def entry(self, code: str, version: int) -> Recorded:
