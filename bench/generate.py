@@ -380,7 +380,7 @@ class Life:
 
     def _correct(self) -> bool:
         results = [e for e in self.recent if e.TYPE == "pilot.result-reported"
-                   and not self.pilot.entries[str(e.originator_version)]["retracted"]]
+                   and e.originator_version not in self.pilot.retracted]
         if not results:
             return False
         original: Any = self.rng.choice(results)
@@ -397,7 +397,7 @@ class Life:
 
     def _retract(self) -> bool:
         live = [e for e in self.recent
-                if not self.pilot.entries[str(e.originator_version)]["retracted"]]
+                if e.originator_version not in self.pilot.retracted]
         if not live:
             return False
         self.pilot.retract_entry(self.rng.choice(live), self.by(self.rng.choice(_REASONS)))

@@ -134,6 +134,29 @@ def test_every_problem_of_a_file_is_reported_at_once_as_data(
     assert len(events(run)) == 1
 
 
+def test_a_row_that_breaks_a_rule_names_the_column_the_rule_is_about(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    header = ["kind", "pilot", "occurred_on", "milestone", "title", "due_on", "reason",
+              "pilot_type", "dimensions", "mechanism"]
+    path = write_csv(tmp_path / "milestones.csv", header, [
+        ["milestone-planned", CODE, "2022-03-01", "M1", "Site open", "2022-04-30", "", "", "",
+         ""],
+        ["milestone-achieved", CODE, "2022-03-02", "M1", "", "", "", "", "", ""],
+        ["milestone-achieved", CODE, "2022-03-03", "M1", "", "", "", "", "", ""],
+        ["milestone-dropped", CODE, "2022-03-03", "M1", "", "", "Out of scope", "", "", ""],
+        ["pathway-changed", CODE, "2022-03-03", "", "", "", "Rethought", "replication", "out",
+         "dissemination"],
+    ])
+
+    result = run("import", str(path), "--json")
+
+    assert result.exit_code == 2
+    problems = result.json()["files"][0]["problems"]
+    assert [(p["row"], p["column"], p["value"]) for p in problems] == [
+        (4, "milestone", "M1"), (5, "milestone", "M1"), (6, "pilot", CODE)]
+    assert problems[0]["expected"] == "cannot achieve milestone M1: it is achieved"
+
+
 def test_each_row_is_checked_against_the_rows_above_it(
         seeded: Ledger, run: Any, tmp_path: Path) -> None:
     header = ["kind", "pilot", "occurred_on", "milestone", "title", "due_on"]

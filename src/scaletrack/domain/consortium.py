@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -24,7 +24,7 @@ class Consortium(Aggregate):
         lead: Text
         countries: list[CountryCode]
 
-        def apply(self, consortium: Any) -> None:
+        def apply(self, consortium: Consortium) -> None:
             consortium.code = self.code
             consortium.name = self.name
             consortium.lead = self.lead
@@ -34,7 +34,7 @@ class Consortium(Aggregate):
         TYPE = "consortium.country-joined"
         country: CountryCode
 
-        def apply(self, consortium: Any) -> None:
+        def apply(self, consortium: Consortium) -> None:
             consortium.countries.append(self.country)
 
     class PartnerAdded(Event):
@@ -43,7 +43,7 @@ class Consortium(Aggregate):
         country: CountryCode
         role: Text
 
-        def apply(self, consortium: Any) -> None:
+        def apply(self, consortium: Consortium) -> None:
             consortium.partners.append(
                 {"organisation": self.organisation, "country": self.country, "role": self.role}
             )
@@ -53,7 +53,7 @@ class Consortium(Aggregate):
         country: CountryCode
         name: Text
 
-        def apply(self, consortium: Any) -> None:
+        def apply(self, consortium: Consortium) -> None:
             consortium.centres[self.country] = self.name
 
     def __init__(self) -> None:
@@ -65,7 +65,7 @@ class Consortium(Aggregate):
         self.centres: dict[str, str] = {}
 
     @staticmethod
-    def id_for(code: str) -> Any:
+    def id_for(code: str) -> UUID:
         return aggregate_id("consortium", code)
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -57,7 +58,7 @@ class Indicator(Aggregate):
     class Defined(Definition, Aggregate.Created):
         TYPE = "indicator.defined"
 
-        def apply(self, indicator: Any) -> None:
+        def apply(self, indicator: Indicator) -> None:
             indicator.code = self.code
             indicator.definition_version = 1
             indicator.retired = False
@@ -67,14 +68,14 @@ class Indicator(Aggregate):
         TYPE = "indicator.revised"
         definition_version: int
 
-        def apply(self, indicator: Any) -> None:
+        def apply(self, indicator: Indicator) -> None:
             indicator.definition_version = self.definition_version
             indicator.definitions[str(self.definition_version)] = self.definition()
 
     class Retired(Event):
         TYPE = "indicator.retired"
 
-        def apply(self, indicator: Any) -> None:
+        def apply(self, indicator: Indicator) -> None:
             indicator.retired = True
 
     def __init__(self) -> None:
@@ -84,7 +85,7 @@ class Indicator(Aggregate):
         self.definitions: dict[str, dict[str, Any]]
 
     @staticmethod
-    def id_for(code: str) -> Any:
+    def id_for(code: str) -> UUID:
         return aggregate_id("indicator", code)
 
     @classmethod

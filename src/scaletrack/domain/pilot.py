@@ -104,6 +104,14 @@ class Pilot(Aggregate):
         self.retracted: set[int] = set()
         """Versions of the entries retracted."""
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Pilot:
+        """A copy that shares no container with this pilot (the aggregate cache hands
+        out copies on every load). Every value of the state is immutable or a flat list,
+        set or dict of immutable values, so copying each container is a deep copy."""
+        copied = object.__new__(type(self))
+        copied.__dict__.update({name: _copy_of(value) for name, value in vars(self).items()})
+        return copied
+
     @staticmethod
     def id_for(code: str) -> UUID:
         return aggregate_id("pilot", code)
@@ -423,6 +431,12 @@ class Pilot(Aggregate):
 
 def _quarter(by: Provenance) -> str:
     return period_of(by.occurred_on)
+
+
+def _copy_of(value: object) -> object:
+    if isinstance(value, dict | list | set):
+        return value.copy()
+    return value
 
 
 # -- the rules of each kind of entry ---------------------------------------------------

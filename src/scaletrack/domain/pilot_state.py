@@ -35,6 +35,10 @@ class Milestone:
     status: MilestoneStatus = "planned"
     slips: int = 0
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Milestone:
+        """Immutable, so a copy of a pilot (as its cache hands out) shares it."""
+        return self
+
     def with_status(self, status: MilestoneStatus) -> Milestone:
         return replace(self, status=status)
 
