@@ -18,6 +18,7 @@ from scaletrack.cli.main import main
 from scaletrack.domain.envelope import Provenance
 
 REQUIRE_PG = "--require-postgres"
+pytest_plugins = ("serving",)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -23,6 +23,7 @@ from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.application.store import StoreURL
 from scaletrack.audit.store_chain import extend_chain
+from scaletrack.domain.account import Account
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
@@ -37,6 +38,9 @@ RETRIES = 5
 """How often a command that lost a race is re-run against the new state."""
 
 _NOUN = {Consortium: "consortium", Indicator: "indicator", Pilot: "pilot"}
+_STORED_TOO = (Account,)
+"""Aggregates of the store that the ledger's commands do not change (scaletrack.application
+.accounts does), imported so that their events can be read back."""
 _LISTS = {Consortium: "consortium list", Indicator: "indicator list", Pilot: "pilot list"}
 
 

@@ -127,6 +127,8 @@ def dump(ledger: Ledger, path: Path) -> int:
     count = 0
     with SheetWriter(path, layout.header) as out:
         for event in ledger.all_events():
+            if event.TYPE not in KIND_OF_EVENT:
+                continue  # an account: not a row; `scaletrack user` makes accounts anew
             layout.write(out, KIND_OF_EVENT[event.TYPE], row_of(ledger, event, codes))
             count += 1
     return count

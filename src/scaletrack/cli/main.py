@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "keygen": "scaletrack.cli.audit:keygen",
     "import": "scaletrack.cli.importing:import_",
     "copy": "scaletrack.cli.copy:copy",
+    "user": "scaletrack.cli.user:user",
+    "serve": "scaletrack.cli.serve:serve",
 }
 """Every top-level command and where it lives; a missing module is skipped."""
 

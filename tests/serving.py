@@ -1,0 +1,103 @@
+"""A deployment for the server's tests: a store with two consortia, a pilot in each,
+one account per role (and a second officer), and an HTTP client on the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from scaletrack.application.accounts import Accounts
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.store import StoreURL
+from scaletrack.domain.account import Role
+from scaletrack.domain.envelope import Provenance
+from scaletrack.server.app import create_app
+
+ADMIN_BY = Provenance(occurred_on=date(2022, 1, 3), recorded_at=datetime.now(UTC),
+                      actor="admin")
+ACCOUNTS: dict[str, tuple[str, Role, list[str]]] = {
+    "root": ("Rosa Admin", Role.ADMIN, []),
+    "ana": ("Ana Rossi", Role.LEAD, ["SEED"]),
+    "fiona": ("Fiona Byrne", Role.LEAD, ["FUSE"]),
+    "olga": ("Olga Novak", Role.OFFICER, []),
+    "omar": ("Omar Haddad", Role.OFFICER, []),
+    "eva": ("Eva Lind", Role.EVALUATOR, []),
+    "aud": ("Aud Berg", Role.AUDITOR, []),
+}
+PILOTS = {"SEED-GR-01": "SEED", "FUSE-IE-01": "FUSE"}
+
+
+def seed(ledger: Ledger) -> None:
+    """Two consortia, one pilot each, an indicator."""
+    by = ADMIN_BY
+    ledger.register_consortium("SEED", "Seed", "City of Turin", ["IT", "GR"], by)
+    ledger.register_consortium("FUSE", "Fuse", "Rethink Ireland", ["IE", "PT"], by)
+    ledger.define_indicator("PART", {"name": "Participants", "level": "output",
+                                     "measure": "unit", "unit": "people",
+                                     "direction": "higher", "accumulation": "incremental",
+                                     "dimensions": ["sex"]}, by)
+    for code, consortium in PILOTS.items():
+        target = "GR" if consortium == "SEED" else "PT"
+        origin = "IT" if consortium == "SEED" else "IE"
+        ledger.register_pilot(code, consortium, {
+            "title": "SI mapping", "innovation": "Local SI mapping", "origin_country": origin,
+            "target_countries": [target], "core_components": ["Mapping method"],
+            "adaptable_components": ["Training format"], "starts_on": date(2022, 1, 1),
+            "ends_on": date(2023, 6, 30)}, by)
+
+
+@dataclass
+class Deployment:
+    url: str
+    client: TestClient
+    passwords: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def bearer(self, login: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[login]}"}
+
+    def head(self) -> tuple[int, str]:
+        from expect import store_digest_of
+
+        return store_digest_of(self.url)
+
+    def get(self, path: str, login: str | None = None, **kwargs: Any) -> Any:
+        return self.client.get(path, headers=self.bearer(login) if login else {}, **kwargs)
+
+    def post(self, path: str, login: str | None = None, **kwargs: Any) -> Any:
+        return self.client.post(path, headers=self.bearer(login) if login else {}, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its lowest cost: the tests sign in hundreds of times on two busy cores
+    (the hashes are still Argon2id, checked the same way)."""
+    from argon2 import PasswordHasher
+
+    from scaletrack.application import credentials
+
+    monkeypatch.setattr(credentials, "PASSWORD_HASHER",
+                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def deployment(store_url: str) -> Iterator[Deployment]:
+    ledger = Ledger(StoreURL.parse(store_url))
+    passwords, tokens = {}, {}
+    try:
+        seed(ledger)
+        accounts = Accounts(ledger)
+        for login, (name, role, consortia) in ACCOUNTS.items():
+            _, issued = accounts.add(login, name, role, consortia, ADMIN_BY)
+            passwords[login] = issued.secret
+            tokens[login] = accounts.issue_token(login, ADMIN_BY)[1].secret
+        accounts.credentials.close()
+    finally:
+        ledger.close()
+    with TestClient(create_app(store_url, pages=False)) as client:
+        yield Deployment(store_url, client, passwords, tokens)
