@@ -67,10 +67,13 @@ class Deployment:
         return store_digest_of(self.url)
 
     def get(self, path: str, login: str | None = None, **kwargs: Any) -> Any:
-        return self.client.get(path, headers=self.bearer(login) if login else {}, **kwargs)
+        return self.client.get(path, headers=self._headers(login, kwargs), **kwargs)
 
     def post(self, path: str, login: str | None = None, **kwargs: Any) -> Any:
-        return self.client.post(path, headers=self.bearer(login) if login else {}, **kwargs)
+        return self.client.post(path, headers=self._headers(login, kwargs), **kwargs)
+
+    def _headers(self, login: str | None, kwargs: dict[str, Any]) -> dict[str, str]:
+        return {**(self.bearer(login) if login else {}), **kwargs.pop("headers", {})}
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +89,7 @@ def quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def deployment(store_url: str) -> Iterator[Deployment]:
+def served(store_url: str) -> Iterator[Deployment]:
     ledger = Ledger(StoreURL.parse(store_url))
     passwords, tokens = {}, {}
     try:

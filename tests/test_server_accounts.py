@@ -96,28 +96,28 @@ def test_user_commands_refuse_bad_input_with_the_documented_codes(consortium: An
 
 
 def test_a_token_works_until_it_is_revoked_or_its_account_disabled(
-        deployment: Deployment, run: Any) -> None:
-    me = deployment.get("/api/v1/session", "ana")
+        served: Deployment, run: Any) -> None:
+    me = served.get("/api/v1/session", "ana")
     assert me.status_code == 200
     assert me.json()["login"] == "ana"
-    token_id = deployment.tokens["ana"].split("_")[1]
+    token_id = served.tokens["ana"].split("_")[1]
     assert run("user", "token", "ana", "--revoke", token_id).exit_code == 0
-    gone = deployment.get("/api/v1/session", "ana")
+    gone = served.get("/api/v1/session", "ana")
     assert gone.status_code == 401
     assert set(gone.json()) == ERROR_KEYS
-    assert deployment.get("/api/v1/session", "eva").status_code == 200
+    assert served.get("/api/v1/session", "eva").status_code == 200
     assert run("user", "disable", "eva").exit_code == 0
-    assert deployment.get("/api/v1/session", "eva").status_code == 401
+    assert served.get("/api/v1/session", "eva").status_code == 401
     forged = {"Authorization": "Bearer st_" + token_id + "_guessed"}
-    assert deployment.client.get("/api/v1/session", headers=forged).status_code == 401
+    assert served.client.get("/api/v1/session", headers=forged).status_code == 401
 
 
 def test_a_session_cookie_is_signed_httponly_samesite_and_writes_need_its_csrf_token(
-        deployment: Deployment) -> None:
-    client = deployment.client
+        served: Deployment) -> None:
+    client = served.client
     assert client.get("/api/v1/session").status_code == 401
     signed_in = client.post("/api/v1/session",
-                            json={"login": "ana", "password": deployment.passwords["ana"]})
+                            json={"login": "ana", "password": served.passwords["ana"]})
     assert signed_in.status_code == 200, signed_in.text
     cookie = signed_in.headers["set-cookie"]
     assert "HttpOnly" in cookie
@@ -137,9 +137,9 @@ def test_a_session_cookie_is_signed_httponly_samesite_and_writes_need_its_csrf_t
 
 
 def test_the_sign_in_form_redirects_and_refuses_another_sites_page(
-        deployment: Deployment) -> None:
-    client = deployment.client
-    form = {"login": "olga", "password": deployment.passwords["olga"], "next": "/pages"}
+        served: Deployment) -> None:
+    client = served.client
+    form = {"login": "olga", "password": served.passwords["olga"], "next": "/pages"}
     signed = client.post("/sign-in", data=form, follow_redirects=False)
     assert (signed.status_code, signed.headers["location"]) == (303, "/pages")
     assert client.get("/api/v1/session").json()["login"] == "olga"
@@ -157,24 +157,24 @@ def test_the_sign_in_form_redirects_and_refuses_another_sites_page(
     assert away.headers["location"] == "/"
 
 
-def test_failed_sign_ins_are_limited(deployment: Deployment) -> None:
-    client = deployment.client
+def test_failed_sign_ins_are_limited(served: Deployment) -> None:
+    client = served.client
     for _ in range(5):
         wrong = client.post("/api/v1/session", json={"login": "ana", "password": "guess"})
         assert wrong.status_code == 401
         assert set(wrong.json()) == ERROR_KEYS
-    right = {"login": "ana", "password": deployment.passwords["ana"]}
+    right = {"login": "ana", "password": served.passwords["ana"]}
     blocked = client.post("/api/v1/session", json=right)
     assert blocked.status_code == 429
     assert "too many" in blocked.json()["error"]
 
 
 def test_every_response_has_security_headers_and_no_outside_origin(
-        deployment: Deployment) -> None:
-    for response in (deployment.client.get("/openapi.json"),
-                     deployment.client.get("/api/v1/session"),
-                     deployment.get("/api/v1/users", "root"),
-                     deployment.client.get("/no/such/page")):
+        served: Deployment) -> None:
+    for response in (served.client.get("/openapi.json"),
+                     served.client.get("/api/v1/session"),
+                     served.get("/api/v1/users", "root"),
+                     served.client.get("/no/such/page")):
         headers = response.headers
         assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
         assert headers["x-content-type-options"] == "nosniff"
@@ -184,23 +184,23 @@ def test_every_response_has_security_headers_and_no_outside_origin(
     assert "default-src 'self'" in CONTENT_SECURITY_POLICY
 
 
-def test_errors_have_one_shape_and_no_traceback(deployment: Deployment) -> None:
-    for response, status in ((deployment.client.get("/no/such/page"), 404),
-                             (deployment.client.get("/api/v1/users"), 401),
-                             (deployment.get("/api/v1/users", "ana"), 403),
-                             (deployment.client.post("/api/v1/session", json={"login": 1}),
+def test_errors_have_one_shape_and_no_traceback(served: Deployment) -> None:
+    for response, status in ((served.client.get("/no/such/page"), 404),
+                             (served.client.get("/api/v1/users"), 401),
+                             (served.get("/api/v1/users", "ana"), 403),
+                             (served.client.post("/api/v1/session", json={"login": 1}),
                               400)):
         assert response.status_code == status, response.text
         assert set(response.json()) == ERROR_KEYS
         assert "Traceback" not in response.text
-    assert deployment.client.get("/api/v1/users").headers["www-authenticate"] == "Bearer"
-    users = deployment.get("/api/v1/users", "root").json()
+    assert served.client.get("/api/v1/users").headers["www-authenticate"] == "Bearer"
+    users = served.get("/api/v1/users", "root").json()
     assert {u["login"] for u in users} >= {"root", "ana", "olga"}
     assert all("password" not in u for u in users)
 
 
-def test_the_openapi_document_is_served(deployment: Deployment) -> None:
-    document = deployment.client.get("/openapi.json").json()
+def test_the_openapi_document_is_served(served: Deployment) -> None:
+    document = served.client.get("/openapi.json").json()
     assert document["openapi"].startswith("3.")
     assert "/api/v1/session" in document["paths"]
 

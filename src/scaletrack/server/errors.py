@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from scaletrack.application.access import NotAllowed
+from scaletrack.application.kinds import KINDS
 from scaletrack.domain.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -28,6 +29,7 @@ from scaletrack.domain.errors import (
 )
 
 log = logging.getLogger("scaletrack.server")
+_KIND_TAGS = frozenset(KINDS)
 
 
 class NotSignedIn(ScaletrackError):
@@ -99,14 +101,20 @@ def _lock_timeout(error: BaseException) -> bool:
                or "lock timeout" in str(e) for e in causes if e is not None)
 
 
+def _where(location: tuple[Any, ...]) -> str:
+    """A field's name as the client sent it (without "body", or a kind's tag)."""
+    names = [str(p) for p in location[1:] if not isinstance(p, int)]
+    if location[:1] == ("body",) and names and names[0] in _KIND_TAGS:
+        names = names[1:]
+    return ".".join(names)
+
+
 def _invalid_request(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = error.errors()
-    first = problems[0] if problems else {}
-    location = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-    field = location[0].replace("_", "-") if location else None
-    message = "; ".join(f"{'.'.join(str(p) for p in p_['loc'][1:]) or 'body'}: {p_['msg']}"
-                        for p_ in problems[:5])
+    where = [_where(p["loc"]) for p in problems[:5]]
+    message = "; ".join(f"{w or 'body'}: {p['msg']}" for w, p in zip(where, problems, strict=False))
+    field = where[0].rpartition(".")[2] if where and where[0] else None
     return JSONResponse(error_body(message or "invalid request", None, field), status_code=400)
 
 

@@ -1,0 +1,177 @@
+"""Writes: a pilot's events, corrections, retractions and registrations.
+
+Each request is checked with ``can`` and handed to the ledger's commands, the
+same the CLI and the importer use. The actor is always the signed-in account
+(its name and login) and the source ``api``; the server's clock stamps the
+recorded-at. An ``actor`` or ``recorded_at`` the client sends is ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from fastapi import APIRouter, Body, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from scaletrack.application.access import Action, Resource, require
+from scaletrack.application.kinds import KINDS, Kind
+from scaletrack.application.records import EventRecord
+from scaletrack.domain import pilot_events as ev
+from scaletrack.domain.account import Account
+from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.vocabulary import Source
+from scaletrack.server.auth import ServerState, current_account, state
+from scaletrack.server.errors import ERROR_SCHEMA
+
+router = APIRouter(prefix="/api/v1")
+Signed = Annotated[Account, Depends(current_account)]
+
+IGNORED = ("actor", "recorded_at")
+"""What a client may send but the server decides: who and when."""
+
+_PERIOD_ACTIONS = {"period-submitted": Action.SUBMIT_PERIOD,
+                   "period-approved": Action.DECIDE_PERIOD,
+                   "period-rejected": Action.DECIDE_PERIOD,
+                   "period-unlocked": Action.UNLOCK_PERIOD}
+
+
+class Envelope(BaseModel):
+    """What every write may say besides its own fields."""
+
+    model_config = ConfigDict(extra="forbid")
+    occurred_on: date | None = Field(None, description="When it happened (default: today).")
+    reason: str | None = Field(None, max_length=2000, description="Why.")
+    actor: str | None = Field(None, description="Ignored: the signed-in account is the actor.")
+    recorded_at: str | None = Field(None, description="Ignored: the server stamps it.")
+
+
+def _kind_body(kind: Kind) -> type[BaseModel]:
+    fields: dict[str, Any] = {"kind": (Literal[kind.name], ...)}
+    model: type[BaseModel] = create_model(
+        "Log" + "".join(part.title() for part in kind.name.split("-")),
+        __base__=(kind.input_model, Envelope), __doc__=kind.summary, **fields)
+    return model
+
+
+EVENT_BODY: Any = Annotated[Union[tuple(_kind_body(k) for k in KINDS.values())],  # noqa: UP007
+                            Field(discriminator="kind")]
+
+
+def created(status_description: str) -> dict[int | str, dict[str, Any]]:
+    return {201: {"description": status_description},
+            **{s: {"description": d, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+               for s, d in [(400, "invalid input"), (401, "not signed in"),
+                            (403, "not allowed"), (404, "not found"),
+                            (409, "concurrent change"), (422, "refused by a domain rule")]}}
+
+
+def provenance(server: ServerState, account: Account, body: Envelope) -> Provenance:
+    return server.ledger.provenance(account.actor, body.occurred_on, body.reason, Source.API)
+
+
+def pilot_resource(server: ServerState, code: str) -> Resource:
+    return Resource(consortium=server.ledger.get(Pilot, code).consortium)
+
+
+def submitted_by(server: ServerState, code: str, period: str) -> str | None:
+    """The actor of the latest submission of a pilot's period report."""
+    period = period.strip().upper()
+    for event in server.ledger.events.get(Pilot.id_for(code), desc=True):
+        if isinstance(event, ev.PeriodReportSubmitted) and event.period == period:
+            return event.actor
+    return None
+
+
+def recorded(server: ServerState, pilot: Pilot) -> dict[str, Any]:
+    """The event a write recorded, as ``pilot history --json`` shows it."""
+    event = server.ledger.pilot_event(pilot.code, pilot.version)
+    return EventRecord.of(event, pilot.code).as_dict()
+
+
+@router.post("/pilots/{code}/events", status_code=201, tags=["pilots"],
+             responses=created("the recorded event, as pilot history --json shows it"))
+def log_event(code: str, request: Request, account: Signed,
+              body: Annotated[EVENT_BODY, Body()]) -> dict[str, Any]:
+    """Record one event of a pilot: ``{"kind": KIND, ...}`` with the fields of
+    ``scaletrack log KIND`` (``--occurred-on`` is ``occurred_on``)."""
+    server = state(request)
+    kind = KINDS[body.kind]
+    resource = pilot_resource(server, code)
+    action = _PERIOD_ACTIONS.get(kind.name, Action.WRITE_PILOT)
+    if action is Action.DECIDE_PERIOD:
+        resource = Resource(consortium=resource.consortium,
+                            submitted_by=submitted_by(server, code, str(body.period)))
+    require(account, action, resource)
+    values = body.model_dump(exclude={"kind", *Envelope.model_fields})
+    with server.write_lock:
+        pilot = server.ledger.log_event(kind.name, code, values,
+                                        provenance(server, account, body))
+        return recorded(server, pilot)
+
+
+class Correction(Envelope):
+    set: dict[str, Any] = Field(min_length=1, description="Corrected field values, as "
+                                "`correct --set FIELD=VALUE` gives them.")
+
+
+class Retraction(Envelope):
+    pass
+
+
+@router.post("/pilots/{code}/events/{version}/corrections", status_code=201, tags=["pilots"],
+             responses=created("the correction, as pilot history --json shows it"))
+def correct(code: str, version: int, request: Request, account: Signed,
+            body: Correction) -> dict[str, Any]:
+    """Correct an entry (``scaletrack correct CODE@VERSION --set ... --reason ...``)."""
+    server = state(request)
+    require(account, Action.WRITE_PILOT, pilot_resource(server, code))
+    with server.write_lock:
+        pilot = server.ledger.correct(f"{code}@{version}", body.set,
+                                      provenance(server, account, body))
+        return recorded(server, pilot)
+
+
+@router.post("/pilots/{code}/events/{version}/retractions", status_code=201, tags=["pilots"],
+             responses=created("the retraction, as pilot history --json shows it"))
+def retract(code: str, version: int, request: Request, account: Signed,
+            body: Retraction) -> dict[str, Any]:
+    """Retract an entry (``scaletrack retract CODE@VERSION --reason ...``)."""
+    server = state(request)
+    require(account, Action.WRITE_PILOT, pilot_resource(server, code))
+    with server.write_lock:
+        pilot = server.ledger.retract(f"{code}@{version}", provenance(server, account, body))
+        return recorded(server, pilot)
+
+
+class PilotRegistration(Envelope):
+    """The options of ``scaletrack pilot register``."""
+
+    code: str = Field(min_length=2, max_length=40)
+    consortium: str = Field(min_length=2, max_length=40)
+    title: str
+    innovation: str
+    origin_country: str
+    target_country: list[str] = Field(min_length=1)
+    core: list[str] = []
+    adaptable: list[str] = []
+    starts_on: date
+    ends_on: date
+
+
+@router.post("/pilots", status_code=201, tags=["pilots"],
+             responses=created("the pilot's first event"))
+def register_pilot(request: Request, account: Signed, body: PilotRegistration
+                   ) -> dict[str, Any]:
+    """Register a pilot under a consortium (leads of that consortium)."""
+    server = state(request)
+    require(account, Action.REGISTER_PILOT, Resource(consortium=body.consortium.upper()))
+    details = {"title": body.title, "innovation": body.innovation,
+               "origin_country": body.origin_country, "target_countries": body.target_country,
+               "core_components": body.core, "adaptable_components": body.adaptable,
+               "starts_on": body.starts_on, "ends_on": body.ends_on}
+    with server.write_lock:
+        pilot = server.ledger.register_pilot(body.code, body.consortium, details,
+                                             provenance(server, account, body))
+        return recorded(server, pilot)

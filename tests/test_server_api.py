@@ -1,0 +1,145 @@
+"""The HTTP API for every role against every kind of write: allowed, forbidden (403,
+store unchanged), not signed in (401); the server decides who and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from serving import ACCOUNTS, Deployment
+
+ERROR_KEYS = {"error", "hint", "field"}
+RISK = {"kind": "risk-raised", "risk": "R1", "description": "Staff turnover", "severity": "high"}
+RESULT = {"kind": "result", "indicator": "PART", "period": "2022-Q1", "value": 10,
+          "occurred_on": "2022-03-31"}
+
+
+@dataclass(frozen=True)
+class Write:
+    path: str
+    body: dict[str, Any]
+    allowed: tuple[str, ...]
+    before: tuple[tuple[str, str, dict[str, Any]], ...] = ()
+    """Writes made first (path, login, body), e.g. a submission before an approval."""
+
+
+WRITES = {
+    "log an entry": Write("/api/v1/pilots/SEED-GR-01/events", RISK, ("ana",)),
+    "register a pilot": Write("/api/v1/pilots", {
+        "code": "SEED-SI-02", "consortium": "SEED", "title": "Digital SI lab",
+        "innovation": "Digital SI lab", "origin_country": "IT", "target_country": ["GR"],
+        "core": ["Co-design"], "starts_on": "2022-01-10", "ends_on": "2023-06-30"}, ("ana",)),
+    "submit a period": Write("/api/v1/pilots/SEED-GR-01/events",
+                             {"kind": "period-submitted", "period": "2022-Q1"}, ("ana",)),
+    "approve a period": Write(
+        "/api/v1/pilots/SEED-GR-01/events", {"kind": "period-approved", "period": "2022-Q1"},
+        ("olga", "omar"), (("/api/v1/pilots/SEED-GR-01/events", "ana",
+                            {"kind": "period-submitted", "period": "2022-Q1"}),)),
+    "correct an entry": Write(
+        "/api/v1/pilots/SEED-GR-01/events/2/corrections",
+        {"set": {"value": 12}, "reason": "Two late sheets"}, ("ana",),
+        (("/api/v1/pilots/SEED-GR-01/events", "ana", RESULT),)),
+    "retract an entry": Write(
+        "/api/v1/pilots/SEED-GR-01/events/2/retractions", {"reason": "Wrong pilot"}, ("ana",),
+        (("/api/v1/pilots/SEED-GR-01/events", "ana", RESULT),)),
+    "register a consortium": Write("/api/v1/consortia", {
+        "code": "ESIA", "name": "European SI Alliance", "lead": "DE partners",
+        "country": ["DE", "DK"]}, ("root",)),
+    "define an indicator": Write("/api/v1/indicators", {
+        "code": "SITES", "name": "Sites operational", "level": "output", "measure": "unit",
+        "unit": "sites", "direction": "higher", "accumulation": "cumulative"}, ("root",)),
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_each_write_is_allowed_to_its_roles_only(name: str, served: Deployment) -> None:
+    write = WRITES[name]
+    for path, login, body in write.before:
+        assert served.post(path, login, json=body).status_code == 201
+    head = served.head()
+    nobody = served.post(write.path, json=write.body)
+    assert nobody.status_code == 401, nobody.text
+    assert set(nobody.json()) == ERROR_KEYS
+    for login in ACCOUNTS:
+        if login in write.allowed:
+            continue
+        refused = served.post(write.path, login, json=write.body)
+        assert refused.status_code == 403, (login, refused.text)
+        assert set(refused.json()) == ERROR_KEYS
+    assert served.head() == head, "a refused write left the store unchanged"
+    done = served.post(write.path, write.allowed[0], json=write.body)
+    assert done.status_code == 201, done.text
+    name_, login = ACCOUNTS[write.allowed[0]][0], write.allowed[0]
+    assert (done.json()["actor"], done.json()["source"]) == (f"{name_} ({login})", "api")
+    assert served.head()[0] == head[0] + 1
+
+
+def test_a_fuse_lead_cannot_write_a_seed_pilot_but_writes_its_own(
+        served: Deployment) -> None:
+    head = served.head()
+    refused = served.post("/api/v1/pilots/SEED-GR-01/events", "fiona", json=RISK)
+    assert refused.status_code == 403
+    assert "SEED" in refused.json()["error"]
+    assert served.head() == head
+    done = served.post("/api/v1/pilots/FUSE-IE-01/events", "fiona", json=RISK)
+    assert done.status_code == 201
+    assert done.json()["actor"] == "Fiona Byrne (fiona)"
+
+
+def test_the_actor_and_recorded_at_a_client_sends_are_ignored(served: Deployment) -> None:
+    before = datetime.now(UTC)
+    forged = {**RISK, "actor": "Olga Novak (olga)", "recorded_at": "2021-01-01T00:00:00Z",
+              "source": "cli"}
+    sent = served.post("/api/v1/pilots/SEED-GR-01/events", "ana", json=forged)
+    assert sent.status_code == 400, "a field the server does not know is refused"
+    del forged["source"]
+    done = served.post("/api/v1/pilots/SEED-GR-01/events", "ana", json=forged)
+    assert done.status_code == 201, done.text
+    event = done.json()
+    assert event["actor"] == "Ana Rossi (ana)"
+    recorded_at = datetime.fromisoformat(event["recorded_at"])
+    assert before - timedelta(seconds=1) <= recorded_at <= datetime.now(UTC)
+
+
+def test_an_officer_never_decides_a_report_the_same_account_submitted(
+        served: Deployment, run: Any) -> None:
+    assert run("user", "grant", "olga", "--role", "lead", "--consortium", "SEED").exit_code == 0
+    submit = {"kind": "period-submitted", "period": "2022-Q2"}
+    assert served.post("/api/v1/pilots/SEED-GR-01/events", "olga", json=submit
+                           ).status_code == 201
+    head = served.head()
+    for decision in ("period-approved", "period-rejected"):
+        own = served.post("/api/v1/pilots/SEED-GR-01/events", "olga",
+                              json={"kind": decision, "period": "2022-Q2", "reason": "ok"})
+        assert own.status_code == 403, own.text
+        assert "separation of duties" in own.json()["hint"]
+    assert served.head() == head
+    other = served.post("/api/v1/pilots/SEED-GR-01/events", "omar",
+                            json={"kind": "period-approved", "period": "2022-Q2"})
+    assert other.status_code == 201
+
+
+def test_refusals_mirror_the_cli_exit_codes(served: Deployment) -> None:
+    post = served.post
+    cases = [
+        (post("/api/v1/pilots/SEED-GR-01/events", "ana", json={**RISK, "severity": "dire"}),
+         400, "severity"),
+        (post("/api/v1/pilots/NOPE-01/events", "ana", json=RISK), 404, None),
+        (post("/api/v1/pilots/SEED-GR-01/events", "ana",
+              json={"kind": "stage", "to_stage": "piloting"}), 422, None),
+        (post("/api/v1/pilots/SEED-GR-01/events", "ana", json={"kind": "no-such-kind"}),
+         400, None),
+        (post("/api/v1/pilots/SEED-GR-01/events", "ana", content=b"{not json",
+              headers={"content-type": "application/json"}), 400, None),
+    ]
+    head = served.head()
+    for response, status, field in cases:
+        assert response.status_code == status, response.text
+        assert set(response.json()) == ERROR_KEYS
+        assert "Traceback" not in response.text
+        if field:
+            assert response.json()["field"] == field
+    assert served.head() == head
