@@ -1,5 +1,8 @@
 """The deployment guide, run for real: its roles are enforced, its backups restore.
 
+The server's role is the only one that writes; the reporting role reads with
+SELECT and nothing else (issue 12 replaced the guide's writer and reader roles).
+
 The SQL is taken from the guide itself (README.md or docs/DEPLOYMENT.md), so
 the guide cannot drift from what works. Role names get this run's prefix:
 roles are global to a server that other runs may share.
@@ -28,7 +31,8 @@ from scaletrack.application.store import StoreURL
 from scaletrack.domain.envelope import Provenance
 
 GUIDES = [Path(__file__).parent.parent / name for name in ("README.md", "docs/DEPLOYMENT.md")]
-ROLES = ["scaletrack_owner", "scaletrack_writers", "scaletrack_readers", "ana", "eva"]
+ROLES = ["scaletrack_owner", "scaletrack_server", "scaletrack_reporting"]
+SERVER, REPORTING = "scaletrack_server", "scaletrack_reporting"
 Run = Callable[..., Any]
 
 
@@ -107,18 +111,15 @@ def fill(url: str) -> int:
 
 
 @pytest.mark.postgres
-def test_a_lead_writes_and_a_reader_reads_but_cannot_write(
+def test_the_server_role_writes_and_the_reporting_role_cannot(
         deployment: Deployment, cli: Run) -> None:
-    events = fill(deployment.url("ana"))
+    events = fill(deployment.url(SERVER))
 
-    listed = cli("--db", deployment.url("eva"), "pilot", "list", "--json")
-    refused = cli("--db", deployment.url("eva"), "log", "funding", "SEED-GR-01",
+    refused = cli("--db", deployment.url(REPORTING), "log", "funding", "SEED-GR-01",
                   "--funder", "ESF+", "--amount-eur", "1000", "--actor", "eva")
-    logged = cli("--db", deployment.url("ana"), "log", "funding", "SEED-GR-01",
+    logged = cli("--db", deployment.url(SERVER), "log", "funding", "SEED-GR-01",
                  "--funder", "ESF+", "--amount-eur", "1000", "--actor", "ana")
 
-    assert listed.exit_code == 0, listed.stderr
-    assert [p["code"] for p in listed.json()] == ["SEED-GR-01"]
     assert refused.exit_code == 1
     assert refused.stderr == ("error: the store refused: permission denied for table "
                               "scaletrack_events; this role may not do that (see the "
@@ -128,26 +129,74 @@ def test_a_lead_writes_and_a_reader_reads_but_cannot_write(
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("role", ["ana", "eva"])
-def test_leads_and_readers_see_current_views_and_a_chain_that_verifies(
-        deployment: Deployment, role: str, cli: Run) -> None:
-    fill(deployment.url("ana"))
-    assert cli("--db", deployment.url("ana"), "progress", "--json").exit_code == 0
-    cli("--db", deployment.url("ana"), "log", "risk-raised", "SEED-GR-01", "--risk", "R1",
+def test_the_reporting_role_reads_current_views_and_a_chain_that_verifies(
+        deployment: Deployment, cli: Run) -> None:
+    fill(deployment.url(SERVER))
+    cli("--db", deployment.url(SERVER), "log", "risk-raised", "SEED-GR-01", "--risk", "R1",
         "--description", "Turnover", "--severity", "high", "--actor", "ana")
+    assert cli("--db", deployment.url(SERVER), "timeline", "--json").exit_code == 0
 
-    shown = {name: cli("--db", deployment.url(role), name, "--json")
-             for name in ("progress", "timeline", "digest")}
-    verified = cli("--db", deployment.url(role), "verify", "--store", "--json")
+    shown = {name: cli("--db", deployment.url(REPORTING), *words)
+             for name, words in (("digest", ["digest", "--json"]),
+                                 ("verified", ["verify", "--store", "--json"]))}
+    with deployment.connect(REPORTING) as reader:
+        last = reader.execute("SELECT type FROM scaletrack_timeline ORDER BY position DESC "
+                              "LIMIT 1").fetchone()
 
     assert {name: (r.exit_code, r.stderr) for name, r in shown.items()} == dict.fromkeys(
         shown, (0, ""))
-    assert shown["timeline"].json()["events"][-1]["id"] == "SEED-GR-01@3"
-    assert (verified.exit_code, verified.json()["chained"]) == (0, 4)
+    assert shown["verified"].json()["chained"] == 4
+    assert last == ("pilot.risk-raised",)
+
+
+TABLES = ("scaletrack_events", "scaletrack_snapshots", "audit_chain", "scaletrack_timeline",
+          "scaletrack_view_tracking", "scaletrack_dir_pilots")
+"""The record (events, snapshots, chain) and the views with their positions."""
+SECRETS = ("scaletrack_credentials", "scaletrack_tokens", "scaletrack_server_keys")
+
+
+@pytest.mark.postgres
+def test_a_non_server_role_can_neither_insert_nor_change_the_record_or_the_views(
+        deployment: Deployment, cli: Run) -> None:
+    fill(deployment.url(SERVER))
+    ledger = Ledger(StoreURL.parse(deployment.url(SERVER)))
+    try:
+        for n in range(100):  # past the snapshot interval: a snapshot row exists
+            ledger.log_event("risk-raised", "SEED-GR-01", {"risk": f"R{n}", "description": "x",
+                                                           "severity": "low"}, by("ana"))
+    finally:
+        ledger.close()
+    assert cli("--db", deployment.url(SERVER), "timeline", "--json").exit_code == 0
+    before = store_digest_of(deployment.url(SERVER))
+
+    with deployment.connect(REPORTING) as reader:
+        for table in TABLES:
+            assert reader.execute(f"SELECT count(*) FROM {table}").fetchone() != (0,), table
+            for sql in (f"INSERT INTO {table} SELECT * FROM {table} LIMIT 1",
+                        f"UPDATE {table} SET {_column(reader, table)} = "
+                        f"{_column(reader, table)}",
+                        f"DELETE FROM {table}", f"TRUNCATE {table}",
+                        f"LOCK TABLE {table} IN EXCLUSIVE MODE",
+                        f"SELECT * FROM {table} LIMIT 1 FOR SHARE"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege), reader.transaction():
+                    reader.execute(sql)
+        for table in SECRETS:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute(f"SELECT * FROM {table}")
+
+    assert store_digest_of(deployment.url(SERVER)) == before
+    assert cli("--db", deployment.url(SERVER), "verify", "--store").exit_code == 0
+
+
+def _column(conn: psycopg.Connection[tuple[Any, ...]], table: str) -> str:
+    row = conn.execute("SELECT column_name FROM information_schema.columns "
+                       "WHERE table_name = %s LIMIT 1", (table,)).fetchone()
+    assert row is not None
+    return str(row[0])
 
 
 def fill_count(deployment: Deployment) -> int:
-    with deployment.connect("eva") as reader:
+    with deployment.connect(REPORTING) as reader:
         row = reader.execute("SELECT count(*) FROM scaletrack_events").fetchone()
     assert row is not None
     return int(row[0])
@@ -159,16 +208,16 @@ def test_a_reader_cannot_create_the_tables_of_an_empty_database(
     with deployment.connect("scaletrack_owner") as owner:
         owner.execute("DROP TABLE scaletrack_events, scaletrack_snapshots")
 
-    listed = cli("--db", deployment.url("eva"), "pilot", "list")
+    listed = cli("--db", deployment.url(REPORTING), "pilot", "list")
 
     assert listed.exit_code == 3
     assert "run scaletrack init" in listed.stderr
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("role", ["ana", "eva", "scaletrack_owner"])
+@pytest.mark.parametrize("role", [SERVER, REPORTING, "scaletrack_owner"])
 def test_nobody_changes_or_deletes_a_recorded_event(deployment: Deployment, role: str) -> None:
-    fill(deployment.url("ana"))
+    fill(deployment.url(SERVER))
 
     with deployment.connect(role) as conn:
         for table in ("scaletrack_events", "audit_chain"):
@@ -184,7 +233,7 @@ def test_nobody_changes_or_deletes_a_recorded_event(deployment: Deployment, role
 @pytest.mark.postgres
 def test_a_pg_dump_backup_restores_the_same_store(
         deployment: Deployment, tmp_path: Path, cli: Run) -> None:
-    fill(deployment.url("ana"))
+    fill(deployment.url(SERVER))
     server, owner = deployment.server, deployment.roles["scaletrack_owner"]
     restored = f"{deployment.dbname}_restored"
     where = ["-h", server.host, "-p", str(server.port)]
@@ -196,9 +245,9 @@ def test_a_pg_dump_backup_restores_the_same_store(
     try:
         subprocess.run(["pg_restore", *where, "-U", owner, "-d", restored, str(dump)],
                        check=True)
-        same = [store_digest_of(deployment.url("eva", name))
+        same = [store_digest_of(deployment.url(REPORTING, name))
                 for name in (deployment.dbname, restored)]
-        shown = cli("--db", deployment.url("eva", restored), "pilot", "show", "SEED-GR-01",
+        shown = cli("--db", deployment.url(REPORTING, restored), "pilot", "show", "SEED-GR-01",
                     "--json")
     finally:
         with server.connect() as admin:
@@ -225,3 +274,57 @@ def test_a_sqlite_backup_taken_while_in_use_is_the_same_store(
     assert sqlite3.connect(backup).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+
+
+@pytest.mark.postgres
+def test_a_readers_lock_never_stalls_the_server_and_a_stuck_writer_costs_one_timeout(
+        deployment: Deployment, cli: Run) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from scaletrack.application.accounts import Accounts
+    from scaletrack.domain.account import Role
+    from scaletrack.server.app import create_app
+
+    fill(deployment.url(SERVER))
+    ledger = Ledger(StoreURL.parse(deployment.url(SERVER)))
+    try:
+        accounts = Accounts(ledger)
+        accounts.add("ana", "Ana Rossi", Role.LEAD, ["SEED"], by("setup"))
+        token = accounts.issue_token("ana", by("setup"))[1].secret
+        accounts.credentials.close()
+    finally:
+        ledger.close()
+    bearer = {"Authorization": f"Bearer {token}"}
+    risk = {"kind": "risk-raised", "risk": "R1", "description": "Turnover", "severity": "high"}
+    path = "/api/v1/pilots/SEED-GR-01/events"
+
+    with TestClient(create_app(deployment.url(SERVER), pages=False)) as client, \
+            deployment.connect(REPORTING) as reader, deployment.connect(SERVER) as stuck:
+        with reader.transaction():  # the strongest lock a reader may take, held meanwhile
+            reader.execute("LOCK TABLE scaletrack_events IN ACCESS SHARE MODE")
+            reader.execute("SELECT count(*) FROM scaletrack_timeline")
+            started = time.monotonic()
+            written = client.post(path, headers=bearer, json=risk)
+            assert written.status_code == 201, written.text
+            assert time.monotonic() - started < LOCK_TIMEOUT
+        head = store_digest_of(deployment.url(SERVER))
+        with stuck.transaction():  # a stuck session of the server's own role
+            stuck.execute("LOCK TABLE scaletrack_events IN EXCLUSIVE MODE")
+            started = time.monotonic()
+            refused = client.post(path, headers=bearer, json={**risk, "risk": "R2"})
+            waited = time.monotonic() - started
+            logged = cli("--db", deployment.url(SERVER), "log", "risk-raised", "SEED-GR-01",
+                         "--risk", "R3", "--description", "x", "--severity", "low",
+                         "--actor", "ana")
+        assert refused.status_code == 409, refused.text
+        assert set(refused.json()) == {"error", "hint", "field"}
+        assert LOCK_TIMEOUT - 1 <= waited < LOCK_TIMEOUT + 5
+        assert logged.exit_code == 4, logged.stderr
+        assert store_digest_of(deployment.url(SERVER)) == head
+        assert client.post(path, headers=bearer, json={**risk, "risk": "R4"}).status_code == 201
+
+
+LOCK_TIMEOUT = 10
+"""Seconds a write waits for the event table's lock (docs/DEPLOYMENT.md, "Waiting")."""

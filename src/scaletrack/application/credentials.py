@@ -58,6 +58,10 @@ class Credentials:
         _METADATA.create_all(engine, checkfirst=True)
         return engine
 
+    def create(self) -> None:
+        """Create the tables now (``scaletrack init``, as the role that owns the store)."""
+        self.engine.connect().close()
+
     def set_password(self, login: str, password: str) -> None:
         hashed = PASSWORD_HASHER.hash(password)
         with self.engine.begin() as conn:

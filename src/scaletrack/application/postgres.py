@@ -17,15 +17,27 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
+from psycopg.errors import LockNotAvailable
+
+from scaletrack.domain.errors import ConcurrentChange
 
 
 class EventRecorder(PostgresApplicationRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
-        with self.datastore.transaction(commit=True) as cursor:
-            self._insert_events(cursor, stored_events, **kwargs)
-            if not stored_events:
-                return None
-            self._insert_stored_events(cursor, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(cursor, stored_events, **kwargs)
+        try:
+            with self.datastore.transaction(commit=True) as cursor:
+                self._insert_events(cursor, stored_events, **kwargs)
+                if not stored_events:
+                    return None
+                self._insert_stored_events(cursor, stored_events, **kwargs)
+                return self._fetch_ids_after_insert_events(cursor, stored_events, **kwargs)
+        except OperationalError as failed:
+            # A lock held past the lock timeout is someone else's long write (or a
+            # stuck session): retrying would make the writer wait ten timeouts.
+            if isinstance(failed.__cause__, LockNotAvailable):
+                raise ConcurrentChange("the event table stayed locked past the lock timeout "
+                                       "(another write, or a stuck session)",
+                                       hint="retry in a moment") from None
+            raise

@@ -16,6 +16,7 @@ def init() -> None:
     Example:
       scaletrack --db sqlite:///pilots.db init
     """
+    from scaletrack.application.credentials import Credentials
     from scaletrack.audit.store_chain import extend_chain
 
     ledger = session().ledger(must_exist=False)
@@ -23,4 +24,7 @@ def init() -> None:
     # that write events or read views may not create tables.
     extend_chain(ledger.recorder)
     session().read_store().catch_up()
+    credentials = Credentials(ledger.store)
+    credentials.create()
+    credentials.close()
     say(f"store ready at {ledger.store.shown} ({ledger.event_count()} events)")
