@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 DEMO_DB ?= demo.db
+PORT ?= 8080
 
 .PHONY: demo test lint compile bench clean
 
@@ -18,9 +19,10 @@ $(BIN)/.installed: pyproject.toml
 compile: $(BIN)/.installed
 	$(BIN)/python -m compileall -q src
 
+# Records the demo (printing its demo-only sign-ins), then serves it until Ctrl-C.
 demo: compile
 	$(BIN)/scaletrack --db sqlite:///$(DEMO_DB) demo --fresh
-	$(BIN)/scaletrack --db sqlite:///$(DEMO_DB) pilot list
+	$(BIN)/scaletrack --db sqlite:///$(DEMO_DB) serve --port $(PORT)
 
 lint: compile
 	$(BIN)/ruff check src tests

@@ -268,3 +268,19 @@ def test_the_credentials_table_holds_argon2id_hashes(consortium: Any, sqlite_url
     with sqlite3.connect(path) as conn:
         (hashed,), = conn.execute("SELECT password_hash FROM scaletrack_credentials")
     assert hashed.startswith("$argon2id$")
+
+
+def test_the_demo_has_one_account_per_role_with_demo_only_sign_ins(demo_url: str,
+                                                                   cli: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from scaletrack.server.app import create_app
+
+    listed = cli("--db", demo_url, "user", "list", "--json").json()
+    assert {role for a in listed for role in a["roles"]} == {r.value for r in Role}
+    with TestClient(create_app(demo_url, pages=False)) as client:
+        for login in ("ana", "olga", "eva", "aud", "rosa"):
+            signed = client.post("/api/v1/session", json={
+                "login": login, "password": f"demo-{login}-password"})
+            assert signed.status_code == 200, signed.text
+            assert signed.json()["login"] == login

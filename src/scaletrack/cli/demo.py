@@ -32,23 +32,30 @@ def demo(fresh: bool, as_json: bool) -> None:
     recorded from May 2021 to July 2023 on a simulated clock: about 2,600
     events with late reports, corrections, retractions, slipped milestones, a
     reopened period and a stopped pilot. The same every time (fixed seed).
-    Invented names are marked "(synthetic)". Refuses a store that holds
-    events, unless --fresh.
+    Invented names are marked "(synthetic)". Also one account per role
+    for `scaletrack serve`, with demo-only passwords it prints. Refuses a
+    store that holds events, unless --fresh.
 
     \b
     Example:
       scaletrack --db sqlite:///demo.db demo --fresh
       scaletrack --db sqlite:///demo.db pilot history SEED-GR-01
     """
+    from dataclasses import replace
+
     from scaletrack.application.demo import fill
+    from scaletrack.application.demo_accounts import add_demo_accounts
     from scaletrack.application.store import DEFAULT_URL
 
     store = session().store
     summary = fill(store, fresh=fresh)
+    accounts = add_demo_accounts(store, summary.recorded_to)
+    summary = replace(summary, events=summary.events + len(accounts))
     prefix = "scaletrack" if store.url == DEFAULT_URL else f"scaletrack --db {store.shown}"
     commands = [f"{prefix} {command}" for command in TRY_NEXT if _installed(command)]
     if as_json:
-        emit_json({**summary.as_dict(), "try_next": commands})
+        emit_json({**summary.as_dict(), "try_next": commands,
+                   "accounts": [a.as_dict() for a in accounts]})
         return
     say(f"{summary.events} events: {summary.consortia} consortia, {summary.indicators} "
         f"indicators, {summary.pilots} pilots; {summary.corrections} corrections, "
@@ -57,6 +64,11 @@ def demo(fresh: bool, as_json: bool) -> None:
     say(f"recorded from {summary.recorded_from[:10]} to {summary.recorded_to[:10]} on a "
         "simulated clock; the consortia and SEED's three public pilots come from public "
         "project pages, everything else is synthetic and marked so")
+    say("demo sign-ins for `scaletrack serve` (DEMO ONLY: never use these passwords "
+        "anywhere else):")
+    for account in accounts:
+        where = f" of {', '.join(account.consortia)}" if account.consortia else ""
+        say(f"  {account.login:<6} {account.password:<26} {account.role}{where}")
     say("try next:")
     for command in commands:
         say(f"  {command}")
