@@ -143,3 +143,43 @@ def test_refusals_mirror_the_cli_exit_codes(served: Deployment) -> None:
         if field:
             assert response.json()["field"] == field
     assert served.head() == head
+
+
+def test_an_auditor_downloads_an_export_and_verifies_it_and_a_tampered_one_fails(
+        served: Deployment) -> None:
+    import io
+    import zipfile
+
+    assert served.post("/api/v1/pilots/SEED-GR-01/events", "ana", json=RISK).status_code == 201
+    assert served.get("/api/v1/export", "ana").status_code == 403
+    assert served.get("/api/v1/export").status_code == 401
+    bundle = served.get("/api/v1/export", "aud", params={"csv": True})
+    assert bundle.status_code == 200, bundle.text
+    assert bundle.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
+    assert {"manifest.json", "events.jsonl", "events.csv"} <= set(names)
+    checked = served.post("/api/v1/verify", "aud",
+                          files={"bundle": ("b.zip", bundle.content, "application/zip")})
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["valid"] is True
+    digest = served.get("/api/v1/digest", "eva").json()
+    assert digest["count"] == checked.json()["count"]
+
+    tampered = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as original, \
+            zipfile.ZipFile(tampered, "w") as copy:
+        for name in original.namelist():
+            data = original.read(name)
+            if name == "events.jsonl":
+                data = data.replace(b"Staff turnover", b"Staff turnovex")
+            copy.writestr(name, data)
+    failed = served.post("/api/v1/verify", "aud",
+                         files={"bundle": ("b.zip", tampered.getvalue(), "application/zip")})
+    assert failed.status_code == 422, failed.text
+    assert set(failed.json()) == ERROR_KEYS
+    outside = io.BytesIO()
+    with zipfile.ZipFile(outside, "w") as evil:
+        evil.writestr("../escape.txt", b"x")
+    assert served.post("/api/v1/verify", "aud", files={
+        "bundle": ("b.zip", outside.getvalue(), "application/zip")}).status_code == 400
+    assert served.get("/api/v1/verify/store", "aud").json()["valid"] is True

@@ -90,6 +90,8 @@ class ServerState:
                                              salt="scaletrack-session")
         self.secure_cookies = secure_cookies
         self.sign_in_limit = SignInLimit()
+        self.consortium_of: dict[str, str] = {}
+        """Each pilot's consortium, as looked up once (a pilot never changes consortium)."""
         self.write_lock = threading.Lock()
         """One write at a time per process: a command changes the ledger's cached
         aggregate in place, so two threads must never run one on the same pilot."""

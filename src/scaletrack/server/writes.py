@@ -72,7 +72,12 @@ def provenance(server: ServerState, account: Account, body: Envelope) -> Provena
 
 
 def pilot_resource(server: ServerState, code: str) -> Resource:
-    return Resource(consortium=server.ledger.get(Pilot, code).consortium)
+    """A pilot as ``can`` sees it: the consortium it belongs to (which never changes)."""
+    code = code.strip().upper()
+    consortium = server.consortium_of.get(code)
+    if consortium is None:
+        consortium = server.consortium_of[code] = server.ledger.get(Pilot, code).consortium
+    return Resource(consortium=consortium)
 
 
 def submitted_by(server: ServerState, code: str, period: str) -> str | None:
