@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -18,7 +19,7 @@ from scaletrack import __version__
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.errors import NotFound
 from scaletrack.server import errors
-from scaletrack.server.auth import ServerState
+from scaletrack.server.auth import COOKIE, ServerState
 from scaletrack.server.security import SecurityHeaders
 
 WEB_PAGES = "scaletrack.web"
@@ -57,7 +58,28 @@ def create_app(store_url: str | None = None, *, pages: bool = True,
     app.include_router(audits.router)
     if pages:
         _include_pages(app)
+    _document_security(app)
     return app
+
+
+def _document_security(app: FastAPI) -> None:
+    """/openapi.json names the two ways to be signed in: a Bearer token, or the cookie."""
+    plain_openapi = app.openapi
+
+    def with_security() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = plain_openapi()
+            document.setdefault("components", {})["securitySchemes"] = {
+                "token": {"type": "http", "scheme": "bearer",
+                          "description": "an API token from `scaletrack user token LOGIN`"},
+                "session": {"type": "apiKey", "in": "cookie", "name": COOKIE,
+                            "description": "set by signing in; writes also need the "
+                                           "X-CSRF-Token header"}}
+            document["security"] = [{"token": []}, {"session": []}]
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = with_security  # type: ignore[method-assign]
 
 
 def _include_pages(app: FastAPI) -> None:
