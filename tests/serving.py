@@ -3,12 +3,16 @@ one account per role (and a second officer), and an HTTP client on the app."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from scaletrack.application.accounts import Accounts
@@ -104,3 +108,23 @@ def served(store_url: str) -> Iterator[Deployment]:
         ledger.close()
     with TestClient(create_app(store_url, pages=False)) as client:
         yield Deployment(store_url, client, passwords, tokens)
+
+
+@pytest.fixture
+def address(served: Deployment) -> Iterator[str]:
+    """The app on a real socket, served by uvicorn in a thread."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(served.url, pages=False), host="127.0.0.1", port=port,
+                            log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)

@@ -3,46 +3,20 @@ refused (409/422), none is recorded twice, and recorded-at never goes backwards.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import httpx
 import pytest
-import uvicorn
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
-from scaletrack.server.app import create_app
 from serving import Deployment
 
 CLIENTS, WRITES = 8, 25
 PILOTS = ("SEED-GR-01", "FUSE-IE-01")
 LEADS = {"SEED-GR-01": "ana", "FUSE-IE-01": "fiona"}
-
-
-@pytest.fixture
-def address(served: Deployment) -> Iterator[str]:
-    """The app on a real socket, served by uvicorn in a thread."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(served.url, pages=False), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
 
 
 @pytest.mark.slow

@@ -19,6 +19,8 @@ class Session:
 
     db_url: str | None
     debug: bool = False
+    server: str | None = None
+    """A scaletrack server to work through instead of the store (scaletrack.cli.remote)."""
     _ledger: Ledger | None = field(default=None, repr=False)
     _reads: ReadStore | None = field(default=None, repr=False)
 

@@ -40,6 +40,11 @@ def _done(ledger: Any, pilot: Any, as_json: bool) -> None:
         click.echo(f"{pilot.code}@{pilot.version}")
 
 
+def _shown(event: dict[str, Any], as_json: bool) -> None:
+    """An event the server recorded, printed as a local one would be."""
+    emit_json(event) if as_json else click.echo(event["id"])
+
+
 @click.command()
 @click.argument("event_id")
 @click.option("--set", "changes", multiple=True, callback=_field, metavar="FIELD=VALUE",
@@ -58,6 +63,11 @@ def correct(event_id: str, changes: dict[str, Any], as_json: bool, **kwargs: Any
         --set 'breakdown={"sex": {"women": 70, "men": 60}}' \\
         --reason "Double-counted a workshop" --actor ana
     """
+    from scaletrack.cli import remote
+
+    if (server := remote.remote()) is not None:
+        _shown(remote.correct(server, event_id, changes, remote.envelope(kwargs)), as_json)
+        return
     by = by_from(kwargs)
     ledger = session().ledger()
     _done(ledger, ledger.correct(event_id, changes, by), as_json)
@@ -74,6 +84,11 @@ def retract(event_id: str, as_json: bool, **kwargs: Any) -> None:
     Example:
       scaletrack retract SEED-GR-01@12 --reason "Reported for the wrong pilot" --actor ana
     """
+    from scaletrack.cli import remote
+
+    if (server := remote.remote()) is not None:
+        _shown(remote.retract(server, event_id, remote.envelope(kwargs)), as_json)
+        return
     by = by_from(kwargs)
     ledger = session().ledger()
     _done(ledger, ledger.retract(event_id, by), as_json)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scaletrack.cli.remote import ServerUnreachable
 from scaletrack.domain.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -18,6 +19,7 @@ CONFLICT = 4
 INTERNAL = 5
 
 _CODES: list[tuple[type[ScaletrackError], int]] = [
+    (ServerUnreachable, INTERNAL),
     (RuleViolation, REJECTED),
     (InvalidInput, INVALID),
     (NotFound, NOT_FOUND),

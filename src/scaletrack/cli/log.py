@@ -92,7 +92,13 @@ def _values(kwargs: dict[str, Any]) -> dict[str, Any]:
 def _command(kind: Kind) -> click.Command:
     def callback(pilot: str, as_json: bool, **kwargs: Any) -> None:
         from scaletrack.application.records import EventRecord
+        from scaletrack.cli import remote
 
+        if (server := remote.remote()) is not None:
+            given = remote.envelope(kwargs)
+            done = remote.log_event(server, kind.name, pilot, _values(kwargs), given)
+            emit_json(done) if as_json else click.echo(done["id"])
+            return
         by = by_from(kwargs)
         ledger = session().ledger()
         recorded = ledger.log_event(kind.name, pilot, _values(kwargs), by)

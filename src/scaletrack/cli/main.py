@@ -74,10 +74,14 @@ class LazyGroup(click.Group):
 @click.option("--db", "db", envvar="SCALETRACK_DB", metavar="URL",
               help="Store URL: sqlite:///FILE.db (default sqlite:///scaletrack.db) or "
                    "postgresql://USER@HOST:PORT/DBNAME. Env: SCALETRACK_DB.")
+@click.option("--server", "server", envvar="SCALETRACK_SERVER", metavar="URL",
+              help="Work through a scaletrack server instead of the store (log, correct, "
+                   "retract, pilot history and the views); the API token comes from "
+                   "SCALETRACK_TOKEN. Env: SCALETRACK_SERVER.")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.version_option(__version__, prog_name="scaletrack")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, db: str | None, server: str | None, debug: bool) -> None:
     """Track pilots that scale up or replicate social innovations.
 
     Every change is an event, stored append-only; views, history, time travel
@@ -94,7 +98,7 @@ def cli(ctx: click.Context, db: str | None, debug: bool) -> None:
     """
     from scaletrack.cli.context import Session
 
-    ctx.obj = Session(db_url=db, debug=debug)
+    ctx.obj = Session(db_url=db, debug=debug, server=server)
     ctx.call_on_close(ctx.obj.close)
 
 

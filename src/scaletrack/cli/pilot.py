@@ -127,9 +127,13 @@ def history(code: str, as_json: bool, jsonl: bool, **kwargs: Any) -> None:
       scaletrack pilot history SEED-GR-01 --known-at 2022-07-15
     """
     from scaletrack.application.queries.history import pilot_history
+    from scaletrack.cli import remote
     from scaletrack.cli.render import emit_jsonl
 
-    records = pilot_history(session().ledger(), code, point_from(kwargs))
+    point = point_from(kwargs)
+    server = remote.remote()
+    records = (remote.history(server, code, point) if server is not None
+               else pilot_history(session().ledger(), code, point))
     if as_json:
         emit_json(records)
     elif jsonl:
