@@ -38,6 +38,18 @@ def test_writes_through_a_server_print_what_local_writes_print(
         "SEED-GR-01@6\n"
 
 
+def test_history_and_views_through_a_server_print_what_the_store_prints(
+        through: Any, served: Deployment, cli: Any) -> None:
+    assert through("log", *RISK).exit_code == 0
+    local = lambda *args: cli("--db", served.url, *args)  # noqa: E731
+    for words in (["pilot", "history", "SEED-GR-01"], ["pilot", "history", "SEED-GR-01", "--json"],
+                  ["progress", "--json"], ["progress"], ["impact", "--pilot", "SEED-GR-01"],
+                  ["timeline", "--consortium", "SEED", "--json"], ["portfolio"],
+                  ["decisions", "--json"], ["quality"]):
+        remote, here = through(*words), local(*words)
+        assert (remote.exit_code, remote.stdout) == (here.exit_code, here.stdout), words
+
+
 def test_refusals_through_a_server_exit_with_the_local_codes(
         through: Any, address: str, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert through("log", *RISK[:6], "--severity", "dire").exit_code == 2

@@ -183,3 +183,42 @@ def test_an_auditor_downloads_an_export_and_verifies_it_and_a_tampered_one_fails
     assert served.post("/api/v1/verify", "aud", files={
         "bundle": ("b.zip", outside.getvalue(), "application/zip")}).status_code == 400
     assert served.get("/api/v1/verify/store", "aud").json()["valid"] is True
+
+
+VIEWS = ("progress", "impact", "portfolio", "decisions", "quality", "timeline")
+
+
+@pytest.mark.parametrize("login", list(ACCOUNTS))
+def test_every_role_reads_every_view_and_history_as_the_cli_prints_them(
+        login: str, served: Deployment, run: Any) -> None:
+    assert served.post("/api/v1/pilots/SEED-GR-01/events", "ana", json=RISK).status_code == 201
+    for name in VIEWS:
+        answer = served.get(f"/api/v1/views/{name}", login, params={"consortium": "SEED"})
+        assert answer.status_code == 200, (name, answer.text)
+        assert answer.json() == run(name, "--consortium", "SEED", "--json").json()
+        assert served.get(f"/api/v1/views/{name}").status_code == 401
+    history = served.get("/api/v1/pilots/SEED-GR-01/events", login)
+    assert history.json() == run("pilot", "history", "SEED-GR-01", "--json").json()
+    for path in ("/api/v1/pilots", "/api/v1/consortia", "/api/v1/indicators",
+                 "/api/v1/pilots/SEED-GR-01", "/api/v1/consortia/SEED",
+                 "/api/v1/indicators/PART"):
+        assert served.get(path, login).status_code == 200, path
+    at_a_point = served.get("/api/v1/views/impact", login, params={"as_of": "2022-06-30"})
+    diffed = served.get("/api/v1/diff/pilots/SEED-GR-01", login,
+                        params={"as_of": "2022-01-01"})
+    travels = login not in ("ana", "fiona")
+    assert at_a_point.status_code == (200 if travels else 403), at_a_point.text
+    assert diffed.status_code == (200 if travels else 403), diffed.text
+    if travels:
+        assert at_a_point.json() == run("impact", "--as-of", "2022-06-30", "--json").json()
+
+
+def test_view_queries_are_checked_like_the_cli_options(served: Deployment) -> None:
+    get = served.get
+    assert get("/api/v1/views/nothing", "eva").status_code == 404
+    assert get("/api/v1/views/impact", "eva", params={"period": "2022-Q9"}).status_code == 400
+    assert get("/api/v1/views/impact", "eva", params={"known_at": "yesterday"}
+               ).status_code == 400
+    assert get("/api/v1/views/impact", "eva", params={"known_at": "2022-06-30"}
+               ).status_code == 200
+    assert get("/api/v1/pilots/NOPE-01/events", "eva").status_code == 404

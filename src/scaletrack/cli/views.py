@@ -77,8 +77,11 @@ def filters(*names: str) -> Callable[[F], F]:
 def read(name: str, filters: Any, point: dict[str, Any]) -> dict[str, Any]:
     """The view document ``name`` at the point the options name (now if none)."""
     from scaletrack.application.queries.views import document
+    from scaletrack.cli import remote
     from scaletrack.cli.projections import progress_bar
 
+    if (server := remote.remote()) is not None:
+        return remote.view(server, name, filters, point_from(point))
     with progress_bar("updating views") as on_page:
         return document(session().read_store(), name, filters, point_from(point), tell=say,
                         on_page=on_page)

@@ -49,12 +49,13 @@ def create_app(store_url: str | None = None, *, pages: bool = True,
     errors.install(app)
     app.add_middleware(SecurityHeaders)
 
-    from scaletrack.server import api, audits, registry, session, writes
+    from scaletrack.server import api, audits, reads, registry, session, writes
 
     app.include_router(session.router)
     app.include_router(api.router)
     app.include_router(writes.router)
     app.include_router(registry.router)
+    app.include_router(reads.router)
     app.include_router(audits.router)
     if pages:
         _include_pages(app)

@@ -23,6 +23,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,8 @@ class ServerState:
                                              salt="scaletrack-session")
         self.secure_cookies = secure_cookies
         self.sign_in_limit = SignInLimit()
+        self.on_close: list[Callable[[], None]] = []
+        """What else to close with the server (the read stores of scaletrack.server.reads)."""
         self.consortium_of: dict[str, str] = {}
         """Each pilot's consortium, as looked up once (a pilot never changes consortium)."""
         self.write_lock = threading.Lock()
@@ -97,6 +100,8 @@ class ServerState:
         aggregate in place, so two threads must never run one on the same pilot."""
 
     def close(self) -> None:
+        for close in self.on_close:
+            close()
         self.accounts.credentials.close()
         self.ledger.close()
 
