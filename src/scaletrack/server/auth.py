@@ -100,8 +100,8 @@ class ServerState:
         aggregate in place, so two threads must never run one on the same pilot."""
 
     def close(self) -> None:
-        for close in self.on_close:
-            close()
+        while self.on_close:
+            self.on_close.pop()()
         self.accounts.credentials.close()
         self.ledger.close()
 

@@ -76,8 +76,14 @@ def _stores(request: Request) -> ReadStores:
     found = _POOLS.get(id(server))
     if found is None:
         found = _POOLS[id(server)] = ReadStores(server)
-        server.on_close.append(lambda: _POOLS.pop(id(server)).close())
+        server.on_close.append(lambda: _close_pool(id(server)))
     return found
+
+
+def _close_pool(key: int) -> None:
+    pool = _POOLS.pop(key, None)
+    if pool is not None:
+        pool.close()
 
 
 def point(as_of: date | None, known_at: str | None) -> PointInTime:
