@@ -74,7 +74,10 @@ class World:
 
 def fold(events: Iterable[Recorded]) -> World:
     world = World()
-    for position, event in enumerate(events, start=1):
+    # Accounts are the server's, not the views' (projections.types.ALL leaves them out).
+    programme = (e for e in events if isinstance(e, Consortium.Event | Indicator.Event
+                                                  | ev.PilotEvent))
+    for position, event in enumerate(programme, start=1):
         world.events.append(event)
         if isinstance(event, Consortium.Event):
             _consortium(world, event)
