@@ -43,6 +43,8 @@ import httpx  # noqa: E402
 from bench.generate import CONSORTIA  # noqa: E402
 from bench.stores import Backend, Stores  # noqa: E402
 
+SERVER_LOG = Path(os.environ.get("TMPDIR", "/tmp")) / "scaletrack-bench-server.log"
+"""Where the server processes' messages go (read it when a request fails)."""
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 SCALETRACK = [sys.executable, "-c", "from scaletrack.cli.main import main; main()"]
 
@@ -83,7 +85,7 @@ def start_servers(url: str, processes: int) -> tuple[list[subprocess.Popen[bytes
         port = free_port()
         servers.append(subprocess.Popen(
             [*SCALETRACK, "--db", url, "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=SERVER_LOG.open("ab"),
             env=ENV))
         addresses.append(f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 60
