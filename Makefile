@@ -5,6 +5,9 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 DEMO_DB ?= demo.db
 PORT ?= 8080
+# The browser tests drive Debian's chromium (no browser download of Playwright's own).
+CHROMIUM ?= /usr/bin/chromium
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: demo test lint compile bench clean
 
@@ -29,11 +32,15 @@ lint: compile
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+test: lint $(CHROMIUM)
 	$(BIN)/pytest --require-postgres
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build/screenshots $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache .ruff_cache

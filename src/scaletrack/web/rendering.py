@@ -1,0 +1,65 @@
+"""Rendering pages: one Jinja2 environment, the translation layer and the shared context.
+
+Handlers decide what a page shows (and, through the server's ``can``, what the
+account may see); templates only lay it out. Every template gets the page's
+language (``_``, ``gettext``, ``ngettext``, ``language.number`` and dates),
+``static()`` for the package's own files and ``csrf_field()`` for forms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from scaletrack.web.i18n import Language, negotiate
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+CSRF_FIELD = "csrf_token"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.globals["static"] = static_url
+    return env
+
+
+@cache
+def static_url(name: str) -> str:
+    """A file of the package's static folder, addressed on this server, with a version
+    that changes with its content (so browsers may cache it for long)."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
+
+
+def page_language(request: Request) -> Language:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def render(request: Request, template: str, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    language = page_language(request)
+    token = getattr(request.state, CSRF_FIELD, None)
+
+    def csrf_field() -> Markup:
+        if token is None:
+            return Markup("")
+        return Markup('<input type="hidden" name="{}" value="{}">').format(
+            CSRF_FIELD, escape(token))
+
+    context.setdefault("nav", [])
+    context.setdefault("account", None)
+    context.setdefault("messages", [])
+    html = environment().get_template(template).render(
+        request=request, language=language, gettext=language.gettext,
+        ngettext=language.ngettext, csrf_field=csrf_field, **context)
+    return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,28 @@
+"""The web pages' routes: one router that the server's app includes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from scaletrack.web.rendering import STATIC, render
+
+router = APIRouter(include_in_schema=False)
+
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    """A file of the package's own static folder (nothing else: no sub-paths, no dot files)."""
+    path = STATIC / name
+    if "/" in name or name.startswith(".") or path.suffix not in STATIC_TYPES \
+            or not path.is_file():
+        return Response(status_code=404)
+    return FileResponse(path, media_type=STATIC_TYPES[path.suffix],
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "sign_in.html", next=next)
