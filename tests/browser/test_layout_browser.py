@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from accessibility import problems
 from fastapi import FastAPI
+from live import LiveServer
 
-from conftest import LiveServer
 from scaletrack.web import router
 
 

@@ -29,8 +29,21 @@ CSRF_FIELD = "csrf_token"
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # _("%(n)s", n=...) escapes n
     env.globals["static"] = static_url
+    env.filters["shown"] = shown
     return env
+
+
+def shown(value: Any) -> str:
+    """A document's value as a person reads it: lists joined, maps as "key value"."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {shown(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(shown(v) for v in value)
+    return str(value)
 
 
 @cache
@@ -59,7 +72,15 @@ def render(request: Request, template: str, status_code: int = 200,
     context.setdefault("nav", [])
     context.setdefault("account", None)
     context.setdefault("messages", [])
+    def gettext(message: str, **variables: Any) -> str:
+        text = Markup(language.gettext(message))
+        return text % variables if variables else text
+
+    def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+        text = Markup(language.ngettext(singular, plural, n))
+        return text % {"num": n, **variables}
+
     html = environment().get_template(template).render(
-        request=request, language=language, gettext=language.gettext,
-        ngettext=language.ngettext, csrf_field=csrf_field, **context)
+        request=request, language=language, gettext=gettext, ngettext=ngettext,
+        csrf_field=csrf_field, **context)
     return HTMLResponse(html, status_code=status_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from scaletrack.web import audit_pages, read_pages, write_pages
 from scaletrack.web.rendering import STATIC, render
 
 router = APIRouter(include_in_schema=False)
@@ -24,5 +25,13 @@ def static_file(name: str) -> Response:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_form(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, "sign_in.html", next=next)
+def sign_in_form(request: Request, next: str | None = None, failed: str | None = None,
+                 login: str | None = None) -> HTMLResponse:
+    """The sign-in form (the server's ``POST /sign-in`` checks it), with why it failed."""
+    return render(request, "sign_in.html", status_code=401 if failed else 200, next=next,
+                  error=failed, login=login)
+
+
+router.include_router(read_pages.router)
+router.include_router(write_pages.router)
+router.include_router(audit_pages.router)

@@ -1,5 +1,5 @@
 // scaletrack's only script, loaded from this server: small helpers that pages work without.
-// A result form shows the total of its breakdown categories as you type.
+// A result form shows the total of each breakdown dimension as you type.
 (function () {
   "use strict";
   function parse(text) {
@@ -13,10 +13,10 @@
     if (out) { out.textContent = String(Math.round(total * 100) / 100); }
   }
   document.addEventListener("input", function (event) {
-    var group = event.target.closest && event.target.closest("[data-breakdown]");
+    var group = event.target.closest && event.target.closest("[data-dimension]");
     if (group) { update(group); }
   });
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-breakdown]").forEach(update);
+    document.querySelectorAll("[data-dimension]").forEach(update);
   });
 })();

@@ -1,0 +1,82 @@
+"""The reading pages through the ASGI app, for every role: status, what is shown and hidden."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import pytest
+
+from people import PEOPLE, SignIn
+
+READERS = sorted(PEOPLE)
+PILOT = "SEED-GR-01"
+
+
+def test_a_visitor_is_sent_to_the_sign_in_form_and_back(as_: SignIn) -> None:
+    answer = as_("").get(f"/pilots/{PILOT}?as_of=2022-06-30")
+    assert answer.status_code == 303
+    assert unquote(answer.headers["location"]) == f"/sign-in?next=/pilots/{PILOT}?as_of=2022-06-30"
+
+
+@pytest.mark.parametrize("login", READERS)
+def test_every_role_reads_the_portfolio_and_a_pilot(as_: SignIn, login: str) -> None:
+    client = as_(login)
+    home = client.get("/")
+    assert home.status_code == 200
+    assert PILOT in home.text
+    assert "<svg" in home.text
+    page = client.get(f"/pilots/{PILOT}")
+    assert page.status_code == 200
+    assert page.text.count('<svg class="chart" role="img"') >= 1
+    assert PEOPLE[login].name in page.text
+
+
+@pytest.mark.parametrize(("login", "writes"), [("lead", True), ("fuse-lead", False),
+                                              ("officer", False), ("evaluator", False),
+                                              ("auditor", False)])
+def test_only_the_pilots_own_lead_sees_the_log_form(as_: SignIn, login: str,
+                                                    writes: bool) -> None:
+    page = as_(login).get(f"/pilots/{PILOT}").text
+    assert (f'action="/pilots/{PILOT}/log"' in page) is writes
+
+
+@pytest.mark.parametrize(("login", "allowed"), [("lead", False), ("officer", True),
+                                               ("evaluator", True), ("auditor", True)])
+def test_reading_at_a_point_is_for_the_roles_that_may(as_: SignIn, login: str,
+                                                      allowed: bool) -> None:
+    answer = as_(login).get(f"/pilots/{PILOT}?as_of=2022-06-30&known_at=2022-07-15")
+    assert answer.status_code == (200 if allowed else 403)
+    if allowed:
+        assert "as of 2022-06-30, known at 2022-07-15 23:59:59 UTC" in answer.text
+        assert re.search(r"Store head digest:.*sha256:[0-9a-f]{64}", answer.text, re.S)
+    else:
+        assert "may not read at point" in answer.text
+
+
+def test_a_malformed_point_is_an_invalid_input_page(as_: SignIn) -> None:
+    answer = as_("evaluator").get(f"/pilots/{PILOT}?as_of=30.06.2022")
+    assert answer.status_code == 400
+    assert "is not a date" in answer.text
+
+
+def test_an_unknown_pilot_is_not_found(as_: SignIn) -> None:
+    assert as_("evaluator").get("/pilots/NOPE-XX-99").status_code == 404
+
+
+def test_an_impact_figure_links_to_the_events_behind_it(as_: SignIn) -> None:
+    client = as_("evaluator")
+    page = client.get(f"/pilots/{PILOT}").text
+    link = re.search(rf'href="(/pilots/{PILOT}/figures\?indicator=PART&amp;period=[^"]+)"', page)
+    assert link
+    figures = client.get(link.group(1).replace("&amp;", "&"))
+    assert figures.status_code == 200
+    events = re.findall(rf'<a href="[^"]*#({PILOT}@\d+)">', figures.text)
+    assert events
+
+
+def test_the_history_links_corrections_both_ways(as_: SignIn) -> None:
+    page = as_("auditor").get(f"/pilots/{PILOT}/history").text
+    corrects = re.findall(rf'corrects <a href="#({PILOT}@\d+)"', page)
+    assert corrects
+    assert 'corrected by <a href="#' in page
