@@ -80,3 +80,11 @@ def test_the_history_links_corrections_both_ways(as_: SignIn) -> None:
     corrects = re.findall(rf'corrects <a href="#({PILOT}@\d+)"', page)
     assert corrects
     assert 'corrected by <a href="#' in page
+
+
+def test_the_diff_page_names_what_changed_and_the_events_responsible(as_: SignIn) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}/diff?from_known_at=2022-06-30"
+                                "&to_known_at=2022-12-31")
+    assert page.status_code == 200
+    assert re.search(rf'<a href="[^"]*#({PILOT}@\d+)">', page.text)
+    assert as_("lead").get(f"/pilots/{PILOT}/diff").status_code == 403

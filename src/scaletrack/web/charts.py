@@ -111,27 +111,28 @@ def impact_chart(title: str, unit: str | None, points: Sequence[PeriodPoint],
 
 def category_bars(title: str, unit: str | None, categories: Sequence[Category],
                   language: Language) -> str:
-    """One horizontal bar per category, longest first as given, values at the bar's end."""
-    row, label_w, value_w = 28, 180, 110
-    height = TOP // 2 + row * max(len(categories), 1) + 8
+    """One horizontal bar per category, in the order given, its value at the bar's end;
+    the title is drawn above the bars (the chart is read on its own in a grid)."""
+    width, row, label_w, value_w, head = 400, 26, 120, 96, 30
+    height = head + row * max(len(categories), 1) + 6
     top = nice_ceiling(max([0.0, *(float(c.value) for c in categories)]))
-    plot_w = WIDTH - label_w - value_w
-    parts = []
+    plot_w = width - label_w - value_w
+    parts = [f'<text class="heading" x="0" y="18">{escape(_shorten(title, 60))}</text>']
     for index, category in enumerate(categories):
-        y = TOP // 2 + row * index
-        width = plot_w * max(float(category.value), 0.0) / top
+        y = head + row * index
+        bar_w = plot_w * max(float(category.value), 0.0) / top
         shown = escape(language.number(category.value, unit))
-        bar = (f'<rect class="actual" x="{label_w}" y="{y + 4}" width="{max(width, 0.5):.1f}" '
+        bar = (f'<rect class="actual" x="{label_w}" y="{y + 4}" width="{max(bar_w, 0.5):.1f}" '
                f'height="{row - 10}"><title>{escape(category.label)}: {shown}</title></rect>')
         if category.href:
             bar = f'<a href="{escape(category.href)}">{bar}</a>'
-        parts.append(f'<text class="label" x="{label_w - 8}" y="{y + row / 2 + 4:.1f}" '
-                     f'text-anchor="end">{escape(_shorten(category.label))}</text>{bar}'
-                     f'<text class="value" x="{label_w + width + 6:.1f}" '
+        parts.append(f'<text class="label" x="{label_w - 6}" y="{y + row / 2 + 4:.1f}" '
+                     f'text-anchor="end">{escape(_shorten(category.label, 18))}</text>{bar}'
+                     f'<text class="value" x="{label_w + bar_w + 5:.1f}" '
                      f'y="{y + row / 2 + 4:.1f}">{shown}</text>')
     description = "; ".join(f"{c.label}: {language.number(c.value, unit)}"
                             for c in categories) or language.gettext("No figures yet.")
-    return _svg(title, description, "".join(parts), height)
+    return _svg(title, description, "".join(parts), height, width)
 
 
 def _axis(language: Language, values: list[float], y: object, unit: str | None) -> str:
@@ -171,9 +172,9 @@ def _describe_point(point: PeriodPoint, unit: str | None, language: Language) ->
     return f"{point.period}: {', '.join(said)}"
 
 
-def _svg(title: str, description: str, body: str, height: int) -> str:
+def _svg(title: str, description: str, body: str, height: int, width: int = WIDTH) -> str:
     return (f'<svg class="chart" role="img" '
-            f'viewBox="0 0 {WIDTH} {height}" preserveAspectRatio="xMinYMin meet">'
+            f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet">'
             f'<title>{escape(title)}</title><desc>{escape(description)}</desc>{body}</svg>')
 
 

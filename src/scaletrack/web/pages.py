@@ -101,12 +101,17 @@ class Point:
         return urlencode(chosen)
 
 
+def point_in_time(as_of: str | None, known_at: str | None) -> PointInTime:
+    """The point a date and a moment name (either may be blank); InvalidInput if malformed."""
+    return PointInTime(as_of=parse_date(as_of) if as_of else None,
+                       known_at=parse_moment(known_at) if known_at else None)
+
+
 def point_of(request: Request) -> Point:
-    """The point in time of the request's ``as_of`` / ``known_at``; InvalidInput if malformed."""
+    """The point in time of the request's ``as_of`` / ``known_at``."""
     as_of = request.query_params.get("as_of") or None
     known_at = request.query_params.get("known_at") or None
-    at = PointInTime(as_of=parse_date(as_of) if as_of else None,
-                     known_at=parse_moment(known_at) if known_at else None)
+    at = point_in_time(as_of, known_at)
     keep = [(k, v) for k, v in request.query_params.multi_items() if k not in POINT_PARAMETERS]
     return Point(at, as_of, known_at, keep=keep, path=request.url.path)
 
@@ -158,7 +163,7 @@ class Page:
         _ = self.language.gettext
         items = [("/", _("Portfolio"), Action.READ), ("/periods", _("Period reports"),
                                                        Action.READ),
-                 ("/import", _("Import"), Action.IMPORT), ("/audit", _("Audit"), Action.EXPORT)]
+                 ("/audit", _("Audit"), Action.EXPORT)]
         here = self.request.url.path
         return [{"href": self.link(href) if action is Action.READ else href, "label": label,
                  "current": here == href or (href != "/" and here.startswith(href))}

@@ -20,7 +20,7 @@ from scaletrack.domain.pilot_events import Entry
 from scaletrack.projections.filters import Filters
 from scaletrack.web import reading
 from scaletrack.web.charts import Category, PeriodPoint, category_bars, impact_chart
-from scaletrack.web.pages import Page, PageRoute, Viewer
+from scaletrack.web.pages import Page, PageRoute, Viewer, point_in_time
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -83,6 +83,7 @@ def pilot(page: Viewer, code: str) -> Response:
         risks=risks, funding=funding, kinds=sorted(KINDS) if writable else [],
         periods=_periods(page, detail, resource), digest=reading.digest(page),
         can_submit=page.point.is_now and page.allows(Action.SUBMIT_PERIOD, resource),
+        diff_href=f"/pilots/{code}/diff" if page.allows(Action.DIFF) else None,
         history_href=page.link(f"/pilots/{code}/history"))
 
 
@@ -164,3 +165,19 @@ def history(page: Viewer, code: str) -> Response:
             "Recorded %(id)s.") % {"id": recorded}})
     return page.render("history.html", pilot=detail, records=records, writable=writable,
                        digest=reading.digest(page))
+
+
+@router.get("/pilots/{code}/diff")
+def pilot_diff(page: Viewer, code: str, from_as_of: str | None = None,
+               from_known_at: str | None = None, to_as_of: str | None = None,
+               to_known_at: str | None = None) -> Response:
+    """What changed in a pilot's impact between two points, and the events responsible."""
+    page.require(Action.DIFF)
+    before = point_in_time(from_as_of, from_known_at)
+    after = point_in_time(to_as_of, to_known_at)
+    detail = _pilot_or_404(page, code)
+    document = reading.view_diff(page, "impact", Filters(pilot=detail["code"]), before, after)
+    return page.render("diff.html", pilot=detail, diff=document,
+                       chosen={"from_as_of": from_as_of, "from_known_at": from_known_at,
+                               "to_as_of": to_as_of, "to_known_at": to_known_at},
+                       history_href=f"/pilots/{detail['code']}/history")

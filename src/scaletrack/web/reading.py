@@ -82,6 +82,13 @@ def events_behind(page: Page, name: str, filters: Filters, since: datetime) -> D
     return found
 
 
+def view_diff(page: Page, name: str, filters: Filters, before: PointInTime,
+              after: PointInTime) -> Document:
+    with _lock:
+        found: Document = plain(diff.view_diff(_store(page), name, filters, before, after))
+    return found
+
+
 def digest(page: Page) -> str:
     """The store's head digest as a person pastes it into a report."""
     with _lock:
