@@ -34,7 +34,8 @@ def audit(page: Viewer) -> Response:
     page.require(Action.EXPORT)
     consortia = sorted({p["consortium"] for p in reading.pilots(page)})
     pilots = sorted(p["code"] for p in reading.pilots(page))
-    return page.render("audit.html", digest_line=reading.digest(page), consortia=consortia,
+    return page.render("audit.html", timeless=True, digest_line=reading.digest(page),
+                       consortia=consortia,
                        pilots=pilots, report=None)
 
 
@@ -102,7 +103,8 @@ async def verify(page: Viewer, request: Request) -> Response:
     report = await run_in_threadpool(verify_zip, data)
     pilots = await run_in_threadpool(reading.pilots, page)
     digest_line = await run_in_threadpool(reading.digest, page)
-    return page.render("audit.html", 200 if report["valid"] else 422, digest_line=digest_line,
+    return page.render("audit.html", 200 if report["valid"] else 422, timeless=True,
+                       digest_line=digest_line,
                        consortia=sorted({p["consortium"] for p in pilots}),
                        pilots=sorted(p["code"] for p in pilots), report=report,
                        uploaded=upload.filename)

@@ -150,9 +150,10 @@ class Page:
         return path + (f"?{urlencode(chosen)}" if chosen else "")
 
     def render(self, template: str, status_code: int = 200, *, digest: str | None = None,
-               **context: Any) -> Response:
-        point = self.point if self.allows(Action.READ_AT_POINT) or not self.point.is_now \
-            else None
+               timeless: bool = False, **context: Any) -> Response:
+        """The page; ``timeless`` pages (forms, audit) show no point-in-time panel."""
+        point = self.point if not timeless and (self.allows(Action.READ_AT_POINT)
+                                                or not self.point.is_now) else None
         if point is not None and digest is not None:
             point = Point(point.at, point.as_of, point.known_at, digest, point.keep, point.path)
         return render(self.request, template, status_code,

@@ -177,7 +177,7 @@ def pilot_diff(page: Viewer, code: str, from_as_of: str | None = None,
     after = point_in_time(to_as_of, to_known_at)
     detail = _pilot_or_404(page, code)
     document = reading.view_diff(page, "impact", Filters(pilot=detail["code"]), before, after)
-    return page.render("diff.html", pilot=detail, diff=document,
+    return page.render("diff.html", timeless=True, pilot=detail, diff=document,
                        chosen={"from_as_of": from_as_of, "from_known_at": from_known_at,
                                "to_as_of": to_as_of, "to_known_at": to_known_at},
                        history_href=f"/pilots/{detail['code']}/history")

@@ -72,7 +72,8 @@ def _form_page(page: Page, pilot: dict[str, Any], kind: Kind,
             if definition is not None:
                 parts = breakdown_parts({d: _categories(d, pilot)
                                          for d in definition.get("dimensions", [])})
-    return page.render("log.html", status_code, pilot=pilot, kind=kind, fields=shown_fields,
+    return page.render("log.html", status_code, timeless=True, pilot=pilot, kind=kind,
+                       fields=shown_fields,
                        values=values, errors=errors, parts=parts, refusal=refusal,
                        kinds=sorted(KINDS))
 
@@ -136,6 +137,9 @@ async def log_entry(page: Viewer, code: str, request: Request) -> Response:
 @router.get("/periods")
 def periods(page: Viewer) -> Response:
     """Period reports waiting for a decision, with approve and reject forms (officers)."""
+    if not page.point.is_now:
+        raise InvalidInput(page.language.gettext("period reports are decided now"),
+                           hint=page.language.gettext("open the page without as_of and known_at"))
     pending = []
     for row in reading.view(page, "progress")["pilots"]:
         resource = Resource(consortium=row["consortium"])
@@ -150,7 +154,7 @@ def periods(page: Viewer) -> Response:
     if decided := page.request.query_params.get("decided"):
         page.messages.append({"level": "done", "text": page.language.gettext(
             "Recorded %(id)s.") % {"id": decided}})
-    return page.render("periods.html", pending=pending)
+    return page.render("periods.html", timeless=True, pending=pending)
 
 
 @router.post("/periods/decide")
@@ -218,7 +222,8 @@ def _correction_page(page: Page, pilot: dict[str, Any], entry: dict[str, Any], k
     dimensions = entry["data"].get("breakdown") or {}
     parts = breakdown_parts({d: list(p) for d, p in dimensions.items()}) \
         if kind.name == "result" else []
-    return page.render("correct.html", status_code, pilot=pilot, entry=entry, kind=kind,
+    return page.render("correct.html", status_code, timeless=True, pilot=pilot, entry=entry,
+                       kind=kind,
                        fields=shown, values=values, errors=errors, parts=parts,
                        refusal=refusal)
 
