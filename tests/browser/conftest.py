@@ -67,11 +67,13 @@ def page(browser: Any, screenshots: Path, request: pytest.FixtureRequest) -> Ite
 
 
 @pytest.fixture
-def shoot(page: Any, screenshots: Path, request: pytest.FixtureRequest) -> Callable[[str], Path]:
-    """Save a screenshot of a step within a test: ``shoot("after-sign-in")``."""
-    def save(step: str) -> Path:
+def shoot(page: Any, screenshots: Path, request: pytest.FixtureRequest
+          ) -> Callable[..., Path]:
+    """Save a screenshot of a step within a test: ``shoot("after-sign-in")`` (the whole
+    page; ``full=False``: what the window shows)."""
+    def save(step: str, full: bool = True) -> Path:
         shot = screenshots / f"{request.node.name}-{step}.png"
-        page.screenshot(path=str(shot), full_page=True)
+        page.screenshot(path=str(shot), full_page=full)
         _shots.append(shot)
         return shot
     return save

@@ -162,3 +162,14 @@ def test_the_main_pages_pass_our_accessibility_checks(page: Any, served: LiveSer
     sign_in(page, served, login)
     page.goto(f"{served.url}{path}")
     assert problems(page) == []
+
+
+def test_the_pilot_page_fits_a_phone(page: Any, served: LiveServer, shoot: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, served, "evaluator")
+    page.goto(f"{served.url}/pilots/{PILOT}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("svg.chart").first.bounding_box()["width"] <= 390
+    shoot("top", full=False)
+    page.locator("#ind-PART").scroll_into_view_if_needed()
+    shoot("chart", full=False)
