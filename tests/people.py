@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from scaletrack.application.accounts import Accounts
-from scaletrack.domain.account import Role
-
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
+from scaletrack.domain.account import Role
 from scaletrack.domain.envelope import Provenance
 
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from accessibility import problems
 from live import LiveServer
-from scaletrack.application.queries.history import pilot_history
-from scaletrack.server.app import create_app
 
 from people import PEOPLE, copy_store, with_people
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
+from scaletrack.server.app import create_app
 
 PILOT = "SEED-GR-01"
 

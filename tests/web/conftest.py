@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from scaletrack.server.app import create_app
 
 from people import PEOPLE, SignIn, copy_store, with_people
+from scaletrack.server.app import create_app
 
 
 @pytest.fixture(scope="session")
