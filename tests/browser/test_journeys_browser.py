@@ -61,8 +61,8 @@ def test_a_lead_logs_a_result_and_sees_it_on_the_pilot_page_and_chart(
     page.get_by_label("men", exact=True).fill("4")
     assert page.locator("fieldset[data-dimension='sex'] output").inner_text() == "11"
     page.get_by_role("button", name="Record").click()
-    refusal = page.locator("#refusal")
-    assert "add up to 11, not 12" in refusal.inner_text()
+    beside = page.locator("#e-breakdown")  # the domain's message, beside the breakdown
+    assert "add up to 11, not 12" in beside.inner_text()
     assert page.get_by_label("Value").input_value() == "12"  # what was typed is kept
     shoot("refused")
     page.get_by_label("men", exact=True).fill("5")
