@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scaletrack.application.files import atomic_path, csv_row, from_csv_text, xlsx_row
 from scaletrack.domain.errors import InvalidInput
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -110,9 +111,11 @@ def _read_csv(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
 
 
 def _csv_lines(text: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows, each text as it was before it was made safe for spreadsheets."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        yield from enumerate(reader, start=1)
+        for number, cells in enumerate(reader, start=1):
+            yield number, [from_csv_text(c) for c in cells]
     except csv.Error as error:
         raise InvalidInput(f"line {reader.line_num}: {error}") from None
 
@@ -173,23 +176,27 @@ class SheetWriter:
     """Writes a header, optional comment rows and data rows to CSV, XLSX or JSON Lines.
 
     ``text_row`` renders a row for CSV, ``cell_row`` for XLSX and ``json_row``
-    for JSON Lines; rows are streamed, so a whole store can be written.
+    for JSON Lines; rows are streamed, so a whole store can be written. The
+    file appears only when complete, and no cell runs as a formula
+    (:mod:`scaletrack.application.files`).
     """
 
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path, self.header, self.format = path, header, format_of(path)
         self._book: Any = None
+        self._target = atomic_path(path)
+        self._temporary = self._target.__enter__()
         if self.format == "xlsx":
             from openpyxl import Workbook
 
             self._book = Workbook(write_only=True)
             self._sheet = self._book.create_sheet("rows")
-            self._sheet.append(header)
+            self._sheet.append(xlsx_row(self._sheet, header))
         else:
-            self._file = path.open("w", encoding="utf-8", newline="")
+            self._file = self._temporary.open("w", encoding="utf-8", newline="")
             self._csv = csv.writer(self._file, lineterminator="\r\n")
             if self.format == "csv":
-                self._csv.writerow(header)
+                self._csv.writerow(csv_row(header))
 
     def comment(self, cells: list[str]) -> None:
         """A row a reader skips: its first cell starts with '#'."""
@@ -197,36 +204,34 @@ class SheetWriter:
             self._file.write("# " + json.dumps(dict(zip(self.header, cells, strict=True)),
                                                ensure_ascii=False) + "\n")
         elif self.format == "csv":
-            self._csv.writerow(cells)
+            self._csv.writerow(csv_row(cells))
         else:
-            self._sheet.append(cells)
+            self._sheet.append(xlsx_row(self._sheet, cells))
 
     def row(self, text: list[str], cells: list[Any], record: dict[str, Any]) -> None:
         if self.format == "csv":
-            self._csv.writerow(text)
+            self._csv.writerow(csv_row(text))
         elif self.format == "xlsx":
-            self._sheet.append([self._literal(c) for c in cells])
+            self._sheet.append(xlsx_row(self._sheet, cells))
         else:
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    def _literal(self, value: Any) -> Any:
-        """Text that starts with '=' stays text, not a formula that reads back empty."""
-        if isinstance(value, str) and value.startswith("="):
-            from openpyxl.cell import WriteOnlyCell
-
-            cell = WriteOnlyCell(self._sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    def close(self) -> None:
-        if self._book is not None:
-            self._book.save(self.path)
-        else:
-            self._file.close()
+    def close(self, error: BaseException | None = None) -> None:
+        """Finish the file and put it in place (or, after ``error``, leave the old one)."""
+        try:
+            if self._book is not None:
+                if error is None:
+                    self._book.save(self._temporary)
+            else:
+                self._file.close()
+        finally:
+            if error is None:
+                self._target.__exit__(None, None, None)
+            else:
+                self._target.__exit__(type(error), error, error.__traceback__)
 
     def __enter__(self) -> SheetWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        self.close(error)

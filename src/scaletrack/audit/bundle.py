@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
+from scaletrack.application.files import csv_row
 from scaletrack.audit.chain import (
     CHAIN,
     CSV,
@@ -118,6 +119,8 @@ class _HashedFile:
 
     def close(self) -> str:
         self.flush()
+        self.file.flush()
+        os.fsync(self.file.fileno())
         self.file.close()
         return self.sha.hexdigest()
 
@@ -139,7 +142,7 @@ class BundleWriter:
         self._csv_file = _HashedFile(self.staging / CSV) if with_csv else None
         self._csv = csv.writer(self, lineterminator="\n") if with_csv else None
         if self._csv:
-            self._csv.writerow(CSV_COLUMNS)
+            self._csv.writerow(csv_row(CSV_COLUMNS))
         self.schemas: set[tuple[str, int]] = set()
 
     def write(self, text: str) -> None:
@@ -157,10 +160,12 @@ class BundleWriter:
         self.events.write(event_line(link, previous, row, subject, state, state_json))
         self.schemas.add((row.type, state.get("class_version", 1)))
         if self._csv is not None:
-            self._csv.writerow((link.seq, link.position, f"{subject}@{row.version}", row.type,
-                                subject, state.get("timestamp"), state.get("occurred_on"),
-                                state.get("actor"), state.get("reason") or "", link.hash,
-                                previous, state_json))
+            # A convenience copy for spreadsheets, so its texts are made safe to open;
+            # events.jsonl stays the canonical record, byte for byte.
+            self._csv.writerow(csv_row((
+                link.seq, link.position, f"{subject}@{row.version}", row.type, subject,
+                state.get("timestamp"), state.get("occurred_on"), state.get("actor"),
+                state.get("reason") or "", link.hash, previous, state_json)))
 
     def finish(self, manifest: dict[str, Any]) -> bytes:
         """Close every file, write the schemas and the manifest; returns the manifest bytes."""

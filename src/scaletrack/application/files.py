@@ -1,0 +1,130 @@
+"""Files a person opens: cells a spreadsheet never runs as formulas, and atomic writes.
+
+**Cells.** Excel and LibreOffice run a CSV cell, or a typed-in XLSX cell,
+that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (tab and carriage
+return too, after the spreadsheet strips them), so a stored reason reading
+``=HYPERLINK(...)`` would become a live link in a lead's spreadsheet. A text
+that starts so, and is not simply a number (``-3`` or ``+1.5`` are numbers a
+spreadsheet reads as numbers), is written with a leading apostrophe in CSV,
+the spreadsheets' own mark for "this is text". Texts that already start with
+apostrophes before such a character get one more, so reading a file back
+(``from_csv_text``) drops exactly one and gives every text back as it was.
+In XLSX the cell is typed as text and marked with the quote prefix, and its
+value stays exactly the text.
+
+**Writes.** A file is written under a temporary name in the same folder,
+flushed to disk and renamed over the target only when complete: a writer
+killed half-way leaves the old file as it was (and, at worst, a hidden
+``.NAME.*.partial`` file beside it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes as the start of a formula."""
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would evaluate this text typed into a cell."""
+    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
+
+
+def csv_text(text: str) -> str:
+    """The text as a CSV cell that a spreadsheet shows as text (see the module docstring)."""
+    if runs_as_formula(text.lstrip("'")):
+        return "'" + text
+    return text
+
+
+def from_csv_text(text: str) -> str:
+    """A CSV cell's text as it was before ``csv_text``."""
+    if text.startswith("'") and runs_as_formula(text.lstrip("'")):
+        return text[1:]
+    return text
+
+
+def csv_row(cells: Any) -> list[Any]:
+    """A row for ``csv.writer`` with every text made safe."""
+    return [csv_text(c) if isinstance(c, str) else c for c in cells]
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A value for an openpyxl row: texts that would run as formulas become text cells."""
+    if isinstance(value, str) and runs_as_formula(value):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def xlsx_row(sheet: Any, cells: Any) -> list[Any]:
+    return [xlsx_cell(sheet, c) for c in cells]
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed onto it when the block ends without error.
+
+    The block writes the temporary file (a library that wants a file name gets
+    one); on success it is synced to disk and renamed, so readers see the old
+    file or the whole new one, never a part.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    # Created here so the new file gets the usual permissions (0666 less umask).
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        yield temporary
+        _sync(temporary)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[IO[str]]:
+    """A text file (UTF-8, newlines as written) that replaces ``path`` when complete."""
+    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8",
+                                                        newline="") as file:
+        yield file
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data)
+
+
+def _sync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; where folders cannot be opened, skip)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
