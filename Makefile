@@ -9,7 +9,7 @@ PORT ?= 8080
 CHROMIUM ?= /usr/bin/chromium
 SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test lint compile bench clean
+.PHONY: demo test lint compile bench clean poppler
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
-test: lint $(CHROMIUM)
+# The report tests read PDFs with poppler's pdftotext and pdftoppm (Debian's poppler-utils).
+poppler:
+	@command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
+
+test: lint $(CHROMIUM) poppler
 	$(BIN)/pytest --require-postgres
 
 bench: $(BIN)/.installed

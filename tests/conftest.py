@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import pg
+from expect import RENDERED
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
 from scaletrack.cli.main import main
@@ -74,6 +75,13 @@ _pg_passed: list[str] = []
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" and report.passed and "postgres" in report.keywords:
         _pg_passed.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """Where the pictures are that tests rendered for a person (first pages of reports)."""
+    for line in config.stash.get(RENDERED, []):
+        terminalreporter.write_line(line)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

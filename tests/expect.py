@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+RENDERED = pytest.StashKey[list[str]]()
+"""Pictures a test made for a person to look at; the run lists where they are at its end."""
+
 
 def refused(result: Any, code: int, *words: str) -> None:
     """Refused with exit ``code``: nothing on stdout, one line on stderr naming ``words``."""

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -111,7 +110,7 @@ def texts_of(url: str) -> list[list[str]]:
 
 
 @pytest.fixture
-def hostile(sqlite_url: str) -> Iterator[str]:
+def hostile(sqlite_url: str) -> str:
     """A store whose texts start with every character a spreadsheet runs as a formula."""
     ledger = Ledger(StoreURL.parse(sqlite_url))
     by = Provenance(date(2022, 1, 3), datetime(2022, 1, 3, 9, tzinfo=UTC), DANGEROUS[3])
@@ -122,7 +121,7 @@ def hostile(sqlite_url: str) -> Iterator[str]:
         "adaptable_components": [DANGEROUS[5]], "starts_on": date(2022, 1, 1),
         "ends_on": date(2023, 6, 30)}, by)
     ledger.close()
-    yield sqlite_url
+    return sqlite_url
 
 
 def test_import_dump_writes_no_formula_and_imports_back_the_same_events(
@@ -132,7 +131,8 @@ def test_import_dump_writes_no_formula_and_imports_back_the_same_events(
     assert not [c for c in csv_cells(tmp_path / "all.csv") if evaluated(c)]
     assert xlsx_formulas(tmp_path / "all.xlsx") == []
     raw = (tmp_path / "all.csv").read_text(encoding="utf-8")
-    assert "'=HYPERLINK" in raw and "'@SUM" in raw and "'-2+3" in raw
+    for made_safe in ("'=HYPERLINK", "'@SUM", "'-2+3"):
+        assert made_safe in raw
     for name in ("all.csv", "all.xlsx"):
         copy = f"sqlite:///{tmp_path / (name + '.db')}"
         assert cli("--db", copy, "init").exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.audit.chain import GENESIS, Against, Head, Progress, Report, verify_bundle
 from scaletrack.audit.errors import as_audit_failure
 from scaletrack.audit.signing import check_signature, load_public
-from scaletrack.audit.store_chain import ChainTable, extend, extend_chain
+from scaletrack.audit.store_chain import ChainTable, Link, StoredRow, extend, extend_chain
 from scaletrack.audit.store_check import StoreReport, check_store
 from scaletrack.domain.errors import InvalidInput, NotFound
 
@@ -53,6 +54,35 @@ def head_digest(ledger: Ledger) -> HeadDigest:
     return HeadDigest(Head(count, hash_), head_row.position if head_row else None, recorded_at,
                       datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
                       ledger.store.shown)
+
+
+def head_known_at(ledger: Ledger, known_at: datetime) -> HeadDigest:
+    """The head as the store stood at a moment: its events recorded by then.
+
+    The store keeps events in the order they were recorded, so those are a
+    prefix of the chain; its last link is the head at that moment.
+    """
+    table = ChainTable(ledger.recorder)
+    found: tuple[Link, StoredRow] | None = None
+    with as_audit_failure():
+        last = extend_chain(ledger.recorder) or table.last()
+        chained = table.chained(last) if last else iter(())
+        tail = extend(last, table.rows(after=last.position if last else None))
+        for link, row in itertools.chain(chained, tail):
+            if row is None or _recorded_at(row) > known_at:
+                break
+            found = (link, row)
+    head = Head(found[0].seq, found[0].hash) if found else Head(0, GENESIS)
+    return HeadDigest(head, found[1].position if found else None,
+                      json.loads(found[1].state).get("timestamp") if found else None,
+                      known_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                      ledger.store.shown)
+
+
+def _recorded_at(row: StoredRow) -> datetime:
+    stamp = json.loads(row.state)["timestamp"]
+    moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def older_log(reference: str | None) -> Against | None:

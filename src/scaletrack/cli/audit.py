@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from scaletrack.cli.context import session
-from scaletrack.cli.options import CODE, DATE, json_option
+from scaletrack.cli.options import CODE, DATE, MOMENT, json_option
 from scaletrack.cli.render import emit_fields, emit_json, say
 
 PATH = click.Path(path_type=Path)
@@ -145,21 +145,27 @@ def _bundle_size(bundle: Path) -> int:
 
 
 @click.command()
+@click.option("--known-at", type=MOMENT, metavar="DATETIME",
+              help="The head as it stood at this moment: the events recorded by then "
+                   "(a bare date means the end of that day; no zone means UTC).")
 @json_option
-def digest(as_json: bool) -> None:
+def digest(known_at: datetime | None, as_json: bool) -> None:
     """Print the head digest of the store's log: event count, head hash and time.
 
     Paste the line into a report; a later 'verify --against' with it proves
-    that nothing recorded before it has changed since.
+    that nothing recorded before it has changed since. With --known-at, the
+    head a report made at that moment carries.
 
     \b
     Example:
       scaletrack digest
       scaletrack digest --json > digest-2023-06-30.json
+      scaletrack digest --known-at 2022-10-31
     """
-    from scaletrack.audit.verify import head_digest
+    from scaletrack.audit.verify import head_digest, head_known_at
 
-    current = head_digest(session().ledger())
+    ledger = session().ledger()
+    current = head_known_at(ledger, known_at) if known_at else head_digest(ledger)
     emit_json(current.as_dict()) if as_json else click.echo(current.line)
 
 

@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "verify": "scaletrack.cli.audit:verify",
     "digest": "scaletrack.cli.audit:digest",
     "keygen": "scaletrack.cli.audit:keygen",
+    "report": "scaletrack.cli.report:report",
     "import": "scaletrack.cli.importing:import_",
     "copy": "scaletrack.cli.copy:copy",
     "user": "scaletrack.cli.user:user",

@@ -1,0 +1,151 @@
+"""``scaletrack report``: a report to file with the managing authority, and its check."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from scaletrack.cli.options import CODE, DATE, MOMENT
+from scaletrack.cli.render import say
+from scaletrack.cli.views import Quarter
+
+if TYPE_CHECKING:
+    from scaletrack.application.reports.basis import Basis
+
+PATH = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command()
+@click.option("--pilot", type=CODE, help="A report on this pilot.")
+@click.option("--consortium", type=CODE, help="A report on this consortium and its pilots.")
+@click.option("--period", type=Quarter(), help="The reporting period, e.g. 2022-Q3.")
+@click.option("--from", "start", type=DATE, metavar="YYYY-MM-DD",
+              help="Instead of a period: the first day the report covers.")
+@click.option("--to", "end", type=DATE, metavar="YYYY-MM-DD",
+              help="Instead of a period: the last day the report covers.")
+@click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
+              help="What had happened by the end of this day (default: the known-at day).")
+@click.option("--known-at", type=MOMENT, metavar="DATETIME",
+              help="What had been recorded by this moment (default: the last event's).")
+@click.option("--format", "format_", type=click.Choice(["pdf", "html"]),
+              help="PDF, or one self-contained HTML page.")
+@click.option("-o", "--output", type=PATH, help="The file to write (replaced if it exists).")
+@click.option("--check", "checked", type=PATH, metavar="FILE",
+              help="Regenerate FILE from the basis it carries and compare: exit 0 if the "
+                   "bytes match, 1 if not, 2 if it is not a readable report.")
+def report(pilot: str | None, consortium: str | None, period: str | None,
+           start: date | None, end: date | None, as_of: date | None,
+           known_at: datetime | None, format_: str | None, output: Path | None,
+           checked: Path | None) -> None:
+    """A report for a pilot, a consortium or the whole portfolio, as PDF or HTML.
+
+    Stage, milestones, targets against actuals per indicator with charts,
+    ESF+ participants by sex and age band, decisions and adaptations, funding,
+    data-quality findings and the corrections made since the period began,
+    all as the views show them at the report's point. Every page carries the
+    basis: the store's head digest at the known-at moment (what 'scaletrack
+    digest --known-at' prints), the as-of date and the command that makes the
+    same bytes again. Without --period or --from/--to it covers every period.
+
+    \b
+    Example:
+      scaletrack report --pilot SEED-GR-01 --period 2022-Q3 --known-at 2022-10-31 \\
+        --format pdf -o r.pdf
+      scaletrack report --check r.pdf
+    """
+    from scaletrack.application.files import write_atomic
+
+    if checked is not None:
+        if any(v is not None for v in (pilot, consortium, period, start, end, as_of,
+                                       known_at, format_, output)):
+            raise click.UsageError("--check takes only the report file")
+        _check(checked)
+        return
+    if format_ is None or output is None:
+        raise click.UsageError("give --format pdf|html and -o FILE (or --check FILE)")
+    if pilot and consortium:
+        raise click.UsageError("give --pilot or --consortium, not both")
+    if period and (start or end):
+        raise click.UsageError("give --period or --from/--to, not both")
+    if start and end and start > end:
+        raise click.UsageError(f"--from {start} is after --to {end}")
+    basis = _basis(pilot, consortium, period, start, end, as_of, known_at, format_,
+                   str(output))
+    write_atomic(output, _make(basis))
+    say(f"wrote the {basis.format.upper()} report on the {basis.scope}, {basis.span} to "
+        f"{output}; basis {basis.digest}")
+
+
+def _basis(pilot: str | None, consortium: str | None, period: str | None,
+           start: date | None, end: date | None, as_of: date | None,
+           known_at: datetime | None, format_: str, output: str) -> Basis:
+    from scaletrack.application.reports.basis import Basis
+    from scaletrack.audit.verify import head_digest, head_known_at
+    from scaletrack.cli.context import session
+
+    ledger = session().ledger()
+    if known_at is None:
+        last = head_digest(ledger).recorded_at
+        known_at = (datetime.fromisoformat(last.replace("Z", "+00:00")) if last
+                    else ledger.clock())
+    known_at = known_at.astimezone(UTC)
+    head = head_known_at(ledger, known_at).head
+    return Basis(pilot, consortium, period, start, end, as_of or known_at.date(), known_at,
+                 format_, output, head.count, head.hash)
+
+
+def _make(basis: Basis) -> bytes:
+    """The report's bytes: the views' documents at its point, built and rendered."""
+    from scaletrack.application.reports.content import build
+    from scaletrack.application.reports.render import render
+
+    return render(build(_documents(basis), basis))
+
+
+def _documents(basis: Basis) -> dict[str, Any]:
+    from scaletrack.application.reports.content import plain
+    from scaletrack.application.timetravel import PointInTime
+    from scaletrack.cli.timetravel import view_at
+    from scaletrack.projections.queries import (
+        decisions,
+        impact,
+        portfolio,
+        progress,
+        quality,
+        timeline,
+    )
+    from scaletrack.projections.queries.selection import Filters
+
+    chosen = Filters(pilot=basis.pilot, consortium=basis.consortium)
+    queries = (progress, impact, portfolio, decisions, quality, timeline)
+    uses = list(dict.fromkeys(view for query in queries for view in query.USES))
+    with view_at(uses, PointInTime(basis.as_of, basis.known_at), quiet=True) as at:
+        found = {"progress": progress.progress(at.connection, chosen, at.today),
+                 "impact": impact.impact(at.connection, chosen),
+                 "portfolio": portfolio.portfolio(at.connection, chosen),
+                 "decisions": decisions.decisions(at.connection, chosen),
+                 "quality": quality.quality(at.connection, chosen),
+                 "timeline": timeline.timeline(at.connection, chosen)}
+    documents: dict[str, Any] = plain(found)
+    return documents
+
+
+def _check(path: Path) -> None:
+    from scaletrack.application.reports.basis import ReportDiffers
+    from scaletrack.application.reports.render import basis_of
+    from scaletrack.domain.errors import InvalidInput
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path} ({error.strerror})") from None
+    basis = basis_of(data)
+    again = _make(basis)
+    if again == data:
+        say(f"{path} matches: regenerated from its basis ({basis.digest}) byte for byte")
+        return
+    raise ReportDiffers(f"{path} differs from the report its basis makes "
+                        f"({basis.command()})")
