@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -98,39 +98,10 @@ def _basis(pilot: str | None, consortium: str | None, period: str | None,
 
 
 def _make(basis: Basis) -> bytes:
-    """The report's bytes: the views' documents at its point, built and rendered."""
-    from scaletrack.application.reports.content import build
-    from scaletrack.application.reports.render import render
+    from scaletrack.application.reports.make import report_bytes
+    from scaletrack.cli.context import session
 
-    return render(build(_documents(basis), basis))
-
-
-def _documents(basis: Basis) -> dict[str, Any]:
-    from scaletrack.application.reports.content import plain
-    from scaletrack.application.timetravel import PointInTime
-    from scaletrack.cli.timetravel import view_at
-    from scaletrack.projections.queries import (
-        decisions,
-        impact,
-        portfolio,
-        progress,
-        quality,
-        timeline,
-    )
-    from scaletrack.projections.queries.selection import Filters
-
-    chosen = Filters(pilot=basis.pilot, consortium=basis.consortium)
-    queries = (progress, impact, portfolio, decisions, quality, timeline)
-    uses = list(dict.fromkeys(view for query in queries for view in query.USES))
-    with view_at(uses, PointInTime(basis.as_of, basis.known_at), quiet=True) as at:
-        found = {"progress": progress.progress(at.connection, chosen, at.today),
-                 "impact": impact.impact(at.connection, chosen),
-                 "portfolio": portfolio.portfolio(at.connection, chosen),
-                 "decisions": decisions.decisions(at.connection, chosen),
-                 "quality": quality.quality(at.connection, chosen),
-                 "timeline": timeline.timeline(at.connection, chosen)}
-    documents: dict[str, Any] = plain(found)
-    return documents
+    return report_bytes(session().read_store(), basis)
 
 
 def _check(path: Path) -> None:

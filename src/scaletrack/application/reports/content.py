@@ -9,12 +9,10 @@ same point.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from scaletrack.application.reports.basis import Basis, quarter_of, quarter_span
@@ -49,20 +47,6 @@ class Report:
     @property
     def synthetic(self) -> bool:
         return any(SYNTHETIC in cell for s in self.sections for row in s.rows for cell in row)
-
-
-def plain(documents: Any) -> Any:
-    """Documents as their JSON reads back: numbers, strings, lists and objects only."""
-    def default(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return int(value) if value == value.to_integral_value() else float(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, Enum):
-            return value.value
-        raise TypeError(f"cannot serialise {type(value).__name__}")
-
-    return json.loads(json.dumps(documents, default=default), parse_float=Decimal)
 
 
 def text(value: Any) -> str:
