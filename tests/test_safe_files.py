@@ -4,6 +4,7 @@ and appears only when complete: a killed writer leaves the old file as it was.""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import signal
@@ -22,6 +23,7 @@ from openpyxl import load_workbook
 
 from scaletrack.application.import_kinds import IMPORT_KINDS
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.reports.sheets import csv_text, write_xlsx
 from scaletrack.application.spreadsheets import SheetWriter, read_sheet
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.envelope import Provenance
@@ -89,6 +91,20 @@ def test_an_xlsx_row_is_text_and_reads_back_as_written(tmp_path_factory: Any,
     assert row.cells.get("reason", "") == (text if text.strip() else "")
 
 
+@settings(max_examples=30, deadline=None)
+@given(text=texts, number=st.integers(-5, 5))
+def test_a_view_saved_as_csv_or_xlsx_never_runs_a_text(tmp_path_factory: Any, text: str,
+                                                       number: int) -> None:
+    document = {"filters": {}, "rows": [{"reason": text, "details": {"note": text},
+                                         "value": number}]}
+    folder = tmp_path_factory.mktemp("view")
+    assert not [c for row in csv.reader(io.StringIO(csv_text(document))) for c in row
+                if evaluated(c)]
+    write_xlsx(folder / "view.xlsx", document, {"title": text})
+    assert xlsx_formulas(folder / "view.xlsx") == []
+    assert load_workbook(folder / "view.xlsx")["rows"]["C2"].value == number
+
+
 def test_negative_numbers_stay_numbers(tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     with SheetWriter(path, ["kind", "value"]) as out:
@@ -150,6 +166,18 @@ def test_export_csv_writes_no_formula_and_the_bundle_still_verifies(
     canonical = (bundle / "events.jsonl").read_text(encoding="utf-8")
     assert json.dumps(DANGEROUS[0], ensure_ascii=False) in canonical  # kept as recorded
     assert cli("verify", str(bundle)).exit_code == 0
+
+
+def test_views_saved_from_the_store_write_no_formula(hostile: str, tmp_path: Path,
+                                                     cli: Any) -> None:
+    for view in ("timeline", "decisions", "progress"):
+        printed = cli("--db", hostile, view, "--format", "csv")
+        assert printed.exit_code == 0, printed
+        assert not [c for row in csv.reader(io.StringIO(printed.stdout)) for c in row
+                    if evaluated(c)]
+        assert cli("--db", hostile, view, "-o", str(tmp_path / f"{view}.xlsx")).exit_code == 0
+        assert xlsx_formulas(tmp_path / f"{view}.xlsx") == []
+    assert "'@SUM" in cli("--db", hostile, "timeline", "--format", "csv").stdout
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

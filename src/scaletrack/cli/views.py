@@ -18,6 +18,7 @@ import click
 from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, json_option, point_from, point_in_time_options
 from scaletrack.cli.render import cell, emit_json, emit_table, say
+from scaletrack.cli.saving import output_from, output_options, save
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,8 +48,9 @@ class Country(click.ParamType[str, Any]):
         return text
 
 
-def filters(*names: str) -> Callable[[F], F]:
-    """The filter options a view accepts, gathered into ``filters``."""
+def filters(*names: str, saved: bool = False) -> Callable[[F], F]:
+    """The filter options a view accepts, gathered into ``filters``; with ``saved``, also
+    ``--format`` and ``-o`` (the command is named after its view)."""
     options = {
         "consortium": click.option("--consortium", type=CODE, help="Only this consortium."),
         "country": click.option("--country", type=Country(),
@@ -63,10 +65,16 @@ def filters(*names: str) -> Callable[[F], F]:
         def gathered(*args: Any, **kwargs: Any) -> Any:
             from scaletrack.application.queries import Filters
 
+            output = output_from(kwargs) if saved else None
+            asked = dict(kwargs)
             chosen = Filters(**{name: kwargs.pop(name) for name in names})
-            return f(*args, filters=chosen, **kwargs)
+            if output is None or output.printed_by_the_command:
+                return f(*args, filters=chosen, **kwargs)
+            return save(output, f.__name__, read(f.__name__, chosen, kwargs), asked)
 
         wrapped: Any = point_in_time_options(gathered)
+        if saved:
+            wrapped = output_options(wrapped)
         for name in reversed(names):
             wrapped = options[name](wrapped)
         return json_option(wrapped)  # type: ignore[no-any-return]
@@ -88,7 +96,7 @@ def read(name: str, filters: Any, point: dict[str, Any]) -> dict[str, Any]:
 
 
 @click.command()
-@filters("consortium", "country", "pilot")
+@filters("consortium", "country", "pilot", saved=True)
 def progress(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot: stage, milestones, slips, risks, pending approvals; rolled up.
 
@@ -112,7 +120,7 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
 
 
 @click.command()
-@filters("consortium", "country", "pilot", "indicator", "period")
+@filters("consortium", "country", "pilot", "indicator", "period", saved=True)
 def impact(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot, indicator and period: baseline, target, actual, percent achieved, status.
 
@@ -138,7 +146,7 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
 
 
 @click.command()
-@filters("consortium", "country", "pilot", "indicator")
+@filters("consortium", "country", "pilot", "indicator", saved=True)
 def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
     """Consortia by country; pilots by type, dimension, mechanism, stage; ESF+ roll-ups.
 
@@ -163,7 +171,7 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
 
 
 @click.command()
-@filters("consortium", "country", "pilot", "period")
+@filters("consortium", "country", "pilot", "period", saved=True)
 def decisions(filters: Any, as_json: bool, **point: Any) -> None:
     """The decision log: pathway, stage, adoption, business model, HR, adaptations.
 
@@ -181,7 +189,7 @@ def decisions(filters: Any, as_json: bool, **point: Any) -> None:
 
 
 @click.command()
-@filters("consortium", "country", "pilot", "period")
+@filters("consortium", "country", "pilot", "period", saved=True)
 def quality(filters: Any, as_json: bool, **point: Any) -> None:
     """Data quality: reporting lag, edits after a lock, mismatches, fidelity deviations.
 
@@ -205,7 +213,7 @@ def quality(filters: Any, as_json: bool, **point: Any) -> None:
 
 
 @click.command()
-@filters("consortium", "country", "pilot", "period")
+@filters("consortium", "country", "pilot", "period", saved=True)
 def timeline(filters: Any, as_json: bool, **point: Any) -> None:
     """Every event with both times, actor and reason; corrections linked both ways.
 

@@ -13,6 +13,8 @@ more than one. Both are written atomically and no text runs as a formula.
 from __future__ import annotations
 
 import csv
+import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scaletrack.application.files import atomic_path, atomic_text, csv_row, xlsx_cell
+from scaletrack.application.files import atomic_path, csv_row, xlsx_cell
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
@@ -55,8 +57,12 @@ def text_of(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {text_of(v)}" if isinstance(v, dict) else f"{k} {text_of(v)}"
-                         for k, v in value.items())
+        if all(_is_scalar(v) for v in value.values()):
+            return ", ".join(f"{k} {text_of(v)}" for k, v in value.items())
+        if all(isinstance(v, dict) and all(map(_is_scalar, v.values()))
+               for v in value.values()):
+            return "; ".join(f"{k}: {text_of(v)}" for k, v in value.items())
+        return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, list | tuple):
         return ", ".join(text_of(v) for v in value)
     if isinstance(value, Decimal):
@@ -64,17 +70,23 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
-def write_csv(path: Path, document: dict[str, Any]) -> None:
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list | tuple)
+
+
+def csv_text(document: dict[str, Any]) -> str:
+    """The document's tables as CSV text (CRLF line ends, as spreadsheets write them)."""
     tables = tables_of(document)
     named = len(tables) > 1
     columns = list(dict.fromkeys(c for t in tables for c in t.columns))
-    with atomic_text(path) as file:
-        out = csv.writer(file, lineterminator="\r\n")
-        out.writerow(csv_row((["table"] if named else []) + columns))
-        for table in tables:
-            for row in table.rows:
-                out.writerow(csv_row(([table.name] if named else [])
-                                     + [text_of(row.get(c)) for c in columns]))
+    buffer = io.StringIO(newline="")
+    out = csv.writer(buffer, lineterminator="\r\n")
+    out.writerow(csv_row((["table"] if named else []) + columns))
+    for table in tables:
+        for row in table.rows:
+            out.writerow(csv_row(([table.name] if named else [])
+                                 + [text_of(row.get(c)) for c in columns]))
+    return buffer.getvalue()
 
 
 def write_xlsx(path: Path, document: dict[str, Any], basis: dict[str, str]) -> None:
