@@ -26,7 +26,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet takes as the start of a formula."""
@@ -93,14 +93,6 @@ def atomic_path(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
-
-
-@contextmanager
-def atomic_text(path: Path) -> Iterator[IO[str]]:
-    """A text file (UTF-8, newlines as written) that replaces ``path`` when complete."""
-    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8",
-                                                        newline="") as file:
-        yield file
 
 
 def write_atomic(path: Path, data: bytes) -> None:
