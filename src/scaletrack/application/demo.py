@@ -2,7 +2,7 @@
 
 The whole data set is planned first (:mod:`~scaletrack.application.demo_plan`,
 :mod:`~scaletrack.application.demo_story`), then recorded step by step, in
-recorded-at order, through the ledger's own commands on a simulated clock:
+recorded-at order, as the same commands the CLI gives, on a simulated clock:
 every domain rule holds, and the store reads as if each event had been
 recorded on its day between May 2021 and July 2023.
 """
@@ -15,6 +15,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scaletrack.application import demo_data as data
+from scaletrack.application.aggregates import Changed
+from scaletrack.application.commands import (
+    AddCountry,
+    AddPartner,
+    Command,
+    CorrectEntry,
+    DefineIndicator,
+    EstablishCentre,
+    LogPilotEvent,
+    RegisterConsortium,
+    RegisterPilot,
+    RetireIndicator,
+    RetractEntry,
+    ReviseIndicator,
+)
 from scaletrack.application.demo_plan import (
     CLOSING,
     Step,
@@ -23,7 +38,7 @@ from scaletrack.application.demo_plan import (
 )
 from scaletrack.application.demo_story import PilotStory
 from scaletrack.application.ledger import Ledger
-from scaletrack.application.records import event_id
+from scaletrack.application.records import event_id, parse_event_id
 from scaletrack.application.store import StoreURL, empty_store
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.errors import RuleViolation
@@ -90,45 +105,44 @@ def fill(store: StoreURL, fresh: bool = False) -> DemoSummary:
 
 
 def record(ledger: Ledger, clock: SimulatedClock, steps: list[Step]) -> None:
-    """Run each step as a ledger command, the clock showing the step's moment."""
+    """Run each step as a command, the clock showing the step's moment."""
     ids: dict[str, str] = {}
     for step in steps:
         clock.now = step.at
         by = ledger.provenance(step.actor, step.occurred, step.reason, step.source)
         if step.key:
             by = replace(by, key=step.key)
-        aggregate = _command(ledger, step, by, ids)
+        aggregate = ledger.handle(command_of(step, ids), by=by)
         if step.label:
             ids[step.label] = event_id(step.subject, aggregate.version)
 
 
-def _command(ledger: Ledger, step: Step, by: Any, ids: dict[str, str]) -> Any:
+def command_of(step: Step, ids: dict[str, str]) -> Command[Changed]:
+    """The command a step stands for; ``ids`` has the event ids of the labelled steps."""
     code, values = step.subject, step.values
     match step.op:
         case "register-consortium":
-            return ledger.register_consortium(code, values["name"], values["lead"],
-                                              values["countries"], by)
+            return RegisterConsortium(code, values["name"], values["lead"], values["countries"])
         case "add-country":
-            return ledger.add_country(code, values["country"], by)
+            return AddCountry(code, values["country"])
         case "add-partner":
-            return ledger.add_partner(code, values["organisation"], values["country"],
-                                      values["role"], by)
+            return AddPartner(code, values["organisation"], values["country"], values["role"])
         case "establish-centre":
-            return ledger.establish_centre(code, values["country"], values["name"], by)
+            return EstablishCentre(code, values["country"], values["name"])
         case "define-indicator":
-            return ledger.define_indicator(code, values, by)
+            return DefineIndicator(code, **values)
         case "revise-indicator":
-            return ledger.revise_indicator(code, values, by)
+            return ReviseIndicator(code, **values)
         case "retire-indicator":
-            return ledger.retire_indicator(code, by)
+            return RetireIndicator(code)
         case "register-pilot":
-            return ledger.register_pilot(code, code.split("-")[0], values, by)
+            return RegisterPilot(code, code.split("-")[0], **values)
         case "correct":
-            return ledger.correct(ids[str(step.ref)], values, by)
+            return CorrectEntry(*parse_event_id(ids[str(step.ref)]), values)
         case "retract":
-            return ledger.retract(ids[str(step.ref)], by)
+            return RetractEntry(*parse_event_id(ids[str(step.ref)]))
         case kind:
-            return ledger.log_event(kind, code, values, by)
+            return LogPilotEvent.checked(kind, code, values)
 
 
 def summarise(ledger: Ledger) -> DemoSummary:

@@ -5,8 +5,9 @@ so an import checks a row exactly as ``scaletrack log`` checks a command;
 the other kinds register consortia, indicators and pilots and correct or
 retract entries, so a whole store can be written to rows and read back.
 Each kind knows its columns (the event's own field names), how to check a
-row, how to apply it to the aggregates in a :class:`Workspace`, and how to
-turn a recorded event back into a row.
+row, the command a checked row asks for (handled as every other command,
+:mod:`scaletrack.application.handlers`), and how to turn a recorded event
+back into a row.
 """
 
 from __future__ import annotations
@@ -22,18 +23,33 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
 
+from scaletrack.application.aggregates import NOUNS, Changed
 from scaletrack.application.cells import Shape
+from scaletrack.application.commands import (
+    AddCountry,
+    AddPartner,
+    Command,
+    CorrectEntry,
+    DefineIndicator,
+    EstablishCentre,
+    LogPilotEvent,
+    RegisterConsortium,
+    RegisterPilot,
+    RetireIndicator,
+    RetractEntry,
+    ReviseIndicator,
+)
 from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
-from scaletrack.application.workspace import Workspace
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.envelope import Provenance, Recorded
+from scaletrack.domain.envelope import Recorded
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import DEFINITION_FIELDS, Indicator
 from scaletrack.domain.pilot import ENVELOPE_FIELDS, IDENTITY_FIELDS, Pilot, payload_of
-from scaletrack.domain.vocabulary import Code
+from scaletrack.domain.vocabulary import Code, canonical
 
-Apply = Callable[[Workspace, str, dict[str, Any], Provenance], None]
+ToCommand = Callable[[str, dict[str, Any]], Command[Changed]]
+"""The command a checked row asks for, given its subject's code and its values."""
 Lookup = Callable[[int], Recorded]
 """Event N of the pilot being exported (corrections are written relative to it)."""
 AsRow = Callable[[Recorded, str, Lookup], dict[str, Any]]
@@ -66,7 +82,7 @@ class ImportKind:
     aggregate: type[Consortium] | type[Indicator] | type[Pilot]
     columns: tuple[Column, ...]
     model: type[BaseModel]
-    apply: Apply
+    to_command: ToCommand
     as_row: AsRow
     summary: str
     example: dict[str, Any]
@@ -74,15 +90,14 @@ class ImportKind:
     keeps_absent: bool = False
     """Whether an absent list stays absent (a revision keeps it) or becomes empty."""
 
-    def record(self, ws: Workspace, subject: str, values: dict[str, Any], by: Provenance
-               ) -> None:
-        """Apply a checked row to the aggregates in the workspace, or raise why not."""
-        self.apply(ws, subject, values if self.keeps_absent else filled(values, self.columns),
-                   by)
+    def command(self, subject: str, values: dict[str, Any]) -> Command[Changed]:
+        """The command a checked row asks for (or a RuleViolation naming its column)."""
+        return self.to_command(subject, values if self.keeps_absent
+                               else filled(values, self.columns))
 
     @property
     def noun(self) -> str:
-        return {Consortium: "consortium", Indicator: "indicator", Pilot: "pilot"}[self.aggregate]
+        return NOUNS[self.aggregate]
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -183,33 +198,17 @@ def _log_kind(kind: Kind) -> ImportKind:
                c.help, c.choices)
         for c in _columns(kind.event, kind.inputs, set()))
 
-    def apply(ws: Workspace, code: str, values: dict[str, Any], by: Provenance) -> None:
-        pilot = ws.get(Pilot, code)
-        indicator = ws.get(Indicator, values["indicator"]) if kind.needs_indicator else None
-        kind.command(pilot, values, by, indicator)
+    def to_command(code: str, values: dict[str, Any]) -> Command[Changed]:
+        return LogPilotEvent(kind.name, code, values)
 
     def as_row(event: Recorded, code: str, _: Lookup) -> dict[str, Any]:
         return {name: getattr(event, name) for name in kind.inputs}
 
-    return ImportKind(kind.name, kind.event, Pilot, columns, kind.input_model, apply, as_row,
+    return ImportKind(kind.name, kind.event, Pilot, columns, kind.input_model, to_command, as_row,
                       kind.summary, _example(kind.example, columns), kind.needs_reason)
 
 
 # -- consortium, indicator and pilot registration -----------------------------------------
-
-
-def _register_consortium(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
-    ws.add(Consortium, code, Consortium.register(code, v["name"], v["lead"], v["countries"], by))
-
-
-def _define_indicator(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
-    ws.add(Indicator, code, Indicator.define(code, by, **v))
-
-
-def _register_pilot(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
-    consortium = ws.get(Consortium, v["consortium"])
-    details = {k: value for k, value in v.items() if k != "consortium"}
-    ws.add(Pilot, code, Pilot.register(code, consortium, by, **details))
 
 
 def _revision_row(event: Recorded, code: str, _: Lookup) -> dict[str, Any]:
@@ -222,7 +221,7 @@ def _revision_row(event: Recorded, code: str, _: Lookup) -> dict[str, Any]:
 def entry_version(code: str, entry: str) -> int:
     """The N of an entry written ``N`` or ``CODE@N`` (the code must be the row's pilot)."""
     named, sep, version = entry.strip().rpartition("@")
-    if sep and named.strip().upper() != code:
+    if sep and canonical(named) != code:
         raise RuleViolation("entry-of-another-pilot", f"{entry} is not an event of {code}",
                             field="entry", hint=f"write {code}@N or just N")
     if not version.isdigit() or int(version) < 1:
@@ -231,17 +230,13 @@ def entry_version(code: str, entry: str) -> int:
     return int(version)
 
 
-def _correct(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
-    original = ws.entry(code, entry_version(code, v["entry"]))
+def _correction(code: str, v: dict[str, Any]) -> Command[Changed]:
     changes = {str(k).strip().replace("-", "_"): value for k, value in v["changes"].items()}
-    indicator = (ws.get(Indicator, str(original.indicator))
-                 if hasattr(original, "indicator") else None)
-    ws.get(Pilot, code).correct_entry(original, changes, by, indicator)
+    return CorrectEntry(code, entry_version(code, v["entry"]), changes)
 
 
-def _retract(ws: Workspace, code: str, v: dict[str, Any], by: Provenance) -> None:
-    original = ws.entry(code, entry_version(code, v["entry"]))
-    ws.get(Pilot, code).retract_entry(original, by)
+def _retraction(code: str, v: dict[str, Any]) -> Command[Changed]:
+    return RetractEntry(code, entry_version(code, v["entry"]))
 
 
 def _correction_row(event: Recorded, code: str, lookup: Lookup) -> dict[str, Any]:
@@ -284,12 +279,12 @@ def _own(event: type[Recorded], *skip: str) -> tuple[str, ...]:
 
 
 def _kind(name: str, event: type[Recorded], aggregate: Any, names: tuple[str, ...],
-          required: set[str], apply: Apply, summary: str, example: dict[str, Any],
+          required: set[str], to_command: ToCommand, summary: str, example: dict[str, Any],
           as_row: AsRow = _payload_row,
           help_: dict[str, str] | None = None, needs_reason: bool = False,
           keeps_absent: bool = False) -> ImportKind:
     return ImportKind(name, event, aggregate, _columns(event, names, required, help_),
-                      _model(event, names, required), apply, as_row, summary, example,
+                      _model(event, names, required), to_command, as_row, summary, example,
                       needs_reason, keeps_absent)
 
 
@@ -328,44 +323,46 @@ _REQUIRED_DEFINITION = set(_DEFINITION) - {"dimensions"}
 
 _OTHER_KINDS = [
     _kind("consortium", Consortium.Registered, Consortium, ("name", "lead", "countries"),
-          {"name", "lead", "countries"}, _register_consortium, "register a consortium",
+          {"name", "lead", "countries"},
+          lambda c, v: RegisterConsortium(c, v["name"], v["lead"], v["countries"]),
+          "register a consortium",
           {"consortium": "NORDIC", "name": "Nordic Social Innovation Network (synthetic)",
            "lead": "Example Foundation", "countries": "FI; SE"}, help_=_PILOT_HELP),
     _kind("consortium-country", Consortium.CountryJoined, Consortium, ("country",), {"country"},
-          lambda ws, c, v, by: ws.get(Consortium, c).add_country(v["country"], by),
+          lambda c, v: AddCountry(c, v["country"]),
           "a country joins a consortium", {"consortium": "SEED", "country": "HR"}),
     _kind("consortium-partner", Consortium.PartnerAdded, Consortium,
           ("organisation", "country", "role"), {"organisation", "country", "role"},
-          lambda ws, c, v, by: ws.get(Consortium, c).add_partner(
-              v["organisation"], v["country"], v["role"], by),
+          lambda c, v: AddPartner(c, v["organisation"], v["country"], v["role"]),
           "add a partner organisation to a consortium",
           {"consortium": "SEED", "organisation": "Impact Hub Athens (synthetic)",
            "country": "GR", "role": "partner"}, help_=_PILOT_HELP),
     _kind("consortium-centre", Consortium.CentreEstablished, Consortium, ("country", "name"),
           {"country", "name"},
-          lambda ws, c, v, by: ws.get(Consortium, c).establish_centre(v["country"], v["name"], by),
+          lambda c, v: EstablishCentre(c, v["country"], v["name"]),
           "establish a competence centre in a member country",
           {"consortium": "SEED", "country": "RO", "name": "SI Competence Centre Romania"},
           help_={"name": "the centre's name"}),
     _kind("indicator", Indicator.Defined, Indicator, _DEFINITION, _REQUIRED_DEFINITION,
-          _define_indicator, "define an indicator",
+          lambda c, v: DefineIndicator(c, **v), "define an indicator",
           {"indicator": "VOLUNTEERS", "name": "Volunteers engaged", "level": "output",
            "measure": "unit", "unit": "people", "direction": "higher",
            "accumulation": "incremental", "dimensions": "sex"},
           help_=_INDICATOR_HELP),
     _kind("indicator-revised", Indicator.Revised, Indicator, _DEFINITION, set(),
-          lambda ws, c, v, by: ws.get(Indicator, c).revise(by, **v),
+          lambda c, v: ReviseIndicator(c, **v),
           "revise an indicator: a new definition version (needs a reason; blank cells keep "
           "the current values)",
           {"indicator": "PART", "unit": "persons", "reason": "Count persons, not visits"},
           as_row=_revision_row, help_=_INDICATOR_HELP,
           needs_reason=True, keeps_absent=True),
     _kind("indicator-retired", Indicator.Retired, Indicator, (), set(),
-          lambda ws, c, v, by: ws.get(Indicator, c).retire(by),
+          lambda c, v: RetireIndicator(c),
           "retire an indicator", {"indicator": "PART", "reason": "Replaced"}),
     _kind("pilot", ev.Registered, Pilot, _own(ev.Registered, "code"),
           {"consortium", "title", "innovation", "origin_country", "target_countries",
-           "starts_on", "ends_on"}, _register_pilot, "register a pilot under a consortium",
+           "starts_on", "ends_on"}, lambda c, v: RegisterPilot(c, **v),
+          "register a pilot under a consortium",
           {"pilot": "SEED-SI-09", "consortium": "SEED", "title": "Digital SI lab, second wave",
            "innovation": "Digital social innovation lab", "origin_country": "SI",
            "target_countries": "SI", "core_components": "Co-design method",
@@ -377,12 +374,12 @@ _ENTRY_KINDS = [
     ImportKind("correction", ev.EntryCorrected, Pilot,
                (Column("entry", Shape.TEXT, True, _ENTRY_HELP),
                 Column("changes", Shape.OBJECT, True, _PILOT_HELP["changes"])),
-               _CorrectionRow, _correct, _correction_row, "correct an entry (needs a reason)",
+               _CorrectionRow, _correction, _correction_row, "correct an entry (needs a reason)",
                {"pilot": "SEED-GR-01", "entry": "SEED-GR-01@2", "changes": '{"score": 75}',
                 "reason": "Score was mistyped"}, needs_reason=True),
     ImportKind("retraction", ev.EntryRetracted, Pilot,
                (Column("entry", Shape.TEXT, True, _ENTRY_HELP),),
-               _RetractionRow, _retract, _retraction_row, "retract an entry (needs a reason)",
+               _RetractionRow, _retraction, _retraction_row, "retract an entry (needs a reason)",
                {"pilot": "SEED-GR-01", "entry": "SEED-GR-01@2",
                 "reason": "Reported for the wrong pilot"}, needs_reason=True),
 ]

@@ -2,10 +2,12 @@
 
 A file is read (:mod:`scaletrack.application.spreadsheets`), each row's cells
 are read as its kind's fields and checked (:mod:`scaletrack.application.import_kinds`),
-then the rows are applied in order to aggregates held in memory, so each row
-is checked against the store as it would be after the rows above it. If any
-row is invalid, nothing of the file is written and every problem is
-reported; otherwise all new events of the file are saved in one atomic write.
+then each row's command goes, in order, to the same handlers as every
+command (:mod:`scaletrack.application.handlers`), all in one unit of work, so
+each row is checked against the store as it would be after the rows above
+it. If any row is invalid, nothing of the file is written and every problem
+is reported; otherwise all new events of the file are saved in one atomic
+write.
 
 Each row has an idempotency key (:mod:`scaletrack.application.import_keys`).
 A row whose key is already recorded on its pilot, consortium or indicator is
@@ -20,8 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
+from scaletrack.application.handlers import handle
 from scaletrack.application.import_keys import RecordedKeys
 from scaletrack.application.import_rows import (
     SUBJECT_COLUMNS,
@@ -30,9 +31,9 @@ from scaletrack.application.import_rows import (
     Problem,
     RowReader,
 )
-from scaletrack.application.ledger import RETRIES, Ledger
+from scaletrack.application.ledger import Ledger
 from scaletrack.application.spreadsheets import read_sheet
-from scaletrack.application.workspace import Workspace
+from scaletrack.application.unit_of_work import UnitOfWork, retrying
 from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.errors import (
     ConcurrentChange,
@@ -92,34 +93,33 @@ class FileImport:
         self.report = FileReport(path.name)
 
     def run(self) -> FileReport:
-        for _ in range(RETRIES):
-            self.report = FileReport(self.path.name)
-            workspace = self._check()
-            touched = workspace.touched() if workspace else []
-            if self.report.problems or self.options.dry_run or not touched:
-                break
-            assert workspace is not None
-            self.progress.phase(f"writing {self.path.name}", None)
-            try:
-                self.ledger.save_batch(touched, workspace.recorded)
-            except IntegrityError:
-                continue  # someone wrote to the same aggregates meanwhile: check again
-            self.report.written = True
-            break
-        else:
-            raise ConcurrentChange(f"{self.path.name}: the store kept changing while importing",
-                                   hint="import it again")
+        """Check every row, then write all of them or none (re-checked if it lost a race)."""
+        retrying(self.ledger, self._attempt, subject=self.path.name, batch=True,
+                 gave_up=ConcurrentChange(f"{self.path.name}: the store kept changing while "
+                                          "importing", hint="import it again"))
         self.report.problems.sort(key=lambda p: (p.row or 0))
         return self.report
 
-    def _check(self) -> Workspace | None:
-        """Every row read and applied in memory (the file's cells are not kept)."""
+    def _attempt(self, uow: UnitOfWork) -> None:
+        """One run over the file; its unit of work is committed unless it is rolled back."""
+        self.report = FileReport(self.path.name)
+        self._check(uow)
+        if not uow.touched():
+            return
+        if self.report.problems or self.options.dry_run:
+            uow.rollback()
+            return
+        self.progress.phase(f"writing {self.path.name}", None)
+        self.report.written = True
+
+    def _check(self, uow: UnitOfWork) -> None:
+        """Every row read and handled in memory (the file's cells are not kept)."""
         self.progress.phase(f"reading {self.path.name}", None)
         try:
             sheet = read_sheet(self.path)
         except InvalidInput as error:
             self.report.problems.append(Problem(self.path.name, None, None, None, str(error)))
-            return None
+            return
         reader = RowReader(sheet, self.options, self.report.problems)
         rows = []
         for row in reader.rows():
@@ -127,10 +127,9 @@ class FileImport:
             self.progress.advance()
         self.report.rows = reader.count
         self.progress.phase(f"checking {self.path.name}", len(rows))
-        return self._apply(rows, reader)
+        self._handle(rows, reader, uow)
 
-    def _apply(self, rows: list[CheckedRow], reader: RowReader) -> Workspace:
-        workspace = Workspace(self.ledger)
+    def _handle(self, rows: list[CheckedRow], reader: RowReader, uow: UnitOfWork) -> None:
         keys = self._recorded_keys(rows)
         recorded_at = self.ledger.clock()
         seen: dict[str, int] = {}
@@ -145,13 +144,11 @@ class FileImport:
                             actor=row.actor, source=Source.IMPORT, reason=row.reason,
                             key=row.key)
             try:
-                row.kind.record(workspace, row.subject, row.values, by)
+                handle(uow, row.kind.command(row.subject, row.values), by)
             except (RuleViolation, InvalidInput, NotFound) as error:
                 self._blame(row, reader, error)
                 continue
-            workspace.note(row.aggregate_id)
             self.report.recorded[row.kind.name] += 1
-        return workspace
 
     def _recorded_keys(self, rows: list[CheckedRow]) -> RecordedKeys:
         candidates: dict[UUID, set[tuple[str, str]]] = {}

@@ -1,9 +1,10 @@
-"""The ledger: every command and query over the event store.
+"""The ledger: the event store, and every command and query over it.
 
-Each command method is get -> call -> save. A command that loses a race
-for the same aggregate is re-run against the new state a bounded number of
-times; if it is no longer valid, or keeps losing, it is reported as a
-concurrent change.
+A command (:mod:`scaletrack.application.commands`) goes to :meth:`Ledger.handle`,
+which runs its handler (:mod:`scaletrack.application.handlers`) in a unit of
+work and saves it; a command that loses a race for the same aggregate is
+re-run against the new state a bounded number of times, and if it is no
+longer valid, or keeps losing, it is reported as a concurrent change.
 """
 
 from __future__ import annotations
@@ -12,36 +13,48 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording, Transcoder
+from eventsourcing.persistence import JSONTranscoder, Mapper, Recording, Transcoder
 
-from scaletrack.application.kinds import KINDS
+from scaletrack.application.aggregates import NOUNS, AggregateT, Changed
+from scaletrack.application.commands import (
+    AddCountry,
+    AddPartner,
+    Command,
+    CorrectEntry,
+    DefineIndicator,
+    EstablishCentre,
+    LogPilotEvent,
+    RegisterConsortium,
+    RegisterPilot,
+    RetireIndicator,
+    RetractEntry,
+    ReviseIndicator,
+)
 from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.application.store import StoreURL
+from scaletrack.application.unit_of_work import RETRIES, retrying
 from scaletrack.audit.store_chain import extend_chain
 from scaletrack.domain.account import Account
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
-from scaletrack.domain.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
+from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
-from scaletrack.domain.vocabulary import Source
+from scaletrack.domain.vocabulary import Source, canonical
 
-AggregateT = TypeVar("AggregateT", Consortium, Indicator, Pilot)
 Clock = Callable[[], datetime]
+A = TypeVar("A", bound=Changed)
 
-RETRIES = 5
-"""How often a command that lost a race is re-run against the new state."""
+__all__ = ["RETRIES", "Clock", "Ledger", "utc_now"]
 
-_NOUN = {Consortium: "consortium", Indicator: "indicator", Pilot: "pilot"}
 _STORED_TOO = (Account,)
 """Aggregates of the store that the ledger's commands do not change (scaletrack.application
 .accounts does), imported so that their events can be read back."""
-_LISTS = {Consortium: "consortium list", Indicator: "indicator list", Pilot: "pilot list"}
 
 
 def utc_now() -> datetime:
@@ -89,73 +102,59 @@ class Ledger(Application[UUID]):
         return Provenance(occurred_on=occurred_on or recorded_at.date(), recorded_at=recorded_at,
                           actor=actor, source=source, reason=(reason or "").strip() or None)
 
-    # -- consortia ------------------------------------------------------------
+    # -- commands -------------------------------------------------------------
+
+    def handle(self, command: Command[A], *, by: Provenance) -> A:
+        """Decide and save one command; returns the aggregate after it.
+
+        A command that lost a race for its aggregate is re-run against the new
+        state (see :func:`~scaletrack.application.unit_of_work.retrying`).
+        """
+        from scaletrack.application.handlers import handle
+
+        changed = retrying(self, lambda uow: handle(uow, command, by), subject=command.subject)
+        return cast(A, changed)  # HANDLERS maps each Command[A] to a handler returning an A
 
     def register_consortium(self, code: str, name: str, lead: str, countries: list[str],
                             by: Provenance) -> Consortium:
-        code = code.strip().upper()
-        self._require_new(Consortium, code)
-        consortium = Consortium.register(code, name, lead, countries, by)
-        self._save_new(consortium, code)
-        return consortium
+        return self.handle(RegisterConsortium(code, name, lead, countries), by=by)
 
     def add_country(self, code: str, country: str, by: Provenance) -> Consortium:
-        return self._change(Consortium, code, lambda c: c.add_country(country, by))
+        return self.handle(AddCountry(code, country), by=by)
 
     def add_partner(self, code: str, organisation: str, country: str, role: str,
                     by: Provenance) -> Consortium:
-        return self._change(Consortium, code,
-                            lambda c: c.add_partner(organisation, country, role, by))
+        return self.handle(AddPartner(code, organisation, country, role), by=by)
 
     def establish_centre(self, code: str, country: str, name: str,
                          by: Provenance) -> Consortium:
-        return self._change(Consortium, code, lambda c: c.establish_centre(country, name, by))
-
-    # -- indicators -----------------------------------------------------------
+        return self.handle(EstablishCentre(code, country, name), by=by)
 
     def define_indicator(self, code: str, definition: dict[str, Any],
                          by: Provenance) -> Indicator:
-        code = code.strip().upper()
-        self._require_new(Indicator, code)
-        indicator = Indicator.define(code, by, **definition)
-        self._save_new(indicator, code)
-        return indicator
+        return self.handle(DefineIndicator(code, **definition), by=by)
 
     def revise_indicator(self, code: str, changes: dict[str, Any], by: Provenance) -> Indicator:
-        return self._change(Indicator, code, lambda i: i.revise(by, **changes))
+        return self.handle(ReviseIndicator(code, **changes), by=by)
 
     def retire_indicator(self, code: str, by: Provenance) -> Indicator:
-        return self._change(Indicator, code, lambda i: i.retire(by))
-
-    # -- pilots ---------------------------------------------------------------
+        return self.handle(RetireIndicator(code), by=by)
 
     def register_pilot(self, code: str, consortium: str, details: dict[str, Any],
                        by: Provenance) -> Pilot:
-        code = code.strip().upper()
-        self._require_new(Pilot, code)
-        pilot = Pilot.register(code, self.get(Consortium, consortium), by, **details)
-        self._save_new(pilot, code)
-        return pilot
+        return self.handle(RegisterPilot(code, consortium, **details), by=by)
 
     def log_event(self, kind_name: str, code: str, values: dict[str, Any], by: Provenance) -> Pilot:
         """Record one pilot event of the named kind; returns the pilot after it."""
-        kind = KINDS[kind_name]
-        checked = kind.validate(values)
-        indicator = self.get(Indicator, checked["indicator"]) if kind.needs_indicator else None
-        return self._change(Pilot, code, lambda p: kind.command(p, checked, by, indicator))
+        return self.handle(LogPilotEvent.checked(kind_name, code, values), by=by)
 
     def correct(self, event_ref: str, changes: dict[str, Any], by: Provenance) -> Pilot:
         code, version = parse_event_id(event_ref)
-        original = self.pilot_event(code, version)
-        indicator = (self.get(Indicator, str(original.indicator))
-                     if hasattr(original, "indicator") else None)
-        return self._change(Pilot, code,
-                            lambda p: p.correct_entry(original, changes, by, indicator))
+        return self.handle(CorrectEntry(code, version, changes), by=by)
 
     def retract(self, event_ref: str, by: Provenance) -> Pilot:
         code, version = parse_event_id(event_ref)
-        original = self.pilot_event(code, version)
-        return self._change(Pilot, code, lambda p: p.retract_entry(original, by))
+        return self.handle(RetractEntry(code, version), by=by)
 
     # -- queries --------------------------------------------------------------
 
@@ -163,26 +162,31 @@ class Ledger(Application[UUID]):
             to_change: bool = False) -> AggregateT:
         """An aggregate by code; ``to_change`` hands out the cached instance itself
         (only for a command, which forgets it if the command or its save fails)."""
-        code = code.strip().upper()
+        code = canonical(code)
         try:
             aggregate: AggregateT = self.repository.get(cls.id_for(code), version=version,
                                                         deepcopy_from_cache=not to_change)
         except AggregateNotFoundError:
-            raise NotFound(f"no {_NOUN[cls]} {code}",
-                           hint=f"see scaletrack {_LISTS[cls]}") from None
+            raise self.missing(cls, code) from None
         if version is not None and aggregate.version < version:
             raise NotFound(f"{code} has only {aggregate.version} events, not {version}")
         return aggregate
 
+    @staticmethod
+    def missing(cls: type[Changed], code: str) -> NotFound:
+        """The error for a code no aggregate of the kind has."""
+        noun = NOUNS[cls]
+        return NotFound(f"no {noun} {canonical(code)}", hint=f"see scaletrack {noun} list")
+
     def history(self, cls: type[AggregateT], code: str) -> list[EventRecord]:
-        code = code.strip().upper()
+        code = canonical(code)
         events = list(self.events.get(cls.id_for(code)))
         if not events:
-            raise NotFound(f"no {_NOUN[cls]} {code}", hint=f"see scaletrack {_LISTS[cls]}")
+            raise self.missing(cls, code)
         return [EventRecord.of(e, code) for e in events if isinstance(e, Recorded)]
 
     def pilot_event(self, code: str, version: int) -> Recorded:
-        code = code.strip().upper()
+        code = canonical(code)
         for event in self.events.get(Pilot.id_for(code), gt=version - 1, lte=version):
             assert isinstance(event, Recorded)
             return event
@@ -219,53 +223,15 @@ class Ledger(Application[UUID]):
     def event_count(self) -> int:
         return int(self.recorder.max_notification_id() or 0)
 
-    # -- get -> call -> save ------------------------------------------------
+    # -- saving -------------------------------------------------------------
 
-    def _change(self, cls: type[AggregateT], code: str,
-                command: Callable[[AggregateT], None]) -> AggregateT:
-        for attempt in range(RETRIES):
-            # The cached aggregate itself: deep-copying a long pilot cost more than the
-            # rest of the command. If the command or the save fails, it is forgotten.
-            aggregate = self.get(cls, code, to_change=True)
-            try:
-                command(aggregate)
-                self.save(aggregate)
-            except IntegrityError:
-                self._forget(aggregate.id)
-                continue
-            except RuleViolation as rule:
-                self._forget(aggregate.id)
-                if attempt == 0:
-                    raise
-                raise ConcurrentChange(f"{code} changed meanwhile and the command is no longer "
-                                       f"valid: {rule.message}", hint="look again and retry"
-                                       ) from None
-            except BaseException:
-                self._forget(aggregate.id)
-                raise
-            return aggregate
-        raise ConcurrentChange(f"{code} kept changing; gave up after {RETRIES} tries",
-                               hint="retry the command")
-
-    def _forget(self, aggregate_id: UUID) -> None:
+    def forget(self, aggregate_id: UUID) -> None:
         """Drop an aggregate from the cache (a failed command may have changed it)."""
         if self.repository.cache is not None:
             with suppress(KeyError):
                 self.repository.cache.get(aggregate_id, evict=True)
 
-    def _require_new(self, cls: type[AggregateT], code: str) -> None:
-        if cls.id_for(code.strip().upper()) in self.repository:
-            raise RuleViolation("code-taken", f"{_NOUN[cls]} {code} already exists",
-                                field=_NOUN[cls], hint="codes are unique; choose another")
-
-    def _save_new(self, aggregate: Consortium | Indicator | Pilot, code: str) -> None:
-        try:
-            self.save(aggregate)
-        except IntegrityError:
-            raise ConcurrentChange(f"{code} was registered meanwhile by someone else",
-                                   hint="look it up and retry") from None
-
-    def save_batch(self, aggregates: list[Consortium | Indicator | Pilot],
+    def save_batch(self, aggregates: list[Changed],
                    order: list[Recorded]) -> None:
         """Save the new events of many aggregates in one atomic write (a bulk import).
 
@@ -291,7 +257,7 @@ class Ledger(Application[UUID]):
         self._notify(recordings)
         self.notify(processing.events)
 
-    def _passes_snapshot_interval(self, aggregate: Consortium | Indicator | Pilot) -> bool:
+    def _passes_snapshot_interval(self, aggregate: Changed) -> bool:
         interval = self.snapshotting_intervals.get(type(aggregate))
         if not interval or not aggregate.pending_events:
             return False

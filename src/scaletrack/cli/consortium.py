@@ -40,9 +40,11 @@ def register(code: str, name: str, lead: str, countries: tuple[str, ...], as_jso
       scaletrack consortium register SEED --name "Social innovation Ecosystem Development" \\
         --lead "City of Turin" --country IT --country GR --country RO --country SI --actor ana
     """
+    from scaletrack.application.commands import RegisterConsortium
+
     by = by_from(kwargs)
-    c = session().ledger().register_consortium(code, name, lead, list(countries), by)
-    _done(c, as_json)
+    _done(session().ledger().handle(RegisterConsortium(code, name, lead, countries), by=by),
+          as_json)
 
 
 @consortium.command("add-country")
@@ -57,8 +59,10 @@ def add_country(code: str, country: str, as_json: bool, **kwargs: Any) -> None:
     Example:
       scaletrack consortium add-country SEED HR --actor ana
     """
+    from scaletrack.application.commands import AddCountry
+
     by = by_from(kwargs)
-    _done(session().ledger().add_country(code, country, by), as_json)
+    _done(session().ledger().handle(AddCountry(code, country), by=by), as_json)
 
 
 @consortium.command("add-partner")
@@ -77,8 +81,11 @@ def add_partner(code: str, organisation: str, country: str, role: str, as_json: 
       scaletrack consortium add-partner SEED --organisation "Impact Hub Athens" \\
         --country GR --actor ana
     """
+    from scaletrack.application.commands import AddPartner
+
     by = by_from(kwargs)
-    _done(session().ledger().add_partner(code, organisation, country, role, by), as_json)
+    _done(session().ledger().handle(AddPartner(code, organisation, country, role), by=by),
+          as_json)
 
 
 @consortium.command("establish-centre")
@@ -95,8 +102,10 @@ def establish_centre(code: str, country: str, name: str, as_json: bool, **kwargs
       scaletrack consortium establish-centre SEED --country GR --name "SI Centre Greece" \\
         --actor ana
     """
+    from scaletrack.application.commands import EstablishCentre
+
     by = by_from(kwargs)
-    _done(session().ledger().establish_centre(code, country, name, by), as_json)
+    _done(session().ledger().handle(EstablishCentre(code, country, name), by=by), as_json)
 
 
 @consortium.command("list")

@@ -68,9 +68,13 @@ def correct(event_id: str, changes: dict[str, Any], as_json: bool, **kwargs: Any
     if (server := remote.remote()) is not None:
         _shown(remote.correct(server, event_id, changes, remote.envelope(kwargs)), as_json)
         return
+    from scaletrack.application.commands import CorrectEntry
+    from scaletrack.application.records import parse_event_id
+
     by = by_from(kwargs)
     ledger = session().ledger()
-    _done(ledger, ledger.correct(event_id, changes, by), as_json)
+    _done(ledger, ledger.handle(CorrectEntry(*parse_event_id(event_id), changes), by=by),
+          as_json)
 
 
 @click.command()
@@ -89,6 +93,9 @@ def retract(event_id: str, as_json: bool, **kwargs: Any) -> None:
     if (server := remote.remote()) is not None:
         _shown(remote.retract(server, event_id, remote.envelope(kwargs)), as_json)
         return
+    from scaletrack.application.commands import RetractEntry
+    from scaletrack.application.records import parse_event_id
+
     by = by_from(kwargs)
     ledger = session().ledger()
-    _done(ledger, ledger.retract(event_id, by), as_json)
+    _done(ledger, ledger.handle(RetractEntry(*parse_event_id(event_id)), by=by), as_json)

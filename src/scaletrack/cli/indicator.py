@@ -73,9 +73,10 @@ def define(code: str, as_json: bool, **kwargs: Any) -> None:
         --measure unit --unit people --direction higher --accumulation incremental \\
         --dimension sex --actor ana
     """
+    from scaletrack.application.commands import DefineIndicator
+
     by = by_from(kwargs)
-    kwargs["dimensions"] = list(kwargs["dimensions"])
-    _done(session().ledger().define_indicator(code, kwargs, by), as_json)
+    _done(session().ledger().handle(DefineIndicator(code, **kwargs), by=by), as_json)
 
 
 @indicator.command()
@@ -90,9 +91,11 @@ def revise(code: str, as_json: bool, **kwargs: Any) -> None:
     Example:
       scaletrack indicator revise STAFF --unit FTE --reason "Count FTE, not heads" --actor ana
     """
+    from scaletrack.application.commands import ReviseIndicator
+
     by = by_from(kwargs)
-    kwargs["dimensions"] = list(kwargs["dimensions"]) or None
-    _done(session().ledger().revise_indicator(code, kwargs, by), as_json)
+    kwargs["dimensions"] = kwargs["dimensions"] or None
+    _done(session().ledger().handle(ReviseIndicator(code, **kwargs), by=by), as_json)
 
 
 @indicator.command()
@@ -106,8 +109,10 @@ def retire(code: str, as_json: bool, **kwargs: Any) -> None:
     Example:
       scaletrack indicator retire STAFF --reason "Replaced by FTE" --actor ana
     """
+    from scaletrack.application.commands import RetireIndicator
+
     by = by_from(kwargs)
-    _done(session().ledger().retire_indicator(code, by), as_json)
+    _done(session().ledger().handle(RetireIndicator(code), by=by), as_json)
 
 
 @indicator.command("list")

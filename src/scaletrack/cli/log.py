@@ -91,6 +91,7 @@ def _values(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def _command(kind: Kind) -> click.Command:
     def callback(pilot: str, as_json: bool, **kwargs: Any) -> None:
+        from scaletrack.application.commands import LogPilotEvent
         from scaletrack.application.records import EventRecord
         from scaletrack.cli import remote
 
@@ -101,7 +102,7 @@ def _command(kind: Kind) -> click.Command:
             return
         by = by_from(kwargs)
         ledger = session().ledger()
-        recorded = ledger.log_event(kind.name, pilot, _values(kwargs), by)
+        recorded = ledger.handle(LogPilotEvent.checked(kind.name, pilot, _values(kwargs)), by=by)
         if as_json:
             event = ledger.pilot_event(recorded.code, recorded.version)
             emit_json(EventRecord.of(event, recorded.code).as_dict())

@@ -51,12 +51,11 @@ def register(code: str, consortium: str, as_json: bool, **kwargs: Any) -> None:
         --target-country SI --core "Co-design method" --adaptable "Venue" \\
         --starts-on 2022-01-10 --ends-on 2023-06-30 --actor ana
     """
+    from scaletrack.application.commands import RegisterPilot
     from scaletrack.application.summaries import pilot_summary
 
     by = by_from(kwargs)
-    for many in ("target_countries", "core_components", "adaptable_components"):
-        kwargs[many] = list(kwargs[many])
-    p = session().ledger().register_pilot(code, consortium, kwargs, by)
+    p = session().ledger().handle(RegisterPilot(code, consortium, **kwargs), by=by)
     emit_json(pilot_summary(p)) if as_json else click.echo(f"{p.code}@{p.version}")
 
 

@@ -166,6 +166,12 @@ Code = Annotated[
 ]
 """A short human code: capitals, digits, '-' and '_' (e.g. SEED-GR-01)."""
 
+
+def canonical(code: str) -> str:
+    """A code as it is stored: people may type ``seed-gr-01 `` for ``SEED-GR-01``."""
+    return code.strip().upper()
+
+
 Ref = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
@@ -175,7 +181,7 @@ Ref = Annotated[
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 def _upper(value: object) -> object:
-    return value.strip().upper() if isinstance(value, str) else value
+    return canonical(value) if isinstance(value, str) else value
 
 
 # pydantic checks a pattern before it applies to_upper, so "gr" would fail it:

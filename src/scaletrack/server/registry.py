@@ -9,6 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from scaletrack.application.access import Action, require
+from scaletrack.application.commands import (
+    AddCountry,
+    AddPartner,
+    Command,
+    DefineIndicator,
+    EstablishCentre,
+    RegisterConsortium,
+    RetireIndicator,
+    ReviseIndicator,
+)
 from scaletrack.application.records import EventRecord
 from scaletrack.domain.account import Account
 from scaletrack.domain.consortium import Consortium
@@ -27,11 +37,13 @@ def _last_event(server: ServerState, aggregate: Consortium | Indicator) -> dict[
     raise AssertionError("a saved aggregate has events")
 
 
-def _write(request: Request, account: Signed, action: Action, change: Any) -> dict[str, Any]:
+def _write(request: Request, account: Signed, action: Action,
+           command: Command[Consortium | Indicator], body: Envelope) -> dict[str, Any]:
     server = state(request)
     require(account, action)
     with server.write_lock:
-        return _last_event(server, change(server))
+        changed = server.ledger.handle(command, by=provenance(server, account, body))
+        return _last_event(server, changed)
 
 
 class ConsortiumRegistration(Envelope):
@@ -61,8 +73,8 @@ class CentreEstablishment(Envelope):
 def register_consortium(request: Request, account: Signed, body: ConsortiumRegistration
                         ) -> dict[str, Any]:
     """Register a consortium (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.register_consortium(
-        body.code, body.name, body.lead, body.country, provenance(s, account, body)))
+    return _write(request, account, Action.MANAGE_CONSORTIA,
+                  RegisterConsortium(body.code, body.name, body.lead, body.country), body)
 
 
 @router.post("/consortia/{code}/countries", status_code=201, tags=["consortia"],
@@ -70,8 +82,8 @@ def register_consortium(request: Request, account: Signed, body: ConsortiumRegis
 def add_country(code: str, request: Request, account: Signed, body: CountryJoining
                 ) -> dict[str, Any]:
     """A country joins a consortium (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.add_country(
-        code, body.country, provenance(s, account, body)))
+    return _write(request, account, Action.MANAGE_CONSORTIA, AddCountry(code, body.country),
+                  body)
 
 
 @router.post("/consortia/{code}/partners", status_code=201, tags=["consortia"],
@@ -79,8 +91,8 @@ def add_country(code: str, request: Request, account: Signed, body: CountryJoini
 def add_partner(code: str, request: Request, account: Signed, body: PartnerAddition
                 ) -> dict[str, Any]:
     """Add a partner organisation to a consortium (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.add_partner(
-        code, body.organisation, body.country, body.role, provenance(s, account, body)))
+    return _write(request, account, Action.MANAGE_CONSORTIA,
+                  AddPartner(code, body.organisation, body.country, body.role), body)
 
 
 @router.post("/consortia/{code}/centres", status_code=201, tags=["consortia"],
@@ -88,8 +100,8 @@ def add_partner(code: str, request: Request, account: Signed, body: PartnerAddit
 def establish_centre(code: str, request: Request, account: Signed, body: CentreEstablishment
                      ) -> dict[str, Any]:
     """Establish a competence centre in a member country (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.establish_centre(
-        code, body.country, body.name, provenance(s, account, body)))
+    return _write(request, account, Action.MANAGE_CONSORTIA,
+                  EstablishCentre(code, body.country, body.name), body)
 
 
 class IndicatorDefinition(Envelope):
@@ -113,18 +125,14 @@ class IndicatorRevision(Envelope):
     dimension: list[Dimension] | None = None
 
 
-_DEFINITION = ("name", "level", "measure", "unit", "direction", "accumulation")
-
-
 @router.post("/indicators", status_code=201, tags=["indicators"],
              responses=created("the indicator's first event"))
 def define_indicator(request: Request, account: Signed, body: IndicatorDefinition
                      ) -> dict[str, Any]:
     """Define an indicator (admins)."""
-    definition = {**{k: getattr(body, k) for k in _DEFINITION}, "dimensions": body.dimension}
-    return _write(request, account, Action.MANAGE_INDICATORS,
-                  lambda s: s.ledger.define_indicator(body.code, definition,
-                                                      provenance(s, account, body)))
+    command = DefineIndicator(body.code, body.name, body.level, body.measure, body.unit,
+                              body.direction, body.accumulation, body.dimension)
+    return _write(request, account, Action.MANAGE_INDICATORS, command, body)
 
 
 @router.post("/indicators/{code}/revisions", status_code=201, tags=["indicators"],
@@ -132,12 +140,9 @@ def define_indicator(request: Request, account: Signed, body: IndicatorDefinitio
 def revise_indicator(code: str, request: Request, account: Signed, body: IndicatorRevision
                      ) -> dict[str, Any]:
     """Revise an indicator: a new version (admins; needs a reason)."""
-    changes = {k: getattr(body, k) for k in _DEFINITION if getattr(body, k) is not None}
-    if body.dimension is not None:
-        changes["dimensions"] = body.dimension
-    return _write(request, account, Action.MANAGE_INDICATORS,
-                  lambda s: s.ledger.revise_indicator(code, changes,
-                                                      provenance(s, account, body)))
+    command = ReviseIndicator(code, body.name, body.level, body.measure, body.unit,
+                              body.direction, body.accumulation, body.dimension)
+    return _write(request, account, Action.MANAGE_INDICATORS, command, body)
 
 
 @router.post("/indicators/{code}/retirement", status_code=201, tags=["indicators"],
@@ -145,5 +150,4 @@ def revise_indicator(code: str, request: Request, account: Signed, body: Indicat
 def retire_indicator(code: str, request: Request, account: Signed, body: Envelope
                      ) -> dict[str, Any]:
     """Retire an indicator (admins)."""
-    return _write(request, account, Action.MANAGE_INDICATORS,
-                  lambda s: s.ledger.retire_indicator(code, provenance(s, account, body)))
+    return _write(request, account, Action.MANAGE_INDICATORS, RetireIndicator(code), body)

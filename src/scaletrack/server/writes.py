@@ -1,9 +1,10 @@
 """Writes: a pilot's events, corrections, retractions and registrations.
 
-Each request is checked with ``can`` and handed to the ledger's commands, the
-same the CLI and the importer use. The actor is always the signed-in account
-(its name and login) and the source ``api``; the server's clock stamps the
-recorded-at. An ``actor`` or ``recorded_at`` the client sends is ignored.
+Each request is checked with ``can``, made into a command and handed to the
+ledger, whose handlers are the ones the CLI, the importer and the demo use.
+The actor is always the signed-in account (its name and login) and the source
+``api``; the server's clock stamps the recorded-at. An ``actor`` or
+``recorded_at`` the client sends is ignored.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from scaletrack.application.access import Action, Resource, require
+from scaletrack.application.commands import CorrectEntry, LogPilotEvent, RegisterPilot, RetractEntry
 from scaletrack.application.kinds import KINDS, Kind
-from scaletrack.application.records import EventRecord
+from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.account import Account
 from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.pilot import Pilot
-from scaletrack.domain.vocabulary import Source
+from scaletrack.domain.vocabulary import Source, canonical
 from scaletrack.server.auth import ServerState, current_account, state
 from scaletrack.server.errors import ERROR_SCHEMA
 
@@ -73,7 +75,7 @@ def provenance(server: ServerState, account: Account, body: Envelope) -> Provena
 
 def pilot_resource(server: ServerState, code: str) -> Resource:
     """A pilot as ``can`` sees it: the consortium it belongs to (which never changes)."""
-    code = code.strip().upper()
+    code = canonical(code)
     consortium = server.consortium_of.get(code)
     if consortium is None:
         consortium = server.consortium_of[code] = server.ledger.get(Pilot, code).consortium
@@ -111,8 +113,8 @@ def log_event(code: str, request: Request, account: Signed,
     require(account, action, resource)
     values = body.model_dump(exclude={"kind", *Envelope.model_fields})
     with server.write_lock:
-        pilot = server.ledger.log_event(kind.name, code, values,
-                                        provenance(server, account, body))
+        pilot = server.ledger.handle(LogPilotEvent.checked(kind.name, code, values),
+                                     by=provenance(server, account, body))
         return recorded(server, pilot)
 
 
@@ -133,8 +135,8 @@ def correct(code: str, version: int, request: Request, account: Signed,
     server = state(request)
     require(account, Action.WRITE_PILOT, pilot_resource(server, code))
     with server.write_lock:
-        pilot = server.ledger.correct(f"{code}@{version}", body.set,
-                                      provenance(server, account, body))
+        pilot = server.ledger.handle(CorrectEntry(*parse_event_id(f"{code}@{version}"), body.set),
+                                     by=provenance(server, account, body))
         return recorded(server, pilot)
 
 
@@ -146,7 +148,8 @@ def retract(code: str, version: int, request: Request, account: Signed,
     server = state(request)
     require(account, Action.WRITE_PILOT, pilot_resource(server, code))
     with server.write_lock:
-        pilot = server.ledger.retract(f"{code}@{version}", provenance(server, account, body))
+        pilot = server.ledger.handle(RetractEntry(*parse_event_id(f"{code}@{version}")),
+                                     by=provenance(server, account, body))
         return recorded(server, pilot)
 
 
@@ -172,11 +175,11 @@ def register_pilot(request: Request, account: Signed, body: PilotRegistration
     """Register a pilot under a consortium (leads of that consortium)."""
     server = state(request)
     require(account, Action.REGISTER_PILOT, Resource(consortium=body.consortium.upper()))
-    details = {"title": body.title, "innovation": body.innovation,
-               "origin_country": body.origin_country, "target_countries": body.target_country,
-               "core_components": body.core, "adaptable_components": body.adaptable,
-               "starts_on": body.starts_on, "ends_on": body.ends_on}
+    command = RegisterPilot(
+        body.code, body.consortium, title=body.title, innovation=body.innovation,
+        origin_country=body.origin_country, target_countries=body.target_country,
+        core_components=body.core, adaptable_components=body.adaptable,
+        starts_on=body.starts_on, ends_on=body.ends_on)
     with server.write_lock:
-        pilot = server.ledger.register_pilot(body.code, body.consortium, details,
-                                             provenance(server, account, body))
+        pilot = server.ledger.handle(command, by=provenance(server, account, body))
         return recorded(server, pilot)

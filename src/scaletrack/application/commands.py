@@ -1,0 +1,205 @@
+"""Every write a user can ask for, as one typed command each.
+
+A command says what is wanted, in the domain's types, and nothing about
+who asks or when (that is the :class:`~scaletrack.domain.envelope.Provenance`
+handed in beside it). The CLI, the importer, the demo and the server build
+the same commands; one table (:data:`scaletrack.application.handlers.HANDLERS`)
+carries each to its handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from scaletrack.application.aggregates import Changed
+from scaletrack.application.kinds import KINDS
+from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.vocabulary import (
+    Accumulation,
+    Code,
+    CountryCode,
+    Dimension,
+    Direction,
+    IndicatorLevel,
+    Measure,
+)
+
+A = TypeVar("A", bound=Changed, covariant=True)
+
+
+@dataclass(frozen=True)
+class Command(Generic[A]):
+    """Base of every command; ``A`` is the kind of aggregate it changes."""
+
+    @property
+    def subject(self) -> str:
+        """The code of the consortium, indicator or pilot it changes."""
+        raise NotImplementedError
+
+
+# -- consortia -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterConsortium(Command[Consortium]):
+    code: Code
+    name: str
+    lead: str
+    countries: Sequence[CountryCode]
+
+    @property
+    def subject(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class AddCountry(Command[Consortium]):
+    consortium: Code
+    country: CountryCode
+
+    @property
+    def subject(self) -> str:
+        return self.consortium
+
+
+@dataclass(frozen=True)
+class AddPartner(Command[Consortium]):
+    consortium: Code
+    organisation: str
+    country: CountryCode
+    role: str = "partner"
+
+    @property
+    def subject(self) -> str:
+        return self.consortium
+
+
+@dataclass(frozen=True)
+class EstablishCentre(Command[Consortium]):
+    consortium: Code
+    country: CountryCode
+    name: str
+
+    @property
+    def subject(self) -> str:
+        return self.consortium
+
+
+# -- indicators ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DefineIndicator(Command[Indicator]):
+    code: Code
+    name: str
+    level: IndicatorLevel
+    measure: Measure
+    unit: str
+    direction: Direction
+    accumulation: Accumulation
+    dimensions: Sequence[Dimension] = ()
+
+    @property
+    def subject(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class ReviseIndicator(Command[Indicator]):
+    """A new definition version; a field left None keeps its current value."""
+
+    indicator: Code
+    name: str | None = None
+    level: IndicatorLevel | None = None
+    measure: Measure | None = None
+    unit: str | None = None
+    direction: Direction | None = None
+    accumulation: Accumulation | None = None
+    dimensions: Sequence[Dimension] | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.indicator
+
+
+@dataclass(frozen=True)
+class RetireIndicator(Command[Indicator]):
+    indicator: Code
+
+    @property
+    def subject(self) -> str:
+        return self.indicator
+
+
+# -- pilots --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterPilot(Command[Pilot]):
+    code: Code
+    consortium: Code
+    title: str
+    innovation: str
+    origin_country: CountryCode
+    target_countries: Sequence[CountryCode]
+    starts_on: date
+    ends_on: date
+    core_components: Sequence[str] = ()
+    adaptable_components: Sequence[str] = ()
+
+    @property
+    def subject(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class LogPilotEvent(Command[Pilot]):
+    """One event of a kind in the logging catalogue (:data:`~scaletrack.application.kinds.KINDS`).
+
+    ``values`` are the kind's fields as its checks left them: build one with
+    :meth:`checked` from what a user gave, or directly from values an importer
+    has checked against the same kind already.
+    """
+
+    kind: str
+    pilot: Code
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def checked(cls, kind: str, pilot: str, given: Mapping[str, Any]) -> LogPilotEvent:
+        """The command for what a user gave, checked against the kind (or InvalidInput)."""
+        return cls(kind, pilot, KINDS[kind].validate(dict(given)))
+
+    @property
+    def subject(self) -> str:
+        return self.pilot
+
+
+@dataclass(frozen=True)
+class CorrectEntry(Command[Pilot]):
+    """Supersede the values of a pilot's event N (its entry) by ``changes``."""
+
+    pilot: Code
+    version: int
+    changes: Mapping[str, Any]
+
+    @property
+    def subject(self) -> str:
+        return self.pilot
+
+
+@dataclass(frozen=True)
+class RetractEntry(Command[Pilot]):
+    """Withdraw a pilot's event N (its entry) from the views."""
+
+    pilot: Code
+    version: int
+
+    @property
+    def subject(self) -> str:
+        return self.pilot
