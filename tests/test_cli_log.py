@@ -11,6 +11,7 @@ import pytest
 
 from scaletrack.application.kinds import KINDS
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.history import pilot_history
 from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.pilot import Pilot
 
@@ -165,8 +166,9 @@ def test_each_kind_records_its_example_and_refuses_bad_input(kind: str, ledger: 
     assert (result.exit_code, result.stdout, result.stderr) == (
         0, f"{CODE}@{version + 1}\n", "")
     assert ledger.event_count() == count + 1
-    last = ledger.history(Pilot, CODE)[-1]
-    assert (last.type, last.actor, last.source) == (KINDS[kind].event.TYPE, "tester", "cli")
+    last = pilot_history(ledger, CODE)[-1]
+    assert (last["type"], last["actor"], last["source"]) == (
+        KINDS[kind].event.TYPE, "tester", "cli")
 
 
 def test_every_kind_records_on_every_store(ledger: Ledger, run: Any) -> None:

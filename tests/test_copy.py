@@ -12,9 +12,10 @@ import pytest
 from expect import store_digest_of
 from scaletrack.application.copying import store_digest
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.records import EventRecord
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.pilot import Pilot
 
 Run = Callable[..., Any]
@@ -56,7 +57,9 @@ def history(url: str) -> list[dict[str, Any]]:
         events = []
         for cls in (Consortium, Pilot):
             for code in ledger.codes(cls):
-                events += [r.as_dict() for r in ledger.history(cls, code)]
+                events += [EventRecord.of(e, code).as_dict()
+                           for e in ledger.events.get(cls.id_for(code))
+                           if isinstance(e, Recorded)]
         return [*events, *({"type": e.TYPE, "id": str(e.originator_id),
                             "version": e.originator_version} for e in ledger.all_events())]
     finally:

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.history import pilot_history
 from scaletrack.domain.envelope import Provenance
-from scaletrack.domain.pilot import Pilot
 
 CODE = "SEED-GR-01"
 RESULT_HEADER = ["kind", "pilot", "indicator", "period", "value", "breakdown", "occurred_on"]
@@ -469,6 +469,6 @@ def test_a_pilot_changed_while_a_file_is_checked_is_checked_again_then_saved(
 
     assert progress.interrupted
     assert (report.written, sum(report.recorded.values()), report.problems) == (True, 20, [])
-    types = [r.type for r in other.history(Pilot, CODE)]
+    types = [r["type"] for r in pilot_history(other, CODE)]
     assert types == ["pilot.registered", "pilot.risk-raised"] + ["pilot.result-reported"] * 20
     other.close()

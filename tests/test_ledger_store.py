@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance
@@ -76,13 +77,13 @@ def test_what_was_saved_is_there_after_reopening_the_store(seeded: Ledger,
     seeded.log_event("milestone-slipped", CODE, {"milestone": "M1",
                                                  "new_due_on": date(2023, 5, 31)}, by())
     before = public_state(seeded.get(Pilot, CODE))
-    history = seeded.history(Pilot, CODE)
+    history = pilot_history(seeded, CODE)
     seeded.close()
 
     reopened = open_ledger(store_url)
     try:
         assert public_state(reopened.get(Pilot, CODE)) == before
-        assert reopened.history(Pilot, CODE) == history
+        assert pilot_history(reopened, CODE) == history
         assert reopened.get(Pilot, CODE).milestones["M1"].due_on == date(2023, 5, 31)
         assert reopened.event_count() == 6
     finally:
@@ -126,13 +127,13 @@ def test_every_event_has_a_position_in_one_global_order(seeded: Ledger) -> None:
 
 def test_an_event_id_finds_the_event_and_names_its_pilot(seeded: Ledger) -> None:
     seeded.log_event("readiness", CODE, {"score": 70, "summary": "Ready"}, by())
-    record = seeded.history(Pilot, "seed-gr-01")[-1]
-    assert (record.id, record.subject, record.version) == (f"{CODE}@2", CODE, 2)
+    record = pilot_history(seeded, CODE)[-1]
+    assert (record["id"], record["subject"], record["version"]) == (f"{CODE}@2", CODE, 2)
     assert seeded.pilot_event(CODE, 2).TYPE == "pilot.readiness-assessed"
     with pytest.raises(NotFound, match="no event SEED-GR-01@3"):
         seeded.pilot_event(CODE, 3)
     with pytest.raises(NotFound, match="no pilot SEED-XX-01"):
-        seeded.history(Pilot, "SEED-XX-01")
+        pilot_history(seeded, "SEED-XX-01")
     with pytest.raises(NotFound, match="only 2 events"):
         seeded.get(Pilot, CODE, version=3)
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.envelope import EVENT_TYPES, Provenance
@@ -77,8 +78,8 @@ def test_a_version_1_funding_event_reads_as_version_2_in_euros(db: Path) -> None
     assert (event.funder, event.amount_eur, event.currency) == (
         "ESF+ OP Attica", Decimal(150000), "EUR")
     assert (event.occurred_on, event.actor) == (date(2022, 4, 28), "ana")
-    (record,) = [r for r in ledger.history(Pilot, CODE) if r.type == "pilot.funding-secured"]
-    assert record.data == {"funder": "ESF+ OP Attica", "amount_eur": "150000",
+    (record,) = [r for r in pilot_history(ledger, CODE) if r["type"] == "pilot.funding-secured"]
+    assert record["data"] == {"funder": "ESF+ OP Attica", "amount_eur": "150000",
                            "currency": "EUR"}
     pilot = ledger.get(Pilot, CODE)
     assert (pilot.version, pilot.entry_count) == (2, 1)

@@ -101,7 +101,7 @@ def log_pilot_event(uow: UnitOfWork, c: LogPilotEvent, by: Provenance) -> Pilot:
     kind = KINDS[c.kind]
     indicator = uow.get(Indicator, c.values["indicator"]) if kind.needs_indicator else None
     pilot = uow.get(Pilot, c.pilot)
-    kind.command(pilot, dict(c.values), by, indicator)
+    kind.decide(pilot, dict(c.values), by, indicator)
     return pilot
 
 

@@ -2,7 +2,7 @@
 
 One entry per kind: its name (as the CLI and spreadsheets spell it), the
 event it records, the fields a user supplies (their types come from the
-event class), and the pilot command that decides whether to record it.
+event class), and the pilot's method that decides whether to record it.
 The CLI's ``log`` subcommands and the import templates are generated from
 this catalogue, so the two can never disagree.
 """
@@ -22,8 +22,17 @@ from scaletrack.domain.envelope import Provenance, describe
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.vocabulary import LEGAL_TRANSITIONS, Stage
 
-Command = Callable[[Pilot, dict[str, Any], Provenance, Indicator | None], None]
+
+def _next_stages() -> str:
+    """Which stage may follow which, from the domain's own table."""
+    return "; ".join(f"{stage} -> {' | '.join(str(s) for s in Stage if s in nexts)}"
+                     for stage, nexts in LEGAL_TRANSITIONS.items() if nexts)
+
+
+Decide = Callable[[Pilot, dict[str, Any], Provenance, Indicator | None], None]
+"""The pilot's own method for a kind, given the checked values (and the indicator)."""
 
 FIELD_HELP: dict[str, str] = {
     "score": "readiness score, 0-100",
@@ -32,7 +41,7 @@ FIELD_HELP: dict[str, str] = {
     "dimensions": "scaling dimension: out, up or deep (repeatable)",
     "mechanism": "dissemination, affiliation or branching",
     "affiliation_form": "licence, franchise, certification, subcontract or memorandum",
-    "to_stage": "the next stage (see DOMAIN.md's state machine)",
+    "to_stage": f"the next stage ({_next_stages()})",
     "milestone": "the milestone's short reference, e.g. M3",
     "title": "what the milestone is",
     "due_on": "planned due date, YYYY-MM-DD",
@@ -76,7 +85,7 @@ class Kind:
     name: str
     event: type[ev.PilotEvent]
     inputs: tuple[str, ...]
-    command: Command
+    decide: Decide
     summary: str
     example: str
     needs_indicator: bool = False
@@ -139,9 +148,9 @@ def _absent(annotation: Any) -> Any:
     return Field(default_factory=typing.get_origin(annotation))
 
 
-def _kind(name: str, event: type[ev.PilotEvent], inputs: str, command: Command, summary: str,
+def _kind(name: str, event: type[ev.PilotEvent], inputs: str, decide: Decide, summary: str,
           example: str, **options: Any) -> Kind:
-    return Kind(name, event, tuple(inputs.split()), command, summary, example, **options)
+    return Kind(name, event, tuple(inputs.split()), decide, summary, example, **options)
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in [

@@ -35,7 +35,7 @@ from scaletrack.application.commands import (
     ReviseIndicator,
 )
 from scaletrack.application.mapper import EventMapper, register_state_types
-from scaletrack.application.records import EventRecord, parse_event_id
+from scaletrack.application.records import parse_event_id
 from scaletrack.application.store import StoreURL
 from scaletrack.application.unit_of_work import RETRIES, retrying
 from scaletrack.audit.store_chain import extend_chain
@@ -177,13 +177,6 @@ class Ledger(Application[UUID]):
         """The error for a code no aggregate of the kind has."""
         noun = NOUNS[cls]
         return NotFound(f"no {noun} {canonical(code)}", hint=f"see scaletrack {noun} list")
-
-    def history(self, cls: type[AggregateT], code: str) -> list[EventRecord]:
-        code = canonical(code)
-        events = list(self.events.get(cls.id_for(code)))
-        if not events:
-            raise self.missing(cls, code)
-        return [EventRecord.of(e, code) for e in events if isinstance(e, Recorded)]
 
     def pilot_event(self, code: str, version: int) -> Recorded:
         code = canonical(code)

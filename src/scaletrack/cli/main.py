@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
 
 import click
 
@@ -133,12 +132,3 @@ def main(argv: list[str] | None = None) -> None:
 def one_line(message: str) -> str:
     """A message on one line (click lists choices one per line)."""
     return " ".join(message.split())
-
-
-def run(argv: list[str]) -> Any:
-    """Invoke for tests: like main, returning the exit code instead of exiting."""
-    try:
-        main(argv)
-    except SystemExit as done:
-        return done.code
-    return 0

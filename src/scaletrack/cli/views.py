@@ -124,7 +124,8 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
 def impact(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot, indicator and period: baseline, target, actual, percent achieved, status.
 
-    How percent and status are decided is in the README ("Impact rules").
+    How percent and status are decided is in the README ("Views", under "How
+    impact is judged").
 
     \b
     Example:

@@ -111,10 +111,6 @@ class Indicator(Aggregate):
     def definition(self, version: int) -> dict[str, Any]:
         return dict(self.definitions[str(version)])
 
-    @property
-    def is_qualitative(self) -> bool:
-        return bool(self.current["measure"] == Measure.QUALITATIVE)
-
     def _require_active(self) -> None:
         if self.retired:
             raise RuleViolation("indicator-retired", f"indicator {self.code} is retired",
