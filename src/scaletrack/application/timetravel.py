@@ -23,6 +23,7 @@ from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.envelope import Recorded
 from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.vocabulary import canonical
 
 if TYPE_CHECKING:
     from scaletrack.application.ledger import Ledger
@@ -153,7 +154,7 @@ def last_version_known(ledger: Ledger, aggregate_id: UUID, known_at: datetime) -
 
 def pilot_at(ledger: Ledger, code: str, point: PointInTime) -> Pilot | None:
     """A pilot as it was at a point in time; None if it did not exist yet there."""
-    code = code.strip().upper()
+    code = canonical(code)
     pilot_id = Pilot.id_for(code)
     if point.as_of is None:
         if point.known_at is None:
@@ -171,7 +172,7 @@ def pilot_events_between(ledger: Ledger, code: str, before: PointInTime, after: 
                          ) -> list[tuple[Recorded, str]]:
     """The pilot's events that one point sees and the other does not, in order, each with
     the point that sees it (``from`` or ``to``)."""
-    code = code.strip().upper()
+    code = canonical(code)
     events = [e for e in ledger.events.get(Pilot.id_for(code)) if isinstance(e, Recorded)]
     if not events:
         raise NotFound(f"no pilot {code}", hint="see scaletrack pilot list")

@@ -36,7 +36,9 @@ class UpperCode(click.ParamType[str, Any]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> str:
-        text = str(value).strip().upper()
+        from scaletrack.domain.vocabulary import canonical  # not at startup: pydantic
+
+        text = canonical(str(value))
         if not text or not all(c.isalnum() or c in "-_" for c in text):
             self.fail(f"{value!r} is not a code (letters, digits, '-' and '_')", param, ctx)
         return text

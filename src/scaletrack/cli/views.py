@@ -30,7 +30,9 @@ class Quarter(click.ParamType[str, Any]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> str:
-        text = str(value).strip().upper()
+        from scaletrack.domain.vocabulary import canonical  # not at startup: pydantic
+
+        text = canonical(str(value))
         if not re.fullmatch(r"20\d\d-Q[1-4]", text):
             self.fail(f"{value!r} is not a reporting period; write YYYY-QN, e.g. 2022-Q3",
                       param, ctx)
@@ -42,7 +44,9 @@ class Country(click.ParamType[str, Any]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> str:
-        text = str(value).strip().upper()
+        from scaletrack.domain.vocabulary import canonical  # not at startup: pydantic
+
+        text = canonical(str(value))
         if not re.fullmatch(r"[A-Z]{2}", text):
             self.fail(f"{value!r} is not a two-letter country code", param, ctx)
         return text

@@ -17,7 +17,7 @@ from pydantic import StringConstraints
 
 from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, record, start
 from scaletrack.domain.errors import InvalidInput, RuleViolation
-from scaletrack.domain.vocabulary import Code, Text
+from scaletrack.domain.vocabulary import Code, Text, canonical
 
 
 class Role(StrEnum):
@@ -134,13 +134,13 @@ class Account(Aggregate):
         return not self.disabled and role in self.roles
 
     def leads(self, consortium: str) -> bool:
-        return self.holds(Role.LEAD) and consortium.strip().upper() in self.roles[Role.LEAD]
+        return self.holds(Role.LEAD) and canonical(consortium) in self.roles[Role.LEAD]
 
     def grant(self, role: Role, consortia: list[str], by: Provenance) -> None:
         self._require_enabled()
         _check_consortia(role, consortia)
         held = self.roles.get(role)
-        if held is not None and all(c.strip().upper() in held for c in consortia):
+        if held is not None and all(canonical(c) in held for c in consortia):
             raise RuleViolation("role-held", f"{self.login} already holds {role}"
                                 + (f" of {', '.join(consortia)}" if consortia else ""))
         record(self, self.RoleGranted, by, role=role, consortia=consortia)

@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate
 
 from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, record, start
 from scaletrack.domain.errors import RuleViolation
-from scaletrack.domain.vocabulary import Code, CountryCode, Text
+from scaletrack.domain.vocabulary import Code, CountryCode, Text, canonical
 
 
 class Consortium(Aggregate):
@@ -112,4 +112,4 @@ class Consortium(Aggregate):
 
 def _country(code: str) -> str:
     """A country code as the events store it (the rules compare it before pydantic sees it)."""
-    return code.strip().upper()
+    return canonical(code)

@@ -36,7 +36,13 @@ from scaletrack.domain.pilot_state import (
     upcast_v1_v2,
 )
 from scaletrack.domain.results import check_active, check_result, check_target
-from scaletrack.domain.vocabulary import CLOSABLE_STAGES, LEGAL_TRANSITIONS, Stage, period_of
+from scaletrack.domain.vocabulary import (
+    CLOSABLE_STAGES,
+    LEGAL_TRANSITIONS,
+    Stage,
+    canonical,
+    period_of,
+)
 
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "occurred_on", "actor", "source",
@@ -120,7 +126,7 @@ class Pilot(Aggregate):
 
     @classmethod
     def register(cls, code: str, consortium: Consortium, by: Provenance, **details: Any) -> Pilot:
-        countries = [str(c).strip().upper() for c in details.get("target_countries", [])]
+        countries = [canonical(str(c)) for c in details.get("target_countries", [])]
         outside = sorted(set(countries) - set(consortium.countries))
         if outside:
             raise RuleViolation(
@@ -329,7 +335,7 @@ class Pilot(Aggregate):
 
     def _move_period(self, kind: type[ev.PeriodEvent], period: str, by: Provenance,
                      allowed: tuple[ReportStatus | None, ...]) -> None:
-        period = period.strip().upper()
+        period = canonical(period)
         status = self.periods.get(period)
         if status not in allowed:
             raise RuleViolation(
@@ -409,7 +415,7 @@ class Pilot(Aggregate):
         checked = _ENTRY_RULES.get(kind, _no_rules)(self, values, indicator)
         self._require_open()
         period = checked.get("period")
-        self._require_unlocked(str(period).strip().upper() if period else _quarter(by))
+        self._require_unlocked(canonical(str(period)) if period else _quarter(by))
         record(self, kind, by, **checked)
 
     def _require_unlocked(self, period: str) -> None:

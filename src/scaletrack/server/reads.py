@@ -21,6 +21,7 @@ from scaletrack.application.queries.reading import ReadStore
 from scaletrack.application.timetravel import PointInTime, parse_moment
 from scaletrack.domain.account import Account
 from scaletrack.domain.errors import InvalidInput, NotFound
+from scaletrack.domain.vocabulary import canonical
 from scaletrack.server.auth import ServerState, current_account, state
 
 router = APIRouter(prefix="/api/v1")
@@ -99,7 +100,7 @@ def _reading(account: Account, at: PointInTime) -> None:
 
 
 def _upper(code: str | None) -> str | None:
-    return code.strip().upper() if code else None
+    return canonical(code) if code else None
 
 
 def answer(document: Any) -> JSONResponse:
@@ -126,7 +127,7 @@ def pilot_events(code: str, request: Request, account: Signed, as_of: AsOf = Non
     """A pilot's events, as ``pilot history --json`` prints them."""
     at = point(as_of, known_at)
     _reading(account, at)
-    return answer(history.pilot_history(state(request).ledger, code.strip().upper(), at))
+    return answer(history.pilot_history(state(request).ledger, canonical(code), at))
 
 
 @router.get("/pilots", tags=["pilots"])
@@ -147,7 +148,7 @@ def pilot(code: str, request: Request, account: Signed, as_of: AsOf = None,
     if version is not None and not at.is_now:
         raise InvalidInput("version cannot be combined with as_of or known_at",
                            field="version")
-    found = show.pilot_show(state(request).ledger, code.strip().upper(), at, version)
+    found = show.pilot_show(state(request).ledger, canonical(code), at, version)
     if found is None:
         raise NotFound(f"{code.upper()} did not exist yet at that point")
     return answer(found)
@@ -164,7 +165,7 @@ def consortia(request: Request, account: Signed) -> Any:
 @router.get("/consortia/{code}", tags=["consortia"])
 def consortium_(code: str, request: Request, account: Signed) -> Any:
     require(account, Action.READ)
-    return answer(show.consortium_show(state(request).ledger, code.strip().upper()))
+    return answer(show.consortium_show(state(request).ledger, canonical(code)))
 
 
 @router.get("/indicators", tags=["indicators"])
@@ -178,7 +179,7 @@ def indicators(request: Request, account: Signed) -> Any:
 @router.get("/indicators/{code}", tags=["indicators"])
 def indicator_(code: str, request: Request, account: Signed) -> Any:
     require(account, Action.READ)
-    return answer(show.indicator_show(state(request).ledger, code.strip().upper()))
+    return answer(show.indicator_show(state(request).ledger, canonical(code)))
 
 
 @router.get("/diff/views/{name}", tags=["diff"])
@@ -201,5 +202,5 @@ def pilot_diff(code: str, request: Request, account: Signed, as_of: AsOf = None,
                to_known_at: KnownAt = None) -> Any:
     """What differs in a pilot between two points (``scaletrack diff pilot CODE --json``)."""
     require(account, Action.DIFF)
-    return answer(diff.pilot_diff(state(request).ledger, code.strip().upper(),
+    return answer(diff.pilot_diff(state(request).ledger, canonical(code),
                                   point(as_of, known_at), point(to_as_of, to_known_at)))

@@ -84,7 +84,7 @@ def pilot_resource(server: ServerState, code: str) -> Resource:
 
 def submitted_by(server: ServerState, code: str, period: str) -> str | None:
     """The actor of the latest submission of a pilot's period report."""
-    period = period.strip().upper()
+    period = canonical(period)
     for event in server.ledger.events.get(Pilot.id_for(code), desc=True):
         if isinstance(event, ev.PeriodReportSubmitted) and event.period == period:
             return event.actor
