@@ -13,8 +13,8 @@ import pytest
 
 from scaletrack.application import commands
 from scaletrack.application.handlers import HANDLERS, Handler, log_pilot_event
-from scaletrack.application.import_rows import ImportOptions
-from scaletrack.application.importing import import_files
+from scaletrack.application.importing.importer import import_files
+from scaletrack.application.importing.rows import ImportOptions
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
 from scaletrack.application.unit_of_work import RETRIES, UnitOfWork

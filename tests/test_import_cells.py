@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scaletrack.application.cells import CellError, Reading, Shape, as_cell, as_text, parse
+from scaletrack.application.importing.cells import (
+    CellError,
+    Reading,
+    Shape,
+    as_cell,
+    as_text,
+    parse,
+)
 
 PLAIN = Reading()
 DAYFIRST = Reading(dayfirst=True)

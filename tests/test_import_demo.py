@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from scaletrack.application.import_kinds import IMPORT_KINDS
+from scaletrack.application.importing.row_kinds import IMPORT_KINDS
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.records import EventRecord
 from scaletrack.application.store import StoreURL

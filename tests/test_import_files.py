@@ -457,8 +457,8 @@ class WriteFirst:
 
 def test_a_pilot_changed_while_a_file_is_checked_is_checked_again_then_saved(
         seeded: Ledger, store_url: str, tmp_path: Path) -> None:
-    from scaletrack.application.import_rows import ImportOptions
-    from scaletrack.application.importing import import_files
+    from scaletrack.application.importing.importer import import_files
+    from scaletrack.application.importing.rows import ImportOptions
     from scaletrack.application.store import StoreURL
 
     path = write_csv(tmp_path / "results.csv", RESULT_HEADER, result_rows(20))

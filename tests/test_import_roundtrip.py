@@ -20,14 +20,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scaletrack.application.import_kinds import IMPORT_KINDS
-from scaletrack.application.import_rows import ImportOptions
-from scaletrack.application.importing import import_files
+from scaletrack.application.importing.importer import import_files
+from scaletrack.application.importing.row_kinds import IMPORT_KINDS
+from scaletrack.application.importing.rows import ImportOptions
+from scaletrack.application.importing.spreadsheets import SheetWriter
+from scaletrack.application.importing.templates import Layout, dump
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.records import EventRecord
-from scaletrack.application.spreadsheets import SheetWriter
 from scaletrack.application.store import StoreURL
-from scaletrack.application.templates import Layout, dump
 
 FORMATS = ("csv", "xlsx", "jsonl")
 

@@ -21,10 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from scaletrack.application.import_kinds import IMPORT_KINDS
+from scaletrack.application.importing.row_kinds import IMPORT_KINDS
+from scaletrack.application.importing.spreadsheets import SheetWriter, read_sheet
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.reports.sheets import csv_text, write_xlsx
-from scaletrack.application.spreadsheets import SheetWriter, read_sheet
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.envelope import Provenance
 

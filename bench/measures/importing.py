@@ -30,18 +30,18 @@ PILOTS = 20
 
 def available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in (
-        "scaletrack.cli.importing", "scaletrack.application.importing",
-        "scaletrack.application.templates"))
+        "scaletrack.cli.importing", "scaletrack.application.importing.importer",
+        "scaletrack.application.importing.templates"))
 
 
 def make_batch(url: str, pilots: list[str], count: int, path: str) -> dict[str, Any]:
     """On a scratch copy: continue the running pilots, write their new events as rows."""
     from bench.generate import continue_lives
-    from scaletrack.application.import_kinds import KIND_OF_EVENT
+    from scaletrack.application.importing.row_kinds import KIND_OF_EVENT
+    from scaletrack.application.importing.spreadsheets import SheetWriter
+    from scaletrack.application.importing.templates import Layout, row_of
     from scaletrack.application.ledger import Ledger
-    from scaletrack.application.spreadsheets import SheetWriter
     from scaletrack.application.store import StoreURL
-    from scaletrack.application.templates import Layout, row_of
     from scaletrack.domain.envelope import Recorded
     from scaletrack.domain.pilot import Pilot
 
@@ -104,8 +104,8 @@ def measure(ctx: Context) -> list[Figure]:
         with ctx.stores.copy_of(ctx.url) as url:
             done = worker("bench.inprocess:run_cli",
                           argv=["--db", url, "import", str(path), "--actor", "bench", "--json"],
-                          warm=["import", "scaletrack.application.importing",
-                                "scaletrack.application.templates"])
+                          warm=["import", "scaletrack.application.importing.importer",
+                                "scaletrack.application.importing.templates"])
             rates.append(rows / done["seconds"])
             rss.append(done["rss_mb"])
     with ctx.stores.copy_of(ctx.url) as url:

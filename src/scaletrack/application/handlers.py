@@ -4,7 +4,7 @@ Each handler gets the aggregates it needs from a unit of work, asks the
 domain to decide, and returns the aggregate that recorded the new event. It
 neither saves nor retries: the unit of work does (one command through
 :meth:`~scaletrack.application.ledger.Ledger.handle`, a file through
-:mod:`scaletrack.application.importing`), so the CLI, the importer, the demo
+:mod:`scaletrack.application.importing.importer`), so the CLI, the importer, the demo
 and the server all write through these same functions.
 """
 

@@ -15,7 +15,7 @@ from scaletrack.cli.options import actor_option, json_option
 from scaletrack.cli.render import emit_json, say
 
 if TYPE_CHECKING:
-    from scaletrack.application.importing import FileReport
+    from scaletrack.application.importing.importer import FileReport
 
 FILES = "files"
 """The subcommand that runs when ``import`` is followed by file names."""
@@ -46,7 +46,7 @@ class _KindName(click.ParamType[str, Any]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> str:
-        from scaletrack.application.import_kinds import IMPORT_KINDS, kind_named
+        from scaletrack.application.importing.row_kinds import IMPORT_KINDS, kind_named
 
         kind = kind_named(str(value))
         if kind is None:
@@ -94,9 +94,9 @@ def files(paths: tuple[Path, ...], kind: str | None, actor: str | None, dry_run:
       scaletrack import q3.xlsx q4.xlsx --dry-run --json
       scaletrack import dump -o everything.csv     # the whole store as rows
     """
-    from scaletrack.application.cells import Reading
-    from scaletrack.application.import_rows import ImportOptions
-    from scaletrack.application.importing import import_files
+    from scaletrack.application.importing.cells import Reading
+    from scaletrack.application.importing.importer import import_files
+    from scaletrack.application.importing.rows import ImportOptions
 
     options = ImportOptions(Reading(dayfirst=dayfirst, decimal_comma=decimal_comma),
                             kind=kind, actor=actor, dry_run=dry_run)
@@ -211,8 +211,8 @@ def template(kind: str, output: Path, force: bool, as_json: bool) -> None:
     Example:
       scaletrack import template result -o results.xlsx
     """
-    from scaletrack.application.import_kinds import IMPORT_KINDS
-    from scaletrack.application.templates import write_template
+    from scaletrack.application.importing.row_kinds import IMPORT_KINDS
+    from scaletrack.application.importing.templates import write_template
 
     chosen = IMPORT_KINDS[kind]
     write_template(chosen, _writable(output, force))
@@ -242,7 +242,7 @@ def dump(output: Path, force: bool, as_json: bool) -> None:
       scaletrack --db sqlite:///copy.db init
       scaletrack --db sqlite:///copy.db import everything.csv
     """
-    from scaletrack.application.templates import dump as dump_rows
+    from scaletrack.application.importing.templates import dump as dump_rows
 
     rows = dump_rows(session().ledger(), _writable(output, force))
     if as_json:

@@ -1,7 +1,7 @@
 """Bulk import: every row of a file checked first, then all of them saved at once.
 
-A file is read (:mod:`scaletrack.application.spreadsheets`), each row's cells
-are read as its kind's fields and checked (:mod:`scaletrack.application.import_kinds`),
+A file is read (:mod:`scaletrack.application.importing.spreadsheets`), each row's cells
+are read as its kind's fields and checked (:mod:`scaletrack.application.importing.row_kinds`),
 then each row's command goes, in order, to the same handlers as every
 command (:mod:`scaletrack.application.handlers`), all in one unit of work, so
 each row is checked against the store as it would be after the rows above
@@ -9,7 +9,7 @@ it. If any row is invalid, nothing of the file is written and every problem
 is reported; otherwise all new events of the file are saved in one atomic
 write.
 
-Each row has an idempotency key (:mod:`scaletrack.application.import_keys`).
+Each row has an idempotency key (:mod:`scaletrack.application.importing.keys`).
 A row whose key is already recorded on its pilot, consortium or indicator is
 skipped, so importing a file twice, or an overlapping one, adds nothing twice.
 """
@@ -23,16 +23,16 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from scaletrack.application.handlers import handle
-from scaletrack.application.import_keys import RecordedKeys
-from scaletrack.application.import_rows import (
+from scaletrack.application.importing.keys import RecordedKeys
+from scaletrack.application.importing.rows import (
     SUBJECT_COLUMNS,
     CheckedRow,
     ImportOptions,
     Problem,
     RowReader,
 )
+from scaletrack.application.importing.spreadsheets import read_sheet
 from scaletrack.application.ledger import Ledger
-from scaletrack.application.spreadsheets import read_sheet
 from scaletrack.application.unit_of_work import UnitOfWork, retrying
 from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.errors import (

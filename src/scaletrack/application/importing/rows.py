@@ -1,7 +1,7 @@
 """A file's rows read into checked rows, or into problems that name row and column.
 
-Each row's cells are read as its kind's fields (:mod:`scaletrack.application.cells`)
-and checked by the kind (:mod:`scaletrack.application.import_kinds`); nothing
+Each row's cells are read as its kind's fields (:mod:`scaletrack.application.importing.cells`)
+and checked by the kind (:mod:`scaletrack.application.importing.row_kinds`); nothing
 here looks at the store. Rows are read one by one and their cells dropped, so
 a large file is never held twice.
 """
@@ -16,10 +16,10 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from scaletrack.application.cells import CellError, Reading, Shape, blank, parse
-from scaletrack.application.import_keys import Copies, checked, content_key
-from scaletrack.application.import_kinds import IMPORT_KINDS, Column, ImportKind, kind_named
-from scaletrack.application.spreadsheets import Sheet
+from scaletrack.application.importing.cells import CellError, Reading, Shape, blank, parse
+from scaletrack.application.importing.keys import Copies, checked, content_key
+from scaletrack.application.importing.row_kinds import IMPORT_KINDS, Column, ImportKind, kind_named
+from scaletrack.application.importing.spreadsheets import Sheet
 from scaletrack.domain.errors import InvalidInput
 
 SUBJECT_COLUMNS = {"pilot": ("pilot", "code"), "consortium": ("consortium", "code"),

@@ -24,7 +24,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, create_model
 
 from scaletrack.application.aggregates import NOUNS, Changed
-from scaletrack.application.cells import Shape
 from scaletrack.application.commands import (
     AddCountry,
     AddPartner,
@@ -39,6 +38,7 @@ from scaletrack.application.commands import (
     RetractEntry,
     ReviseIndicator,
 )
+from scaletrack.application.importing.cells import Shape
 from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium

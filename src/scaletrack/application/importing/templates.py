@@ -14,11 +14,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scaletrack.application.cells import Reading, Shape, as_cell, as_text, parse, plain_json
-from scaletrack.application.import_kinds import IMPORT_KINDS, KIND_OF_EVENT, ImportKind
-from scaletrack.application.import_rows import ENVELOPE_COLUMNS, SUBJECT_COLUMNS
+from scaletrack.application.importing.cells import (
+    Reading,
+    Shape,
+    as_cell,
+    as_text,
+    parse,
+    plain_json,
+)
+from scaletrack.application.importing.row_kinds import IMPORT_KINDS, KIND_OF_EVENT, ImportKind
+from scaletrack.application.importing.rows import ENVELOPE_COLUMNS, SUBJECT_COLUMNS
+from scaletrack.application.importing.spreadsheets import SheetWriter, format_of
 from scaletrack.application.ledger import Ledger
-from scaletrack.application.spreadsheets import SheetWriter, format_of
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Recorded
 from scaletrack.domain.indicator import Indicator

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from scaletrack.application.import_kinds import KIND_OF_EVENT, ImportKind
+from scaletrack.application.importing.row_kinds import KIND_OF_EVENT, ImportKind
 from scaletrack.application.ledger import Ledger
 from scaletrack.domain.envelope import Recorded
 
