@@ -71,7 +71,7 @@ the calendar.
 def demo_mix() -> dict[str, int]:
     """How often the demo logs each drawn kind: the mix the generated pilots follow."""
     try:
-        from scaletrack.application.demo import plan
+        from scaletrack.demo.fill import plan
     except ImportError:
         return FALLBACK_MIX
     counts = Counter(step.op for step in plan())

@@ -151,7 +151,7 @@ def test_help_shows_an_example(command: str, capsys: pytest.CaptureFixture[str])
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> str:
-    pytest.importorskip("scaletrack.application.demo", reason="scaletrack demo not yet here")
+    pytest.importorskip("scaletrack.demo.fill", reason="scaletrack demo not yet here")
     url = f"sqlite:///{tmp_path_factory.mktemp('views') / 'demo.db'}"
     with pytest.raises(SystemExit) as done:
         main(["--db", url, "demo"])

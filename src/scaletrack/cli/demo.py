@@ -43,9 +43,9 @@ def demo(fresh: bool, as_json: bool) -> None:
     """
     from dataclasses import replace
 
-    from scaletrack.application.demo import fill
-    from scaletrack.application.demo_accounts import add_demo_accounts
     from scaletrack.application.store import DEFAULT_URL
+    from scaletrack.demo.accounts import add_demo_accounts
+    from scaletrack.demo.fill import fill
 
     store = session().store
     summary = fill(store, fresh=fresh)

@@ -17,8 +17,8 @@ from decimal import Decimal
 from random import Random
 from typing import Any
 
-from scaletrack.application import demo_data as data
-from scaletrack.application.demo_plan import (
+from scaletrack.demo import data
+from scaletrack.demo.plan import (
     CLOSING,
     ENTRY_KINDS,
     IMPORTED,

@@ -1,7 +1,7 @@
 """The demo: an empty store filled with a realistic, synthetic, deterministic data set.
 
-The whole data set is planned first (:mod:`~scaletrack.application.demo_plan`,
-:mod:`~scaletrack.application.demo_story`), then recorded step by step, in
+The whole data set is planned first (:mod:`~scaletrack.demo.plan`,
+:mod:`~scaletrack.demo.story`), then recorded step by step, in
 recorded-at order, as the same commands the CLI gives, on a simulated clock:
 every domain rule holds, and the store reads as if each event had been
 recorded on its day between May 2021 and July 2023.
@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from scaletrack.application import demo_data as data
 from scaletrack.application.aggregates import Changed
 from scaletrack.application.commands import (
     AddCountry,
@@ -30,16 +29,17 @@ from scaletrack.application.commands import (
     RetractEntry,
     ReviseIndicator,
 )
-from scaletrack.application.demo_plan import (
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.records import event_id, parse_event_id
+from scaletrack.application.store import StoreURL, empty_store
+from scaletrack.demo import data
+from scaletrack.demo.plan import (
     CLOSING,
     Step,
     consortium_steps,
     indicator_steps,
 )
-from scaletrack.application.demo_story import PilotStory
-from scaletrack.application.ledger import Ledger
-from scaletrack.application.records import event_id, parse_event_id
-from scaletrack.application.store import StoreURL, empty_store
+from scaletrack.demo.story import PilotStory
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import Indicator

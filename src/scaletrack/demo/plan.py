@@ -3,7 +3,7 @@
 Each step has the day it happened (occurred-on) and the moment the ledger
 learns it (recorded-at: what the simulated clock shows when it is recorded).
 This module holds the step, the timing helpers, and the consortia's and the
-indicator catalogue's steps; :mod:`scaletrack.application.demo_story` plans
+indicator catalogue's steps; :mod:`scaletrack.demo.story` plans
 each pilot's.
 """
 
@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 from typing import Any
 
-from scaletrack.application import demo_data as data
 from scaletrack.application.kinds import KINDS
+from scaletrack.demo import data
 from scaletrack.domain.pilot_events import Entry
 from scaletrack.domain.vocabulary import Source, period_end, period_of
 
