@@ -37,7 +37,7 @@ def available() -> bool:
 def make_batch(url: str, pilots: list[str], count: int, path: str) -> dict[str, Any]:
     """On a scratch copy: continue the running pilots, write their new events as rows."""
     from bench.generate import continue_lives
-    from scaletrack.application.importing.row_kinds import KIND_OF_EVENT
+    from scaletrack.application.importing.row_kinds import IMPORT_KIND_OF_TYPE
     from scaletrack.application.importing.spreadsheets import SheetWriter
     from scaletrack.application.importing.templates import Layout, row_of
     from scaletrack.application.ledger import Ledger
@@ -61,10 +61,10 @@ def make_batch(url: str, pilots: list[str], count: int, path: str) -> dict[str, 
             break
         start = notes[-1].id + 1
     # Only the columns of the kinds in the file: an import refuses unknown columns.
-    layout = Layout.of(dict.fromkeys(KIND_OF_EVENT[event.TYPE] for event in events))
+    layout = Layout.of(dict.fromkeys(IMPORT_KIND_OF_TYPE[event.TYPE] for event in events))
     with SheetWriter(Path(path), layout.header) as out:
         for event in events:
-            layout.write(out, KIND_OF_EVENT[event.TYPE], row_of(ledger, event, codes))
+            layout.write(out, IMPORT_KIND_OF_TYPE[event.TYPE], row_of(ledger, event, codes))
     rows = len(events)
     ledger.close()
     return {"rows": rows}

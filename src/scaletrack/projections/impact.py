@@ -15,8 +15,9 @@ from scaletrack.projections.facts import Fact
 from scaletrack.projections.tables import ImpactEntry
 from scaletrack.projections.view import View, on
 
-KINDS = {"pilot.target-set": "target", "pilot.target-revised": "target",
-         "pilot.result-reported": "result"}
+FIGURE_OF_TYPE = {"pilot.target-set": "target", "pilot.target-revised": "target",
+                  "pilot.result-reported": "result"}
+"""The event types the impact view reads, and which figure of a row each gives."""
 
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
@@ -31,21 +32,21 @@ class Impact(View):
     schema = 2
     tables = (ImpactEntry,)
 
-    @on(*KINDS)
+    @on(*FIGURE_OF_TYPE)
     def entry(self, fact: Fact) -> None:
         state = fact.state
         self.write(ImpactEntry).append({
-            "subject": fact.subject, "version": fact.version, "kind": KINDS[fact.type],
+            "subject": fact.subject, "version": fact.version, "kind": FIGURE_OF_TYPE[fact.type],
             "indicator": state["indicator"], "indicator_version": state["indicator_version"],
             "period": state["period"], **figures(state)})
 
     @on("pilot.entry-corrected")
     def corrected(self, fact: Fact) -> None:
-        if fact.state["corrected_type"] in KINDS:
+        if fact.state["corrected_type"] in FIGURE_OF_TYPE:
             self.write(ImpactEntry).update((fact.subject, fact.state["corrects"]),
                                            figures(fact.state["data"]))
 
     @on("pilot.entry-retracted")
     def retracted(self, fact: Fact) -> None:
-        if fact.state["retracted_type"] in KINDS:
+        if fact.state["retracted_type"] in FIGURE_OF_TYPE:
             self.write(ImpactEntry).delete((fact.subject, fact.state["retracts"]))

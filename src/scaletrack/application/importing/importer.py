@@ -69,7 +69,7 @@ class FileReport:
         }
 
 
-class Progress(Protocol):
+class ProgressReporter(Protocol):
     def phase(self, description: str, total: int | None) -> None: ...
 
     def advance(self, steps: int = 1) -> None: ...
@@ -87,7 +87,7 @@ class FileImport:
     """One file: read, check every row against the store, save all or nothing."""
 
     def __init__(self, ledger: Ledger, path: Path, options: ImportOptions,
-                 progress: Progress | None = None) -> None:
+                 progress: ProgressReporter | None = None) -> None:
         self.ledger, self.path, self.options = ledger, path, options
         self.progress = progress or _Silent()
         self.report = FileReport(path.name)
@@ -177,6 +177,6 @@ class FileImport:
 
 
 def import_files(ledger: Ledger, paths: list[Path], options: ImportOptions,
-                 progress: Progress | None = None) -> list[FileReport]:
+                 progress: ProgressReporter | None = None) -> list[FileReport]:
     """Import each file in turn, each atomically; later files see earlier ones."""
     return [FileImport(ledger, path, options, progress).run() for path in paths]

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from scaletrack.application.importing.row_kinds import KIND_OF_EVENT, ImportKind
+from scaletrack.application.importing.row_kinds import IMPORT_KIND_OF_TYPE, ImportKind
 from scaletrack.application.ledger import Ledger
 from scaletrack.domain.envelope import Recorded
 
@@ -115,7 +115,7 @@ class RecordedKeys:
             return event
 
         event = lookup(version)
-        kind = KIND_OF_EVENT[event.TYPE]
+        kind = IMPORT_KIND_OF_TYPE[event.TYPE]
         code = self.codes[aggregate_id]
         return content_key(kind, code, checked(kind, kind.as_row(event, code, lookup)),
                            event.occurred_on)

@@ -389,10 +389,10 @@ IMPORT_KINDS: dict[str, ImportKind] = {
 }
 """Every kind of row, by name; every event type has exactly one."""
 
-KIND_OF_EVENT: dict[str, ImportKind] = {k.event.TYPE: k for k in IMPORT_KINDS.values()}
+IMPORT_KIND_OF_TYPE: dict[str, ImportKind] = {k.event.TYPE: k for k in IMPORT_KINDS.values()}
 
 
 def kind_named(name: str) -> ImportKind | None:
     """A kind by its name or by its event type (``result`` or ``pilot.result-reported``)."""
     text = name.strip().lower()
-    return IMPORT_KINDS.get(text) or KIND_OF_EVENT.get(text)
+    return IMPORT_KINDS.get(text) or IMPORT_KIND_OF_TYPE.get(text)

@@ -22,7 +22,7 @@ from scaletrack.application.importing.cells import (
     parse,
     plain_json,
 )
-from scaletrack.application.importing.row_kinds import IMPORT_KINDS, KIND_OF_EVENT, ImportKind
+from scaletrack.application.importing.row_kinds import IMPORT_KIND_OF_TYPE, IMPORT_KINDS, ImportKind
 from scaletrack.application.importing.rows import ENVELOPE_COLUMNS, SUBJECT_COLUMNS
 from scaletrack.application.importing.spreadsheets import SheetWriter, format_of
 from scaletrack.application.ledger import Ledger
@@ -134,16 +134,16 @@ def dump(ledger: Ledger, path: Path) -> int:
     count = 0
     with SheetWriter(path, layout.header) as out:
         for event in ledger.all_events():
-            if event.TYPE not in KIND_OF_EVENT:
+            if event.TYPE not in IMPORT_KIND_OF_TYPE:
                 continue  # an account: not a row; `scaletrack user` makes accounts anew
-            layout.write(out, KIND_OF_EVENT[event.TYPE], row_of(ledger, event, codes))
+            layout.write(out, IMPORT_KIND_OF_TYPE[event.TYPE], row_of(ledger, event, codes))
             count += 1
     return count
 
 
 def row_of(ledger: Ledger, event: Recorded, codes: dict[Any, str]) -> dict[str, Any]:
     """One recorded event as the row that would record it."""
-    kind = KIND_OF_EVENT[event.TYPE]
+    kind = IMPORT_KIND_OF_TYPE[event.TYPE]
     if isinstance(event, (Consortium.Registered, Indicator.Defined, Pilot.Registered)):
         codes[event.originator_id] = str(event.code)
     code = codes[event.originator_id]
