@@ -255,7 +255,7 @@ def _status(rate: Decimal | None) -> str:
 
 
 def _impact_rows(world: World, pilots: list[PilotState]) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in pilots:
         cells: dict[tuple[str, str], dict[str, Entry]] = {}
         for version in sorted(p.entries):
@@ -419,13 +419,13 @@ def _timeline(world: World) -> dict[str, Any]:
     rows = []
     for event in world.events:
         code = world.codes[event.originator_id]
-        named = getattr(event, "corrects", None) or getattr(event, "retracts", None)
+        target = getattr(event, "corrects", None) or getattr(event, "retracts", None)
         rows.append({"id": f"{code}@{event.originator_version}", "subject": code,
                      "kind": world.kinds[event.originator_id], "type": event.TYPE,
                      "occurred_on": event.occurred_on.isoformat(),
                      "recorded_at": _moment(event), "actor": event.actor,
                      "source": str(event.source), "reason": event.reason,
-                     "corrects": f"{code}@{named}" if named else None,
+                     "corrects": f"{code}@{target}" if target else None,
                      "corrected_by": links.get((event.originator_id,
                                                 event.originator_version), []),
                      "data": plain(payload_of(event))})
@@ -437,5 +437,5 @@ def public(document: dict[str, Any]) -> dict[str, Any]:
     if isinstance(document, dict):
         return {k: public(v) for k, v in document.items() if not str(k).startswith("_")}
     if isinstance(document, list):
-        return [public(v) for v in document]  # type: ignore[return-value]
+        return [public(v) for v in document]
     return document

@@ -182,7 +182,7 @@ class Databases:
         if self.server.host not in ("127.0.0.1", "localhost", "::1"):
             return
         with self.server.connect() as admin:
-            names = [row[0] for row in admin.execute(
+            names = [str(row[0]) for row in admin.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE 'scaletrack\\_test\\_%'")]
         for name in names:
             pid = name.split("_")[2]
@@ -191,7 +191,7 @@ class Databases:
 
     def drop_all(self) -> None:
         with self.server.connect() as admin:
-            names = [row[0] for row in admin.execute(
+            names = [str(row[0]) for row in admin.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE %s",
                 (self.prefix + "\\_%",))]
         for name in names:

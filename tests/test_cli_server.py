@@ -41,7 +41,10 @@ def test_writes_through_a_server_print_what_local_writes_print(
 def test_history_and_views_through_a_server_print_what_the_store_prints(
         through: Any, served: Deployment, cli: Any) -> None:
     assert through("log", *RISK).exit_code == 0
-    local = lambda *args: cli("--db", served.url, *args)  # noqa: E731
+
+    def local(*args: str) -> Any:
+        return cli("--db", served.url, *args)
+
     for words in (["pilot", "history", "SEED-GR-01"], ["pilot", "history", "SEED-GR-01", "--json"],
                   ["progress", "--json"], ["progress"], ["impact", "--pilot", "SEED-GR-01"],
                   ["timeline", "--consortium", "SEED", "--json"], ["portfolio"],

@@ -55,11 +55,11 @@ def history(url: str) -> list[dict[str, Any]]:
     ledger = Ledger(StoreURL.parse(url))
     try:
         events = []
-        for cls in (Consortium, Pilot):
-            for code in ledger.codes(cls):
-                events += [EventRecord.of(e, code).as_dict()
-                           for e in ledger.events.get(cls.id_for(code))
-                           if isinstance(e, Recorded)]
+        codes = [*((Consortium.id_for(c), c) for c in ledger.codes(Consortium)),
+                 *((Pilot.id_for(c), c) for c in ledger.codes(Pilot))]
+        for id_, code in codes:
+            events += [EventRecord.of(e, code).as_dict() for e in ledger.events.get(id_)
+                       if isinstance(e, Recorded)]
         return [*events, *({"type": e.TYPE, "id": str(e.originator_id),
                             "version": e.originator_version} for e in ledger.all_events())]
     finally:

@@ -307,7 +307,7 @@ def test_an_adaptation_of_a_core_component_is_a_fidelity_deviation(pilot: Pilot)
 
 def test_a_correction_that_changes_nothing_is_refused(pilot: Pilot) -> None:
     pilot.make_adaptation("Venue", "Online", by())
-    original = pilot.pending_events[-1]
+    original = last(pilot)
     rejected("correction-changes-nothing", pilot.correct_entry, original,
              {"summary": "Online"}, by(reason="no change"))
     pilot.correct_entry(original, {"summary": "Hybrid"}, by(reason="It was hybrid"))
@@ -317,7 +317,7 @@ def test_a_correction_that_changes_nothing_is_refused(pilot: Pilot) -> None:
 
 def test_correcting_an_adaptations_component_re_judges_fidelity(pilot: Pilot) -> None:
     pilot.make_adaptation("Venue", "Online", by())
-    original = pilot.pending_events[-1]
+    original = last(pilot)
     pilot.correct_entry(original, {"component": "Method"}, by(reason="It was the method"))
     correction = pilot.pending_events[-1]
     assert isinstance(correction, ev.EntryCorrected)

@@ -22,6 +22,8 @@ from scaletrack.cli.exits import exit_code_for
 from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.errors import ConcurrentChange
 from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.pilot_events import RiskRaised
+from scaletrack.domain.vocabulary import Accumulation, Dimension, Direction, IndicatorLevel, Measure
 
 CODE = "SEED-GR-01"
 RESULT = {"indicator": "PART", "period": "2022-Q4", "value": "10",
@@ -38,9 +40,9 @@ def seed(url: str) -> None:
     try:
         ledger.handle(commands.RegisterConsortium("SEED", "Seed", "City of Turin",
                                                   ("IT", "GR")), by=by())
-        ledger.handle(commands.DefineIndicator("PART", "Participants", "output", "unit",
-                                               "people", "higher", "incremental", ("sex",)),
-                      by=by())
+        ledger.handle(commands.DefineIndicator(
+            "PART", "Participants", IndicatorLevel.OUTPUT, Measure.UNIT, "people",
+            Direction.HIGHER_IS_BETTER, Accumulation.INCREMENTAL, (Dimension.SEX,)), by=by())
         ledger.handle(commands.RegisterPilot(
             CODE, "SEED", "SI mapping", "Local SI mapping", "IT", ("GR",),
             date(2022, 1, 1), date(2023, 6, 30), ("Method",), ("Venue",)), by=by())
@@ -159,8 +161,7 @@ def racing(store_url: str) -> Iterator[Callable[[int], Racing]]:
 
 
 def risks(ledger: Ledger) -> list[str]:
-    return [e.risk for e in ledger.events.get(Pilot.id_for(CODE))  # type: ignore[attr-defined]
-            if e.TYPE == "pilot.risk-raised"]
+    return [e.risk for e in ledger.events.get(Pilot.id_for(CODE)) if isinstance(e, RiskRaised)]
 
 
 def a_file(tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.errors import InvalidInput, NotFound, RuleViolation
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
@@ -52,6 +52,7 @@ def replayed(ledger: Ledger, code: str, upto: int | None = None) -> Pilot:
     """The pilot rebuilt from every stored event, ignoring snapshots and caches."""
     pilot: Any = None
     for event in ledger.events.get(Pilot.id_for(code), lte=upto):
+        assert isinstance(event, Recorded)
         pilot = event.mutate(pilot)
     assert isinstance(pilot, Pilot)
     return pilot

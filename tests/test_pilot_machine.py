@@ -440,7 +440,9 @@ class PilotMachine(RuleBasedStateMachine):
     def replaying_the_stored_events_gives_the_same_pilot(self) -> None:
         replayed: Any = None
         for stored in self.stored:
-            replayed = self.mapper.to_domain_event(stored).mutate(replayed)
+            event = self.mapper.to_domain_event(stored)
+            assert isinstance(event, Recorded)
+            replayed = event.mutate(replayed)
         assert isinstance(replayed, Pilot)
         assert replayed.version == self.pilot.version
         assert public_state(replayed) == public_state(self.pilot)

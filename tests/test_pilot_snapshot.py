@@ -114,7 +114,9 @@ def test_the_snapshot_of_a_pilot_with_5000_entries_is_under_16_kb(sqlite_url: st
     stored = ledger.mapper.to_stored_event(Pilot.Snapshot.take(pilot))
 
     assert len(stored.state) < SNAPSHOT_LIMIT, f"{len(stored.state):,} bytes"
-    restored = ledger.mapper.to_domain_event(stored).mutate(None)
+    snapshot = ledger.mapper.to_domain_event(stored)
+    assert isinstance(snapshot, Pilot.Snapshot)
+    restored = snapshot.mutate(None)
     assert isinstance(restored, Pilot)
     assert vars(restored) == {**vars(pilot), "_pending_events": []}
     ledger.close()

@@ -85,7 +85,8 @@ def rebuilt_elsewhere(ledger: Ledger, today: date) -> dict[str, Any]:
 
 
 def oracle(ledger: Ledger, today: date) -> dict[str, Any]:
-    return as_json(public(expected(ledger.all_events(), today)))
+    document: dict[str, Any] = as_json(public(expected(ledger.all_events(), today)))
+    return document
 
 
 class Clock:
@@ -239,7 +240,7 @@ class Views(RuleBasedStateMachine):
         """A result, often for a period that has a target."""
         code = data.draw(st.sampled_from(self.pilots))
         targets = sorted(self.ledger.get(Pilot, code).targets)
-        if targets and data.draw(st.booleans()):
+        if len(targets) > 0 and data.draw(st.booleans()):
             indicator, period = data.draw(st.sampled_from(targets)).split("|")
         else:
             indicator = data.draw(st.sampled_from(sorted(INDICATORS)))
@@ -263,7 +264,7 @@ class Views(RuleBasedStateMachine):
     @precondition(lambda self: self.pilots)
     @rule(data=st.data(), day=days, reason=reasons)
     def decision(self, data: st.DataObject, day: date, reason: str | None) -> None:
-        kind, values = data.draw(st.sampled_from([
+        kinds: list[tuple[str, dict[str, Any]]] = [
             ("adoption", {"provider": "City", "level": "local", "decision": "adopted",
                           "instrument": "Contract"}),
             ("business-model", {"revenue_mix": {"grants": 60, "fees": 40},
@@ -272,7 +273,8 @@ class Views(RuleBasedStateMachine):
                            "summary": "Coaches"}),
             ("adaptation", {"component": CORE, "summary": "Shorter"}),
             ("adaptation", {"component": ADAPTABLE, "summary": "Online"}),
-            ("funding", {"funder": "ESF+", "amount_eur": 1000})]))
+            ("funding", {"funder": "ESF+", "amount_eur": 1000})]
+        kind, values = data.draw(st.sampled_from(kinds))
         self._log(kind, data.draw(st.sampled_from(self.pilots)), values, day, reason)
 
     @precondition(lambda self: self.pilots)
@@ -288,7 +290,7 @@ class Views(RuleBasedStateMachine):
     def correct(self, data: st.DataObject, day: date) -> None:
         code, version = data.draw(st.sampled_from(self.entries))
         kind = self.ledger.pilot_event(code, version).TYPE
-        changes = {
+        by_type: dict[str, dict[str, Any]] = {
             "pilot.result-reported": {"value": data.draw(amounts), "breakdown": {}},
             "pilot.target-set": {"target": data.draw(amounts)},
             "pilot.target-revised": {"baseline": data.draw(st.none() | amounts)},
@@ -297,7 +299,8 @@ class Views(RuleBasedStateMachine):
             "pilot.adoption-decided": {"decision": "deferred"},
             "pilot.funding-secured": {"funder": "Region"},
             "pilot.evaluation-completed": {"findings": "Corrected"},
-        }.get(kind, {"summary": "Corrected"})
+        }
+        changes = by_type.get(kind, {"summary": "Corrected"})
         if data.draw(st.booleans()):
             self._try(lambda: self.ledger.correct(f"{code}@{version}", changes,
                                                   self._by(day)))

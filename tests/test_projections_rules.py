@@ -15,8 +15,8 @@ from scaletrack.domain.errors import NotFound
 from scaletrack.projections import rules
 from scaletrack.projections.database import engine_for, reading
 from scaletrack.projections.facts import StoreSource
+from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries import impact, portfolio, progress, quality
-from scaletrack.projections.queries.selection import Filters
 from scaletrack.projections.runner import ReadModels
 from test_projections_oracle import as_json
 

@@ -33,7 +33,8 @@ from scaletrack.projections.registry import VIEWS
 from scaletrack.projections.runner import ReadModels
 from scaletrack.projections.tables import Activity
 from scaletrack.projections.tracking import ViewTracking
-from test_projections_oracle import as_json, documents, oracle
+from test_projections_oracle import as_json, oracle
+from view_documents import documents
 
 TODAY = date(2023, 6, 1)
 

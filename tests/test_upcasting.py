@@ -21,7 +21,7 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
 from scaletrack.domain import pilot_events as ev
-from scaletrack.domain.envelope import EVENT_TYPES, Provenance
+from scaletrack.domain.envelope import EVENT_TYPES, Provenance, Recorded
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.pilot import Pilot
 
@@ -149,14 +149,15 @@ def old_pilot(path: Path) -> None:
         "target_countries": ["GR"], "core_components": ["Method"],
         "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
         "ends_on": date(2023, 6, 30)}, by())
-    for kind, values in [
+    steps: list[tuple[str, dict[str, Any]]] = [
         ("milestone-planned", {"milestone": "M1", "title": "Athens", "due_on": date(2023, 3, 31)}),
         ("milestone-slipped", {"milestone": "M1", "new_due_on": date(2023, 5, 31)}),
         ("risk-raised", {"risk": "R1", "description": "Turnover", "severity": "low"}),
         ("target", {"indicator": "PART", "period": "2023-Q1", "target": 100}),
         ("result", {"indicator": "PART", "period": "2023-Q1", "value": 40, "breakdown": {}}),
         ("result", {"indicator": "PART", "period": "2023-Q1", "value": 50, "breakdown": {}}),
-    ]:
+    ]
+    for kind, values in steps:
         ledger.log_event(kind, CODE, values, by())
     ledger.correct(f"{CODE}@6", {"value": 45}, by(reason="typo"))
     ledger.retract(f"{CODE}@7", by(reason="duplicate"))
@@ -172,6 +173,7 @@ def old_pilot(path: Path) -> None:
 def replayed(ledger: Ledger) -> dict[str, Any]:
     pilot: Any = None
     for event in ledger.events.get(Pilot.id_for(CODE)):
+        assert isinstance(event, Recorded)
         pilot = event.mutate(pilot)
     return {k: v for k, v in vars(pilot).items() if not k.startswith("_")}
 
@@ -181,6 +183,7 @@ def test_a_version_1_snapshot_reads_as_the_pilot_its_events_make(tmp_path: Path)
     ledger = open_ledger(tmp_path / "old.db")
     assert ledger.snapshots is not None
     (snapshot,) = ledger.snapshots.get(Pilot.id_for(CODE))
+    assert isinstance(snapshot, Pilot.Snapshot)
     upcast = snapshot.mutate(None)
     assert isinstance(upcast, Pilot)
     assert {k: v for k, v in vars(upcast).items() if not k.startswith("_")} == replayed(ledger)

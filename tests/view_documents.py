@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from scaletrack.cli.render import to_json
 from scaletrack.projections.database import reading
+from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries import decisions, impact, portfolio, progress, quality, timeline
-from scaletrack.projections.queries.selection import Filters
 
 
 def documents(engine: Engine, today: date) -> dict[str, Any]:

@@ -11,9 +11,12 @@ from scaletrack.web.i18n import DOMAIN, LOCALES, language, negotiate
 def english_messages() -> dict[str, str]:
     with (LOCALES / "en" / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as po:
         catalog = read_po(po)
-    return {"|".join(m.id) if isinstance(m.id, tuple) else m.id:
-            "|".join(m.string) if isinstance(m.string, tuple) else m.string
-            for m in catalog if m.id}
+    return {joined(m.id): joined(m.string) for m in catalog if m.id}
+
+
+def joined(text: str | list[str] | tuple[str, ...] | None) -> str:
+    """A message's text; a plural's forms joined by '|'."""
+    return "|".join(text) if isinstance(text, list | tuple) else text or ""
 
 
 def test_every_message_the_pages_use_has_an_english_text() -> None:
