@@ -39,7 +39,7 @@ class Command(Generic[A]):
     @property
     def subject(self) -> str:
         """The code of the consortium, indicator or pilot it changes."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} names no subject")
 
 
 # -- consortia -----------------------------------------------------------------------

@@ -259,7 +259,7 @@ KIND_OF_TYPE: dict[str, Kind] = {k.event.TYPE: k for k in KINDS.values()}
 
 
 def _required(indicator: Indicator | None) -> Indicator:
-    assert indicator is not None, "the ledger loads the indicator for kinds that need one"
+    assert indicator is not None, "the handler loads the indicator for kinds that need one"
     return indicator
 
 
