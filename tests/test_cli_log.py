@@ -18,6 +18,9 @@ from scaletrack.domain.pilot import Pilot
 CODE = "SEED-GR-01"
 TOMORROW = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
 
+PLANNED: list[tuple[str, dict[str, Any]]] = [
+    ("readiness", {"score": 70, "summary": "Ready"}),
+    ("stage", {"to_stage": "readiness-assessed"}), ("stage", {"to_stage": "planned"})]
 SETUP: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "pathway-changed": [("pathway", {"pilot_type": "scale-up", "dimensions": ["up"],
                                      "mechanism": "dissemination"})],
@@ -39,11 +42,12 @@ SETUP: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "period-rejected": [("period-submitted", {"period": "2022-Q2"})],
     "period-unlocked": [("period-submitted", {"period": "2022-Q2"}),
                         ("period-approved", {"period": "2022-Q2"})],
-    "closed": [("readiness", {"score": 70, "summary": "Ready"}),
+    "closed": [*PLANNED, ("stage", {"to_stage": "piloting"}),
                ("evaluation", {"method": "Survey", "findings": "Works",
                                "recommendation": "scale"}),
-               *(("stage", {"to_stage": s})
-                 for s in ("readiness-assessed", "planned", "piloting", "evaluated"))],
+               ("stage", {"to_stage": "evaluated"})],
+    "adoption": PLANNED,  # a proposed pilot takes no adoption decision
+    "evaluation": PLANNED,  # nor a recommendation to scale
 }
 """What each kind's example needs to have happened first (logged through the ledger)."""
 
@@ -96,7 +100,7 @@ INVALID: dict[str, list[tuple[str, int]]] = {
 """Invalid input (2), broken rules (1) and unknown references (3), kind by kind."""
 
 
-BY = Provenance(occurred_on=date(2022, 1, 10), recorded_at=datetime(2022, 1, 10, 9, tzinfo=UTC),
+BY = Provenance(occurred_on=date(2022, 7, 5), recorded_at=datetime(2022, 7, 5, 9, tzinfo=UTC),
                 actor="setup")
 
 

@@ -88,7 +88,7 @@ def test_partners_and_centres_are_in_member_countries() -> None:
 
 
 def test_a_country_code_has_two_letters() -> None:
-    with pytest.raises(InvalidInput, match="countries"):
+    with pytest.raises(InvalidInput, match="ISO 3166-1"):
         Consortium.register("SEED", "Seed", "Turin", ["ITA"], by())
 
 

@@ -348,7 +348,7 @@ def test_json_lines_name_the_kind_on_each_line(seeded: Ledger, run: Any,
                     "risk": "R1", "description": "Turnover", "severity": "high"}) + "\n"
         + json.dumps({"kind": "pilot.result-reported", "code": CODE,
                       "occurred_on": "2022-03-31", "indicator": "PART", "period": "2022-Q1",
-                      "value": 12.5, "breakdown": {"sex": {"women": 6, "men": 6.5}}}) + "\n\n")
+                      "value": 13.0, "breakdown": {"sex": {"women": 6, "men": 7}}}) + "\n\n")
 
     result = run("import", str(path), "--actor", "bea")
 
@@ -356,7 +356,7 @@ def test_json_lines_name_the_kind_on_each_line(seeded: Ledger, run: Any,
     imported = events(run)[1:]
     assert [(e["type"], e["actor"]) for e in imported] == [("pilot.risk-raised", "bea"),
                                                           ("pilot.result-reported", "bea")]
-    assert imported[1]["data"]["value"] == "12.5"
+    assert imported[1]["data"]["value"] == "13.0"
 
 
 def test_a_file_of_one_kind_needs_no_kind_column_with_kind(

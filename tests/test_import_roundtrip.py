@@ -12,7 +12,7 @@ example; the property is about the file formats, not the backend.
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,6 @@ text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
                max_size=24).map(str.strip).filter(bool)
 """Any printable text; cells and the domain's text fields drop surrounding spaces."""
 
-days = st.dates(min_value=date(2021, 1, 1), max_value=date(2023, 6, 30))
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10**12), places=2)
 counts = st.decimals(min_value=0, max_value=10**6, places=2)
 
@@ -51,9 +50,17 @@ class Story:
         self.draw = draw
         self.rows: list[dict[str, Any]] = []
         self.pilots: dict[str, dict[str, Any]] = {}
+        self.day = date(2021, 1, 1)
+        """Rows happen in the order they are written (nothing before its consortium)."""
 
-    def add(self, kind: str, values: dict[str, Any], reason: bool = False) -> None:
-        self.rows.append({"kind": kind, **values, "occurred_on": self.draw(days),
+    def next_day(self) -> date:
+        self.day = self.draw(st.dates(self.day, min(self.day + timedelta(days=60),
+                                                    date(2023, 6, 30))))
+        return self.day
+
+    def add(self, kind: str, values: dict[str, Any], reason: bool = False,
+            on: date | None = None) -> None:
+        self.rows.append({"kind": kind, **values, "occurred_on": on or self.next_day(),
                           "actor": self.draw(text),
                           "reason": self.draw(text) if reason else self.draw(
                               st.none() | text)})
@@ -83,6 +90,11 @@ class Story:
                                "target_countries": [code[5:7]], "core_components": core,
                                "adaptable_components": adaptable,
                                "starts_on": date(2021, 1, 4), "ends_on": date(2023, 12, 29)})
+            # planned, so that it may take adoption decisions
+            self.add("readiness", {"pilot": code, "score": 70, "summary": self.draw(text)})
+            self.pilots[code]["entries"].append(self.pilots[code]["version"])
+            for stage in ("readiness-assessed", "planned"):
+                self.add("stage", {"pilot": code, "to_stage": stage})
 
     def step(self) -> None:
         code = self.draw(st.sampled_from(sorted(self.pilots)))
@@ -96,12 +108,16 @@ class Story:
              "partner-joined", "target", "correction", "retraction"]))
         if choice == "result":
             women, men = self.draw(counts), self.draw(counts)
+            on = self.next_day()  # a result for a period that has begun
             self.add("result", {"pilot": code, "indicator": "PART",
-                                "period": period(self.draw(days)), "value": women + men,
-                                "breakdown": {"sex": {"women": women, "men": men}}})
+                                "period": period(self.draw(st.dates(date(2021, 1, 1), on))),
+                                "value": women + men,
+                                "breakdown": {"sex": {"women": women, "men": men}}}, on=on)
         elif choice == "narrative":
+            on = self.next_day()
             self.add("result", {"pilot": code, "indicator": "POLICY",
-                                "period": period(self.draw(days)), "narrative": self.draw(text)})
+                                "period": period(self.draw(st.dates(date(2021, 1, 1), on))),
+                                "narrative": self.draw(text)}, on=on)
         elif choice == "funding":
             self.add("funding", {"pilot": code, "funder": self.draw(text),
                                  "amount_eur": self.draw(amounts), "currency": "EUR"})

@@ -30,6 +30,7 @@ from scaletrack.domain.vocabulary import (
     LEGAL_TRANSITIONS,
     Stage,
     period_of,
+    period_start,
 )
 
 TODAY = date(2023, 6, 30)
@@ -85,11 +86,14 @@ class Model:
     stage: str = "proposed"
     readiness: bool = False
     evaluations: int = 0
-    milestones: dict[str, tuple[str, date]] = field(default_factory=dict)
+    milestones: dict[str, tuple[str, date, date]] = field(default_factory=dict)
+    """Reference -> (status, due, the day it was planned)."""
     risks: dict[str, str] = field(default_factory=dict)
     partners: set[str] = field(default_factory=set)
     periods: dict[str, str] = field(default_factory=dict)
-    targets: set[str] = field(default_factory=set)
+    submitted_on: dict[str, date] = field(default_factory=dict)
+    targets: dict[str, int] = field(default_factory=dict)
+    """Indicator|period -> the version of the entry that set the target."""
     entries: dict[int, EntryModel] = field(default_factory=dict)
     version: int = 1
 
@@ -104,8 +108,8 @@ class Model:
         return self.open and self.unlocked(period) and on <= TODAY
 
     def planned(self, milestone: str, on: date) -> bool:
-        return (self.open and on <= TODAY
-                and self.milestones.get(milestone, ("", TODAY))[0] == "planned")
+        return (self.open and on <= TODAY and self.unlocked(period_of(on))
+                and self.milestones.get(milestone, ("", TODAY, TODAY))[0] == "planned")
 
     def correctable(self, version: int, reason: str | None, on: date) -> bool:
         entry = self.entries.get(version)
@@ -225,7 +229,8 @@ class PilotMachine(RuleBasedStateMachine):
 
     @rule(recommendation=st.sampled_from(["scale", "adapt", "stop", "shrug"]), on=days)
     def complete_evaluation(self, recommendation: str, on: date) -> None:
-        legal = self.model.can_record_entry(period_of(on), on) and recommendation != "shrug"
+        legal = (self.model.can_record_entry(period_of(on), on) and recommendation != "shrug"
+                 and not (recommendation == "scale" and self.model.stage == "proposed"))
 
         def accepted() -> None:
             self.entry("pilot.evaluation-completed", period_of(on))()
@@ -247,10 +252,11 @@ class PilotMachine(RuleBasedStateMachine):
     @rule(ref=milestones, due=days, on=days)
     def plan_milestone(self, ref: str, due: date, on: date) -> None:
         m = self.model
-        legal = m.open and on <= TODAY and ref not in m.milestones
+        legal = (m.open and on <= TODAY and ref not in m.milestones
+                 and m.unlocked(period_of(on)))
 
         def accepted() -> None:
-            m.milestones[ref] = ("planned", due)
+            m.milestones[ref] = ("planned", due, on)
         self.attempt(legal, lambda: self.pilot.plan_milestone(ref, "Site open", due, by(on)),
                      accepted)
 
@@ -259,8 +265,9 @@ class PilotMachine(RuleBasedStateMachine):
         m = self.model
 
         def accepted() -> None:
-            m.milestones[ref] = ("achieved", m.milestones[ref][1])
-        self.attempt(m.planned(ref, on), lambda: self.pilot.achieve_milestone(ref, by(on)),
+            m.milestones[ref] = ("achieved", *m.milestones[ref][1:])
+        legal = m.planned(ref, on) and on >= m.milestones[ref][2]
+        self.attempt(legal, lambda: self.pilot.achieve_milestone(ref, by(on)),
                      accepted)
 
     @rule(ref=milestones, new_due=days, on=days)
@@ -269,7 +276,7 @@ class PilotMachine(RuleBasedStateMachine):
         legal = m.planned(ref, on) and new_due > m.milestones[ref][1]
 
         def accepted() -> None:
-            m.milestones[ref] = ("planned", new_due)
+            m.milestones[ref] = ("planned", new_due, m.milestones[ref][2])
         self.attempt(legal, lambda: self.pilot.slip_milestone(ref, new_due, by(on)), accepted)
 
     @rule(ref=milestones, reason=reasons, on=days)
@@ -277,7 +284,7 @@ class PilotMachine(RuleBasedStateMachine):
         m = self.model
 
         def accepted() -> None:
-            m.milestones[ref] = ("dropped", m.milestones[ref][1])
+            m.milestones[ref] = ("dropped", *m.milestones[ref][1:])
         self.attempt(m.planned(ref, on) and reason is not None,
                      lambda: self.pilot.drop_milestone(ref, by(on, reason)), accepted)
 
@@ -323,10 +330,14 @@ class PilotMachine(RuleBasedStateMachine):
                     status: str, needs_reason: bool = False) -> None:
         m = self.model
         legal = (on <= TODAY and m.periods.get(period) in allowed
-                 and (reason is not None or not needs_reason))
+                 and (reason is not None or not needs_reason)
+                 and not (status == "submitted" and on < period_start(period))
+                 and not (status == "approved" and on < m.submitted_on.get(period, on)))
 
         def accepted() -> None:
             m.periods[period] = status
+            if status == "submitted":
+                m.submitted_on[period] = on
         self.attempt(legal, lambda: command(period, by(on, reason)), accepted)
 
     @rule(period=periods, on=days)
@@ -360,7 +371,8 @@ class PilotMachine(RuleBasedStateMachine):
             well_formed = value is not None and (women is None or women + 4 == value)
         else:
             well_formed = value is None and not breakdown and narrative is not None
-        legal = well_formed and self.model.can_record_entry(period, on)
+        legal = (well_formed and self.model.can_record_entry(period, on)
+                 and on >= period_start(period))
         self.attempt(legal, lambda: self.pilot.report_result(
             self.indicators[code], by(on), period=period, value=value, narrative=narrative,
             breakdown=breakdown), self.entry("pilot.result-reported", period))
@@ -377,7 +389,7 @@ class PilotMachine(RuleBasedStateMachine):
 
         def accepted() -> None:
             self.entry("pilot.target-set", period)()
-            self.model.targets.add(key)
+            self.model.targets[key] = self.model.version + 1
         self.attempt(legal, lambda: self.pilot.set_target(
             self.indicators[code], by(on), period=period, target=amount, narrative=narrative),
             accepted)
@@ -412,6 +424,8 @@ class PilotMachine(RuleBasedStateMachine):
 
         def accepted() -> None:
             self.model.entries[version].retracted = True
+            for key in [k for k, v in self.model.targets.items() if v == version]:
+                del self.model.targets[key]  # a retracted target frees its period
         self.attempt(self.model.correctable(version, reason, on),
                      lambda: self.pilot.retract_entry(original, by(on, reason)), accepted)
 
@@ -422,11 +436,12 @@ class PilotMachine(RuleBasedStateMachine):
         pilot, m = self.pilot, self.model
         assert (pilot.version, len(self.stored)) == (m.version, m.version)
         assert pilot.stage == m.stage
-        assert {k: (v.status, v.due_on) for k, v in pilot.milestones.items()} == m.milestones
+        assert {k: (v.status, v.due_on, v.planned_on)
+                for k, v in pilot.milestones.items()} == m.milestones
         assert pilot.risks == m.risks
         assert set(pilot.partners) == m.partners
         assert pilot.periods == m.periods
-        assert set(pilot.targets) == m.targets
+        assert pilot.targets == m.targets
         assert pilot.entry_count == len(m.entries)
         assert pilot.retracted == {k for k, e in m.entries.items() if e.retracted}
 

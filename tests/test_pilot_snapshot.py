@@ -47,6 +47,9 @@ def long_pilot() -> Pilot:
                            target_countries=["GR", "RO"], core_components=["Method"],
                            adaptable_components=["Venue"], starts_on=FIRST_DAY,
                            ends_on=date(2024, 12, 31))
+    pilot.assess_readiness(70, "Partners ready", by(FIRST_DAY))
+    for stage in ("readiness-assessed", "planned", "piloting"):
+        pilot.advance_stage(stage, by(FIRST_DAY))
     days = 5 * 365
     entries: list[int] = []
 
@@ -76,7 +79,7 @@ def long_pilot() -> Pilot:
         entries.append(pilot.version)
 
     quarter = ""
-    for n in range(ENTRIES - 2 * 20):
+    for n in range(ENTRIES - 2 * 20 - 1):  # the first entry assessed its readiness
         on = FIRST_DAY + timedelta(days=n * days // ENTRIES)
         if period_of(on) != quarter:  # a new quarter: report the last, set its targets
             if quarter:

@@ -12,6 +12,7 @@ import pytest
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.errors import NotFound
+from scaletrack.domain.vocabulary import period_start
 from scaletrack.projections import rules
 from scaletrack.projections.database import engine_for, reading
 from scaletrack.projections.facts import StoreSource
@@ -107,8 +108,10 @@ class Story:
             "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
             "ends_on": date(2023, 12, 31)}, self.by())
 
-    def log(self, kind: str, pilot: str, day: date = date(2022, 6, 1),
+    def log(self, kind: str, pilot: str, day: date | None = None,
             reason: str | None = "because", **values: Any) -> int:
+        if day is None:  # mid-2022, or once a later result's period has begun
+            day = max(date(2022, 6, 1), period_start(values.get("period", "2022-Q1")))
         return self.ledger.log_event(kind, pilot, values, self.by(day, reason)).version
 
     def view(self, query: Any, *args: Any) -> Any:

@@ -163,6 +163,8 @@ class Ledger(Application[UUID]):
         """An aggregate by code; ``to_change`` hands out the cached instance itself
         (only for a command, which forgets it if the command or its save fails)."""
         code = canonical(code)
+        if version is not None and not 0 < version < 2**63:
+            raise NotFound(f"{code} has no version {version}", hint="versions count from 1")
         try:
             aggregate: AggregateT = self.repository.get(cls.id_for(code), version=version,
                                                         deepcopy_from_cache=not to_change)

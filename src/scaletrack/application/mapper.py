@@ -53,17 +53,19 @@ class SetAsList(Transcoding):
 
 
 class MilestoneAsList(Transcoding):
-    """A pilot's milestone as ``[title, due_on, status, slips]``."""
+    """A pilot's milestone as ``[title, due_on, status, slips, planned_on]``."""
 
     type = Milestone
     name = "milestone"
 
     def encode(self, obj: Milestone) -> list[Any]:
-        return [obj.title, obj.due_on.isoformat(), obj.status, obj.slips]
+        planned_on = obj.planned_on.isoformat() if obj.planned_on else None
+        return [obj.title, obj.due_on.isoformat(), obj.status, obj.slips, planned_on]
 
     def decode(self, data: list[Any]) -> Milestone:
-        title, due_on, status, slips = data
-        return Milestone(title, date.fromisoformat(due_on), status, slips)
+        title, due_on, status, slips, *rest = data  # snapshots before version 3 have four
+        planned_on = date.fromisoformat(rest[0]) if rest and rest[0] else None
+        return Milestone(title, date.fromisoformat(due_on), status, slips, planned_on)
 
 
 def register_state_types(transcoder: JSONTranscoder) -> None:

@@ -51,12 +51,12 @@ CONSORTIA: tuple[ConsortiumFacts, ...] = (
         synthetic("Lucía Ortega"), synthetic("Marc Duval")),
     ConsortiumFacts(
         "ESIA", "European Social Innovation Alliance", "German partners",
-        ("DE", "DK", "EE", "PL"), ("UK", date(2021, 9, 13)),
+        ("DE", "DK", "EE", "PL"), ("GB", date(2021, 9, 13)),
         (_p(synthetic("Sozialinnovation Werkstatt Berlin"), "DE", "lead"),
          _p(synthetic("Center for Social Innovation Aarhus"), "DK"),
          _p(synthetic("Tallinn Social Innovation Lab"), "EE"),
          _p(synthetic("Fundacja Innowacji Społecznych Kraków"), "PL"),
-         _p(synthetic("Scottish Social Innovation Partnership"), "UK")),
+         _p(synthetic("Scottish Social Innovation Partnership"), "GB")),
         synthetic("Jonas Weber"), synthetic("Mette Lund")),
     ConsortiumFacts(
         "FUSE", "Facilitating United Approaches to SI in Europe", "Rethink Ireland with Genio",
@@ -287,7 +287,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         "adapted", date(2021, 6, 21), date(2022, 6, 10), reevaluated=date(2023, 3, 15)),
     PilotFacts(
         "ESIA-PL-01", synthetic("Social cooperatives for people with disabilities"),
-        synthetic("Social cooperative start-up support"), "PL", ("PL", "UK"),
+        synthetic("Social cooperative start-up support"), "PL", ("PL", "GB"),
         ("Cooperative governance model", "Job coaching on site"),
         ("Trades", "Start-up grant size"),
         ("replication", ("out",), "affiliation", "certification"),
@@ -455,7 +455,7 @@ COUNTRY_NAMES = {
     "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland",
     "FR": "France", "GR": "Greece", "HU": "Hungary", "IE": "Ireland", "IT": "Italy",
     "LT": "Lithuania", "LV": "Latvia", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
-    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "UK": "Scotland (UK)",
+    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "GB": "Scotland (UK)",
 }
 AGE_PROFILES = {
     "default": {"under-18": 2, "18-29": 30, "30-54": 48, "55+": 20},

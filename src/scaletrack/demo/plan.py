@@ -28,6 +28,8 @@ CLOSING = datetime(2023, 7, 31, 17, tzinfo=UTC)
 """The demo's 'now': nothing is recorded later."""
 LAST_QUARTER = "2023-Q2"
 ENTRY_KINDS = frozenset(name for name, kind in KINDS.items() if issubclass(kind.event, Entry))
+LOCKED_KINDS = ENTRY_KINDS | {name for name in KINDS if name.startswith("milestone-")}
+"""What an approved period's lock refuses: entries, and milestones moved within it."""
 IMPORTED = frozenset({"FUSE", "SIPLUS"})
 """Consortia whose leads import results from their spreadsheets."""
 

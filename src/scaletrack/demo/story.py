@@ -20,9 +20,9 @@ from typing import Any
 from scaletrack.demo import data
 from scaletrack.demo.plan import (
     CLOSING,
-    ENTRY_KINDS,
     IMPORTED,
     LAST_QUARTER,
+    LOCKED_KINDS,
     SEED,
     Step,
     day_between,
@@ -543,7 +543,7 @@ class PilotStory:
             floor = max(floor, after.at + timedelta(minutes=rng.randint(2, 90)))
         if cap is None:
             cap = self.horizon
-            if op in ENTRY_KINDS:
+            if op in LOCKED_KINDS:
                 period = str(values.get("period") or period_of(occurred))
             if period is not None:
                 cap = min(cap, self.deadline(period))

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, record, start
-from scaletrack.domain.errors import RuleViolation
-from scaletrack.domain.vocabulary import Code, CountryCode, Text, canonical
+from scaletrack.domain.errors import InvalidInput, RuleViolation
+from scaletrack.domain.vocabulary import (
+    EU_COUNTRY_ALIASES,
+    Code,
+    CountryCode,
+    Text,
+    country_code,
+)
 
 
 class Consortium(Aggregate):
@@ -29,6 +36,7 @@ class Consortium(Aggregate):
             consortium.name = self.name
             consortium.lead = self.lead
             consortium.countries = list(self.countries)
+            consortium.registered_on = self.occurred_on
 
     class CountryJoined(Event):
         TYPE = "consortium.country-joined"
@@ -61,6 +69,7 @@ class Consortium(Aggregate):
         self.name: str
         self.lead: str
         self.countries: list[str]
+        self.registered_on: date
         self.partners: list[dict[str, str]] = []
         self.centres: dict[str, str] = {}
 
@@ -72,19 +81,21 @@ class Consortium(Aggregate):
     def register(
         cls, code: str, name: str, lead: str, countries: list[str], by: Provenance
     ) -> Consortium:
-        if len({_country(c) for c in countries}) != len(countries):
+        if len({_country(c, "countries") for c in countries}) != len(countries):
             raise RuleViolation("duplicate-country", "a country is listed twice",
                                 field="countries")
         return start(cls, cls.Registered, cls.id_for(code), by,
                      code=code, name=name, lead=lead, countries=countries)
 
     def add_country(self, country: str, by: Provenance) -> None:
-        if _country(country) in self.countries:
+        self._require_registered(by)
+        if _country(country) in self.member_countries:
             raise RuleViolation("duplicate-country",
                                 f"{country} is already a member of {self.code}", field="country")
         record(self, self.CountryJoined, by, country=country)
 
     def add_partner(self, organisation: str, country: str, role: str, by: Provenance) -> None:
+        self._require_registered(by)
         self._require_member(country)
         if any(p["organisation"] == organisation for p in self.partners):
             raise RuleViolation("duplicate-partner", f"{organisation} is already a partner",
@@ -92,6 +103,7 @@ class Consortium(Aggregate):
         record(self, self.PartnerAdded, by, organisation=organisation, country=country, role=role)
 
     def establish_centre(self, country: str, name: str, by: Provenance) -> None:
+        self._require_registered(by)
         self._require_member(country)
         if _country(country) in self.centres:
             raise RuleViolation(
@@ -100,8 +112,21 @@ class Consortium(Aggregate):
             )
         record(self, self.CentreEstablished, by, country=country, name=name)
 
+    @property
+    def member_countries(self) -> frozenset[str]:
+        """The member countries in canonical codes (a store may hold the EU's EL or UK)."""
+        return frozenset(EU_COUNTRY_ALIASES.get(c, c) for c in self.countries)
+
+    def _require_registered(self, by: Provenance) -> None:
+        if by.occurred_on < self.registered_on:
+            raise RuleViolation(
+                "before-registration",
+                f"{by.occurred_on} is before {self.code} was registered ({self.registered_on})",
+                field="occurred_on", hint="give the date it really happened",
+            )
+
     def _require_member(self, country: str) -> None:
-        if _country(country) not in self.countries:
+        if _country(country) not in self.member_countries:
             raise RuleViolation(
                 "not-a-member-country",
                 f"{country} is not a member country of {self.code} "
@@ -110,6 +135,15 @@ class Consortium(Aggregate):
             )
 
 
-def _country(code: str) -> str:
+def _country(code: str, field: str = "country") -> str:
     """A country code as the events store it (the rules compare it before pydantic sees it)."""
-    return canonical(code)
+    return checked_country(code, field)
+
+
+def checked_country(code: str, field: str) -> str:
+    """A country code given to a command, canonical (EL -> GR), or why it is refused."""
+    try:
+        return country_code(str(code))
+    except ValueError as error:
+        raise InvalidInput(str(error), field=field,
+                           hint="use the two-letter ISO 3166-1 code") from None

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, record, start
+from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, plain, record, start
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.vocabulary import (
     Accumulation,
@@ -97,6 +97,10 @@ class Indicator(Aggregate):
         if not by.reason:
             raise RuleViolation("reason-required", "a revision needs a reason", field="reason")
         merged = {**self.current, **{k: v for k, v in changes.items() if v is not None}}
+        if plain(merged) == plain(self.current):
+            raise RuleViolation("revision-changes-nothing",
+                                f"the revision leaves indicator {self.code} as it is",
+                                field="changes", hint="give the fields that change")
         record(self, self.Revised, by, code=self.code,
                definition_version=self.definition_version + 1, **merged)
 

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from scaletrack.domain import pilot_events as ev
-from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.consortium import Consortium, checked_country
 from scaletrack.domain.envelope import (
     Provenance,
     Recorded,
@@ -34,6 +34,7 @@ from scaletrack.domain.pilot_state import (
     RiskStatus,
     target_key,
     upcast_v1_v2,
+    upcast_v2_v3,
 )
 from scaletrack.domain.results import check_active, check_result, check_target
 from scaletrack.domain.vocabulary import (
@@ -41,7 +42,9 @@ from scaletrack.domain.vocabulary import (
     LEGAL_TRANSITIONS,
     Stage,
     canonical,
+    period_end,
     period_of,
+    period_start,
 )
 
 ENVELOPE_FIELDS = frozenset(
@@ -73,10 +76,11 @@ class Pilot(Aggregate):
     Event = ev.PilotEvent
     Registered = ev.Registered
 
-    class_version = 2
-    """Version of the state a snapshot keeps (1: every entry's record)."""
+    class_version = 3
+    """Version of the state a snapshot keeps (see :mod:`scaletrack.domain.pilot_state`)."""
 
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
+    upcast_v2_v3 = staticmethod(upcast_v2_v3)
 
     def __init__(self) -> None:
         self.code: str
@@ -99,11 +103,13 @@ class Pilot(Aggregate):
         self.milestones: dict[str, Milestone] = {}
         self.partners: dict[str, str] = {}
         """Organisation -> country."""
-        self.targets: set[str] = set()
-        """The indicator|period of every target set."""
+        self.targets: dict[str, int] = {}
+        """The indicator|period of every target set -> the version of the event that set it."""
         self.risks: dict[str, RiskStatus] = {}
         self.periods: dict[str, ReportStatus] = {}
         """Reporting period -> status of its report."""
+        self.submitted_on: dict[str, date] = {}
+        """Reporting period -> the day its report was last submitted."""
         self.entry_count = 0
         self.corrected: set[int] = set()
         """Versions of the entries corrected at least once."""
@@ -126,8 +132,9 @@ class Pilot(Aggregate):
 
     @classmethod
     def register(cls, code: str, consortium: Consortium, by: Provenance, **details: Any) -> Pilot:
-        countries = [canonical(str(c)) for c in details.get("target_countries", [])]
-        outside = sorted(set(countries) - set(consortium.countries))
+        countries = [checked_country(c, "target_countries")
+                     for c in details.get("target_countries", [])]
+        outside = sorted(set(countries) - consortium.member_countries)
         if outside:
             raise RuleViolation(
                 "target-country-outside-consortium",
@@ -195,17 +202,26 @@ class Pilot(Aggregate):
 
     def plan_milestone(self, milestone: str, title: str, due_on: date, by: Provenance) -> None:
         self._require_open()
+        self._require_unlocked(_quarter(by))
         if milestone in self.milestones:
             raise RuleViolation("milestone-exists", f"milestone {milestone} is already planned",
                                 field="milestone")
         record(self, ev.MilestonePlanned, by, milestone=milestone, title=title, due_on=due_on)
 
     def achieve_milestone(self, milestone: str, by: Provenance) -> None:
-        self._require_status(milestone, "achieve", "planned")
+        planned = self._require_status(milestone, "achieve", "planned", by)
+        if by.occurred_on < self.starts_on or (planned.planned_on and
+                                               by.occurred_on < planned.planned_on):
+            earliest = max(self.starts_on, planned.planned_on or self.starts_on)
+            raise RuleViolation("achieved-too-early",
+                                f"milestone {milestone} cannot be achieved on {by.occurred_on}, "
+                                f"before {earliest} (the pilot's start or the day it was "
+                                "planned)", field="occurred_on",
+                                hint="give the date it really happened")
         record(self, ev.MilestoneAchieved, by, milestone=milestone)
 
     def slip_milestone(self, milestone: str, new_due_on: date, by: Provenance) -> None:
-        previous = self._require_status(milestone, "slip", "planned").due_on
+        previous = self._require_status(milestone, "slip", "planned", by).due_on
         if str(new_due_on) <= str(previous):
             raise RuleViolation("slip-not-later",
                                 f"a slip moves the due date later than {previous}",
@@ -215,12 +231,14 @@ class Pilot(Aggregate):
                previous_due_on=previous, new_due_on=new_due_on)
 
     def drop_milestone(self, milestone: str, by: Provenance) -> None:
-        self._require_status(milestone, "drop", "planned")
+        self._require_status(milestone, "drop", "planned", by)
         self._require_reason(by, "dropping a milestone")
         record(self, ev.MilestoneDropped, by, milestone=milestone)
 
-    def _require_status(self, milestone: str, verb: str, status: str) -> Milestone:
+    def _require_status(self, milestone: str, verb: str, status: str,
+                        by: Provenance) -> Milestone:
         self._require_open()
+        self._require_unlocked(_quarter(by))
         if milestone not in self.milestones:
             raise RuleViolation("unknown-milestone", f"{self.code} has no milestone {milestone}",
                                 field="milestone", hint="plan it first")
@@ -240,6 +258,7 @@ class Pilot(Aggregate):
         self._record_entry(ev.HRProcessChanged, by, change)
 
     def decide_adoption(self, by: Provenance, **decision: Any) -> None:
+        self._require_beyond_proposal("an adoption decision")
         self._record_entry(ev.AdoptionDecided, by, decision)
 
     def make_adaptation(self, component: str, summary: str, by: Provenance) -> None:
@@ -251,6 +270,8 @@ class Pilot(Aggregate):
                                                    "currency": currency})
 
     def complete_evaluation(self, by: Provenance, **evaluation: Any) -> None:
+        if str(evaluation.get("recommendation")) == "scale":
+            self._require_beyond_proposal("an evaluation recommending to scale")
         self._record_entry(ev.EvaluationCompleted, by, evaluation)
 
     # -- partners and risks -------------------------------------------------------
@@ -311,6 +332,13 @@ class Pilot(Aggregate):
 
     def report_result(self, indicator: Indicator, by: Provenance, **result: Any) -> None:
         check_active(indicator)
+        period = str(result.get("period", "")).strip().upper()
+        if _is_period(period) and by.occurred_on < period_start(period):
+            raise RuleViolation("result-before-period",
+                                f"a result for {period} cannot have occurred on "
+                                f"{by.occurred_on}, before the period started",
+                                field="occurred_on",
+                                hint=f"give a day from {period_start(period)} on")
         self._record_entry(ev.ResultReported, by, {
             "value": None, "narrative": None, "breakdown": {}, **result,
             "indicator": indicator.code, "indicator_version": indicator.definition_version},
@@ -319,10 +347,21 @@ class Pilot(Aggregate):
     # -- reporting periods --------------------------------------------------------
 
     def submit_period_report(self, period: str, by: Provenance) -> None:
+        period = period.strip().upper()
+        if _is_period(period) and by.occurred_on < period_start(period):
+            raise RuleViolation("period-not-started",
+                                f"the {period} report cannot be submitted on {by.occurred_on}, "
+                                "before the period started", field="period")
         self._move_period(ev.PeriodReportSubmitted, period, by,
                           allowed=(None, "rejected", "unlocked"))
 
     def approve_period_report(self, period: str, by: Provenance) -> None:
+        submitted = self.submitted_on.get(period.strip().upper())
+        if submitted is not None and by.occurred_on < submitted:
+            raise RuleViolation("approved-before-submitted",
+                                f"the {period} report was submitted on {submitted}; it cannot "
+                                f"be approved on {by.occurred_on}", field="occurred_on",
+                                hint="give the date it really happened")
         self._move_period(ev.PeriodReportApproved, period, by, allowed=("submitted",))
 
     def reject_period_report(self, period: str, by: Provenance) -> None:
@@ -366,7 +405,7 @@ class Pilot(Aggregate):
                                 f"{', '.join(sorted(unknown))}", field="changes")
         kind = type(entry)
         envelope = {**by.envelope(), "originator_id": self.id, "originator_version": 1}
-        given = payload_of(validated(kind, {**recorded, **changes, **envelope}))
+        given = payload_of(validated(kind, {**recorded, **changes, **envelope}, new=True))
         checked = _ENTRY_RULES.get(kind, _no_rules)(self, given, indicator)
         replacement = plain(payload_of(validated(kind, {**checked, **envelope})))
         if entry.originator_version not in self.corrected and replacement == plain(recorded):
@@ -424,6 +463,13 @@ class Pilot(Aggregate):
                                 f"the {period} report of {self.code} is approved and locked",
                                 field="period", hint="unlock the period with a reason first")
 
+    def _require_beyond_proposal(self, what: str) -> None:
+        if self.stage == Stage.PROPOSED:
+            raise RuleViolation("pilot-only-proposed",
+                                f"{self.code} is still proposed: {what} comes once it is "
+                                "assessed and planned", field=NOUN,
+                                hint="advance the pilot's stage first")
+
     def _require_open(self) -> None:
         if self.stage == Stage.CLOSED:
             raise RuleViolation("pilot-closed", f"{self.code} is closed", field=NOUN)
@@ -437,6 +483,11 @@ class Pilot(Aggregate):
 
 def _quarter(by: Provenance) -> str:
     return period_of(by.occurred_on)
+
+
+def _is_period(text: str) -> bool:
+    """Whether a text is a reporting period (pydantic explains a malformed one later)."""
+    return len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234"
 
 
 def _copy_of(value: object) -> object:
@@ -488,6 +539,13 @@ def _target_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | 
 
 
 def _result_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+    period = str(values.get("period", "")).strip().upper()
+    if _is_period(period) and (period_end(period) < pilot.starts_on
+                               or period_start(period) > pilot.ends_on):
+        raise RuleViolation("period-outside-pilot",
+                            f"{period} is outside {pilot.code}'s dates ({pilot.starts_on} to "
+                            f"{pilot.ends_on})", field="period",
+                            hint="report results for a period the pilot runs in")
     if indicator is not None:
         check_result(indicator, pilot, values)
     return values

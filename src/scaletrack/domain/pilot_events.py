@@ -143,7 +143,8 @@ class MilestonePlanned(PilotEvent):
     due_on: date
 
     def apply(self, pilot: Pilot) -> None:
-        pilot.milestones[self.milestone] = Milestone(self.title, self.due_on)
+        pilot.milestones[self.milestone] = Milestone(self.title, self.due_on,
+                                                     planned_on=self.occurred_on)
 
 
 class MilestoneAchieved(PilotEvent):
@@ -226,13 +227,12 @@ class Target(Entry):
     target: Decimal | None
     narrative: str | None
 
-    def apply(self, pilot: Pilot) -> None:
-        super().apply(pilot)
-        pilot.targets.add(target_key(self.indicator, self.period))
-
-
 class TargetSet(Target):
     TYPE = "pilot.target-set"
+
+    def apply(self, pilot: Pilot) -> None:
+        super().apply(pilot)
+        pilot.targets[target_key(self.indicator, self.period)] = self.originator_version
 
 
 class TargetRevised(Target):
@@ -312,6 +312,10 @@ class PeriodReportSubmitted(PeriodEvent):
     TYPE = "pilot.period-report-submitted"
     STATUS = "submitted"
 
+    def apply(self, pilot: Pilot) -> None:
+        super().apply(pilot)
+        pilot.submitted_on[self.period] = self.occurred_on
+
 
 class PeriodReportApproved(PeriodEvent):
     TYPE = "pilot.period-report-approved"
@@ -349,6 +353,9 @@ class EntryRetracted(PilotEvent):
 
     def apply(self, pilot: Pilot) -> None:
         pilot.retracted.add(self.retracts)
+        if self.retracted_type == TargetSet.TYPE:  # its period takes a new target again
+            for key in [k for k, v in pilot.targets.items() if v == self.retracts]:
+                del pilot.targets[key]
 
 
 class PilotClosed(PilotEvent):

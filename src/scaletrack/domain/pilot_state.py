@@ -10,9 +10,10 @@ The state is snapshotted as it is (values of these types, dates, sets), so
 every type here has a transcoding beside the event mapper.
 
 Snapshot versions (``Pilot.class_version``): 1 kept a record of every entry
-(``entries``) and milestones and targets as plain dictionaries; 2 is this
-module's form. A version 1 snapshot is upcast when it is read
-(:func:`upcast_v1_v2`).
+(``entries``) and milestones and targets as plain dictionaries; 2 kept targets
+as a set and no day a report was submitted; 3 is this module's form. Older
+snapshots are upcast when they are read (:func:`upcast_v1_v2`,
+:func:`upcast_v2_v3`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Milestone:
     due_on: date
     status: MilestoneStatus = "planned"
     slips: int = 0
+    planned_on: date | None = None
+    """The day it was planned (None in a snapshot older than version 3)."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> Milestone:
         """Immutable, so a copy of a pilot (as its cache hands out) shares it."""
@@ -58,4 +61,17 @@ def upcast_v1_v2(state: dict[str, Any]) -> None:
     state["retracted"] = {int(v) for v, e in entries.items() if e.get("retracted")}
     state["corrected"] = {int(v) for v, e in entries.items() if e.get("corrected")}
     state["milestones"] = {ref: Milestone(**m) for ref, m in state.get("milestones", {}).items()}
-    state["targets"] = set(state.get("targets", {}))
+    state["targets"] = dict(state.get("targets", {}))  # version 1 kept who set each target
+
+
+def upcast_v2_v3(state: dict[str, Any]) -> None:
+    """A version 2 snapshot's state in version 3's form (in place).
+
+    Version 2 did not keep which event set each target, nor the day a report was
+    submitted: such targets map to version 0 (a retraction that names them cannot free
+    their period until the pilot is next snapshotted from its events) and the
+    submission days are unknown (an approval is then not compared with them).
+    """
+    targets = state.get("targets", ())
+    state["targets"] = dict(targets) if isinstance(targets, dict) else dict.fromkeys(targets, 0)
+    state.setdefault("submitted_on", {})

@@ -46,6 +46,12 @@ def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
     elif fields.get("target") is None:
         raise InvalidInput(f"{indicator.code} is measured in numbers: give a target value",
                            field="target")
+    else:
+        target = _number(fields["target"], "target")
+        if target < 0:
+            raise RuleViolation("negative-target", f"a target of {target} is below zero",
+                                field="target", hint="give the level to reach, 0 or more")
+        _require_whole(definition, target, "target")
 
 
 def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, Any]) -> None:
@@ -65,6 +71,7 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
     if value is None:
         raise InvalidInput(f"{indicator.code} is measured in numbers: give a value", field="value")
     total = _number(value, "value")
+    _require_whole(definition, total, "value")
     if definition["measure"] == Measure.PERCENTAGE and not 0 <= total <= 100:
         raise RuleViolation("percentage-range", f"{total} is not a percentage between 0 and 100",
                             field="value")
@@ -84,6 +91,8 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
             raise RuleViolation("unknown-category", f"{', '.join(unknown)} is not a {dimension} "
                                 f"category", field="breakdown",
                                 hint=f"use {', '.join(sorted(categories or []))}")
+        for part in parts.values():
+            _require_whole(definition, _number(part, "breakdown"), "breakdown")
         subtotal = sum((_number(v, f"breakdown.{dimension}") for v in parts.values()), Decimal(0))
         if subtotal != total:
             raise RuleViolation(
@@ -98,3 +107,15 @@ def _number(value: Any, field: str) -> Decimal:
         return Decimal(str(value))
     except InvalidOperation:
         raise InvalidInput(f"{field}: {value!r} is not a number", field=field) from None
+
+
+PERSON_UNITS = frozenset({"persons", "people", "participants"})
+"""Units that count people: whole numbers only."""
+
+
+def _require_whole(definition: dict[str, Any], number: Decimal, field: str) -> None:
+    unit = str(definition.get("unit") or "").strip().lower()
+    if (definition["measure"] == Measure.UNIT and unit in PERSON_UNITS
+            and number != number.to_integral_value()):
+        raise RuleViolation("persons-whole", f"{number} {unit}: people are counted in whole "
+                            "numbers", field=field, hint="give a whole number")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationInfo
 
 
 class Stage(StrEnum):
@@ -152,6 +152,11 @@ def period_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def period_start(period: str) -> date:
+    """The first day of a quarterly reporting period."""
+    return date(int(period[:4]), int(period[-1]) * 3 - 2, 1)
+
+
 def period_end(period: str) -> date:
     """The last day of a quarterly reporting period."""
     year, quarter = int(period[:4]), int(period[-1])
@@ -184,9 +189,45 @@ def _upper(value: object) -> object:
     return canonical(value) if isinstance(value, str) else value
 
 
+_ISO_TABLE = (
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+    "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
+    "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
+    "GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
+    "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
+    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+    "VN VU WF WS YE YT ZA ZM ZW XK"
+)
+ISO_COUNTRIES = frozenset(_ISO_TABLE.split())
+"""ISO 3166-1 alpha-2 country codes, and XK (Kosovo) as the EU and ISO's users write it."""
+
+EU_COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
+"""The EU's own codes (Eurostat, the ESF+ programmes) for countries ISO codes otherwise."""
+
+COMMAND = {"command": True}
+"""The validation context of a new event: what it says is checked as a rule, not only as a
+type (a stored event is read back without it, so a rule added later never hides history)."""
+
+
+def country_code(value: str) -> str:
+    """A country as the store keeps it: ISO 3166-1 alpha-2, the EU's EL and UK accepted."""
+    code = value.strip().upper()
+    code = EU_COUNTRY_ALIASES.get(code, code)
+    if code not in ISO_COUNTRIES:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 country code (e.g. DE, GR, PL)")
+    return code
+
+
+def _country_rule(value: str, info: ValidationInfo) -> str:
+    return country_code(value) if info.context and info.context.get("command") else value
+
+
 # pydantic checks a pattern before it applies to_upper, so "gr" would fail it:
 # upper-case first, and the published JSON Schema keeps the pattern.
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), BeforeValidator(_upper)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), BeforeValidator(_upper),
+                        AfterValidator(_country_rule)]
 Period = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True),
                    AfterValidator(_check_period)]
 Euros = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]

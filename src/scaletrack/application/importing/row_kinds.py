@@ -353,7 +353,8 @@ _OTHER_KINDS = [
           lambda c, v: ReviseIndicator(c, **v),
           "revise an indicator: a new definition version (needs a reason; blank cells keep "
           "the current values)",
-          {"indicator": "PART", "unit": "persons", "reason": "Count persons, not visits"},
+          {"indicator": "PART", "name": "Participants supported",
+           "reason": "Name as the programme writes it"},
           as_row=_revision_row, help_=_INDICATOR_HELP,
           needs_reason=True, keeps_absent=True),
     _kind("indicator-retired", Indicator.Retired, Indicator, (), set(),

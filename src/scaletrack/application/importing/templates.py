@@ -50,8 +50,10 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
     "risk-raised": {"risk": "R9"},
     "risk-closed": {"risk": "R2"},
     "period-submitted": {"period": "2023-Q2"},
-    "period-approved": {"pilot": "ESIA-DE-01", "period": "2023-Q2"},
-    "period-rejected": {"pilot": "ESIA-DE-01", "period": "2023-Q2"},
+    "period-approved": {"pilot": "ESIA-DE-01", "period": "2023-Q2",
+                        "occurred_on": "2023-07-28"},  # after its submission
+    "period-rejected": {"pilot": "ESIA-DE-01", "period": "2023-Q2",
+                        "occurred_on": "2023-07-28"},
     "period-unlocked": {"period": "2023-Q1"},
 }
 """Where a kind's generic example would break a rule in the demo's final state (July
