@@ -22,6 +22,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from scaletrack.application.access import NotAllowed
 from scaletrack.application.import_keys import RecordedKeys
 from scaletrack.application.import_rows import (
     SUBJECT_COLUMNS,
@@ -145,8 +146,10 @@ class FileImport:
                             actor=row.actor, source=Source.IMPORT, reason=row.reason,
                             key=row.key)
             try:
+                if self.options.authorise is not None:
+                    self.options.authorise(row, workspace)
                 row.kind.record(workspace, row.subject, row.values, by)
-            except (RuleViolation, InvalidInput, NotFound) as error:
+            except (RuleViolation, InvalidInput, NotFound, NotAllowed) as error:
                 self._blame(row, reader, error)
                 continue
             workspace.note(row.aggregate_id)

@@ -31,7 +31,7 @@ Signed = Annotated[Account, Depends(current_account)]
 IGNORED = ("actor", "recorded_at")
 """What a client may send but the server decides: who and when."""
 
-_PERIOD_ACTIONS = {"period-submitted": Action.SUBMIT_PERIOD,
+PERIOD_ACTIONS = {"period-submitted": Action.SUBMIT_PERIOD,
                    "period-approved": Action.DECIDE_PERIOD,
                    "period-rejected": Action.DECIDE_PERIOD,
                    "period-unlocked": Action.UNLOCK_PERIOD}
@@ -104,7 +104,7 @@ def log_event(code: str, request: Request, account: Signed,
     server = state(request)
     kind = KINDS[body.kind]
     resource = pilot_resource(server, code)
-    action = _PERIOD_ACTIONS.get(kind.name, Action.WRITE_PILOT)
+    action = PERIOD_ACTIONS.get(kind.name, Action.WRITE_PILOT)
     if action is Action.DECIDE_PERIOD:
         resource = Resource(consortium=resource.consortium,
                             submitted_by=submitted_by(server, code, str(body.period)))

@@ -1,0 +1,179 @@
+"""Import over HTTP: a CSV, XLSX or JSON Lines file checked row by row, then recorded.
+
+The same use case as ``scaletrack import`` (scaletrack.application.importing):
+every row is checked against the store as it will be after the rows above it,
+and the file is recorded all or nothing. ``dry_run`` checks and records
+nothing; the same upload without it records. What the server adds:
+
+- each row is authorised by the one check, ``can``: a lead imports only rows
+  of its consortia's pilots, an admin only consortia and indicators; a row the
+  account may not write is one more problem of the file, which then records
+  nothing;
+- the signed-in account records every row (an ``actor`` column is ignored) and
+  the server's clock stamps the recorded-at;
+- an upload larger than ``MAX_IMPORT_BYTES`` (an XLSX larger than
+  ``MAX_UNPACKED_BYTES`` once unpacked) is refused with 413.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from scaletrack.application.access import ANYTHING, Action, NotAllowed, Resource, require
+from scaletrack.application.cells import Reading
+from scaletrack.application.import_kinds import IMPORT_KINDS, kind_named
+from scaletrack.application.import_rows import CheckedRow, ImportOptions
+from scaletrack.application.importing import FileImport, FileReport
+from scaletrack.application.spreadsheets import FORMATS
+from scaletrack.domain.account import Account
+from scaletrack.domain.errors import InvalidInput
+from scaletrack.domain.pilot import Pilot
+from scaletrack.server.auth import ServerState, current_account, state
+from scaletrack.server.errors import ERROR_SCHEMA, TooLarge, error_body
+from scaletrack.server.writes import PERIOD_ACTIONS
+
+router = APIRouter(prefix="/api/v1", tags=["import"])
+Signed = Annotated[Account, Depends(current_account)]
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+"""The largest file the server imports (10 MiB, some 100 000 rows of results)."""
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+"""The most an XLSX (a zip) may hold once unpacked."""
+
+_ADMINS_ROWS = {"consortium": Action.MANAGE_CONSORTIA, "indicator": Action.MANAGE_INDICATORS}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file as the import reads it: its name and its bytes."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def checked_upload(name: str | None, data: bytes) -> Upload:
+    """The upload if the server takes it: a known file type, within the size limits."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise TooLarge(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB",
+                       field="file", hint="split it into several files and import each")
+    plain = PurePath((name or "").replace("\\", "/")).name.strip()
+    suffix = PurePath(plain).suffix.lower()
+    if suffix not in FORMATS:
+        raise InvalidInput(f"unknown file type {suffix or '(none)'}", field="file",
+                           hint="upload a .csv, .xlsx or .jsonl file")
+    if suffix == ".xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                unpacked = sum(member.file_size for member in book.infolist())
+        except zipfile.BadZipFile:
+            raise InvalidInput("the file is not an XLSX workbook", field="file",
+                               hint="save it from the spreadsheet as .xlsx, or as .csv"
+                               ) from None
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise TooLarge("the workbook is too large once unpacked", field="file",
+                           hint="split it into several files and import each")
+    return Upload(plain, data)
+
+
+def row_permission(server: ServerState, row: CheckedRow, workspace: Any
+                   ) -> tuple[Action, Resource]:
+    """What recording one row is, as ``can`` sees it."""
+    kind = row.kind
+    if kind.noun in _ADMINS_ROWS:
+        return _ADMINS_ROWS[kind.noun], ANYTHING
+    if kind.name == "pilot":
+        return Action.REGISTER_PILOT, Resource(consortium=str(row.values["consortium"]).upper())
+    consortium = server.consortium_of.get(row.subject)
+    if consortium is None:
+        consortium = workspace.get(Pilot, row.subject).consortium
+    # Deciding a report (approve, reject) is an officer's, and officers do not import:
+    # such a row is refused whoever submitted the report.
+    return PERIOD_ACTIONS.get(kind.name, Action.WRITE_PILOT), Resource(consortium=consortium)
+
+
+def run_import(server: ServerState, account: Account, upload: Upload,
+               options: ImportOptions) -> FileReport:
+    """Check (and unless a dry run, record) one uploaded file for the account."""
+    def authorise(row: CheckedRow, workspace: Any) -> None:
+        action, resource = row_permission(server, row, workspace)
+        try:
+            require(account, action, resource)
+        except NotAllowed as refused:
+            raise NotAllowed(refused.message, field=row.kind.noun, hint=refused.hint
+                             ) from None
+
+    chosen = ImportOptions(options.reading, kind=options.kind, dry_run=options.dry_run,
+                           recorded_by=account.actor, authorise=authorise)
+    with tempfile.TemporaryDirectory(prefix="scaletrack-import-") as scratch:
+        path = Path(scratch) / upload.name
+        path.write_bytes(upload.data)
+        with server.write_lock:
+            return FileImport(server.ledger, path, chosen).run()
+
+
+def report_document(report: FileReport, account: Account, upload: Upload,
+                    dry_run: bool) -> dict[str, Any]:
+    """The CLI's ``import --json`` document, with who records the rows and the file's digest."""
+    return {"dry_run": dry_run, "files": [report.as_dict()],
+            "recorded": sum(report.recorded.values()),
+            "skipped": sum(report.skipped.values()),
+            "recorded_by": account.actor, "sha256": upload.sha256}
+
+
+def refusal(report: FileReport) -> dict[str, Any]:
+    """The error of a file with problems, as the CLI words it (exit 2, HTTP 400)."""
+    count = len(report.problems)
+    return error_body(f"{count} problem{'s' if count != 1 else ''}; nothing from "
+                      f"{report.file} was imported", "fix the rows and import again", "file")
+
+
+def import_options(kind: str | None, dry_run: bool, dayfirst: bool,
+                   decimal_comma: bool) -> ImportOptions:
+    if kind and kind_named(kind) is None:
+        raise InvalidInput(f"{kind!r} is not a kind; choose among {', '.join(IMPORT_KINDS)}",
+                           field="kind")
+    return ImportOptions(Reading(dayfirst=dayfirst, decimal_comma=decimal_comma),
+                         kind=kind or None, dry_run=dry_run)
+
+
+@router.post("/imports", responses={
+    200: {"description": "what was recorded (or, with dry_run, would be): the document "
+                         "`scaletrack import --json` prints, with recorded_by and sha256"},
+    400: {"description": "the file has problems: the error, and the same document listing "
+                         "every problem (file, row, column, value, expected)",
+          "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+    413: {"description": f"the file is larger than {MAX_IMPORT_BYTES} bytes",
+          "content": {"application/json": {"schema": ERROR_SCHEMA}}}})
+async def import_file(
+        request: Request, account: Signed,
+        file: Annotated[UploadFile, File(description="a .csv, .xlsx or .jsonl file")],
+        dry_run: Annotated[bool, Form(description="check every row; record nothing")] = False,
+        kind: Annotated[str | None, Form(description="the kind of every row of a file "
+                                                     "without a kind column")] = None,
+        dayfirst: Annotated[bool, Form(description="dates written DD/MM/YYYY")] = False,
+        decimal_comma: Annotated[bool, Form(description="numbers written 1234,5")] = False,
+) -> Any:
+    """Import a file as ``scaletrack import FILE [--dry-run] --json`` does, all or nothing,
+    each row authorised for the signed-in account, who records every row."""
+    require(account, Action.IMPORT)
+    options = import_options(kind, dry_run, dayfirst, decimal_comma)
+    upload = checked_upload(file.filename, await file.read(MAX_IMPORT_BYTES + 1))
+    report = await run_in_threadpool(run_import, state(request), account, upload, options)
+    document = report_document(report, account, upload, dry_run)
+    if report.problems:
+        return JSONResponse({**refusal(report), **document}, status_code=400)
+    return JSONResponse(document)
