@@ -70,9 +70,9 @@ class ReadStores:
 _POOLS: dict[int, ReadStores] = {}
 
 
-def _stores(request: Request) -> ReadStores:
-    """The read stores of this request's server (made on its first read, closed with it)."""
-    server = state(request)
+def read_stores(server: ServerState) -> ReadStores:
+    """The server's read stores (made on its first read, closed with it): every read of
+    the views, the API's and the pages', goes through them."""
     found = _POOLS.get(id(server))
     if found is None:
         found = _POOLS[id(server)] = ReadStores(server)
@@ -116,7 +116,7 @@ def view(name: str, request: Request, account: Signed, consortium: Code = None,
     _reading(account, at)
     filters = Filters(consortium=_upper(consortium), country=_upper(country),
                       pilot=_upper(pilot), indicator=_upper(indicator), period=_upper(period))
-    with _stores(request).one() as store:
+    with read_stores(state(request)).one() as store:
         return answer(views.document(store, name, filters, at))
 
 
@@ -133,7 +133,7 @@ def pilot_events(code: str, request: Request, account: Signed, as_of: AsOf = Non
 def pilots(request: Request, account: Signed, consortium: Code = None) -> Any:
     """Every pilot (or a consortium's), as ``pilot list --json``."""
     require(account, Action.READ)
-    with _stores(request).one() as store:
+    with read_stores(state(request)).one() as store:
         return answer(lists.pilot_list(store, _upper(consortium)))
 
 
@@ -153,32 +153,26 @@ def pilot(code: str, request: Request, account: Signed, as_of: AsOf = None,
     return answer(found)
 
 
-@router.get("/consortia", tags=["consortia"])
-def consortia(request: Request, account: Signed) -> Any:
-    """Every consortium, as ``consortium list --json``."""
-    require(account, Action.READ)
-    with _stores(request).one() as store:
-        return answer(lists.consortium_list(store))
+def _catalogue(plural: str, noun: str, listing: Any, showing: Any) -> None:
+    """``GET /{plural}`` (``{noun} list --json``) and ``GET /{plural}/{code}``
+    (``{noun} show --json``), for consortia and indicators alike."""
+
+    @router.get(f"/{plural}", tags=[plural], name=f"{plural}",
+                summary=f"Every {noun}, as `{noun} list --json`")
+    def every(request: Request, account: Signed) -> Any:
+        require(account, Action.READ)
+        with read_stores(state(request)).one() as store:
+            return answer(listing(store))
+
+    @router.get(f"/{plural}/{{code}}", tags=[plural], name=f"{noun}",
+                summary=f"One {noun}, as `{noun} show --json`")
+    def one(code: str, request: Request, account: Signed) -> Any:
+        require(account, Action.READ)
+        return answer(showing(state(request).ledger, code.strip().upper()))
 
 
-@router.get("/consortia/{code}", tags=["consortia"])
-def consortium_(code: str, request: Request, account: Signed) -> Any:
-    require(account, Action.READ)
-    return answer(show.consortium_show(state(request).ledger, code.strip().upper()))
-
-
-@router.get("/indicators", tags=["indicators"])
-def indicators(request: Request, account: Signed) -> Any:
-    """The indicator catalogue, as ``indicator list --json``."""
-    require(account, Action.READ)
-    with _stores(request).one() as store:
-        return answer(lists.indicator_list(store))
-
-
-@router.get("/indicators/{code}", tags=["indicators"])
-def indicator_(code: str, request: Request, account: Signed) -> Any:
-    require(account, Action.READ)
-    return answer(show.indicator_show(state(request).ledger, code.strip().upper()))
+_catalogue("consortia", "consortium", lists.consortium_list, show.consortium_show)
+_catalogue("indicators", "indicator", lists.indicator_list, show.indicator_show)
 
 
 @router.get("/diff/views/{name}", tags=["diff"])
@@ -190,7 +184,7 @@ def view_diff(name: str, request: Request, account: Signed, as_of: AsOf = None,
     require(account, Action.DIFF)
     filters = Filters(consortium=_upper(consortium), country=_upper(country),
                       pilot=_upper(pilot), indicator=_upper(indicator), period=_upper(period))
-    with _stores(request).one() as store:
+    with read_stores(state(request)).one() as store:
         return answer(diff.view_diff(store, name, filters, point(as_of, known_at),
                                      point(to_as_of, to_known_at)))
 

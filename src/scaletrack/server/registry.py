@@ -8,30 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
-from scaletrack.application.access import Action, require
-from scaletrack.application.records import EventRecord
+from scaletrack.application.access import ANYTHING, Action
 from scaletrack.domain.account import Account
-from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.vocabulary import Accumulation, Dimension, Direction, IndicatorLevel, Measure
-from scaletrack.server.auth import ServerState, current_account, state
-from scaletrack.server.writes import Envelope, created, provenance
+from scaletrack.server.auth import current_account
+from scaletrack.server.writes import Envelope, created, write
 
 router = APIRouter(prefix="/api/v1")
 Signed = Annotated[Account, Depends(current_account)]
-
-
-def _last_event(server: ServerState, aggregate: Consortium | Indicator) -> dict[str, Any]:
-    for event in server.ledger.events.get(aggregate.id, desc=True, limit=1):
-        return EventRecord.of(event, str(aggregate.code)).as_dict()  # type: ignore[arg-type]
-    raise AssertionError("a saved aggregate has events")
-
-
-def _write(request: Request, account: Signed, action: Action, change: Any) -> dict[str, Any]:
-    server = state(request)
-    require(account, action)
-    with server.write_lock:
-        return _last_event(server, change(server))
 
 
 class ConsortiumRegistration(Envelope):
@@ -61,8 +45,9 @@ class CentreEstablishment(Envelope):
 def register_consortium(request: Request, account: Signed, body: ConsortiumRegistration
                         ) -> dict[str, Any]:
     """Register a consortium (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.register_consortium(
-        body.code, body.name, body.lead, body.country, provenance(s, account, body)))
+    return write(request, account, Action.MANAGE_CONSORTIA, ANYTHING, body,
+                 lambda ledger, by: ledger.register_consortium(
+                     body.code, body.name, body.lead, body.country, by))
 
 
 @router.post("/consortia/{code}/countries", status_code=201, tags=["consortia"],
@@ -70,8 +55,9 @@ def register_consortium(request: Request, account: Signed, body: ConsortiumRegis
 def add_country(code: str, request: Request, account: Signed, body: CountryJoining
                 ) -> dict[str, Any]:
     """A country joins a consortium (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.add_country(
-        code, body.country, provenance(s, account, body)))
+    return write(request, account, Action.MANAGE_CONSORTIA, ANYTHING, body,
+                 lambda ledger, by: ledger.add_country(
+                     code, body.country, by))
 
 
 @router.post("/consortia/{code}/partners", status_code=201, tags=["consortia"],
@@ -79,8 +65,9 @@ def add_country(code: str, request: Request, account: Signed, body: CountryJoini
 def add_partner(code: str, request: Request, account: Signed, body: PartnerAddition
                 ) -> dict[str, Any]:
     """Add a partner organisation to a consortium (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.add_partner(
-        code, body.organisation, body.country, body.role, provenance(s, account, body)))
+    return write(request, account, Action.MANAGE_CONSORTIA, ANYTHING, body,
+                 lambda ledger, by: ledger.add_partner(
+                     code, body.organisation, body.country, body.role, by))
 
 
 @router.post("/consortia/{code}/centres", status_code=201, tags=["consortia"],
@@ -88,8 +75,9 @@ def add_partner(code: str, request: Request, account: Signed, body: PartnerAddit
 def establish_centre(code: str, request: Request, account: Signed, body: CentreEstablishment
                      ) -> dict[str, Any]:
     """Establish a competence centre in a member country (admins)."""
-    return _write(request, account, Action.MANAGE_CONSORTIA, lambda s: s.ledger.establish_centre(
-        code, body.country, body.name, provenance(s, account, body)))
+    return write(request, account, Action.MANAGE_CONSORTIA, ANYTHING, body,
+                 lambda ledger, by: ledger.establish_centre(
+                     code, body.country, body.name, by))
 
 
 class IndicatorDefinition(Envelope):
@@ -122,9 +110,9 @@ def define_indicator(request: Request, account: Signed, body: IndicatorDefinitio
                      ) -> dict[str, Any]:
     """Define an indicator (admins)."""
     definition = {**{k: getattr(body, k) for k in _DEFINITION}, "dimensions": body.dimension}
-    return _write(request, account, Action.MANAGE_INDICATORS,
-                  lambda s: s.ledger.define_indicator(body.code, definition,
-                                                      provenance(s, account, body)))
+    return write(request, account, Action.MANAGE_INDICATORS, ANYTHING, body,
+                  lambda ledger, by: ledger.define_indicator(body.code, definition,
+                                                      by))
 
 
 @router.post("/indicators/{code}/revisions", status_code=201, tags=["indicators"],
@@ -135,9 +123,9 @@ def revise_indicator(code: str, request: Request, account: Signed, body: Indicat
     changes = {k: getattr(body, k) for k in _DEFINITION if getattr(body, k) is not None}
     if body.dimension is not None:
         changes["dimensions"] = body.dimension
-    return _write(request, account, Action.MANAGE_INDICATORS,
-                  lambda s: s.ledger.revise_indicator(code, changes,
-                                                      provenance(s, account, body)))
+    return write(request, account, Action.MANAGE_INDICATORS, ANYTHING, body,
+                  lambda ledger, by: ledger.revise_indicator(code, changes,
+                                                      by))
 
 
 @router.post("/indicators/{code}/retirement", status_code=201, tags=["indicators"],
@@ -145,5 +133,5 @@ def revise_indicator(code: str, request: Request, account: Signed, body: Indicat
 def retire_indicator(code: str, request: Request, account: Signed, body: Envelope
                      ) -> dict[str, Any]:
     """Retire an indicator (admins)."""
-    return _write(request, account, Action.MANAGE_INDICATORS,
-                  lambda s: s.ledger.retire_indicator(code, provenance(s, account, body)))
+    return write(request, account, Action.MANAGE_INDICATORS, ANYTHING, body,
+                  lambda ledger, by: ledger.retire_indicator(code, by))

@@ -8,18 +8,22 @@ recorded-at. An ``actor`` or ``recorded_at`` the client sends is ignored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, TypeVar, Union
 
 from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from scaletrack.application.access import Action, Resource, require
 from scaletrack.application.kinds import KINDS, Kind
+from scaletrack.application.ledger import Ledger
 from scaletrack.application.records import EventRecord
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.account import Account
+from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source
 from scaletrack.server.auth import ServerState, current_account, state
@@ -27,6 +31,8 @@ from scaletrack.server.errors import ERROR_SCHEMA
 
 router = APIRouter(prefix="/api/v1")
 Signed = Annotated[Account, Depends(current_account)]
+
+Changed = TypeVar("Changed", Consortium, Indicator, Pilot)
 
 IGNORED = ("actor", "recorded_at")
 """What a client may send but the server decides: who and when."""
@@ -89,10 +95,23 @@ def submitted_by(server: ServerState, code: str, period: str) -> str | None:
     return None
 
 
-def recorded(server: ServerState, pilot: Pilot) -> dict[str, Any]:
-    """The event a write recorded, as ``pilot history --json`` shows it."""
-    event = server.ledger.pilot_event(pilot.code, pilot.version)
-    return EventRecord.of(event, pilot.code).as_dict()
+def recorded(server: ServerState, aggregate: Consortium | Indicator | Pilot) -> dict[str, Any]:
+    """The event a write recorded (the aggregate's newest version), as ``pilot history
+    --json`` shows it."""
+    for event in server.ledger.events.get(aggregate.id, gt=aggregate.version - 1,
+                                          lte=aggregate.version):
+        return EventRecord.of(event, str(aggregate.code)).as_dict()  # type: ignore[arg-type]
+    raise AssertionError("a saved aggregate has its newest event")
+
+
+def write(request: Request, account: Account, action: Action, resource: Resource,
+          body: Envelope, change: Callable[[Ledger, Provenance], Changed]) -> dict[str, Any]:
+    """Every write: the one check, then the command under the process's write lock, with
+    the account as actor and the server's clock; answers the event it recorded."""
+    server = state(request)
+    require(account, action, resource)
+    with server.write_lock:
+        return recorded(server, change(server.ledger, provenance(server, account, body)))
 
 
 @router.post("/pilots/{code}/events", status_code=201, tags=["pilots"],
@@ -108,12 +127,9 @@ def log_event(code: str, request: Request, account: Signed,
     if action is Action.DECIDE_PERIOD:
         resource = Resource(consortium=resource.consortium,
                             submitted_by=submitted_by(server, code, str(body.period)))
-    require(account, action, resource)
     values = body.model_dump(exclude={"kind", *Envelope.model_fields})
-    with server.write_lock:
-        pilot = server.ledger.log_event(kind.name, code, values,
-                                        provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, action, resource, body,
+                 lambda ledger, by: ledger.log_event(kind.name, code, values, by))
 
 
 class Correction(Envelope):
@@ -130,12 +146,8 @@ class Retraction(Envelope):
 def correct(code: str, version: int, request: Request, account: Signed,
             body: Correction) -> dict[str, Any]:
     """Correct an entry (``scaletrack correct CODE@VERSION --set ... --reason ...``)."""
-    server = state(request)
-    require(account, Action.WRITE_PILOT, pilot_resource(server, code))
-    with server.write_lock:
-        pilot = server.ledger.correct(f"{code}@{version}", body.set,
-                                      provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, Action.WRITE_PILOT, pilot_resource(state(request), code),
+                 body, lambda ledger, by: ledger.correct(f"{code}@{version}", body.set, by))
 
 
 @router.post("/pilots/{code}/events/{version}/retractions", status_code=201, tags=["pilots"],
@@ -143,11 +155,8 @@ def correct(code: str, version: int, request: Request, account: Signed,
 def retract(code: str, version: int, request: Request, account: Signed,
             body: Retraction) -> dict[str, Any]:
     """Retract an entry (``scaletrack retract CODE@VERSION --reason ...``)."""
-    server = state(request)
-    require(account, Action.WRITE_PILOT, pilot_resource(server, code))
-    with server.write_lock:
-        pilot = server.ledger.retract(f"{code}@{version}", provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, Action.WRITE_PILOT, pilot_resource(state(request), code),
+                 body, lambda ledger, by: ledger.retract(f"{code}@{version}", by))
 
 
 class PilotRegistration(Envelope):
@@ -170,13 +179,10 @@ class PilotRegistration(Envelope):
 def register_pilot(request: Request, account: Signed, body: PilotRegistration
                    ) -> dict[str, Any]:
     """Register a pilot under a consortium (leads of that consortium)."""
-    server = state(request)
-    require(account, Action.REGISTER_PILOT, Resource(consortium=body.consortium.upper()))
     details = {"title": body.title, "innovation": body.innovation,
                "origin_country": body.origin_country, "target_countries": body.target_country,
                "core_components": body.core, "adaptable_components": body.adaptable,
                "starts_on": body.starts_on, "ends_on": body.ends_on}
-    with server.write_lock:
-        pilot = server.ledger.register_pilot(body.code, body.consortium, details,
-                                             provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, Action.REGISTER_PILOT,
+                 Resource(consortium=body.consortium.upper()), body,
+                 lambda ledger, by: ledger.register_pilot(body.code, body.consortium, details, by))
