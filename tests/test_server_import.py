@@ -157,3 +157,56 @@ def test_an_unreadable_file_gets_400(served: Deployment, name: str, data: bytes)
 def test_the_import_endpoint_is_in_the_openapi_document(served: Deployment) -> None:
     paths = served.get("/openapi.json").json()["paths"]
     assert "413" in paths["/api/v1/imports"]["post"]["responses"]
+
+
+def test_a_template_is_pre_filled_for_the_account_with_drop_down_lists(
+        served: Deployment) -> None:
+    from openpyxl import load_workbook
+
+    answer = served.get("/api/v1/imports/template", "ana",
+                        params={"kind": "result", "format": "xlsx"})
+    assert answer.status_code == 200, answer.text
+    assert "scaletrack-result.xlsx" in answer.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(answer.content))
+    rows = book["rows"]
+    header = [c.value for c in rows[1]]
+    assert "actor" not in header  # whoever imports the file records it
+    data = [dict(zip(header, (c.value for c in row), strict=True))
+            for row in rows.iter_rows(min_row=3)]
+    assert {r["pilot"] for r in data} == {"SEED-GR-01"}  # ana's pilots only
+    assert [r["period"] for r in data][:2] == ["2022-Q1", "2022-Q2"]
+    lists = {str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1
+             for v in rows.data_validations.dataValidation}
+    column = {name: chr(ord("A") + i) for i, name in enumerate(header)}
+    assert {column["pilot"], column["indicator"], column["period"]} <= set(lists)
+    choices = book["choices"]
+    assert choices.sheet_state == "hidden"
+    assert choices["A1"].value == "result"
+    assert choices["A2"].value is None
+
+    # filled in and uploaded, it records (the rows left out are deleted)
+    for row in rows.iter_rows(min_row=3, max_row=3):
+        row[header.index("indicator")].value = "PART"
+        row[header.index("value")].value = 7
+    rows.delete_rows(4, rows.max_row)
+    filled = io.BytesIO()
+    book.save(filled)
+    done = upload(served, "ana", filled.getvalue(), name="filled.xlsx")
+    assert done.status_code == 200, done.text
+    assert done.json()["recorded"] == 1
+
+
+def test_a_fuse_leads_csv_template_names_fuse_pilots(served: Deployment) -> None:
+    answer = served.get("/api/v1/imports/template", "fiona",
+                        params={"kind": "risk-raised", "format": "csv"})
+    assert answer.status_code == 200
+    lines = answer.text.splitlines()
+    assert [line.split(",")[1] for line in lines[2:]] == ["FUSE-IE-01"]
+
+
+def test_a_template_of_an_unknown_kind_is_400(served: Deployment) -> None:
+    answer = served.get("/api/v1/imports/template", "ana", params={"kind": "nonsense"})
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "kind"
+    assert served.get("/api/v1/imports/template", "eva",
+                      params={"kind": "result"}).status_code == 403

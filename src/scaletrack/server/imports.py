@@ -22,22 +22,25 @@ import io
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from scaletrack.application.access import ANYTHING, Action, NotAllowed, Resource, require
+from scaletrack.application.access import ANYTHING, Action, NotAllowed, Resource, can, require
 from scaletrack.application.cells import Reading
-from scaletrack.application.import_kinds import IMPORT_KINDS, kind_named
+from scaletrack.application.import_kinds import IMPORT_KINDS, ImportKind, kind_named
 from scaletrack.application.import_rows import CheckedRow, ImportOptions
 from scaletrack.application.importing import FileImport, FileReport
 from scaletrack.application.spreadsheets import FORMATS
+from scaletrack.application.templates import Prefill, write_template
 from scaletrack.domain.account import Account
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.vocabulary import period_end, period_of
 from scaletrack.server.auth import ServerState, current_account, state
 from scaletrack.server.errors import ERROR_SCHEMA, TooLarge, error_body
 from scaletrack.server.writes import PERIOD_ACTIONS
@@ -177,3 +180,86 @@ async def import_file(
     if report.problems:
         return JSONResponse({**refusal(report), **document}, status_code=400)
     return JSONResponse(document)
+
+
+# -- templates pre-filled for the account ----------------------------------------------
+
+OPEN_STATUSES = frozenset({None, "open", "rejected", "unlocked"})
+"""A period whose report may still change: not yet submitted, or sent back."""
+TEMPLATE_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "csv": "text/csv; charset=utf-8"}
+
+
+def open_periods(pilot: dict[str, Any], today: date) -> list[str]:
+    """A pilot's reporting periods from its start to today (or its end) not yet reported."""
+    last = period_of(min(date.fromisoformat(str(pilot["ends_on"])), today))
+    first = period_of(date.fromisoformat(str(pilot["starts_on"])))
+    periods = []
+    day = period_end(first)
+    while period_of(day) <= last:
+        if pilot["periods"].get(period_of(day)) in OPEN_STATUSES:
+            periods.append(period_of(day))
+        day = period_end(period_of(day + timedelta(days=1)))
+    return periods
+
+
+def prefill(server: ServerState, account: Account, kind: ImportKind) -> Prefill:
+    """The account's rows and choices: the pilots it may write, the indicators in use,
+    each pilot's open periods (a row per pilot, or per pilot and open period)."""
+    from scaletrack.application.documents import plain
+    from scaletrack.application.queries import lists, show
+    from scaletrack.application.timetravel import PointInTime
+    from scaletrack.server.reads import read_stores
+
+    with read_stores(server).one() as store:
+        every_pilot = plain(lists.pilot_list(store))
+        indicators = plain(lists.indicator_list(store))
+    pilots = [p for p in every_pilot
+              if can(account, Action.WRITE_PILOT, Resource(consortium=p["consortium"]))]
+    today = server.ledger.clock().date()
+    rows: list[dict[str, Any]] = []
+    periods: set[str] = set()
+    for summary in pilots if kind.noun == "pilot" and kind.name != "pilot" else []:
+        detail = plain(show.pilot_show(server.ledger, summary["code"], PointInTime()))
+        own = open_periods(detail, today)
+        periods.update(own)
+        if kind.column("period") is not None:
+            rows += [{"pilot": summary["code"], "period": period,
+                      "occurred_on": min(period_end(period), today)} for period in own]
+        else:
+            rows.append({"pilot": summary["code"], "occurred_on": today})
+    choices = {"pilot": [p["code"] for p in pilots], "period": sorted(periods),
+               "indicator": [i["code"] for i in indicators if not i.get("retired")],
+               "consortium": sorted({p["consortium"] for p in pilots})}
+    return Prefill(rows, {name: values for name, values in choices.items() if values})
+
+
+def template_for(server: ServerState, account: Account, kind_name: str, fmt: str
+                 ) -> tuple[str, bytes]:
+    """A template of one kind, pre-filled for the account: its file name and bytes."""
+    kind = kind_named(kind_name)
+    if kind is None:
+        raise InvalidInput(f"{kind_name!r} is not a kind; choose among "
+                           f"{', '.join(IMPORT_KINDS)}", field="kind")
+    if fmt not in TEMPLATE_TYPES:
+        raise InvalidInput(f"no template as {fmt!r}", field="format", hint="xlsx or csv")
+    name = f"scaletrack-{kind.name}.{fmt}"
+    with tempfile.TemporaryDirectory(prefix="scaletrack-template-") as scratch:
+        path = Path(scratch) / name
+        write_template(kind, path, prefill(server, account, kind))
+        return name, path.read_bytes()
+
+
+@router.get("/imports/template", response_class=Response, responses={
+    200: {"content": {kind: {} for kind in TEMPLATE_TYPES.values()},
+          "description": "a template to fill in and import"}})
+def template(request: Request, account: Signed,
+             kind: Annotated[str, Query(description="what each row records, e.g. result")],
+             format: Annotated[str, Query(description="xlsx (with drop-down lists) or csv")
+                               ] = "xlsx") -> Response:
+    """A template of one kind (``scaletrack import template KIND``) pre-filled with the
+    account's pilots and their open periods, the indicators as a drop-down list."""
+    require(account, Action.IMPORT)
+    name, data = template_for(state(request), account, kind, format)
+    return Response(data, media_type=TEMPLATE_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
