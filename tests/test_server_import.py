@@ -210,3 +210,23 @@ def test_a_template_of_an_unknown_kind_is_400(served: Deployment) -> None:
     assert answer.json()["field"] == "kind"
     assert served.get("/api/v1/imports/template", "eva",
                       params={"kind": "result"}).status_code == 403
+
+
+def test_a_clean_dry_run_is_confirmed_by_its_digest_by_the_same_account_once(
+        served: Deployment) -> None:
+    sha = upload(served, "ana", HEADER + GOOD, dry_run=True).json()["sha256"]
+    before = served.head()
+    assert served.post(f"/api/v1/imports/{sha}/confirmation", "fiona").status_code == 404
+    assert served.head() == before
+    done = served.post(f"/api/v1/imports/{sha}/confirmation", "ana")
+    assert done.status_code == 200, done.text
+    assert done.json()["recorded"] == 2
+    assert done.json()["dry_run"] is False
+    again = served.post(f"/api/v1/imports/{sha}/confirmation", "ana")
+    assert again.status_code == 404
+    assert set(again.json()) == {"error", "hint", "field"}
+
+
+def test_a_file_with_problems_is_not_kept_to_confirm(served: Deployment) -> None:
+    sha = upload(served, "ana", HEADER + BAD_VALUE, dry_run=True).json()["sha256"]
+    assert served.post(f"/api/v1/imports/{sha}/confirmation", "ana").status_code == 404

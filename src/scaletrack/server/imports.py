@@ -12,14 +12,20 @@ nothing; the same upload without it records. What the server adds:
 - the signed-in account records every row (an ``actor`` column is ignored) and
   the server's clock stamps the recorded-at;
 - an upload larger than ``MAX_IMPORT_BYTES`` (an XLSX larger than
-  ``MAX_UNPACKED_BYTES`` once unpacked) is refused with 413.
+  ``MAX_UNPACKED_BYTES`` once unpacked) is refused with 413;
+- a clean dry run keeps the upload for an hour (for the account that sent it,
+  under the host's temporary folder, which the server processes of one host
+  share), so that ``POST /imports/{sha256}/confirmation`` records exactly the
+  file that was checked, checked once more against the store as it is then.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +33,7 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as Path_
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -38,7 +45,7 @@ from scaletrack.application.importing import FileImport, FileReport
 from scaletrack.application.spreadsheets import FORMATS
 from scaletrack.application.templates import Prefill, write_template
 from scaletrack.domain.account import Account
-from scaletrack.domain.errors import InvalidInput
+from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import period_end, period_of
 from scaletrack.server.auth import ServerState, current_account, state
@@ -90,6 +97,43 @@ def checked_upload(name: str | None, data: bytes) -> Upload:
             raise TooLarge("the workbook is too large once unpacked", field="file",
                            hint="split it into several files and import each")
     return Upload(plain, data)
+
+
+STAGED = Path(tempfile.gettempdir()) / "scaletrack-uploads"
+"""Where clean dry runs keep their uploads until confirmed."""
+STAGED_SECONDS = 3600
+
+
+def _staged_folder(account: Account, sha256: str) -> Path:
+    return STAGED / hashlib.sha256(f"{account.login}\0{sha256}".encode()).hexdigest()
+
+
+def stage(account: Account, upload: Upload) -> None:
+    """Keep a checked upload for the account to confirm (old ones are dropped)."""
+    STAGED.mkdir(mode=0o700, exist_ok=True)
+    for old in STAGED.iterdir():
+        if old.stat().st_mtime < time.time() - STAGED_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = _staged_folder(account, upload.sha256)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    (folder / upload.name).write_bytes(upload.data)
+
+
+def staged(account: Account, sha256: str) -> Upload:
+    """The upload the account's dry run checked, by its SHA-256."""
+    folder = _staged_folder(account, sha256.strip().lower())
+    found = sorted(folder.iterdir()) if folder.is_dir() else []
+    if not found:
+        raise NotFound("no checked upload with that digest",
+                       hint="check the file again (a dry run keeps it for an hour)")
+    upload = Upload(found[0].name, found[0].read_bytes())
+    if upload.sha256 != sha256.strip().lower():
+        raise NotFound("no checked upload with that digest", hint="check the file again")
+    return upload
+
+
+def unstage(account: Account, upload: Upload) -> None:
+    shutil.rmtree(_staged_folder(account, upload.sha256), ignore_errors=True)
 
 
 def row_permission(server: ServerState, row: CheckedRow, workspace: Any
@@ -171,15 +215,53 @@ async def import_file(
         decimal_comma: Annotated[bool, Form(description="numbers written 1234,5")] = False,
 ) -> Any:
     """Import a file as ``scaletrack import FILE [--dry-run] --json`` does, all or nothing,
-    each row authorised for the signed-in account, who records every row."""
+    each row authorised for the signed-in account, who records every row. A clean dry
+    run answers the file's ``sha256``, by which it can be confirmed."""
     require(account, Action.IMPORT)
     options = import_options(kind, dry_run, dayfirst, decimal_comma)
     upload = checked_upload(file.filename, await file.read(MAX_IMPORT_BYTES + 1))
-    report = await run_in_threadpool(run_import, state(request), account, upload, options)
-    document = report_document(report, account, upload, dry_run)
+    return answered(*await run_in_threadpool(check_or_record, state(request), account,
+                                             upload, options))
+
+
+def check_or_record(server: ServerState, account: Account, upload: Upload,
+                    options: ImportOptions) -> tuple[FileReport, dict[str, Any]]:
+    """The import of an upload (kept to confirm after a clean dry run; dropped once
+    recorded), with its document."""
+    report = run_import(server, account, upload, options)
+    if options.dry_run and not report.problems:
+        stage(account, upload)
+    elif report.written:
+        unstage(account, upload)
+    return report, report_document(report, account, upload, options.dry_run)
+
+
+def answered(report: FileReport, document: dict[str, Any]) -> JSONResponse:
     if report.problems:
         return JSONResponse({**refusal(report), **document}, status_code=400)
     return JSONResponse(document)
+
+
+@router.post("/imports/{sha256}/confirmation", responses={
+    200: {"description": "what was recorded: the document `scaletrack import --json` prints"},
+    400: {"description": "the file has problems now (the store changed since the dry run)",
+          "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+    404: {"description": "no clean dry run of this account has that digest (or it is older "
+                         "than an hour)",
+          "content": {"application/json": {"schema": ERROR_SCHEMA}}}})
+async def confirm_import(
+        request: Request, account: Signed,
+        sha256: Annotated[str, Path_(pattern=r"^[0-9a-fA-F]{64}$",
+                                     description="the sha256 its dry run answered")],
+        kind: Annotated[str | None, Form()] = None,
+        dayfirst: Annotated[bool, Form()] = False,
+        decimal_comma: Annotated[bool, Form()] = False) -> Any:
+    """Record the file a clean dry run of this account checked (checked again first)."""
+    require(account, Action.IMPORT)
+    options = import_options(kind, False, dayfirst, decimal_comma)
+    upload = await run_in_threadpool(staged, account, sha256)
+    return answered(*await run_in_threadpool(check_or_record, state(request), account,
+                                             upload, options))
 
 
 # -- templates pre-filled for the account ----------------------------------------------
