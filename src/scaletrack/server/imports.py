@@ -345,3 +345,25 @@ def template(request: Request, account: Signed,
     name, data = template_for(state(request), account, kind, format)
     return Response(data, media_type=TEMPLATE_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def preview(upload: Upload, rows: set[int] | None, most: int) -> tuple[list[str], list[Any]]:
+    """The file's header and rows as the importer reads them (the numbered rows, or the
+    first ``most``), for a page to show each problem in its place."""
+    from scaletrack.application.spreadsheets import read_sheet
+
+    with tempfile.TemporaryDirectory(prefix="scaletrack-preview-") as scratch:
+        path = Path(scratch) / upload.name
+        path.write_bytes(upload.data)
+        try:
+            sheet = read_sheet(path)
+        except InvalidInput:
+            return [], []
+        shown = []
+        for row in sheet.rows:
+            if rows is None or row.number in rows:
+                shown.append(row)
+            if len(shown) >= most:
+                break
+        header = list(sheet.header) or sorted({k for r in shown for k in r.cells})
+    return header, shown
