@@ -53,7 +53,7 @@ def test_a_clean_file_shows_what_would_be_recorded_then_confirming_records_it(
     page = answer.text  # type: ignore[attr-defined]
     assert answer.status_code == 200, page  # type: ignore[attr-defined]
     assert "What would be recorded from q.csv" in page
-    assert "Recorded by Lea Lead (lead)" in page
+    assert "Each row would be recorded by Lea Lead (lead)" in page
     sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', page)
     assert sha
     done = client.post("/import/confirm",  # type: ignore[attr-defined]

@@ -87,6 +87,11 @@ def _shown(page: Page, report: FileReport, document: dict[str, Any],
                         "problems": at_cell.get((row.number, column), [])}
                        for column in [*header, *extra]]}
             for row in rows]
+    typed = {(row.number, column): value for row in rows
+             for column, value in row.cells.items()}
+    listed = [{"row": p.row, "column": p.column, "expected": p.expected,
+               "value": typed.get((p.row, p.column), p.value) if p.row and p.column
+               else p.value} for p in report.problems]
     kinds = document["files"][0]["kinds"]
     chosen = {"kind": str(form.get("kind", "")), "dayfirst": form.get("dayfirst") == "on",
               "decimal_comma": form.get("decimal_comma") == "on"}
@@ -95,7 +100,7 @@ def _shown(page: Page, report: FileReport, document: dict[str, Any],
             "Recorded %(num)d row of %(file)s.", "Recorded %(num)d rows of %(file)s.",
             document["recorded"]) % {"num": document["recorded"], "file": report.file}})
     status = 400 if report.problems else 200
-    return _page(page, status, report=document, problems=report.problems, in_file=in_file,
+    return _page(page, status, report=document, problems=listed, in_file=in_file,
                  header=[*header, *extra], grid=grid, kinds_done=kinds, chosen=chosen,
                  file=report.file, sha256=upload.sha256, more=report.rows > len(rows),
                  shown_count=len(rows), title=_("Import"))
