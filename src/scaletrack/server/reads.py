@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from queue import Empty, Queue
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -109,15 +109,26 @@ def answer(document: Any) -> JSONResponse:
 @router.get("/views/{name}", tags=["views"])
 def view(name: str, request: Request, account: Signed, consortium: Code = None,
          country: Country = None, pilot: Code = None, indicator: Code = None,
-         period: Period = None, as_of: AsOf = None, known_at: KnownAt = None) -> Any:
+         period: Period = None, as_of: AsOf = None, known_at: KnownAt = None,
+         format: Annotated[Literal["json", "csv", "xlsx"], Query(
+             description="json (the document), or the file `--format csv|xlsx` writes")
+         ] = "json") -> Any:
     """A view's document, as ``scaletrack NAME --json`` prints it (progress, impact,
-    portfolio, decisions, quality, timeline); filters a view does not take are ignored."""
+    portfolio, decisions, quality, timeline); filters a view does not take are ignored.
+    With ``format`` csv or xlsx, the file ``scaletrack NAME --format ... -o`` writes."""
     at = point(as_of, known_at)
     _reading(account, at)
     filters = Filters(consortium=_upper(consortium), country=_upper(country),
                       pilot=_upper(pilot), indicator=_upper(indicator), period=_upper(period))
     with read_stores(state(request)).one() as store:
-        return answer(views.document(store, name, filters, at))
+        document = views.document(store, name, filters, at)
+    if format == "json":
+        return answer(document)
+    from scaletrack.server.downloads import view_file
+
+    asked = {**filters.describe(), "as_of": as_of,
+             "known_at": at.known_at}
+    return view_file(state(request), name, document, asked, format)
 
 
 @router.get("/pilots/{code}/events", tags=["pilots"])
