@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from accessibility import problems
 from live import LiveServer, sign_in
 
 from people import copy_store, with_people
@@ -47,6 +48,7 @@ def test_a_lead_fixes_a_bad_row_in_place_and_confirms_the_import(
     assert value.get_attribute("aria-invalid") == "true"
     assert page.locator("#problems tbody tr").count() == 2
     assert page.locator("#confirm").count() == 0
+    assert problems(page) == []  # labels, contrast, headings, also with the report shown
     shoot("problems")
 
     fixed = tmp_path / "q2-results.csv"
