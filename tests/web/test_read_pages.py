@@ -73,6 +73,14 @@ def test_an_impact_figure_links_to_the_events_behind_it(as_: SignIn) -> None:
     assert figures.status_code == 200
     events = re.findall(rf'<a href="[^"]*#({PILOT}@\d+)">', figures.text)
     assert events
+    # exactly the pilot's events `diff` names for the figure, from before the pilot to now
+    period = re.search(r"period=([0-9Q-]+)", link.group(1))
+    assert period
+    registered = client.get(f"/api/v1/pilots/{PILOT}/events").json()[0]["recorded_at"]
+    named = client.get("/api/v1/diff/views/impact", params={
+        "pilot": PILOT, "indicator": "PART", "period": period.group(1),
+        "known_at": registered}).json()["events"]
+    assert sorted(set(events)) == sorted(e["id"] for e in named if e["id"].startswith(PILOT))
 
 
 def test_the_history_links_corrections_both_ways(as_: SignIn) -> None:
