@@ -44,21 +44,40 @@ def test_a_dry_run_reports_every_problem_in_place_and_records_nothing(
     assert served.head() == before
 
 
-def test_the_same_rows_as_the_cli_reports(served: Deployment, tmp_path: Any) -> None:
+def test_the_same_rows_as_the_cli_reports(served: Deployment, tmp_path: Any, cli: Any
+                                          ) -> None:
     """The problems are the importer's own: the CLI's --json lists the same ones."""
-    from click.testing import CliRunner
-
-    from scaletrack.cli.main import cli
-
     path = tmp_path / "q.csv"
     path.write_text(HEADER + GOOD + BAD_VALUE)
-    result = CliRunner().invoke(cli, ["--db", served.url, "import", str(path), "--dry-run",
-                                      "--json", "--actor", "ana"])
-    assert result.exit_code != 0
+    result = cli("--db", served.url, "import", str(path), "--dry-run", "--json",
+                 "--actor", "ana")
+    assert result.exit_code == 2
     cli_problems = json.loads(result.stdout)["files"][0]["problems"]
     api_problems = upload(served, "ana", HEADER + GOOD + BAD_VALUE,
                           dry_run=True).json()["files"][0]["problems"]
     assert api_problems == cli_problems
+
+
+def test_the_cli_imports_through_a_server_with_the_local_output_and_codes(
+        served: Deployment, address: str, cli: Any, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALETRACK_TOKEN", served.tokens["ana"])
+    bad, good = tmp_path / "bad.csv", tmp_path / "q.csv"
+    bad.write_text(HEADER + GOOD + BAD_VALUE)
+    good.write_text(HEADER + GOOD)
+    for args in (["--dry-run"], ["--dry-run", "--json"]):
+        local = cli("--db", served.url, "import", str(bad), "--actor", "ana", *args)
+        remote = cli("--server", address, "import", str(bad), *args)
+        assert (remote.exit_code, remote.stdout, remote.stderr) == (
+            local.exit_code, local.stdout, local.stderr)
+    done = cli("--server", address, "import", str(good), "--json")
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout)["recorded"] == 2
+    events = served.get("/api/v1/pilots/SEED-GR-01/events", "ana").json()
+    assert {e["actor"] for e in events if e["type"] == "pilot.result-reported"} == {
+        "Ana Rossi (ana)"}
+    monkeypatch.setenv("SCALETRACK_TOKEN", served.tokens["eva"])
+    assert cli("--server", address, "import", str(good)).exit_code == 1  # 403
 
 
 def test_a_clean_dry_run_says_what_would_be_recorded_then_the_upload_records_it(
