@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import tempfile
 import time
@@ -80,7 +81,7 @@ def checked_upload(name: str | None, data: bytes) -> Upload:
     if len(data) > MAX_IMPORT_BYTES:
         raise TooLarge(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB",
                        field="file", hint="split it into several files and import each")
-    plain = PurePath((name or "").replace("\\", "/")).name.strip()
+    plain = re.sub(r"[^\w. -]", "_", PurePath((name or "").replace("\\", "/")).name).strip()
     suffix = PurePath(plain).suffix.lower()
     if suffix not in FORMATS:
         raise InvalidInput(f"unknown file type {suffix or '(none)'}", field="file",
