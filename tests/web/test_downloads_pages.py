@@ -65,3 +65,9 @@ def test_a_country_cell_of_the_dashboard_opens_the_pilots_there(as_: SignIn) -> 
     pilots = set(re.findall(r'<a href="/pilots/([A-Z0-9-]+)"', filtered))
     assert pilots == {PILOT}
     assert "Portfolio: SEED · GR" in filtered
+
+
+def test_the_dashboards_counts_open_the_pilots_sections_at_the_point(as_: SignIn) -> None:
+    page = as_("evaluator").get("/?as_of=2022-12-31").text
+    assert f'href="/pilots/{PILOT}?as_of=2022-12-31#milestones"' in page
+    assert f'href="/pilots/{PILOT}?as_of=2022-12-31#risks"' in page

@@ -104,3 +104,15 @@ def test_the_import_page_asks_for_a_file_with_labelled_fields(as_: SignIn) -> No
     assert '<label for="file">' in page
     assert '<label for="t-kind">' in page
     assert 'action="/import/template"' in page
+
+
+def test_an_admin_gets_the_consortium_kinds_and_their_templates(as_: SignIn) -> None:
+    client = as_("admin")
+    page = client.get("/import").text
+    kinds = re.findall(r'<option value="([a-z-]+)"', page)
+    assert "consortium" in kinds
+    assert "result" not in kinds
+    answer = client.get("/import/template?kind=consortium-partner&format=xlsx")
+    assert answer.status_code == 200
+    rows = load_workbook(io.BytesIO(answer.content))["rows"]
+    assert [c.value for c in rows[1]][:2] == ["kind", "consortium"]

@@ -113,7 +113,11 @@ def stage(account: Account, upload: Upload) -> None:
     """Keep a checked upload for the account to confirm (old ones are dropped)."""
     STAGED.mkdir(mode=0o700, exist_ok=True)
     for old in STAGED.iterdir():
-        if old.stat().st_mtime < time.time() - STAGED_SECONDS:
+        try:
+            stale = old.stat().st_mtime < time.time() - STAGED_SECONDS
+        except FileNotFoundError:
+            continue  # another server process dropped it meanwhile
+        if stale:
             shutil.rmtree(old, ignore_errors=True)
     folder = _staged_folder(account, upload.sha256)
     folder.mkdir(mode=0o700, exist_ok=True)
