@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,31 +11,21 @@ from typing import Any
 from scaletrack.application.accounts import Accounts
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
+from scaletrack.demo.accounts import DemoAccount
 from scaletrack.domain.account import Role
 from scaletrack.domain.envelope import Provenance
 
-
-@dataclass(frozen=True)
-class Person:
-    login: str
-    name: str
-    role: Role
-    consortia: tuple[str, ...] = ()
-
-    @property
-    def password(self) -> str:
-        return f"{self.login}-password"
-
-
 PEOPLE = {p.login: p for p in [
-    Person("lead", "Lea Lead", Role.LEAD, ("SEED",)),
-    Person("fuse-lead", "Finn Lead", Role.LEAD, ("FUSE",)),
-    Person("officer", "Olga Officer", Role.OFFICER),
-    Person("officer2", "Otto Officer", Role.OFFICER),
-    Person("evaluator", "Eva Evaluator", Role.EVALUATOR),
-    Person("auditor", "Aud Auditor", Role.AUDITOR),
-    Person("admin", "Ada Admin", Role.ADMIN),
+    DemoAccount("lead", "Lea Lead", Role.LEAD, ("SEED",)),
+    DemoAccount("fuse-lead", "Finn Lead", Role.LEAD, ("FUSE",)),
+    DemoAccount("officer", "Olga Officer", Role.OFFICER),
+    DemoAccount("officer2", "Otto Officer", Role.OFFICER),
+    DemoAccount("evaluator", "Eva Evaluator", Role.EVALUATOR),
+    DemoAccount("auditor", "Aud Auditor", Role.AUDITOR),
+    DemoAccount("admin", "Ada Admin", Role.ADMIN),
 ]}
+"""The people of the page and browser tests: demo-style accounts (password
+``demo-LOGIN-password``), added to a copy of the demo beside its own."""
 
 
 def copy_store(source_url: str, folder: Path) -> str:

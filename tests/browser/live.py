@@ -39,3 +39,14 @@ class LiveServer:
     def __exit__(self, *_: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+def sign_in(page: Any, served: LiveServer, login: str) -> None:
+    """Sign in through the form as one of tests/people.py's people."""
+    from people import PEOPLE
+
+    page.goto(f"{served.url}/sign-in")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(PEOPLE[login].password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{served.url}/")

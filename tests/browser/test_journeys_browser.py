@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from accessibility import problems
-from live import LiveServer
+from live import LiveServer, sign_in
 
-from people import PEOPLE, copy_store, with_people
+from people import copy_store, with_people
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
@@ -30,14 +30,6 @@ def store(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
 def served(store: str) -> Iterator[LiveServer]:
     with LiveServer(create_app(store)) as server:
         yield server
-
-
-def sign_in(page: Any, served: LiveServer, login: str) -> None:
-    page.goto(f"{served.url}/sign-in")
-    page.get_by_label("Login").fill(login)
-    page.get_by_label("Password").fill(PEOPLE[login].password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{served.url}/")
 
 
 def impact_cell(page: Any, indicator: str, period: str, column: int = 3) -> str:

@@ -8,6 +8,8 @@ from urllib.parse import unquote
 import pytest
 
 from people import PEOPLE, SignIn
+from scaletrack.demo.accounts import DEMO_ACCOUNTS, DemoAccount
+from scaletrack.domain.account import Role
 
 READERS = sorted(PEOPLE)
 PILOT = "SEED-GR-01"
@@ -73,6 +75,14 @@ def test_an_impact_figure_links_to_the_events_behind_it(as_: SignIn) -> None:
     assert figures.status_code == 200
     events = re.findall(rf'<a href="[^"]*#({PILOT}@\d+)">', figures.text)
     assert events
+    # exactly the pilot's events `diff` names for the figure, from before the pilot to now
+    period = re.search(r"period=([0-9Q-]+)", link.group(1))
+    assert period
+    registered = client.get(f"/api/v1/pilots/{PILOT}/events").json()[0]["recorded_at"]
+    named = client.get("/api/v1/diff/views/impact", params={
+        "pilot": PILOT, "indicator": "PART", "period": period.group(1),
+        "known_at": registered}).json()["events"]
+    assert sorted(set(events)) == sorted(e["id"] for e in named if e["id"].startswith(PILOT))
 
 
 def test_the_history_links_corrections_both_ways(as_: SignIn) -> None:
@@ -88,3 +98,27 @@ def test_the_diff_page_names_what_changed_and_the_events_responsible(as_: SignIn
     assert page.status_code == 200
     assert re.search(rf'<a href="[^"]*#({PILOT}@\d+)">', page.text)
     assert as_("lead").get(f"/pilots/{PILOT}/diff").status_code == 403
+
+
+@pytest.mark.parametrize("demo", DEMO_ACCOUNTS, ids=lambda d: d.login)
+def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
+                                                            demo: DemoAccount) -> None:
+    from fastapi.testclient import TestClient
+
+    from scaletrack.server.app import create_app
+
+    menus = {Role.ADMIN: {"Portfolio", "Period reports", "Import", "Audit"},
+             Role.LEAD: {"Portfolio", "Period reports", "Import"},
+             Role.OFFICER: {"Portfolio", "Period reports"},
+             Role.EVALUATOR: {"Portfolio", "Period reports"},
+             Role.AUDITOR: {"Portfolio", "Period reports", "Audit"}}
+    with TestClient(create_app(pages_store), follow_redirects=False) as client:
+        signed = client.post("/sign-in", data={"login": demo.login, "password": demo.password})
+        assert signed.status_code == 303
+        assert signed.headers["location"] == "/"
+        home = client.get("/")
+        assert home.status_code == 200
+        nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', home.text, re.S)
+        assert nav
+        assert set(re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav.group(1))) == \
+            menus[demo.role]

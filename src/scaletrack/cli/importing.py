@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from scaletrack.cli import remote
 from scaletrack.cli.context import session
 from scaletrack.cli.options import actor_option, json_option
 from scaletrack.cli.render import emit_json, say
@@ -100,9 +101,12 @@ def files(paths: tuple[Path, ...], kind: str | None, actor: str | None, dry_run:
 
     options = ImportOptions(Reading(dayfirst=dayfirst, decimal_comma=decimal_comma),
                             kind=kind, actor=actor, dry_run=dry_run)
-    ledger = session().ledger()
-    with _progress() as progress:
-        reports = import_files(ledger, list(paths), options, progress)
+    if (server := remote.remote()) is not None:
+        reports = [remote.import_file(server, path, kind, dry_run, dayfirst, decimal_comma)
+                   for path in paths]
+    else:
+        with _progress() as progress:
+            reports = import_files(session().ledger(), list(paths), options, progress)
     if as_json:
         emit_json({"dry_run": dry_run, "files": [r.as_dict() for r in reports],
                    "recorded": sum(sum(r.recorded.values()) for r in reports),

@@ -12,6 +12,7 @@ import json
 import os
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from scaletrack.domain.errors import (
@@ -42,7 +43,12 @@ class Remote:
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self._call("POST", path, json=_jsonable(body))
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def upload(self, path: str, file: Path, fields: dict[str, str]) -> Any:
+        """A file posted as a form; an import's 400 listing its problems is answered."""
+        return self._call("POST", path, problems=True, data=fields,
+                          files={"file": (file.name, file.read_bytes())})
+
+    def _call(self, method: str, path: str, problems: bool = False, **kwargs: Any) -> Any:
         import httpx
 
         try:
@@ -51,6 +57,8 @@ class Remote:
         except httpx.HTTPError as failed:
             raise ServerUnreachable(f"the server {self.url} cannot be reached: {failed}"
                                     ) from None
+        if problems and answer.status_code == 400 and '"files"' in answer.text:
+            return json.loads(answer.text)
         if answer.status_code >= 400:
             raise error_of(answer.status_code, answer.text)
         # Exact figures stay exact: the document is what the store's own query gives.
@@ -153,3 +161,23 @@ def view(server: Remote, name: str, filters: Any, point: Any) -> dict[str, Any]:
 
 def _at(point: Any) -> dict[str, Any]:
     return {"as_of": point.as_of, "known_at": point.known_at}
+
+
+def import_file(server: Remote, path: Path, kind: str | None, dry_run: bool, dayfirst: bool,
+                decimal_comma: bool) -> Any:
+    """``import FILE``: the server's report on one file, as the local import gives it
+    (the token's account records every row; --actor is not sent)."""
+    from collections import Counter
+
+    from scaletrack.application.importing.importer import FileReport
+    from scaletrack.application.importing.rows import Problem
+
+    fields = {"dry_run": str(dry_run).lower(), "dayfirst": str(dayfirst).lower(),
+              "decimal_comma": str(decimal_comma).lower(), **({"kind": kind} if kind else {})}
+    found = server.upload("/imports", path, fields)["files"][0]
+    kinds = found["kinds"]
+    return FileReport(found["file"], found["rows"],
+                      Counter({k: c["recorded"] for k, c in kinds.items() if c["recorded"]}),
+                      Counter({k: c["skipped"] for k, c in kinds.items() if c["skipped"]}),
+                      found["skipped_rows"], [Problem(**p) for p in found["problems"]],
+                      found["written"])

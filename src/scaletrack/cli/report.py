@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,19 +82,11 @@ def report(pilot: str | None, consortium: str | None, period: str | None,
 def _basis(pilot: str | None, consortium: str | None, period: str | None,
            start: date | None, end: date | None, as_of: date | None,
            known_at: datetime | None, format_: str, output: str) -> Basis:
-    from scaletrack.application.reports.basis import Basis
-    from scaletrack.audit.verify import head_digest, head_known_at
+    from scaletrack.application.reports.basis import basis_at
     from scaletrack.cli.context import session
 
-    ledger = session().ledger()
-    if known_at is None:
-        last = head_digest(ledger).recorded_at
-        known_at = (datetime.fromisoformat(last.replace("Z", "+00:00")) if last
-                    else ledger.clock())
-    known_at = known_at.astimezone(UTC)
-    head = head_known_at(ledger, known_at).head
-    return Basis(pilot, consortium, period, start, end, as_of or known_at.date(), known_at,
-                 format_, output, head.count, head.hash)
+    return basis_at(session().ledger(), pilot, consortium, period, start, end, as_of,
+                    known_at, format_, output)
 
 
 def _make(basis: Basis) -> bytes:

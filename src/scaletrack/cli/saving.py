@@ -9,10 +9,8 @@ its properties.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,22 +88,7 @@ def save(output: Output, view: str, document: dict[str, Any], asked: dict[str, A
 
 def basis(view: str, asked: dict[str, Any], output: Output) -> dict[str, str]:
     """What a saved view stands on: the command that writes it again, the point, the head."""
-    from scaletrack.audit.verify import head_digest, head_known_at
+    from scaletrack.application.reports.sheets import view_basis
     from scaletrack.cli.context import session
 
-    ledger = session().ledger()
-    known_at: datetime | None = asked.get("known_at")
-    head = head_known_at(ledger, known_at) if known_at else head_digest(ledger)
-    words = ["scaletrack", view]
-    for name, value in asked.items():
-        if value is not None and value is not False and name != "as_json":
-            shown = (value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-                     if isinstance(value, datetime) else
-                     value.isoformat() if hasattr(value, "isoformat") else str(value))
-            words += [f"--{name.replace('_', '-')}", shown]
-    words += ["--format", output.format, "-o", str(output.path)]
-    moment = (known_at or ledger.clock()).astimezone(UTC)
-    return {"title": f"scaletrack {view}", "command": shlex.join(words),
-            "as_of": str(asked.get("as_of") or "not set (everything that had happened)"),
-            "known_at": moment.isoformat().replace("+00:00", "Z"),
-            "digest": f"{head.head.count} events, head sha256:{head.head.hash}"}
+    return view_basis(session().ledger(), view, asked, output.format, str(output.path))

@@ -49,7 +49,16 @@ def create_app(store_url: str | None = None, *, pages: bool = True,
     errors.install(app)
     app.add_middleware(SecurityHeaders)
 
-    from scaletrack.server import api, audits, reads, registry, session, writes
+    from scaletrack.server import (
+        api,
+        audits,
+        downloads,
+        imports,
+        reads,
+        registry,
+        session,
+        writes,
+    )
 
     app.include_router(session.router)
     app.include_router(api.router)
@@ -57,6 +66,8 @@ def create_app(store_url: str | None = None, *, pages: bool = True,
     app.include_router(registry.router)
     app.include_router(reads.router)
     app.include_router(audits.router)
+    app.include_router(imports.router)
+    app.include_router(downloads.router)
     if pages:
         _include_pages(app)
     _document_security(app)

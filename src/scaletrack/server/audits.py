@@ -81,10 +81,12 @@ async def verify(request: Request, account: Signed,
     data = await bundle.read(MAX_BUNDLE_BYTES + 1)
     if len(data) > MAX_BUNDLE_BYTES:
         raise InvalidInput("the bundle is too large", field="bundle")
-    return JSONResponse(await run_in_threadpool(_verify_zip, data, against))
+    return JSONResponse(await run_in_threadpool(verify_zip, data, against))
 
 
-def _verify_zip(data: bytes, against: str | None) -> dict[str, Any]:
+def verify_zip(data: bytes, against: str | None) -> dict[str, Any]:
+    """The report on a zipped bundle (the API's and the audit page's); AuditFailed
+    names the first fault when it is not valid."""
     from scaletrack.audit.verify import verify_bundle_folder
 
     with tempfile.TemporaryDirectory(prefix="scaletrack-verify-") as scratch:

@@ -3,8 +3,8 @@
 ``{"error": MESSAGE, "hint": HINT, "field": FIELD}``: the message, hint and
 field the CLI prints, never a traceback and never a secret. 400 invalid input
 (exit 2), 401 not signed in, 403 not allowed, 404 not found (exit 3), 409
-concurrent change (exit 4), 422 refused by a domain rule (exit 1), 429 too
-many failed sign-ins.
+concurrent change (exit 4), 413 an upload too large (exit 2), 422 refused by a
+domain rule (exit 1), 429 too many failed sign-ins.
 """
 
 from __future__ import annotations
@@ -40,7 +40,12 @@ class TooManyAttempts(ScaletrackError):
     """Too many failed sign-ins for a login or from a client (HTTP 429)."""
 
 
+class TooLarge(InvalidInput):
+    """An upload beyond the server's documented limit (HTTP 413; exit 2)."""
+
+
 STATUS: list[tuple[type[ScaletrackError], int]] = [
+    (TooLarge, 413),
     (InvalidInput, 400),
     (NotSignedIn, 401),
     (NotAllowed, 403),

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from queue import Empty, Queue
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -71,9 +71,9 @@ class ReadStores:
 _POOLS: dict[int, ReadStores] = {}
 
 
-def _stores(request: Request) -> ReadStores:
-    """The read stores of this request's server (made on its first read, closed with it)."""
-    server = state(request)
+def read_stores(server: ServerState) -> ReadStores:
+    """The server's read stores (made on its first read, closed with it): every read of
+    the views, the API's and the pages', goes through them."""
     found = _POOLS.get(id(server))
     if found is None:
         found = _POOLS[id(server)] = ReadStores(server)
@@ -110,15 +110,26 @@ def answer(document: Any) -> JSONResponse:
 @router.get("/views/{name}", tags=["views"])
 def view(name: str, request: Request, account: Signed, consortium: Code = None,
          country: Country = None, pilot: Code = None, indicator: Code = None,
-         period: Period = None, as_of: AsOf = None, known_at: KnownAt = None) -> Any:
+         period: Period = None, as_of: AsOf = None, known_at: KnownAt = None,
+         format: Annotated[Literal["json", "csv", "xlsx"], Query(
+             description="json (the document), or the file `--format csv|xlsx` writes")
+         ] = "json") -> Any:
     """A view's document, as ``scaletrack NAME --json`` prints it (progress, impact,
-    portfolio, decisions, quality, timeline); filters a view does not take are ignored."""
+    portfolio, decisions, quality, timeline); filters a view does not take are ignored.
+    With ``format`` csv or xlsx, the file ``scaletrack NAME --format ... -o`` writes."""
     at = point(as_of, known_at)
     _reading(account, at)
     filters = Filters(consortium=_upper(consortium), country=_upper(country),
                       pilot=_upper(pilot), indicator=_upper(indicator), period=_upper(period))
-    with _stores(request).one() as store:
-        return answer(views.document(store, name, filters, at))
+    with read_stores(state(request)).one() as store:
+        document = views.document(store, name, filters, at)
+    if format == "json":
+        return answer(document)
+    from scaletrack.server.downloads import view_file
+
+    asked = {**filters.describe(), "as_of": as_of,
+             "known_at": at.known_at}
+    return view_file(state(request), name, document, asked, format)
 
 
 @router.get("/pilots/{code}/events", tags=["pilots"])
@@ -134,7 +145,7 @@ def pilot_events(code: str, request: Request, account: Signed, as_of: AsOf = Non
 def pilots(request: Request, account: Signed, consortium: Code = None) -> Any:
     """Every pilot (or a consortium's), as ``pilot list --json``."""
     require(account, Action.READ)
-    with _stores(request).one() as store:
+    with read_stores(state(request)).one() as store:
         return answer(lists.pilot_list(store, _upper(consortium)))
 
 
@@ -154,32 +165,26 @@ def pilot(code: str, request: Request, account: Signed, as_of: AsOf = None,
     return answer(found)
 
 
-@router.get("/consortia", tags=["consortia"])
-def consortia(request: Request, account: Signed) -> Any:
-    """Every consortium, as ``consortium list --json``."""
-    require(account, Action.READ)
-    with _stores(request).one() as store:
-        return answer(lists.consortium_list(store))
+def _catalogue(plural: str, noun: str, listing: Any, showing: Any) -> None:
+    """``GET /{plural}`` (``{noun} list --json``) and ``GET /{plural}/{code}``
+    (``{noun} show --json``), for consortia and indicators alike."""
+
+    @router.get(f"/{plural}", tags=[plural], name=f"{plural}",
+                summary=f"Every {noun}, as `{noun} list --json`")
+    def every(request: Request, account: Signed) -> Any:
+        require(account, Action.READ)
+        with read_stores(state(request)).one() as store:
+            return answer(listing(store))
+
+    @router.get(f"/{plural}/{{code}}", tags=[plural], name=f"{noun}",
+                summary=f"One {noun}, as `{noun} show --json`")
+    def one(code: str, request: Request, account: Signed) -> Any:
+        require(account, Action.READ)
+        return answer(showing(state(request).ledger, canonical(code)))
 
 
-@router.get("/consortia/{code}", tags=["consortia"])
-def consortium_(code: str, request: Request, account: Signed) -> Any:
-    require(account, Action.READ)
-    return answer(show.consortium_show(state(request).ledger, canonical(code)))
-
-
-@router.get("/indicators", tags=["indicators"])
-def indicators(request: Request, account: Signed) -> Any:
-    """The indicator catalogue, as ``indicator list --json``."""
-    require(account, Action.READ)
-    with _stores(request).one() as store:
-        return answer(lists.indicator_list(store))
-
-
-@router.get("/indicators/{code}", tags=["indicators"])
-def indicator_(code: str, request: Request, account: Signed) -> Any:
-    require(account, Action.READ)
-    return answer(show.indicator_show(state(request).ledger, canonical(code)))
+_catalogue("consortia", "consortium", lists.consortium_list, show.consortium_show)
+_catalogue("indicators", "indicator", lists.indicator_list, show.indicator_show)
 
 
 @router.get("/diff/views/{name}", tags=["diff"])
@@ -191,7 +196,7 @@ def view_diff(name: str, request: Request, account: Signed, as_of: AsOf = None,
     require(account, Action.DIFF)
     filters = Filters(consortium=_upper(consortium), country=_upper(country),
                       pilot=_upper(pilot), indicator=_upper(indicator), period=_upper(period))
-    with _stores(request).one() as store:
+    with read_stores(state(request)).one() as store:
         return answer(diff.view_diff(store, name, filters, point(as_of, known_at),
                                      point(to_as_of, to_known_at)))
 

@@ -10,18 +10,26 @@ The actor is always the signed-in account (its name and login) and the source
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, TypeVar, Union
 
 from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from scaletrack.application.access import Action, Resource, require
-from scaletrack.application.commands import CorrectEntry, LogPilotEvent, RegisterPilot, RetractEntry
+from scaletrack.application.commands import (
+    Command,
+    CorrectEntry,
+    LogPilotEvent,
+    RegisterPilot,
+    RetractEntry,
+)
 from scaletrack.application.kinds import KINDS, Kind
 from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.account import Account
+from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source, canonical
 from scaletrack.server.auth import ServerState, current_account, state
@@ -30,10 +38,12 @@ from scaletrack.server.errors import ERROR_SCHEMA
 router = APIRouter(prefix="/api/v1")
 Signed = Annotated[Account, Depends(current_account)]
 
+Changed = TypeVar("Changed", Consortium, Indicator, Pilot)
+
 IGNORED = ("actor", "recorded_at")
 """What a client may send but the server decides: who and when."""
 
-_PERIOD_ACTIONS = {"period-submitted": Action.SUBMIT_PERIOD,
+PERIOD_ACTIONS = {"period-submitted": Action.SUBMIT_PERIOD,
                    "period-approved": Action.DECIDE_PERIOD,
                    "period-rejected": Action.DECIDE_PERIOD,
                    "period-unlocked": Action.UNLOCK_PERIOD}
@@ -91,10 +101,25 @@ def submitted_by(server: ServerState, code: str, period: str) -> str | None:
     return None
 
 
-def recorded(server: ServerState, pilot: Pilot) -> dict[str, Any]:
-    """The event a write recorded, as ``pilot history --json`` shows it."""
-    event = server.ledger.pilot_event(pilot.code, pilot.version)
-    return EventRecord.of(event, pilot.code).as_dict()
+def recorded(server: ServerState, aggregate: Consortium | Indicator | Pilot) -> dict[str, Any]:
+    """The event a write recorded (the aggregate's newest version), as ``pilot history
+    --json`` shows it."""
+    for event in server.ledger.events.get(aggregate.id, gt=aggregate.version - 1,
+                                          lte=aggregate.version):
+        return EventRecord.of(event, str(aggregate.code)).as_dict()  # type: ignore[arg-type]
+    raise AssertionError("a saved aggregate has its newest event")
+
+
+def write(request: Request, account: Account, action: Action, resource: Resource,
+          body: Envelope, command: Command[Changed]) -> dict[str, Any]:
+    """Every write: the one check, then the command through the application's handlers
+    under the process's write lock, with the account as actor and the server's clock;
+    answers the event it recorded."""
+    server = state(request)
+    require(account, action, resource)
+    with server.write_lock:
+        return recorded(server, server.ledger.handle(command,
+                                                     by=provenance(server, account, body)))
 
 
 @router.post("/pilots/{code}/events", status_code=201, tags=["pilots"],
@@ -106,16 +131,13 @@ def log_event(code: str, request: Request, account: Signed,
     server = state(request)
     kind = KINDS[body.kind]
     resource = pilot_resource(server, code)
-    action = _PERIOD_ACTIONS.get(kind.name, Action.WRITE_PILOT)
+    action = PERIOD_ACTIONS.get(kind.name, Action.WRITE_PILOT)
     if action is Action.DECIDE_PERIOD:
         resource = Resource(consortium=resource.consortium,
                             submitted_by=submitted_by(server, code, str(body.period)))
-    require(account, action, resource)
     values = body.model_dump(exclude={"kind", *Envelope.model_fields})
-    with server.write_lock:
-        pilot = server.ledger.handle(LogPilotEvent.checked(kind.name, code, values),
-                                     by=provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, action, resource, body,
+                 LogPilotEvent.checked(kind.name, code, values))
 
 
 class Correction(Envelope):
@@ -132,12 +154,8 @@ class Retraction(Envelope):
 def correct(code: str, version: int, request: Request, account: Signed,
             body: Correction) -> dict[str, Any]:
     """Correct an entry (``scaletrack correct CODE@VERSION --set ... --reason ...``)."""
-    server = state(request)
-    require(account, Action.WRITE_PILOT, pilot_resource(server, code))
-    with server.write_lock:
-        pilot = server.ledger.handle(CorrectEntry(*parse_event_id(f"{code}@{version}"), body.set),
-                                     by=provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, Action.WRITE_PILOT, pilot_resource(state(request), code),
+                 body, CorrectEntry(*parse_event_id(f"{code}@{version}"), body.set))
 
 
 @router.post("/pilots/{code}/events/{version}/retractions", status_code=201, tags=["pilots"],
@@ -145,12 +163,8 @@ def correct(code: str, version: int, request: Request, account: Signed,
 def retract(code: str, version: int, request: Request, account: Signed,
             body: Retraction) -> dict[str, Any]:
     """Retract an entry (``scaletrack retract CODE@VERSION --reason ...``)."""
-    server = state(request)
-    require(account, Action.WRITE_PILOT, pilot_resource(server, code))
-    with server.write_lock:
-        pilot = server.ledger.handle(RetractEntry(*parse_event_id(f"{code}@{version}")),
-                                     by=provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, Action.WRITE_PILOT, pilot_resource(state(request), code),
+                 body, RetractEntry(*parse_event_id(f"{code}@{version}")))
 
 
 class PilotRegistration(Envelope):
@@ -173,13 +187,10 @@ class PilotRegistration(Envelope):
 def register_pilot(request: Request, account: Signed, body: PilotRegistration
                    ) -> dict[str, Any]:
     """Register a pilot under a consortium (leads of that consortium)."""
-    server = state(request)
-    require(account, Action.REGISTER_PILOT, Resource(consortium=body.consortium.upper()))
     command = RegisterPilot(
         body.code, body.consortium, title=body.title, innovation=body.innovation,
         origin_country=body.origin_country, target_countries=body.target_country,
         core_components=body.core, adaptable_components=body.adaptable,
         starts_on=body.starts_on, ends_on=body.ends_on)
-    with server.write_lock:
-        pilot = server.ledger.handle(command, by=provenance(server, account, body))
-        return recorded(server, pilot)
+    return write(request, account, Action.REGISTER_PILOT,
+                 Resource(consortium=canonical(body.consortium)), body, command)

@@ -40,7 +40,7 @@ def download(page: Viewer, pilot: str | None = None, consortium: str | None = No
 def verdict(data: bytes) -> dict[str, Any]:
     """The API's verification of a zipped bundle, or the first fault when it is not valid."""
     try:
-        report: dict[str, Any] = audits._verify_zip(data, None)
+        report: dict[str, Any] = audits.verify_zip(data, None)
     except AuditFailed as failed:
         return {"valid": False, "fault": failed.fault.as_dict(), "message": failed.message}
     return report

@@ -164,7 +164,7 @@ class Page:
         _ = self.language.gettext
         items = [("/", _("Portfolio"), Action.READ), ("/periods", _("Period reports"),
                                                        Action.READ),
-                 ("/audit", _("Audit"), Action.EXPORT)]
+                 ("/import", _("Import"), Action.IMPORT), ("/audit", _("Audit"), Action.EXPORT)]
         here = self.request.url.path
         return [{"href": self.link(href) if action is Action.READ else href, "label": label,
                  "current": here == href or (href != "/" and here.startswith(href))}

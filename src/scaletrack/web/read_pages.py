@@ -26,10 +26,14 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/")
-def portfolio(page: Viewer, consortium: str | None = None) -> Response:
+def portfolio(page: Viewer, consortium: str | None = None,
+              country: str | None = None) -> Response:
+    """The dashboard; every consortium and country drills down to its pilots
+    (``?consortium=CODE&country=CC``: the same views, filtered)."""
     page.require_point()
     _ = page.language.gettext
-    filters = Filters(consortium=consortium.upper() if consortium else None)
+    filters = Filters(consortium=consortium.strip().upper() if consortium else None,
+                      country=country.strip().upper() if country else None)
     document = reading.view(page, "portfolio", filters)
     progress = reading.view(page, "progress", filters)
     names = {"type": _("Pilots by type"), "dimension": _("Pilots by scaling dimension"),
@@ -42,7 +46,8 @@ def portfolio(page: Viewer, consortium: str | None = None) -> Response:
         [Category(sex, value) for sex, value in row["by_sex"].items()], page.language)
         if row["by_sex"] else None} for row in document["esf"]]
     return page.render("portfolio.html", portfolio=document, progress=progress, charts=charts,
-                       esf=esf, consortium=filters.consortium, digest=reading.digest(page))
+                       esf=esf, consortium=filters.consortium, country=filters.country,
+                       filters=filters.describe(), digest=reading.digest(page))
 
 
 def _pilot_or_404(page: Page, code: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from scaletrack.web.pages import Page
 
 @contextmanager
 def _store(page: Page) -> Iterator[ReadStore]:
-    with reads._stores(page.request).one() as store:
+    with reads.read_stores(page.server).one() as store:
         yield store
 
 

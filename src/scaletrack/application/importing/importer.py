@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
+from scaletrack.application.access import NotAllowed
 from scaletrack.application.handlers import handle
 from scaletrack.application.importing.keys import RecordedKeys
 from scaletrack.application.importing.rows import (
@@ -144,8 +145,10 @@ class FileImport:
                             actor=row.actor, source=Source.IMPORT, reason=row.reason,
                             key=row.key)
             try:
+                if self.options.authorise is not None:
+                    self.options.authorise(row, uow)
                 handle(uow, row.kind.command(row.subject, row.values), by)
-            except (RuleViolation, InvalidInput, NotFound) as error:
+            except (RuleViolation, InvalidInput, NotFound, NotAllowed) as error:
                 self._blame(row, reader, error)
                 continue
             self.report.recorded[row.kind.name] += 1

@@ -8,7 +8,7 @@ a large file is never held twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -57,6 +57,12 @@ class ImportOptions:
     actor: str | None = None
     """Who records rows that have no actor of their own."""
     dry_run: bool = False
+    recorded_by: str | None = None
+    """Who records every row, whatever an actor column says (the server's signed-in
+    account: the file does not choose its actor)."""
+    authorise: Callable[[CheckedRow, Any], None] | None = None
+    """Asked before each row is applied, with the row and the batch's workspace; the
+    error it raises (the server's ``NotAllowed``) is reported as the row's problem."""
 
 
 @dataclass(slots=True)
@@ -179,7 +185,7 @@ class RowReader:
             return None
         subject = self._subject(number, kind, cells)
         occurred_on = self._cell(number, _OCCURRED_ON, cells.get("occurred_on"))
-        actor = self._text(cells.get("actor")) or self.actor
+        actor = self.options.recorded_by or self._text(cells.get("actor")) or self.actor
         if not actor:
             self.problem(number, self.header("actor"), None,
                          "who recorded it: an actor column, or --actor NAME")

@@ -1,9 +1,11 @@
 """Templates to fill in, and the store written back as rows in the same format.
 
 A template names one kind's columns, describes each in a comment row (which
-the importer skips) and gives one example row. A dump writes every event of
-a store, in the order it was recorded, as rows of the same columns, so
-importing the dump into an empty store records the same events.
+the importer skips) and gives one example row, or (:class:`Prefill`) the rows
+and drop-down lists of one account: its pilots, the indicators, its open
+periods. A dump writes every event of a store, in the order it was recorded,
+as rows of the same columns, so importing the dump into an empty store records
+the same events.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from scaletrack.application.files import atomic_path
 from scaletrack.application.importing.cells import (
     Reading,
     Shape,
@@ -114,10 +117,28 @@ def example_row(kind: ImportKind) -> dict[str, Any]:
             for name, value in text.items() if value}
 
 
-def write_template(kind: ImportKind, path: Path) -> None:
-    """An empty template for one kind: header, descriptions, one example row."""
+@dataclass(frozen=True)
+class Prefill:
+    """One account's template: rows to complete, and the values each column may take."""
+
+    rows: list[dict[str, Any]]
+    """Typed values by column (a pilot and an open period, say); the rest left blank."""
+    choices: dict[str, list[str]]
+    """A drop-down list per column (XLSX): the account's pilots, the indicators, ..."""
+
+
+DROP_DOWN_ROWS = 2000
+"""How many rows of a pre-filled XLSX template carry the drop-down lists."""
+
+
+def write_template(kind: ImportKind, path: Path, prefill: Prefill | None = None) -> None:
+    """A template for one kind: header, descriptions, and one example row, or the
+    prefill's rows. A pre-filled template has no actor column (whoever imports it
+    records it) and, as XLSX, a drop-down list on each column with choices."""
     format_of(path)
     layout = Layout.of([kind])
+    if prefill is not None:
+        layout = Layout([name for name in layout.header if name != "actor"], layout.shapes)
     describe = {c.name: c.describe() for c in kind.columns}
     subject = SUBJECT_COLUMNS[kind.noun][0]
     describe[subject] = f"the {kind.noun}'s code"
@@ -125,7 +146,37 @@ def write_template(kind: ImportKind, path: Path) -> None:
                 describe.get(name) or _ENVELOPE_HELP.get(name, "") for name in layout.header]
     with SheetWriter(path, layout.header) as out:
         out.comment(comments)
-        layout.write(out, kind, example_row(kind))
+        for row in [example_row(kind)] if prefill is None else prefill.rows:
+            layout.write(out, kind, row)
+    if prefill is not None and format_of(path) == "xlsx":
+        lists = {"kind": [kind.name], **{c.name: list(c.choices) for c in kind.columns
+                                         if c.choices}, **prefill.choices}
+        _add_drop_downs(path, layout.header, lists)
+
+
+def _add_drop_downs(path: Path, header: list[str], lists: dict[str, list[str]]) -> None:
+    """Excel data validation: each listed column offers its values (kept on a hidden sheet)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = load_workbook(path)
+    rows = book["rows"]
+    values = book.create_sheet("choices")
+    values.sheet_state = "hidden"
+    listed = [name for name in header if lists.get(name)]
+    for place, name in enumerate(listed, start=1):
+        letter = get_column_letter(place)
+        for number, value in enumerate(lists[name], start=1):
+            values.cell(number, place, value)
+        check = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
+                               formula1=f"choices!${letter}$1:${letter}${len(lists[name])}",
+                               errorTitle=name, error=f"choose a {name} from the list")
+        column = get_column_letter(header.index(name) + 1)
+        check.add(f"{column}3:{column}{DROP_DOWN_ROWS + 2}")  # below the header and comments
+        rows.add_data_validation(check)
+    with atomic_path(path) as temporary:
+        book.save(temporary)
 
 
 def dump(ledger: Ledger, path: Path) -> int:

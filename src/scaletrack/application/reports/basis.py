@@ -118,3 +118,20 @@ def quarter_span(period: str) -> tuple[date, date]:
 
 def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def basis_at(ledger: Any, pilot: str | None, consortium: str | None, period: str | None,
+             start: date | None, end: date | None, as_of: date | None,
+             known_at: datetime | None, format_: str, output: str) -> Basis:
+    """The basis of a report asked for now: known-at defaults to the last event's
+    recorded-at, as-of to the known-at day; the head digest is the one at known-at."""
+    from scaletrack.audit.verify import head_digest, head_known_at
+
+    if known_at is None:
+        last = head_digest(ledger).recorded_at
+        known_at = (datetime.fromisoformat(last.replace("Z", "+00:00")) if last
+                    else ledger.clock())
+    known_at = known_at.astimezone(UTC)
+    head = head_known_at(ledger, known_at).head
+    return Basis(pilot, consortium, period, start, end, as_of or known_at.date(), known_at,
+                 format_, output, head.count, head.hash)

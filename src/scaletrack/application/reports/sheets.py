@@ -142,3 +142,28 @@ def _typed(sheet: Any, column: str, value: Any) -> Any:
             return cell
         return xlsx_cell(sheet, value)
     return xlsx_cell(sheet, text_of(value))
+
+
+def view_basis(ledger: Any, view: str, asked: dict[str, Any], format_: str,
+               output: str) -> dict[str, str]:
+    """What a saved view stands on: the command that writes it again (``asked``: its
+    options), the point, the head digest at known-at."""
+    import shlex
+
+    from scaletrack.audit.verify import head_digest, head_known_at
+
+    known_at: datetime | None = asked.get("known_at")
+    head = head_known_at(ledger, known_at) if known_at else head_digest(ledger)
+    words = ["scaletrack", view]
+    for name, value in asked.items():
+        if value is not None and value is not False and name != "as_json":
+            shown = (value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+                     if isinstance(value, datetime) else
+                     value.isoformat() if hasattr(value, "isoformat") else str(value))
+            words += [f"--{name.replace('_', '-')}", shown]
+    words += ["--format", format_, "-o", output]
+    moment = (known_at or ledger.clock()).astimezone(UTC)
+    return {"title": f"scaletrack {view}", "command": shlex.join(words),
+            "as_of": str(asked.get("as_of") or "not set (everything that had happened)"),
+            "known_at": moment.isoformat().replace("+00:00", "Z"),
+            "digest": f"{head.head.count} events, head sha256:{head.head.hash}"}
