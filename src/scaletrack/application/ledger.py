@@ -161,7 +161,7 @@ class Ledger(Application[UUID]):
     def get(self, cls: type[AggregateT], code: str, version: int | None = None, *,
             to_change: bool = False) -> AggregateT:
         """An aggregate by code; ``to_change`` hands out the cached instance itself
-        (only for a command, which forgets it if the command or its save fails)."""
+        (only for a unit of work, which forgets it if its command or its save fails)."""
         code = canonical(code)
         try:
             aggregate: AggregateT = self.repository.get(cls.id_for(code), version=version,
