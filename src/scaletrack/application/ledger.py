@@ -161,7 +161,7 @@ class Ledger(Application[UUID]):
     def get(self, cls: type[AggregateT], code: str, version: int | None = None, *,
             to_change: bool = False) -> AggregateT:
         """An aggregate by code; ``to_change`` hands out the cached instance itself
-        (only for a command, which forgets it if the command or its save fails)."""
+        (only for a unit of work, which forgets it if its command or its save fails)."""
         code = canonical(code)
         if version is not None and not 0 < version < 2**63:
             raise NotFound(f"{code} has no version {version}", hint="versions count from 1")
