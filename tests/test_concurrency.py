@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -161,6 +162,12 @@ def markers_in(ledger: Ledger) -> Counter[str]:
     return Counter(e.reason for e in ledger.all_events() if e.reason)
 
 
+def recorded_backwards(ledger: Ledger) -> int:
+    """How many stored events are recorded before the event stored ahead of them."""
+    moments = [e.recorded_at for e in ledger.all_events()]
+    return sum(1 for before, after in pairwise(moments) if after < before)
+
+
 # -- the tests ------------------------------------------------------------------
 
 
@@ -287,12 +294,9 @@ class HeldWrite(threading.Thread):
     def run(self) -> None:
         recorder: Any = self.ledger.recorder
         try:
-            with recorder.datastore.transaction(commit=True) as cursor:
-                # The recorders' own insert statements, inside a transaction we hold.
-                if self.ledger.store.backend == "postgres":
-                    recorder._insert_stored_events(cursor, self.events)
-                else:
-                    recorder._insert_events(cursor, self.events)
+            with recorder.transaction() as cursor:
+                # The recorder's own insert, inside a transaction we hold.
+                recorder.append(cursor, self.events)
                 self.inserted.set()
                 self.release.wait(timeout=60)
         except BaseException as error:

@@ -16,13 +16,12 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording, Transcoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
 from scaletrack.application.kinds import KINDS
 from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.application.store import StoreURL
-from scaletrack.audit.store_chain import extend_chain
 from scaletrack.domain.account import Account
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
@@ -30,6 +29,8 @@ from scaletrack.domain.errors import ConcurrentChange, InvalidInput, NotFound, R
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source
+from scaletrack.persistence.chain_table import ChainTable
+from scaletrack.persistence.recorder import ChainedRecorder
 
 AggregateT = TypeVar("AggregateT", Consortium, Indicator, Pilot)
 Clock = Callable[[], datetime]
@@ -69,13 +70,18 @@ class Ledger(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return EventMapper(transcoder=self.construct_transcoder())
 
-    def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        """After every save: extend the audit hash chain from its last link (docs/AUDIT.md).
+    # -- the store's own records (scaletrack.persistence) ---------------------
 
-        eventsourcing's in-memory store, the domain tests' fake, has no table to keep it in.
+    @property
+    def chain(self) -> ChainTable:
+        """The store's audit chain, which its recorder extends in every save's transaction.
+
+        eventsourcing's in-memory store, the domain tests' fake, keeps none.
         """
-        if hasattr(self.recorder, "datastore"):
-            extend_chain(self.recorder, recordings)
+        recorder = self.recorder
+        if not isinstance(recorder, ChainedRecorder):
+            raise TypeError(f"{type(recorder).__name__} keeps no audit chain")
+        return recorder.chain
 
     # -- provenance -----------------------------------------------------------
 
@@ -272,23 +278,17 @@ class Ledger(Application[UUID]):
         The events are stored in ``order`` (the order they were recorded in),
         not aggregate by aggregate. Unlike :meth:`save`, which re-reads a pilot
         to snapshot every hundredth version (one read and one commit each),
-        this snapshots each aggregate once, from memory, if its new events
-        passed a snapshot interval.
+        this snapshots each aggregate once, if its new events passed a
+        snapshot interval, from memory.
         """
         passed = [a for a in aggregates if self._passes_snapshot_interval(a)]
         processing: ProcessingEvent[UUID] = ProcessingEvent()
         processing.collect_events(*aggregates)
         assert len(order) == len(processing.events), "every new event, each once"
         processing.events = list(order)
-        if self.store.backend == "postgres":
-            from scaletrack.application import pg_bulk
-
-            recordings = pg_bulk.record(self, processing)
-        else:
-            recordings = self._record(processing)
+        self._record(processing)
         if self.snapshots is not None and passed:
             self.snapshots.put([type(a).Snapshot.take(a) for a in passed])
-        self._notify(recordings)
         self.notify(processing.events)
 
     def _passes_snapshot_interval(self, aggregate: Consortium | Indicator | Pilot) -> bool:

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scaletrack.application.ledger import Ledger
 from scaletrack.audit.chain import GENESIS, Against, Head, Progress, Report, verify_bundle
 from scaletrack.audit.errors import as_audit_failure
+from scaletrack.audit.ports import AuditedStore
+from scaletrack.audit.rows import Link, StoredRow, extend
 from scaletrack.audit.signing import check_signature, load_public
-from scaletrack.audit.store_chain import ChainTable, Link, StoredRow, extend, extend_chain
 from scaletrack.audit.store_check import StoreReport, check_store
 from scaletrack.domain.errors import InvalidInput, NotFound
 
@@ -39,11 +39,11 @@ class HeadDigest:
                 "store": self.store, "line": self.line}
 
 
-def head_digest(ledger: Ledger) -> HeadDigest:
-    """The current head: the chain brought up to date first (or computed, if read-only)."""
-    table = ChainTable(ledger.recorder)
+def head_digest(ledger: AuditedStore) -> HeadDigest:
+    """The current head: the chain's last link, and any events after it chained in memory."""
+    table = ledger.chain
     with as_audit_failure():
-        last = extend_chain(ledger.recorder) or table.last()
+        last = table.last()
         count, hash_, head_row = 0, GENESIS, None
         if last is not None:
             count, hash_ = last.seq, last.hash
@@ -56,16 +56,16 @@ def head_digest(ledger: Ledger) -> HeadDigest:
                       ledger.store.shown)
 
 
-def head_known_at(ledger: Ledger, known_at: datetime) -> HeadDigest:
+def head_known_at(ledger: AuditedStore, known_at: datetime) -> HeadDigest:
     """The head as the store stood at a moment: its events recorded by then.
 
     The store keeps events in the order they were recorded, so those are a
     prefix of the chain; its last link is the head at that moment.
     """
-    table = ChainTable(ledger.recorder)
+    table = ledger.chain
     found: tuple[Link, StoredRow] | None = None
     with as_audit_failure():
-        last = extend_chain(ledger.recorder) or table.last()
+        last = table.last()
         chained = table.chained(last) if last else iter(())
         tail = extend(last, table.rows(after=last.position if last else None))
         for link, row in itertools.chain(chained, tail):
@@ -110,9 +110,9 @@ def verify_bundle_folder(bundle: Path, against: str | None = None, pubkey: Path 
         return verify_bundle(bundle, older, progress)
 
 
-def verify_store(ledger: Ledger, against: str | None = None,
+def verify_store(ledger: AuditedStore, against: str | None = None,
                  progress: Progress | None = None) -> StoreReport:
     """Check the live store's events against its own chain (and an older digest)."""
     older = older_log(against)
     with as_audit_failure():
-        return check_store(ChainTable(ledger.recorder), older, progress)
+        return check_store(ledger.chain, older, progress)

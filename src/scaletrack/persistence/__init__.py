@@ -1,0 +1,8 @@
+"""The store's adapters: eventsourcing's recorders, extended with the audit chain.
+
+``scaletrack.persistence.sqlite`` and ``scaletrack.persistence.postgres`` are
+the persistence modules a store URL selects (``PERSISTENCE_MODULE``, as
+eventsourcing's own examples extend its recorders). Their recorders write
+each event's chain link (:mod:`scaletrack.persistence.chain_table`) in the
+transaction that inserts the event.
+"""

@@ -1,0 +1,42 @@
+"""What the project's event recorders add to eventsourcing's: the chain, in the same write.
+
+Each backend's recorder (:mod:`scaletrack.persistence.sqlite`,
+:mod:`scaletrack.persistence.postgres`) opens a transaction that holds the
+store's write lock, inserts the events and appends their links to the
+audit chain before it commits: an event is never stored without its link.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from scaletrack.persistence.chain_table import ChainTable, Dialect
+
+
+class ChainedRecorder(ABC):
+    """An application recorder that links every event it inserts."""
+
+    chain: ChainTable
+    dialect: Dialect
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A cursor in a transaction that holds the store's write lock; commits on exit."""
+
+    @abstractmethod
+    def _insert_rows(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Insert the events as eventsourcing's recorder does; their positions."""
+
+    def append(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Insert events and their links in the caller's :meth:`transaction`."""
+        if not stored_events:
+            return []
+        positions = self._insert_rows(cursor, stored_events)
+        self.chain.append(cursor, [self.dialect.row(position, event) for position, event
+                                   in zip(positions, stored_events, strict=True)])
+        return positions
