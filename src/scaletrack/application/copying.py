@@ -123,4 +123,4 @@ def _insert_all(ledger: Ledger, events: Iterator[StoredEvent]) -> None:
     assert isinstance(recorder, ChainedRecorder)
     with recorder.transaction() as cursor:
         for page in _pages(events):
-            recorder.append(cursor, page)
+            recorder.append(cursor, page, verbatim=True)

@@ -279,7 +279,8 @@ class Ledger(Application[UUID]):
         not aggregate by aggregate. Unlike :meth:`save`, which re-reads a pilot
         to snapshot every hundredth version (one read and one commit each),
         this snapshots each aggregate once, if its new events passed a
-        snapshot interval, from memory.
+        snapshot interval: from the store, whose recorder may have moved the
+        events' recorded-at on (:mod:`scaletrack.persistence.recorded_at`).
         """
         passed = [a for a in aggregates if self._passes_snapshot_interval(a)]
         processing: ProcessingEvent[UUID] = ProcessingEvent()
@@ -287,8 +288,9 @@ class Ledger(Application[UUID]):
         assert len(order) == len(processing.events), "every new event, each once"
         processing.events = list(order)
         self._record(processing)
-        if self.snapshots is not None and passed:
-            self.snapshots.put([type(a).Snapshot.take(a) for a in passed])
+        if self.snapshots is not None:
+            for aggregate in passed:
+                self.take_snapshot(aggregate.id, version=aggregate.version)
         self.notify(processing.events)
 
     def _passes_snapshot_interval(self, aggregate: Consortium | Indicator | Pilot) -> bool:

@@ -4,5 +4,6 @@
 the persistence modules a store URL selects (``PERSISTENCE_MODULE``, as
 eventsourcing's own examples extend its recorders). Their recorders write
 each event's chain link (:mod:`scaletrack.persistence.chain_table`) in the
-transaction that inserts the event.
+transaction that inserts the event, and keep recorded-at in store order
+(:mod:`scaletrack.persistence.recorded_at`).
 """
