@@ -16,12 +16,19 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Transcoder,
+)
 
 from scaletrack.application.kinds import KINDS
 from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import EventRecord, parse_event_id
 from scaletrack.application.store import StoreURL
+from scaletrack.audit.ports import StaleSnapshot
 from scaletrack.domain.account import Account
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
@@ -31,6 +38,7 @@ from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source
 from scaletrack.persistence.chain_table import ChainTable
 from scaletrack.persistence.recorder import ChainedRecorder
+from scaletrack.persistence.snapshots import SealedSnapshots, SnapshotRecorder
 
 AggregateT = TypeVar("AggregateT", Consortium, Indicator, Pilot)
 Clock = Callable[[], datetime]
@@ -82,6 +90,27 @@ class Ledger(Application[UUID]):
         if not isinstance(recorder, ChainedRecorder):
             raise TypeError(f"{type(recorder).__name__} keeps no audit chain")
         return recorder.chain
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """Snapshots sealed to the chain: a pilot is loaded from a snapshot only if the
+        chain covers it (:mod:`scaletrack.persistence.snapshots`)."""
+        recorder = self.factory.aggregate_recorder(purpose="snapshots")
+        if isinstance(recorder, SnapshotRecorder):
+            return SealedSnapshots(self.mapper, recorder)
+        return self.factory.event_store(mapper=self.mapper, recorder=recorder)
+
+    def stale_snapshots(self) -> Iterator[StaleSnapshot]:
+        """Every sealed snapshot that its seal or the events before it do not bear out."""
+        if isinstance(self.snapshots, SealedSnapshots):
+            yield from self.snapshots.stale(self.events)
+
+    def create_tables(self) -> None:
+        """Create whatever tables the store lacks (``scaletrack init``, as its owner)."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedRecorder)
+        recorder.create_table()
+        if isinstance(self.snapshots, SealedSnapshots):
+            self.snapshots.sealing.create_table()
 
     # -- provenance -----------------------------------------------------------
 

@@ -107,9 +107,10 @@ TABLE_PREFIX = "scaletrack_"
 """PostgreSQL tables are named after the application (``Ledger.name``): the
 recorders' ``scaletrack_events`` and ``scaletrack_snapshots``, and read models
 named the same way."""
-DERIVED_TABLES = ("audit_chain",)
+DERIVED_TABLES = ("audit_chain", "snapshot_seals")
 """Other tables kept from the events, which must go with them: the audit hash
-chain (``scaletrack.persistence.chain_table.TABLE``)."""
+chain and the snapshots' seals (``scaletrack.persistence.chain_table.TABLE``,
+``scaletrack.persistence.snapshots.TABLE``)."""
 
 
 def empty_store(store: StoreURL) -> None:

@@ -71,5 +71,8 @@ class AuditedStore(Protocol):
     @property
     def chain(self) -> ChainStore: ...
 
+    def stale_snapshots(self) -> Iterator[StaleSnapshot]:
+        """Every stored snapshot that differs from the state its events give."""
+
     def get(self, cls: type[AggregateT], code: str) -> AggregateT:
         """An aggregate by code; NotFound if there is none."""

@@ -9,13 +9,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scaletrack.audit.chain import GENESIS, Against, Head, Progress, Report, verify_bundle
+from scaletrack.audit.chain import (
+    ALTERED,
+    GENESIS,
+    Against,
+    Fault,
+    Head,
+    Invalid,
+    Progress,
+    Report,
+    verify_bundle,
+)
 from scaletrack.audit.errors import as_audit_failure
 from scaletrack.audit.ports import AuditedStore
 from scaletrack.audit.rows import Link, StoredRow, extend
 from scaletrack.audit.signing import check_signature, load_public
 from scaletrack.audit.store_check import StoreReport, check_store
+from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.errors import InvalidInput, NotFound
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot import Pilot
 
 
 @dataclass(frozen=True)
@@ -112,7 +125,21 @@ def verify_bundle_folder(bundle: Path, against: str | None = None, pubkey: Path 
 
 def verify_store(ledger: AuditedStore, against: str | None = None,
                  progress: Progress | None = None) -> StoreReport:
-    """Check the live store's events against its own chain (and an older digest)."""
+    """Check the live store's events against its own chain (and an older digest), then
+    every sealed snapshot against the events before it."""
     older = older_log(against)
     with as_audit_failure():
-        return check_store(ledger.chain, older, progress)
+        report = check_store(ledger.chain, older, progress)
+        for stale in ledger.stale_snapshots():
+            raise Invalid(Fault(ALTERED, f"the snapshot of {_named(stale.aggregate)} at "
+                                f"version {stale.version} is wrong: {stale.detail}",
+                                stale.link.seq if stale.link else None,
+                                stale.link.position if stale.link else None))
+    return report
+
+
+def _named(aggregate: Any) -> str:
+    for noun, cls in (("pilot", Pilot), ("consortium", Consortium), ("indicator", Indicator)):
+        if isinstance(aggregate, cls):
+            return f"{noun} {aggregate.code}"
+    return f"aggregate {getattr(aggregate, 'id', '?')}"

@@ -22,6 +22,7 @@ def init() -> None:
     # events, snapshots and chain tables): on PostgreSQL the roles that write
     # events or read views may not create tables.
     ledger = session().ledger(must_exist=False)
+    ledger.create_tables()  # an older store gets the tables it lacks
     session().read_store().catch_up()
     credentials = Credentials(ledger.store)
     credentials.create()

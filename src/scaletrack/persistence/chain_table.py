@@ -136,8 +136,8 @@ class ChainTable:
                     "ORDER BY c.seq LIMIT ?"), (after, upto.seq, PAGE))
                 page = cursor.fetchall()
             for seq, position, digest, hash_, aggregate_id, version, type_, state in page:
-                row = (None if type_ is None else
-                       StoredRow(position, aggregate(aggregate_id), version, type_, _bytes(state)))
+                row = (None if type_ is None else StoredRow(
+                    position, aggregate(aggregate_id), version, type_, as_bytes(state)))
                 yield Link(seq, position, digest, hash_), row
             if len(page) < PAGE:
                 return
@@ -163,11 +163,11 @@ class ChainTable:
             "WHERE {position} > ?" + bound + " ORDER BY {position} LIMIT ?"),
             (after, limit) if upto is None else (after, upto, limit))
         aggregate = self.db.aggregate
-        return [StoredRow(position, aggregate(aggregate_id), version, type_, _bytes(state))
+        return [StoredRow(position, aggregate(aggregate_id), version, type_, as_bytes(state))
                 for position, aggregate_id, version, type_, state in cursor.fetchall()]
 
 
-def _bytes(state: Any) -> bytes:
+def as_bytes(state: Any) -> bytes:
     """A stored state as bytes, however the driver returns it (a tampered SQLite cell
     may even hold text)."""
     return state.encode() if isinstance(state, str) else bytes(state)
@@ -199,7 +199,7 @@ class Dialect(ABC):
     def row(self, position: int, event: Any) -> StoredRow:
         """A stored event (eventsourcing's ``StoredEvent``) at its position."""
         return StoredRow(position, self.aggregate(event.originator_id),
-                         event.originator_version, event.topic, _bytes(event.state))
+                         event.originator_version, event.topic, as_bytes(event.state))
 
     @abstractmethod
     def qualified(self, table: str) -> str:

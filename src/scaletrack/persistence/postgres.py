@@ -19,13 +19,23 @@ from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing import postgres as library
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
 from eventsourcing.utils import retry
 from psycopg.errors import LockNotAvailable
 from psycopg.sql import SQL, Composed
 
 from scaletrack.domain.errors import ConcurrentChange
+from scaletrack.persistence import snapshots
 from scaletrack.persistence.chain_table import ChainTable, PostgresDialect
 from scaletrack.persistence.recorder import ChainedRecorder
 
@@ -76,5 +86,52 @@ class EventRecorder(PostgresApplicationRecorder, ChainedRecorder):
         return positions
 
 
+class SnapshotRecorder(PostgresAggregateRecorder, snapshots.SnapshotRecorder):
+    """eventsourcing's snapshot recorder, sealing each snapshot to the chain as it stores it."""
+
+    def __init__(self, datastore: PostgresDatastore, *,
+                 events_table_name: str = "stored_snapshots",
+                 chained: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.dialect = PostgresDialect(datastore, chained)
+        self.snapshots_table = self.dialect.qualified(events_table_name)
+        self.chain = ChainTable(self.dialect)
+        self.sql_create_statements.append(Composed([SQL(
+            f"CREATE TABLE IF NOT EXISTS {self.seals} (originator_id uuid NOT NULL, "
+            "originator_version bigint NOT NULL, chain_hash text NOT NULL, "
+            "seal text NOT NULL, PRIMARY KEY (originator_id, originator_version))")]))
+        self._has_seals: bool | None = None
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
+                      ) -> Sequence[int] | None:
+        if stored_events:
+            with self.datastore.transaction(commit=True) as cursor:
+                self._insert_stored_events(cursor, stored_events, **kwargs)
+                self.seal_in(cursor, stored_events)
+        return None
+
+    def has_seals(self, cursor: Any) -> bool:
+        if not self._has_seals:
+            cursor = self.dialect.tuples(cursor)
+            cursor.execute("SELECT to_regclass(%s)", (self.seals,))
+            row = cursor.fetchone()
+            self._has_seals = row is not None and row[0] is not None
+        return self._has_seals
+
+    def originator_id(self, stored: Any) -> Any:
+        return stored
+
+
 class Factory(library.PostgresFactory):
     application_recorder_class = EventRecorder
+
+    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
+        if purpose != "snapshots":
+            return super().aggregate_recorder(purpose)
+        prefix = self.env.name.lower() or "stored"
+        recorder = SnapshotRecorder(self.datastore, events_table_name=f"{prefix}_snapshots",
+                                    chained=f"{prefix}_events")
+        if self.env_create_table():
+            recorder.create_table()
+        return recorder

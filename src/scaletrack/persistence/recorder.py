@@ -27,6 +27,10 @@ class ChainedRecorder(ABC):
     dialect: Dialect
 
     @abstractmethod
+    def create_table(self) -> None:
+        """Create the events' and the chain's tables if they are missing."""
+
+    @abstractmethod
     def transaction(self) -> AbstractContextManager[Any]:
         """A cursor in a transaction that holds the store's write lock; commits on exit."""
 
