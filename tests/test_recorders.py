@@ -69,6 +69,14 @@ class PostgresStore:
                                  lock_timeout=10)
 
 
+class SQLiteTracking(SQLiteTrackingRecorder):
+    """A tracking recorder subclass, as the factory test case asks for one."""
+
+
+class PostgresTracking(PostgresTrackingRecorder):
+    """A tracking recorder subclass, as the factory test case asks for one."""
+
+
 def every_event_is_linked(recorder: ApplicationRecorder) -> None:
     assert isinstance(recorder, ChainedRecorder)
     stored = [row.position for row in recorder.chain.rows()]
@@ -129,7 +137,7 @@ class TestSQLiteFactory(SQLiteStore, InfrastructureFactoryTestCase[sqlite.Factor
         return SQLiteTrackingRecorder
 
     def tracking_recorder_subclass(self) -> type[Any]:
-        return type("TrackingRecorder", (SQLiteTrackingRecorder,), {})
+        return SQLiteTracking
 
     def expected_process_recorder_class(self) -> type[Any]:
         return SQLiteProcessRecorder
@@ -206,7 +214,7 @@ class TestPostgresFactory(PostgresStore, InfrastructureFactoryTestCase[postgres.
         return PostgresTrackingRecorder
 
     def tracking_recorder_subclass(self) -> type[Any]:
-        return type("TrackingRecorder", (PostgresTrackingRecorder,), {})
+        return PostgresTracking
 
     def expected_process_recorder_class(self) -> type[Any]:
         return PostgresProcessRecorder

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 from scaletrack.persistence import recorded_at
 from scaletrack.persistence.chain_table import ChainTable, Dialect
 
 
-class ChainedRecorder(ABC):
+class ChainedRecorder(ApplicationRecorder, ABC):
     """An application recorder that links every event it inserts."""
 
     chain: ChainTable

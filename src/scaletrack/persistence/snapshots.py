@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import EventStore, StoredEvent
+from eventsourcing.persistence import AggregateRecorder, EventStore, StoredEvent
 
 from scaletrack.audit.ports import StaleSnapshot
 from scaletrack.audit.rows import Link
@@ -60,7 +60,7 @@ class Sealed(NamedTuple):
                 and self.seal == seal(self.chain_hash, as_bytes(self.snapshot.state)))
 
 
-class SnapshotRecorder(ABC):
+class SnapshotRecorder(AggregateRecorder, ABC):
     """What the backends' snapshot recorders add to eventsourcing's: seals."""
 
     chain: ChainTable
@@ -86,16 +86,16 @@ class SnapshotRecorder(ABC):
                 f"INSERT INTO {self.seals} (originator_id, originator_version, chain_hash, "
                 "seal) VALUES (?, ?, ?, ?)"), rows)
 
-    def sealed(self, originator_id: Any, lte: int | None = None, *, sealed_only: bool = True,
-               limit: int = PAGE) -> list[Sealed]:
-        """Stored snapshots of an aggregate, newest first, with their seals and links."""
-        join = "JOIN" if sealed_only else "LEFT JOIN"
+    def sealed(self, originator_id: Any, lte: int | None = None, *, limit: int = PAGE
+               ) -> list[Sealed]:
+        """Sealed snapshots of an aggregate, newest first, with their seals and the
+        links of their events now."""
         bound = "" if lte is None else " AND s.originator_version <= ?"
         with self.dialect.read() as cursor:
             cursor.execute(self.dialect.sql(
                 "SELECT s.originator_id, s.originator_version, s.topic, s.state, x.chain_hash, "
                 "x.seal, c.seq, c.position, c.digest, c.hash "
-                f"FROM {self.snapshots_table} s {join} {self.seals} x "
+                f"FROM {self.snapshots_table} s JOIN {self.seals} x "
                 "ON x.originator_id = s.originator_id "
                 "AND x.originator_version = s.originator_version "
                 "LEFT JOIN {events} e ON e.originator_id = s.originator_id "
@@ -147,7 +147,7 @@ class SealedSnapshots(EventStore[UUID]):
     """The snapshot store: hands out only snapshots the chain covers."""
 
     def __init__(self, mapper: Any, recorder: SnapshotRecorder) -> None:
-        super().__init__(mapper, recorder)  # type: ignore[arg-type]
+        super().__init__(mapper, recorder)
         self.sealing = recorder
 
     def get(self, originator_id: UUID, *, gt: int | None = None, lte: int | None = None,
