@@ -112,3 +112,20 @@ def test_postgresql_gap_and_copy_to_sqlite_keep_every_hash(
     assert [e["hash"] for e in pg_lines] == [e["hash"] for e in sqlite_lines]
     assert [e["position"] for e in pg_lines] == [1, 2, 3, 5]
     assert [e["position"] for e in sqlite_lines] == [1, 2, 3, 4]
+
+
+def test_a_bulk_import_links_and_seals_everything_it_stores(
+        ledger: Ledger, run: Run, tmp_path: Path) -> None:
+    register(ledger)
+    rows = tmp_path / "funding.csv"
+    rows.write_text("kind,pilot,occurred_on,funder,amount_eur\n" + "".join(
+        f"funding,SEED-GR-01,2022-03-01,Funder {n},{n}.50\n" for n in range(150)))
+
+    imported = run("import", str(rows))
+
+    assert imported.exit_code == 0, imported.stderr
+    assert chained(ledger) == ledger.event_count() == 152  # one save, one transaction
+    assert ledger.snapshots is not None
+    [snapshot] = ledger.snapshots.get(Pilot.id_for("SEED-GR-01"), desc=True, limit=1)
+    assert snapshot.originator_version == 151  # taken once, after the batch, and sealed
+    assert run("verify", "--store").exit_code == 0
