@@ -14,8 +14,8 @@ import pytest
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
-from scaletrack.audit.store_chain import ChainTable
 from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.errors import ScaletrackError
 from scaletrack.domain.pilot import Pilot
 
 Run = Callable[..., Any]
@@ -42,7 +42,7 @@ def risk(ledger: Ledger, n: int) -> None:
 
 
 def chained(ledger: Ledger) -> int:
-    last = ChainTable(ledger.recorder).last()
+    last = ledger.chain.last()
     return last.seq if last else 0
 
 
@@ -59,8 +59,7 @@ def test_every_command_leaves_the_chain_current(ledger: Ledger, run: Run) -> Non
     assert run("verify", "--store", "--json").json()["chained"] == 4
 
 
-def test_a_chain_that_cannot_be_written_never_fails_the_command(
-        sqlite_url: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_event_whose_link_cannot_be_written_is_not_stored(sqlite_url: str) -> None:
     ledger = Ledger(StoreURL.parse(sqlite_url))
     try:
         register(ledger)
@@ -68,15 +67,14 @@ def test_a_chain_that_cannot_be_written_never_fails_the_command(
             db.execute("CREATE TRIGGER jammed BEFORE INSERT ON audit_chain "
                        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
 
-        risk(ledger, 1)  # saved, though its link could not be
+        with pytest.raises(ScaletrackError):
+            risk(ledger, 1)  # the link is written in the event's transaction, or neither is
 
-        assert ledger.event_count() == 3
-        assert chained(ledger) == 2
-        assert "audit chain not extended" in caplog.text
+        assert ledger.event_count() == chained(ledger) == 2
         with closing(sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))) as db, db:
             db.execute("DROP TRIGGER jammed")
         risk(ledger, 2)
-        assert chained(ledger) == 4  # the next save chained what was left
+        assert ledger.event_count() == chained(ledger) == 3
     finally:
         ledger.close()
 
@@ -93,7 +91,7 @@ def test_postgresql_gap_and_copy_to_sqlite_keep_every_hash(
         with pytest.raises(Exception, match="duplicate key"):
             source.save(stale)  # uses up a sequence number, then rolls back
         risk(source, 2)
-        positions = [link.position for link in ChainTable(source.recorder).links()]
+        positions = [link.position for link in source.chain.links()]
     finally:
         source.close()
 
@@ -114,3 +112,20 @@ def test_postgresql_gap_and_copy_to_sqlite_keep_every_hash(
     assert [e["hash"] for e in pg_lines] == [e["hash"] for e in sqlite_lines]
     assert [e["position"] for e in pg_lines] == [1, 2, 3, 5]
     assert [e["position"] for e in sqlite_lines] == [1, 2, 3, 4]
+
+
+def test_a_bulk_import_links_and_seals_everything_it_stores(
+        ledger: Ledger, run: Run, tmp_path: Path) -> None:
+    register(ledger)
+    rows = tmp_path / "funding.csv"
+    rows.write_text("kind,pilot,occurred_on,funder,amount_eur\n" + "".join(
+        f"funding,SEED-GR-01,2022-03-01,Funder {n},{n}.50\n" for n in range(150)))
+
+    imported = run("import", str(rows))
+
+    assert imported.exit_code == 0, imported.stderr
+    assert chained(ledger) == ledger.event_count() == 152  # one save, one transaction
+    assert ledger.snapshots is not None
+    [snapshot] = ledger.snapshots.get(Pilot.id_for("SEED-GR-01"), desc=True, limit=1)
+    assert snapshot.originator_version == 151  # taken once, after the batch, and sealed
+    assert run("verify", "--store").exit_code == 0

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -161,6 +162,12 @@ def markers_in(ledger: Ledger) -> Counter[str]:
     return Counter(e.reason for e in ledger.all_events() if e.reason)
 
 
+def recorded_backwards(ledger: Ledger) -> int:
+    """How many stored events are recorded before the event stored ahead of them."""
+    moments = [e.recorded_at for e in ledger.all_events()]
+    return sum(1 for before, after in pairwise(moments) if after < before)
+
+
 # -- the tests ------------------------------------------------------------------
 
 
@@ -179,9 +186,11 @@ def test_eight_writers_at_once_lose_and_double_nothing(store_url: str, cli: Any)
     try:
         stored = markers_in(ledger)
         positions = [n.id for n in ledger.recorder.select_notifications(1, 100_000)]
+        backwards = recorded_backwards(ledger)
     finally:
         ledger.close()
     succeeded = {m for m, code in results.items() if code == 0}
+    assert backwards == 0  # each writer stamps its own clock; the store keeps them in order
     assert len(results) == 2400
     assert set(results.values()) <= {0, 1, 4}  # done, no longer valid, conflict
     assert {m for m, n in stored.items() if n != 1} == set()
@@ -287,12 +296,9 @@ class HeldWrite(threading.Thread):
     def run(self) -> None:
         recorder: Any = self.ledger.recorder
         try:
-            with recorder.datastore.transaction(commit=True) as cursor:
-                # The recorders' own insert statements, inside a transaction we hold.
-                if self.ledger.store.backend == "postgres":
-                    recorder._insert_stored_events(cursor, self.events)
-                else:
-                    recorder._insert_events(cursor, self.events)
+            with recorder.transaction() as cursor:
+                # The recorder's own insert, inside a transaction we hold.
+                recorder.append(cursor, self.events)
                 self.inserted.set()
                 self.release.wait(timeout=60)
         except BaseException as error:

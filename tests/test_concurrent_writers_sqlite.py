@@ -122,6 +122,8 @@ def test_two_writer_processes_lose_and_double_nothing(tmp_path: Path) -> None:
     raised = [e.risk for e in events if e.TYPE == "pilot.risk-raised"]
     assert sorted(raised) == sorted(risks)
     assert {e.actor for e in events[1:]} <= {"ana", "ben"}
+    moments = [e.recorded_at for e in events]
+    assert moments == sorted(moments), "recorded-at went backwards in store order"
 
 
 def test_the_same_command_from_two_scaletrack_processes_is_recorded_once(

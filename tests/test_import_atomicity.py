@@ -28,7 +28,8 @@ from scaletrack.domain.envelope import Provenance
 PILOTS = [f"SEED-GR-{n:02d}" for n in range(1, 21)]
 ROWS = 30_000
 """Enough to be caught while writing; on PostgreSQL, about 9 MB of events, which
-eventsourcing's pipelined insert could not send without hanging (see pg_bulk)."""
+eventsourcing's pipelined insert could not send without hanging (see
+scaletrack.persistence.postgres)."""
 
 
 def set_up(url: str) -> int:

@@ -149,9 +149,10 @@ def test_the_reporting_role_reads_current_views_and_a_chain_that_verifies(
     assert last == ("pilot.risk-raised",)
 
 
-TABLES = ("scaletrack_events", "scaletrack_snapshots", "audit_chain", "scaletrack_timeline",
-          "scaletrack_view_tracking", "scaletrack_dir_pilots")
-"""The record (events, snapshots, chain) and the views with their positions."""
+TABLES = ("scaletrack_events", "scaletrack_snapshots", "snapshot_seals", "audit_chain",
+          "scaletrack_timeline", "scaletrack_view_tracking", "scaletrack_dir_pilots")
+"""The record (events, snapshots and their seals, chain) and the views with their
+positions."""
 SECRETS = ("scaletrack_credentials", "scaletrack_tokens", "scaletrack_server_keys")
 
 

@@ -6,8 +6,9 @@ in the source's global order, all in one transaction: a copy that fails
 leaves the target empty. The target then numbers them 1, 2, 3... (a
 PostgreSQL source may have gaps where a transaction rolled back); the order
 is what matters, and it is kept. Snapshots are a cache, so the target takes
-its own instead of copying them; its audit chain is computed afresh, and
-comes out the same because it hashes the events in order, not their numbers.
+its own instead of copying them; its audit chain is linked afresh as the
+events are inserted, and comes out the same because it hashes the events in
+order, not their numbers.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from eventsourcing.persistence import StoredEvent
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL
-from scaletrack.audit.store_chain import extend_chain
 from scaletrack.domain.errors import InvalidInput, NotFound, RuleViolation
+from scaletrack.persistence.recorder import ChainedRecorder
 
 PAGE = 1000
 
@@ -60,7 +61,6 @@ def copy_store(source: StoreURL, target: StoreURL) -> CopyReport:
         for aggregate_id, version in versions.items():
             if version >= min(Ledger.snapshotting_intervals.values()):
                 dst.take_snapshot(aggregate_id)
-        extend_chain(dst.recorder)  # the same hashes: the chain numbers events 1..N
         copied, copy = store_digest(src), store_digest(dst)
     finally:
         src.close()
@@ -113,17 +113,14 @@ def _pages(events: Iterator[StoredEvent]) -> Iterator[list[StoredEvent]]:
 
 
 def _insert_all(ledger: Ledger, events: Iterator[StoredEvent]) -> None:
-    """Insert every event in one transaction.
+    """Insert every event, and its chain link, in one transaction.
 
-    The recorders' public ``insert_events`` commits each call, so a large copy
-    would either hold everything in memory or commit part of it; their
-    per-cursor insert methods (stable across eventsourcing 9.x) let the pages
-    share one transaction.
+    The recorder's ``insert_events`` commits each call, so a large copy would
+    either hold everything in memory or commit part of it; its ``append`` lets
+    the pages share one transaction.
     """
-    recorder: Any = ledger.recorder
-    with recorder.datastore.transaction(commit=True) as cursor:
+    recorder = ledger.recorder
+    assert isinstance(recorder, ChainedRecorder)
+    with recorder.transaction() as cursor:
         for page in _pages(events):
-            if ledger.store.backend == "postgres":
-                recorder._insert_stored_events(cursor, page)
-            else:
-                recorder._insert_events(cursor, page)
+            recorder.append(cursor, page, verbatim=True)

@@ -1,16 +1,8 @@
 """Files a person opens: cells a spreadsheet never runs as formulas, and atomic writes.
 
-**Cells.** Excel and LibreOffice run a CSV cell, or a typed-in XLSX cell,
-that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (tab and carriage
-return too, after the spreadsheet strips them), so a stored reason reading
-``=HYPERLINK(...)`` would become a live link in a lead's spreadsheet. A text
-that starts so, and is not simply a number (``-3`` or ``+1.5`` are numbers a
-spreadsheet reads as numbers), is written with a leading apostrophe in CSV,
-the spreadsheets' own mark for "this is text". Texts that already start with
-apostrophes before such a character get one more, so reading a file back
-(``from_csv_text``) drops exactly one and gives every text back as it was.
-In XLSX the cell is typed as text and marked with the quote prefix, and its
-value stays exactly the text.
+**Cells.** A text that a spreadsheet would run as a formula (see
+:mod:`scaletrack.formulas`, which also makes CSV cells safe) is typed as text
+in XLSX and marked with the quote prefix, and its value stays exactly the text.
 
 **Writes.** A file is written under a temporary name in the same folder,
 flushed to disk and renamed over the target only when complete: a writer
@@ -21,42 +13,16 @@ killed half-way leaves the old file as it was (and, at worst, a hidden
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet takes as the start of a formula."""
+from scaletrack.formulas import csv_row, csv_text, from_csv_text, runs_as_formula
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def runs_as_formula(text: str) -> bool:
-    """Whether a spreadsheet would evaluate this text typed into a cell."""
-    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
-
-
-def csv_text(text: str) -> str:
-    """The text as a CSV cell that a spreadsheet shows as text (see the module docstring)."""
-    if runs_as_formula(text.lstrip("'")):
-        return "'" + text
-    return text
-
-
-def from_csv_text(text: str) -> str:
-    """A CSV cell's text as it was before ``csv_text``."""
-    if text.startswith("'") and runs_as_formula(text.lstrip("'")):
-        return text[1:]
-    return text
-
-
-def csv_row(cells: Any) -> list[Any]:
-    """A row for ``csv.writer`` with every text made safe."""
-    return [csv_text(c) if isinstance(c, str) else c for c in cells]
-
+__all__ = ["atomic_path", "csv_row", "csv_text", "from_csv_text", "runs_as_formula",
+           "write_atomic", "xlsx_cell", "xlsx_row"]
 
 def xlsx_cell(sheet: Any, value: Any) -> Any:
     """A value for an openpyxl row: texts that would run as formulas become text cells."""

@@ -17,7 +17,12 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import JSONTranscoder, Mapper, Recording, Transcoder
+from eventsourcing.persistence import (
+    EventStore,
+    JSONTranscoder,
+    Mapper,
+    Transcoder,
+)
 
 from scaletrack.application.aggregates import NOUNS, AggregateT, Changed
 from scaletrack.application.commands import (
@@ -38,7 +43,7 @@ from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import parse_event_id
 from scaletrack.application.store import StoreURL
 from scaletrack.application.unit_of_work import RETRIES, retrying
-from scaletrack.audit.store_chain import extend_chain
+from scaletrack.audit.ports import StaleSnapshot
 from scaletrack.domain.account import Account
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
@@ -46,6 +51,9 @@ from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source, canonical
+from scaletrack.persistence.chain_table import ChainTable
+from scaletrack.persistence.recorder import ChainedRecorder
+from scaletrack.persistence.snapshots import SealedSnapshots, SnapshotRecorder
 
 Clock = Callable[[], datetime]
 A = TypeVar("A", bound=Changed)
@@ -82,13 +90,39 @@ class Ledger(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return EventMapper(transcoder=self.construct_transcoder())
 
-    def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        """After every save: extend the audit hash chain from its last link (docs/AUDIT.md).
+    # -- the store's own records (scaletrack.persistence) ---------------------
 
-        eventsourcing's in-memory store, the domain tests' fake, has no table to keep it in.
+    @property
+    def chain(self) -> ChainTable:
+        """The store's audit chain, which its recorder extends in every save's transaction.
+
+        eventsourcing's in-memory store, the domain tests' fake, keeps none.
         """
-        if hasattr(self.recorder, "datastore"):
-            extend_chain(self.recorder, recordings)
+        recorder = self.recorder
+        if not isinstance(recorder, ChainedRecorder):
+            raise TypeError(f"{type(recorder).__name__} keeps no audit chain")
+        return recorder.chain
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """Snapshots sealed to the chain: a pilot is loaded from a snapshot only if the
+        chain covers it (:mod:`scaletrack.persistence.snapshots`)."""
+        recorder = self.factory.aggregate_recorder(purpose="snapshots")
+        if isinstance(recorder, SnapshotRecorder):
+            return SealedSnapshots(self.mapper, recorder)
+        return self.factory.event_store(mapper=self.mapper, recorder=recorder)
+
+    def stale_snapshots(self) -> Iterator[StaleSnapshot]:
+        """Every sealed snapshot that its seal or the events before it do not bear out."""
+        if isinstance(self.snapshots, SealedSnapshots):
+            yield from self.snapshots.stale(self.events)
+
+    def create_tables(self) -> None:
+        """Create whatever tables the store lacks (``scaletrack init``, as its owner)."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedRecorder)
+        recorder.create_table()
+        if isinstance(self.snapshots, SealedSnapshots):
+            self.snapshots.sealing.create_table()
 
     # -- provenance -----------------------------------------------------------
 
@@ -233,23 +267,19 @@ class Ledger(Application[UUID]):
         The events are stored in ``order`` (the order they were recorded in),
         not aggregate by aggregate. Unlike :meth:`save`, which re-reads a pilot
         to snapshot every hundredth version (one read and one commit each),
-        this snapshots each aggregate once, from memory, if its new events
-        passed a snapshot interval.
+        this snapshots each aggregate once, if its new events passed a
+        snapshot interval: from the store, whose recorder may have moved the
+        events' recorded-at on (:mod:`scaletrack.persistence.recorded_at`).
         """
         passed = [a for a in aggregates if self._passes_snapshot_interval(a)]
         processing: ProcessingEvent[UUID] = ProcessingEvent()
         processing.collect_events(*aggregates)
         assert len(order) == len(processing.events), "every new event, each once"
         processing.events = list(order)
-        if self.store.backend == "postgres":
-            from scaletrack.application import pg_bulk
-
-            recordings = pg_bulk.record(self, processing)
-        else:
-            recordings = self._record(processing)
-        if self.snapshots is not None and passed:
-            self.snapshots.put([type(a).Snapshot.take(a) for a in passed])
-        self._notify(recordings)
+        self._record(processing)
+        if self.snapshots is not None:
+            for aggregate in passed:
+                self.take_snapshot(aggregate.id, version=aggregate.version)
         self.notify(processing.events)
 
     def _passes_snapshot_interval(self, aggregate: Changed) -> bool:

@@ -51,17 +51,17 @@ class StoreURL:
                            hint="use sqlite:///FILE.db or postgresql://USER@HOST/DB")
 
     def eventsourcing_env(self) -> dict[str, str]:
-        """Settings for the eventsourcing library's core recorders."""
+        """Settings for the eventsourcing library, naming the project's recorders
+        (:mod:`scaletrack.persistence`)."""
         if self.backend == "sqlite":
-            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            return {"PERSISTENCE_MODULE": "scaletrack.persistence.sqlite",
                     "SQLITE_DBNAME": str(Path(self.path)), "SQLITE_LOCK_TIMEOUT": "30"}
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "scaletrack.persistence.postgres",
             "POSTGRES_DBNAME": self.dbname, "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port), "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password, "POSTGRES_LOCK_TIMEOUT": "10",
             "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2",
-            "APPLICATION_RECORDER_TOPIC": "scaletrack.application.postgres:EventRecorder",
             # Tables are created once (``init``): a read-only role may not create
             # them, and writers starting together failed with "tuple concurrently
             # updated" while each re-created the library's insert function.
@@ -107,9 +107,10 @@ TABLE_PREFIX = "scaletrack_"
 """PostgreSQL tables are named after the application (``Ledger.name``): the
 recorders' ``scaletrack_events`` and ``scaletrack_snapshots``, and read models
 named the same way."""
-DERIVED_TABLES = ("audit_chain",)
+DERIVED_TABLES = ("audit_chain", "snapshot_seals")
 """Other tables kept from the events, which must go with them: the audit hash
-chain (``scaletrack.audit.store_chain.TABLE``)."""
+chain and the snapshots' seals (``scaletrack.persistence.chain_table.TABLE``,
+``scaletrack.persistence.snapshots.TABLE``)."""
 
 
 def empty_store(store: StoreURL) -> None:

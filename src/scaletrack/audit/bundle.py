@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from scaletrack.application.files import csv_row
 from scaletrack.audit.chain import (
     CHAIN,
     CSV,
@@ -28,9 +27,10 @@ from scaletrack.audit.chain import (
     schema_file,
     schema_id,
 )
-from scaletrack.audit.store_chain import Link, StoredRow
+from scaletrack.audit.rows import Link, StoredRow
 from scaletrack.domain.envelope import EVENT_TYPES, adapter_for
 from scaletrack.domain.errors import InvalidInput
+from scaletrack.formulas import csv_row
 
 CSV_COLUMNS = ("seq", "position", "id", "type", "subject", "time", "occurredon", "actor",
                "reason", "hash", "prevhash", "data")

@@ -21,7 +21,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from scaletrack import __version__
-from scaletrack.application.ledger import Ledger
 from scaletrack.audit.bundle import BundleWriter
 from scaletrack.audit.chain import (
     ALTERED,
@@ -36,8 +35,9 @@ from scaletrack.audit.chain import (
     document,
 )
 from scaletrack.audit.errors import AuditFailed
+from scaletrack.audit.ports import AuditedStore, ChainStore
+from scaletrack.audit.rows import Link, StoredRow, extend
 from scaletrack.audit.signing import fingerprint, raw_public, sign
-from scaletrack.audit.store_chain import ChainTable, Link, StoredRow, extend, extend_chain
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.pilot import Pilot
 
@@ -87,7 +87,7 @@ class _Written:
     head_row: StoredRow | None
 
 
-def export(ledger: Ledger, target: Path, selection: Selection, *, with_csv: bool = False,
+def export(ledger: AuditedStore, target: Path, selection: Selection, *, with_csv: bool = False,
            key: Ed25519PrivateKey | None = None, progress: Progress | None = None
            ) -> dict[str, Any]:
     """Write a bundle of the store's log into ``target``; returns its manifest."""
@@ -96,8 +96,7 @@ def export(ledger: Ledger, target: Path, selection: Selection, *, with_csv: bool
         ledger.get(Pilot, selection.pilot)
     if selection.consortium is not None:
         ledger.get(Consortium, selection.consortium)
-    table = ChainTable(ledger.recorder)
-    extend_chain(ledger.recorder)
+    table = ledger.chain
     writer = BundleWriter(target, filtered=selection.filtered, with_csv=with_csv)
     try:
         written = _write_events(table, selection, writer, progress)
@@ -116,7 +115,7 @@ def export(ledger: Ledger, target: Path, selection: Selection, *, with_csv: bool
     return manifest
 
 
-def chain_in_order(table: ChainTable) -> Iterator[tuple[Link, StoredRow | None]]:
+def chain_in_order(table: ChainStore) -> Iterator[tuple[Link, StoredRow | None]]:
     """Every event with its link, in chain order: the chained ones, then any unchained tail.
 
     The tail is fixed when this starts, so an export is a snapshot of one moment.
@@ -129,7 +128,7 @@ def chain_in_order(table: ChainTable) -> Iterator[tuple[Link, StoredRow | None]]
         yield from extend(last, table.rows(after=last.position if last else None, upto=stop))
 
 
-def _write_events(table: ChainTable, selection: Selection, writer: BundleWriter,
+def _write_events(table: ChainStore, selection: Selection, writer: BundleWriter,
                   progress: Progress | None) -> _Written:
     codes: dict[str, str] = {}
     consortia: dict[str, str] = {}
@@ -202,7 +201,7 @@ def _digest(row: StoredRow, state_json: str) -> str:
                           ).hexdigest()
 
 
-def _manifest(ledger: Ledger, selection: Selection, written: _Written) -> dict[str, Any]:
+def _manifest(ledger: AuditedStore, selection: Selection, written: _Written) -> dict[str, Any]:
     head, row = written.head, written.head_row
     return {
         "format": FORMAT,

@@ -29,7 +29,8 @@ from scaletrack.audit.chain import (
     Progress,
     link,
 )
-from scaletrack.audit.store_chain import ChainTable, Link, StoredRow, row_digest
+from scaletrack.audit.ports import ChainStore
+from scaletrack.audit.rows import Link, StoredRow, row_digest
 
 T = TypeVar("T")
 
@@ -90,7 +91,7 @@ class _Digests:
         self.known.pop(row.position, None)
 
 
-def check_store(table: ChainTable, against: Against | None = None,
+def check_store(table: ChainStore, against: Against | None = None,
                 progress: Progress | None = None) -> StoreReport:
     """Raise :class:`Invalid` at the first event that does not match the chain."""
     links, rows, digests = _Ahead(table.links()), _Ahead(table.rows()), _Digests()
@@ -137,7 +138,7 @@ def _follow(chained: Link, seq: int, previous: str, digest: str) -> str:
     return expected
 
 
-def _explain(table: ChainTable, chained: Link, row: StoredRow, links: _Ahead[Link],
+def _explain(table: ChainStore, chained: Link, row: StoredRow, links: _Ahead[Link],
              rows: _Ahead[StoredRow], digests: _Digests) -> None:
     """Raise the fault that best explains why ``row`` is not ``chained``, the next link."""
     digest = digests.of(row)

@@ -9,13 +9,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scaletrack.application.ledger import Ledger
-from scaletrack.audit.chain import GENESIS, Against, Head, Progress, Report, verify_bundle
+from scaletrack.audit.chain import (
+    ALTERED,
+    GENESIS,
+    Against,
+    Fault,
+    Head,
+    Invalid,
+    Progress,
+    Report,
+    verify_bundle,
+)
 from scaletrack.audit.errors import as_audit_failure
+from scaletrack.audit.ports import AuditedStore
+from scaletrack.audit.rows import Link, StoredRow, extend
 from scaletrack.audit.signing import check_signature, load_public
-from scaletrack.audit.store_chain import ChainTable, Link, StoredRow, extend, extend_chain
 from scaletrack.audit.store_check import StoreReport, check_store
+from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.errors import InvalidInput, NotFound
+from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.pilot import Pilot
 
 
 @dataclass(frozen=True)
@@ -39,11 +52,11 @@ class HeadDigest:
                 "store": self.store, "line": self.line}
 
 
-def head_digest(ledger: Ledger) -> HeadDigest:
-    """The current head: the chain brought up to date first (or computed, if read-only)."""
-    table = ChainTable(ledger.recorder)
+def head_digest(ledger: AuditedStore) -> HeadDigest:
+    """The current head: the chain's last link, and any events after it chained in memory."""
+    table = ledger.chain
     with as_audit_failure():
-        last = extend_chain(ledger.recorder) or table.last()
+        last = table.last()
         count, hash_, head_row = 0, GENESIS, None
         if last is not None:
             count, hash_ = last.seq, last.hash
@@ -56,16 +69,16 @@ def head_digest(ledger: Ledger) -> HeadDigest:
                       ledger.store.shown)
 
 
-def head_known_at(ledger: Ledger, known_at: datetime) -> HeadDigest:
+def head_known_at(ledger: AuditedStore, known_at: datetime) -> HeadDigest:
     """The head as the store stood at a moment: its events recorded by then.
 
     The store keeps events in the order they were recorded, so those are a
     prefix of the chain; its last link is the head at that moment.
     """
-    table = ChainTable(ledger.recorder)
+    table = ledger.chain
     found: tuple[Link, StoredRow] | None = None
     with as_audit_failure():
-        last = extend_chain(ledger.recorder) or table.last()
+        last = table.last()
         chained = table.chained(last) if last else iter(())
         tail = extend(last, table.rows(after=last.position if last else None))
         for link, row in itertools.chain(chained, tail):
@@ -110,9 +123,23 @@ def verify_bundle_folder(bundle: Path, against: str | None = None, pubkey: Path 
         return verify_bundle(bundle, older, progress)
 
 
-def verify_store(ledger: Ledger, against: str | None = None,
+def verify_store(ledger: AuditedStore, against: str | None = None,
                  progress: Progress | None = None) -> StoreReport:
-    """Check the live store's events against its own chain (and an older digest)."""
+    """Check the live store's events against its own chain (and an older digest), then
+    every sealed snapshot against the events before it."""
     older = older_log(against)
     with as_audit_failure():
-        return check_store(ChainTable(ledger.recorder), older, progress)
+        report = check_store(ledger.chain, older, progress)
+        for stale in ledger.stale_snapshots():
+            raise Invalid(Fault(ALTERED, f"the snapshot of {_named(stale.aggregate)} at "
+                                f"version {stale.version} is wrong: {stale.detail}",
+                                stale.link.seq if stale.link else None,
+                                stale.link.position if stale.link else None))
+    return report
+
+
+def _named(aggregate: Any) -> str:
+    for noun, cls in (("pilot", Pilot), ("consortium", Consortium), ("indicator", Indicator)):
+        if isinstance(aggregate, cls):
+            return f"{noun} {aggregate.code}"
+    return f"aggregate {getattr(aggregate, 'id', '?')}"

@@ -17,12 +17,12 @@ def init() -> None:
       scaletrack --db sqlite:///pilots.db init
     """
     from scaletrack.application.credentials import Credentials
-    from scaletrack.audit.store_chain import extend_chain
 
+    # Every table now, by the role that owns the store (the recorders create the
+    # events, snapshots and chain tables): on PostgreSQL the roles that write
+    # events or read views may not create tables.
     ledger = session().ledger(must_exist=False)
-    # Every table now, by the role that owns the store: on PostgreSQL the roles
-    # that write events or read views may not create tables.
-    extend_chain(ledger.recorder)
+    ledger.create_tables()  # an older store gets the tables it lacks
     session().read_store().catch_up()
     credentials = Credentials(ledger.store)
     credentials.create()
