@@ -124,6 +124,9 @@ def _pilot(world: World, event: Any, position: int) -> None:
     day = event.occurred_on.isoformat()
     pilot.last = max(pilot.last, day)
     pilot.lags.append((event.recorded_at.date() - event.occurred_on).days)
+    if isinstance(event, ev.MilestonePlanned | ev.MilestoneAchieved | ev.MilestoneSlipped
+                  | ev.MilestoneDropped):  # an approved quarter's lock covers milestones
+        _locked_edit(world, pilot, event, position, period_of(event.occurred_on), None)
     if isinstance(event, ev.Pathway):
         pilot.pilot_type, pilot.mechanism = str(event.pilot_type), str(event.mechanism)
         pilot.dimensions = [str(d) for d in event.dimensions]

@@ -333,3 +333,20 @@ def test_quality_flags_edits_after_a_lock_and_core_adaptations(story: Story) -> 
     assert seen["disaggregation_mismatches"] == []
     lag = seen["lag"][0]
     assert (lag["events"], lag["late"]) == (9, 9)  # all recorded in 2023, months late
+
+
+def test_a_milestone_moved_in_an_unlocked_quarter_is_an_edit_after_the_lock(
+        story: Story) -> None:
+    story.pilot("SEED-GR-01")
+    story.log("milestone-planned", "SEED-GR-01", day=date(2022, 2, 1), milestone="M1",
+              title="First site", due_on=date(2022, 3, 31))
+    story.log("period-submitted", "SEED-GR-01", day=date(2022, 4, 2), period="2022-Q1")
+    story.log("period-approved", "SEED-GR-01", day=date(2022, 4, 5), period="2022-Q1")
+    story.log("period-unlocked", "SEED-GR-01", day=date(2022, 4, 6), period="2022-Q1",
+              reason="the site opened in March")
+    done = story.log("milestone-achieved", "SEED-GR-01", day=date(2022, 3, 28), milestone="M1")
+
+    seen = story.view(quality.quality, Filters())
+
+    assert [(e["id"], e["what"], e["period"]) for e in seen["edits_after_lock"]] == [
+        (f"SEED-GR-01@{done}", "milestone-achieved", "2022-Q1")]

@@ -3,9 +3,10 @@
 - **Reporting lag** of an event: the days from the date it occurred to the
   day it was recorded (UTC). Per pilot: events, mean and longest lag, and
   how many were recorded more than ``LATE_AFTER_DAYS`` days late.
-- **Edits after a lock**: an entry, correction or retraction that touches a
-  reporting period whose report had been approved before it was recorded
-  (the period was unlocked for it). An entry touches its own period; a
+- **Edits after a lock**: an entry, correction, retraction or milestone event
+  that touches a reporting period whose report had been approved before it was
+  recorded (the period was unlocked for it); a milestone event touches the
+  quarter it occurred in. An entry touches its own period; a
   correction or retraction touches the period of the entry it names.
 - **Disaggregation mismatches**: a result whose parts in some dimension do
   not add up to its total, as the result stands (corrections applied,
@@ -25,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scaletrack.domain.vocabulary import period_of
 from scaletrack.projections.facts import Fact
 from scaletrack.projections.tables import (
     Adaptation,
@@ -34,7 +36,7 @@ from scaletrack.projections.tables import (
     LockedEdit,
     Mismatch,
 )
-from scaletrack.projections.types import CORRECTED, ENTRIES, PILOT, RETRACTED
+from scaletrack.projections.types import CORRECTED, ENTRIES, MILESTONES, PILOT, RETRACTED
 from scaletrack.projections.view import View, on
 
 LATE_AFTER_DAYS = 30
@@ -43,7 +45,7 @@ EDITS = (CORRECTED, RETRACTED)
 RESULT = "pilot.result-reported"
 ADAPTATION = "pilot.adaptation-made"
 APPROVAL = "pilot.period-report-approved"
-LOCKABLE_NOW = frozenset({*ENTRIES, APPROVAL})
+LOCKABLE_NOW = frozenset({*ENTRIES, *MILESTONES, APPROVAL})
 """The events whose own period's approvals a page needs to know."""
 
 
@@ -141,6 +143,11 @@ class Quality(View):
         self.write(EntryPeriod).append({"subject": fact.subject, "version": fact.version,
                                         "period": period})
         self._after_lock(fact, period, None)
+
+    @on(*MILESTONES)
+    def milestone(self, fact: Fact) -> None:
+        """A milestone moved in a quarter unlocked for it (the lock covers milestones)."""
+        self._after_lock(fact, period_of(fact.occurred()), None)
 
     @on(*EDITS)
     def edit(self, fact: Fact) -> None:

@@ -13,5 +13,8 @@ ALL = tuple(kind for kind, cls in EVENT_TYPES.items() if not issubclass(cls, Acc
 PILOT = tuple(kind for kind, cls in EVENT_TYPES.items() if issubclass(cls, ev.PilotEvent))
 ENTRIES = tuple(kind for kind, cls in EVENT_TYPES.items() if issubclass(cls, ev.Entry))
 """Entries: the events a correction or retraction may name."""
+MILESTONES = tuple(cls.TYPE for cls in (ev.MilestonePlanned, ev.MilestoneAchieved,
+                                        ev.MilestoneSlipped, ev.MilestoneDropped))
+"""Milestone events: not entries, but an approved quarter's lock covers them too."""
 CORRECTED = ev.EntryCorrected.TYPE
 RETRACTED = ev.EntryRetracted.TYPE
