@@ -1,6 +1,7 @@
 """A view at a point in time, read from the bitemporal rows, beside the replay it replaced.
 
-``python bench/views_at_a_point.py [--sizes 10k,100k] [--runs 5] [--db sqlite|postgres]``
+``python bench/views_at_a_point.py [--sizes 10k,100k,1m] [--runs 5] [--replay-runs 3]
+[--db sqlite|postgres]``
 
 For each store size (built by ``bench/generate.py``, cached like the suite's
 stores, measured on a scratch copy whose views are built first), in one run:
@@ -136,7 +137,8 @@ def _ms(found: dict[str, Any]) -> float:
     return float(statistics.median(found["seconds"])) * 1000
 
 
-def measure(url: str, code: str, runs: int) -> list[tuple[str, float, float, float, float]]:
+def measure(url: str, code: str, runs: int, replay_runs: int
+            ) -> list[tuple[str, float, float, float, float]]:
     """Rows: (what, indexed ms, its peak MB, replay ms, its peak MB)."""
     middle, known = _point(url, code)
     later = (datetime.fromisoformat(known) + timedelta(days=90)).isoformat()
@@ -150,12 +152,13 @@ def measure(url: str, code: str, runs: int) -> list[tuple[str, float, float, flo
     for what, view, pilot, as_of, known_at in cases:
         found = {way: worker("bench.views_at_a_point:at_a_point", url=url, view=view,
                              pilot=pilot, as_of=as_of, known_at=known_at, way=way,
-                             runs=runs if way == "indexed" or pilot else max(3, runs // 2))
+                             runs=runs if way == "indexed" else replay_runs)
                  for way in ("indexed", "replay")}
         rows.append((what, _ms(found["indexed"]), found["indexed"]["rss_mb"],
                      _ms(found["replay"]), found["replay"]["rss_mb"]))
     found = {way: worker("bench.views_at_a_point:diff_between", url=url, pilot=code,
-                         before=known, after=later, way=way, runs=runs)
+                         before=known, after=later, way=way,
+                         runs=runs if way == "indexed" else replay_runs)
              for way in ("indexed", "replay")}
     rows.append(("diff impact, one pilot, two --known-at", _ms(found["indexed"]),
                  found["indexed"]["rss_mb"], _ms(found["replay"]), found["replay"]["rss_mb"]))
@@ -179,12 +182,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--replay-runs", type=int, default=3,
+                        help="runs of the replay baseline (it takes seconds per run)")
     parser.add_argument("--db", default="sqlite", metavar="sqlite|postgres|URL")
     parser.add_argument("--stores", type=Path, default=ROOT / "bench" / "results" / "stores")
     args = parser.parse_args(argv)
     backend = Backend.parse(args.db)
     stores = Stores(backend, args.stores)
     print(f"Views at a point, {backend.name}, median of {args.runs} runs "
+          f"(replay: {args.replay_runs}) "
           f"({datetime.now(UTC).isoformat(timespec='seconds')})\n")
     print("| events | view at a point | indexed | peak RSS | replay | peak RSS | speed-up |")
     print("|---:|---|---:|---:|---:|---:|---:|")
@@ -195,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             views = worker("bench.views_at_a_point:build_views", url=url)
             print(f"| {shape.events:,} | (views built: {views['seconds']:.1f} s, "
                   f"{views['rss_mb']:.0f} MB) | | | | | |", flush=True)
-            for what, ms, mb, replay_ms, replay_mb in measure(url, shape.typical_pilot,
-                                                               args.runs):
+            for what, ms, mb, replay_ms, replay_mb in measure(
+                    url, shape.typical_pilot, args.runs, args.replay_runs):
                 print(f"| {shape.events:,} | {what} | {ms:,.1f} ms | {mb:.0f} MB | "
                       f"{replay_ms:,.1f} ms | {replay_mb:.0f} MB | "
                       f"{replay_ms / ms:,.0f}x |", flush=True)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, select
 from sqlalchemy.schema import CreateTable
 
 from scaletrack.projections.bitemporal import Point
@@ -28,7 +29,13 @@ from scaletrack.projections.directory import Directory
 from scaletrack.projections.facts import Fact
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries.selection import selected
-from scaletrack.projections.tables import DirectoryFact, ImpactEntry, ImpactFigures, ProgressEvent
+from scaletrack.projections.tables import (
+    DirectoryFact,
+    ImpactEntry,
+    ImpactFigures,
+    ProgressEvent,
+    TimelineEvent,
+)
 from scaletrack.projections.tracking import ViewTracking
 
 FOLDED = tuple(table(model) for model in Directory.tables if model is not DirectoryFact)
@@ -48,9 +55,7 @@ def directory_at(connection: Connection, point: Point, filters: Filters) -> Iter
         return
     facts = _seen(connection, point, filters)
     temporary = "pg_temp" if connection.dialect.name == "postgresql" else "temp"
-    for model in FOLDED:
-        ddl = str(CreateTable(model).compile(dialect=connection.dialect)).strip()
-        connection.exec_driver_sql(ddl.replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1))
+    _create(connection)
     try:
         view = _PointDirectory(ViewTracking(connection.engine, Directory.name, "point"))
         if facts:
@@ -63,19 +68,33 @@ def directory_at(connection: Connection, point: Point, filters: Filters) -> Iter
 
 def _seen(connection: Connection, point: Point, filters: Filters) -> list[Fact]:
     """The directory's facts the point sees, of the subjects the filters may select, in
-    the store's order."""
+    the store's order (each family read through the index on family and subject)."""
     facts = table(DirectoryFact)
-    about = facts.c.family != "pilot"
+    pilots = facts.c.family == "pilot"
     if filters.consortium or filters.pilot or filters.country:
-        about = or_(about, facts.c.subject.in_(selected(filters)))
-    else:
-        about = or_(about, facts.c.family == "pilot")
-    rows = connection.execute(
-        select(facts.c.position, facts.c.subject, facts.c.version, facts.c.type,
-               facts.c.state)
-        .where(about, point.holds(facts)).order_by(facts.c.position))
+        pilots = pilots & facts.c.subject.in_(selected(filters))
+    found: list[Any] = []
+    for about in (facts.c.family.in_(("consortium", "indicator")), pilots):
+        found += connection.execute(
+            select(facts.c.position, facts.c.subject, facts.c.version, facts.c.type,
+                   facts.c.state).where(about, point.holds(facts))).all()
     return [Fact(position, subject, version, kind, json.loads(state), state)
-            for position, subject, version, kind, state in rows]
+            for position, subject, version, kind, state in sorted(found)]
+
+
+_DDL: dict[str, list[str]] = {}
+
+
+def _create(connection: Connection) -> None:
+    """The point's directory tables: temporary, named as the live ones."""
+    dialect = connection.dialect
+    statements = _DDL.get(dialect.name)
+    if statements is None:
+        statements = _DDL[dialect.name] = [
+            str(CreateTable(model).compile(dialect=dialect)).strip().replace(
+                "CREATE TABLE", "CREATE TEMPORARY TABLE", 1) for model in FOLDED]
+    for statement in statements:
+        connection.exec_driver_sql(statement)
 
 
 def sees_anything(connection: Connection, point: Point, views: Collection[str]) -> bool:
@@ -83,6 +102,8 @@ def sees_anything(connection: Connection, point: Point, views: Collection[str]) 
     entries, figures = table(ImpactEntry), table(ImpactFigures)
     held = {"directory": select(table(DirectoryFact).c.position)
             .where(point.holds(table(DirectoryFact))),
+            "timeline": select(table(TimelineEvent).c.position)
+            .where(point.holds(table(TimelineEvent))),
             "progress": select(table(ProgressEvent).c.version)
             .where(point.holds(table(ProgressEvent))),
             "impact": select(entries.c.version).join(figures, (

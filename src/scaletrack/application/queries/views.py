@@ -1,12 +1,12 @@
 """The view documents, now or at a point in time.
 
 A view is read from the live views, first brought up to date with the store,
-so it is never stale. The impact, progress and portfolio views keep when
+so it is never stale. The impact, progress, portfolio and timeline views keep when
 each of their rows held and when the store believed it
 (:mod:`scaletrack.projections.bitemporal`), so at any point they are the
 same indexed queries as now, over the rows that point sees, with the
 directory as that point saw it (:mod:`scaletrack.projections.directory_at`).
-The other views, at a point in the past, replay the facts that point sees
+The others (decisions, quality), at a point in the past, replay the facts that point sees
 into a private in-memory database (:mod:`scaletrack.projections.pointintime`),
 so the live views are never touched. A point after now sees what now sees.
 """
@@ -63,7 +63,8 @@ QUERIES: dict[str, ViewQuery] = {
                            lambda c, f, _, p: portfolio.portfolio(c, f, p)),
     "decisions": ViewQuery(decisions.USES, lambda c, f, _: decisions.decisions(c, f)),
     "quality": ViewQuery(quality.USES, lambda c, f, _: quality.quality(c, f)),
-    "timeline": ViewQuery(timeline.USES, lambda c, f, _: timeline.timeline(c, f)),
+    "timeline": ViewQuery(timeline.USES, lambda c, f, _: timeline.timeline(c, f),
+                          lambda c, f, _, p: timeline.timeline(c, f, p)),
 }
 """Every view document by name, in the order the CLI lists them."""
 
