@@ -11,7 +11,8 @@ stores, measured on a scratch copy whose views are built first), in one run:
   moment in the middle of its life and ``--as-of`` that day, the same for the
   whole portfolio, and ``diff impact`` for the pilot between two moments;
   each beside the replay path (the facts the point sees, replayed into a
-  private in-memory database, as every view at a point was read before);
+  private in-memory database, as every view at a point was read before) and
+  the live view with the same filters (the diff: the pilot's live impact);
 - as whole processes (``scaletrack impact --pilot P [--known-at T] --json``):
   the live view, and the view at a point, with their peak RSS.
 
@@ -91,6 +92,8 @@ def at_a_point(url: str, view: str, pilot: str | None, as_of: str | None,
             started = time.perf_counter()
             if way == "indexed":
                 found = document(store, view, filters, point)
+            elif way == "live":
+                found = document(store, view, filters)
             else:
                 found = replayed(view, seen_at(point, store.facts()), filters,
                                  point.day(ledger.clock()))
@@ -138,8 +141,8 @@ def _ms(found: dict[str, Any]) -> float:
 
 
 def measure(url: str, code: str, runs: int, replay_runs: int
-            ) -> list[tuple[str, float, float, float, float]]:
-    """Rows: (what, indexed ms, its peak MB, replay ms, its peak MB)."""
+            ) -> list[tuple[str, float, float, float, float, float]]:
+    """Rows: (what, indexed ms, its peak MB, replay ms, its peak MB, live ms)."""
     middle, known = _point(url, code)
     later = (datetime.fromisoformat(known) + timedelta(days=90)).isoformat()
     rows = []
@@ -152,16 +155,19 @@ def measure(url: str, code: str, runs: int, replay_runs: int
     for what, view, pilot, as_of, known_at in cases:
         found = {way: worker("bench.views_at_a_point:at_a_point", url=url, view=view,
                              pilot=pilot, as_of=as_of, known_at=known_at, way=way,
-                             runs=runs if way == "indexed" else replay_runs)
-                 for way in ("indexed", "replay")}
+                             runs=replay_runs if way == "replay" else runs)
+                 for way in ("indexed", "replay", "live")}
         rows.append((what, _ms(found["indexed"]), found["indexed"]["rss_mb"],
-                     _ms(found["replay"]), found["replay"]["rss_mb"]))
+                     _ms(found["replay"]), found["replay"]["rss_mb"], _ms(found["live"])))
     found = {way: worker("bench.views_at_a_point:diff_between", url=url, pilot=code,
                          before=known, after=later, way=way,
                          runs=runs if way == "indexed" else replay_runs)
              for way in ("indexed", "replay")}
+    live = worker("bench.views_at_a_point:at_a_point", url=url, view="impact", pilot=code,
+                  as_of=None, known_at=None, way="live", runs=runs)
     rows.append(("diff impact, one pilot, two --known-at", _ms(found["indexed"]),
-                 found["indexed"]["rss_mb"], _ms(found["replay"]), found["replay"]["rss_mb"]))
+                 found["indexed"]["rss_mb"], _ms(found["replay"]), found["replay"]["rss_mb"],
+                 _ms(live)))
     return rows
 
 
@@ -192,20 +198,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Views at a point, {backend.name}, median of {args.runs} runs "
           f"(replay: {args.replay_runs}) "
           f"({datetime.now(UTC).isoformat(timespec='seconds')})\n")
-    print("| events | view at a point | indexed | peak RSS | replay | peak RSS | speed-up |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| events | view at a point | indexed | peak RSS | replay | peak RSS | speed-up | "
+          "live view, same filters |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     processes = []
     for size in sorted(set(iter_sizes(args.sizes))):
         built, shape = stores.built(size)
         with stores.copy_of(built) as url:
             views = worker("bench.views_at_a_point:build_views", url=url)
             print(f"| {shape.events:,} | (views built: {views['seconds']:.1f} s, "
-                  f"{views['rss_mb']:.0f} MB) | | | | | |", flush=True)
-            for what, ms, mb, replay_ms, replay_mb in measure(
+                  f"{views['rss_mb']:.0f} MB) | | | | | | |", flush=True)
+            for what, ms, mb, replay_ms, replay_mb, live_ms in measure(
                     url, shape.typical_pilot, args.runs, args.replay_runs):
                 print(f"| {shape.events:,} | {what} | {ms:,.1f} ms | {mb:.0f} MB | "
                       f"{replay_ms:,.1f} ms | {replay_mb:.0f} MB | "
-                      f"{replay_ms / ms:,.0f}x |", flush=True)
+                      f"{replay_ms / ms:,.0f}x | {live_ms:,.1f} ms |", flush=True)
             processes += [(shape.events, *row) for row in
                           whole_processes(url, shape.typical_pilot, args.runs)]
     print("\n| events | `scaletrack impact --pilot P ... --json` | wall | peak RSS |")

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -42,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import ColumnElement
 
+from scaletrack.projections.changes import Changes
 from scaletrack.projections.facts import Fact
 
 MICROS = BigInteger().with_variant(Integer, "sqlite")
@@ -173,14 +175,15 @@ class Intervals:
     def __init__(self, target: Table, key: Sequence[str]) -> None:
         self.table = target
         self.key = tuple(key)
-        self.rows: list[dict[str, object]] = []
-        self.open: dict[tuple[object, ...], dict[str, object]] = {}
+        self.rows: list[dict[str, Any]] = []
+        self.open: dict[tuple[object, ...], dict[str, Any]] = {}
         self.closes: dict[tuple[object, ...], int] = {}
+        self.inserts = Changes(target)
 
     def clear(self) -> None:
         self.rows, self.open, self.closes = [], {}, {}
 
-    def start(self, row: dict[str, object]) -> None:
+    def start(self, row: dict[str, Any]) -> None:
         row.setdefault("until", None)
         self.rows.append(row)
         self.open[tuple(row[name] for name in self.key)] = row
@@ -192,7 +195,7 @@ class Intervals:
         else:
             self.closes.setdefault(key, at)
 
-    def replace(self, key: tuple[object, ...], row: dict[str, object], at: int) -> None:
+    def replace(self, key: tuple[object, ...], row: dict[str, Any], at: int) -> None:
         self.end(key, at)
         self.start(row)
 
@@ -208,5 +211,6 @@ class Intervals:
             connection.execute(statement, [
                 {**{f"k_{name}": value for name, value in zip(self.key, key, strict=True)},
                  "at": at} for key, at in closes.items()])
-        if rows:
-            connection.execute(self.table.insert(), rows)
+        for row in rows:
+            self.inserts.append(row)
+        self.inserts.flush(connection)
