@@ -10,7 +10,8 @@ then read in place of the live ones (a temporary table hides the table of
 the same name on SQLite and on PostgreSQL). Only the consortia, the
 indicators and the pilots the filters can select are folded: a pilot's code,
 consortium and countries never change, so the live directory says which.
-The temporary tables are dropped when the block ends.
+The temporary tables are dropped when the block ends (or, if it fails,
+with the transaction's rollback).
 """
 
 from __future__ import annotations
@@ -56,14 +57,15 @@ def directory_at(connection: Connection, point: Point, filters: Filters) -> Iter
     facts = _seen(connection, point, filters)
     temporary = "pg_temp" if connection.dialect.name == "postgresql" else "temp"
     _create(connection)
-    try:
-        view = _PointDirectory(ViewTracking(connection.engine, Directory.name, "point"))
-        if facts:
-            view.fold(connection, facts)
-        yield
-    finally:
-        for model in FOLDED:
-            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {temporary}.{model.name}")
+    view = _PointDirectory(ViewTracking(connection.engine, Directory.name, "point"))
+    if facts:
+        view.fold(connection, facts)
+    yield
+    # Only when the block succeeds: a failed one rolls its transaction back, creation
+    # of the temporary tables included (on PostgreSQL, after an error the transaction
+    # would take no statement).
+    for model in FOLDED:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {temporary}.{model.name}")
 
 
 def _seen(connection: Connection, point: Point, filters: Filters) -> list[Fact]:
