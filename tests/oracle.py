@@ -122,6 +122,10 @@ def _pilot(world: World, event: Any, position: int) -> None:
             list(dict.fromkeys([event.origin_country, *event.target_countries])))
     pilot = world.pilots[event.originator_id]
     day = event.occurred_on.isoformat()
+    if isinstance(event, ev.EntryCorrected | ev.EntryRetracted):
+        # A correction or retraction holds from the day of the entry it names.
+        named = event.corrects if isinstance(event, ev.EntryCorrected) else event.retracts
+        day = pilot.entries[named].event.occurred_on.isoformat()
     pilot.last = max(pilot.last, day)
     pilot.lags.append((event.recorded_at.date() - event.occurred_on).days)
     if isinstance(event, ev.MilestonePlanned | ev.MilestoneAchieved | ev.MilestoneSlipped

@@ -71,9 +71,11 @@ def test_a_diff_of_progress_names_every_event_between_that_changes_it(
                "--to-known-at", "2022-09-30", "--json")
     assert done.exit_code == 0, done.stderr
     diff = done.json()
-    # Progress counts every event of a pilot and its open risks: both later events
-    # change it; the result, seen at both points, is not responsible for anything.
-    assert [e["id"] for e in diff["events"]] == [history["correction"], history["risk"]]
+    # The risk opens a risk and is the pilot's last activity. The correction, seen
+    # only later too, counts on the day of the result it corrects (31 March, already
+    # the last activity before): it changes no row, so it is not named; nor is the
+    # result, seen at both points.
+    assert [e["id"] for e in diff["events"]] == [history["risk"]]
     pilot_rows = [c for c in diff["changes"] if c["key"].get("pilot") == "SEED-GR-01"]
     assert [c["fields"]["open_risks"] for c in pilot_rows] == [{"from": 0, "to": 1}]
 

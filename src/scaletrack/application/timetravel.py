@@ -77,10 +77,11 @@ class PointInTime:
                 and (self.known_at is None or self.known_at > now))
 
     def day(self, now: datetime) -> date:
-        """"Today" at the point: its as-of date, else its known-at day, else now's day."""
+        """"Today" at the point: its as-of date, else the UTC day of its known-at moment
+        (in whatever zone it was written), else now's UTC day."""
         if self.as_of is not None:
             return self.as_of
-        return self.known_at.date() if self.known_at is not None else now.date()
+        return (self.known_at if self.known_at is not None else now).astimezone(UTC).date()
 
 
 NOW = PointInTime()

@@ -4,27 +4,42 @@ A document's sections that are lists of rows are compared row by row, each
 row known by its key (its ``id``, else its pilot, consortium, country,
 indicator and period); any other section is compared as one row of
 flattened fields. The events responsible for the differences are those one
-point sees and the other does not which the view reads (its handlers'
-types) and which name a differing row: its pilot, consortium, indicator or
-period, or its id. A correction or retraction is placed by the entry it names.
+point sees and the other does not (an indexed query over the timeline's
+valid days and recorded moments), of the pilots the view is asked about,
+which the view shows (its handlers' types, or those it declares it shows)
+and which name a differing row: its pilot, consortium, indicator or period,
+or its id. A correction or retraction is placed by the entry it names. An
+event a view shows only through its day (the progress view's last activity)
+is responsible for a row whose last activity became, or was, its day. An
+indicator's revision or retirement changes no row (a row keeps the
+definition it was reported against).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Connection, and_, not_, or_, select, tuple_
+
+from scaletrack.projections.bitemporal import Point
+from scaletrack.projections.database import table
 from scaletrack.projections.facts import Fact
+from scaletrack.projections.filters import Filters
 from scaletrack.projections.pointintime import target_of
+from scaletrack.projections.queries.selection import codes, selected
 from scaletrack.projections.registry import VIEWS
+from scaletrack.projections.tables import PilotRow, Subject, TimelineEvent
 
 KEY_FIELDS = ("pilot", "consortium", "country", "indicator", "indicator_version", "period")
 SETTING = ("filters", "today", "point_in_time")
 """Sections that say what was asked, not what was found."""
-DEFINING = ("consortium.registered", "pilot.registered", "indicator.defined",
-            "indicator.revised", "indicator.retired")
+DEFINING = ("consortium.registered", "pilot.registered", "indicator.defined")
 """Directory events every view shows the outcome of (a row exists; its unit, direction)."""
+DATED = "last_activity"
+"""The field that the events a view shows only through their day change."""
 
 
 @dataclass(frozen=True)
@@ -98,19 +113,76 @@ def _compare_rows(section: str, before: Sequence[Mapping[str, Any]],
 def types_read(views: Collection[str]) -> frozenset[str]:
     """The event types whose outcome the named views show (the directory only for
     existence and definitions, unless it is named on its own)."""
-    types = {kind for name in views if name != "directory" for kind in VIEWS[name].handlers}
+    types = {kind for name in views if name != "directory"
+             for kind in VIEWS[name].shows or VIEWS[name].handlers}
     return frozenset(types | set(DEFINING))
 
 
-class Names:
-    """Event ids (``CODE@N``) and the coordinates of events, from the store's facts."""
+def types_dated(views: Collection[str]) -> frozenset[str]:
+    """The event types the named views show only through their valid day."""
+    return frozenset(kind for name in views for kind in VIEWS[name].dated)
 
-    def __init__(self, facts: Iterable[Fact]) -> None:
+
+@dataclass(frozen=True)
+class Seen:
+    """An event that one point sees and the other does not."""
+
+    fact: Fact
+    side: str
+    """The point that sees it: ``from`` or ``to``."""
+    day: str
+    """Its valid day (a correction's: that of the entry it names)."""
+
+
+def seen_between(connection: Connection, before: Point, after: Point, filters: Filters
+                 ) -> list[Seen]:
+    """The events one point sees and the other does not, of the pilots the filters
+    select (and every consortium's and indicator's), in the store's order."""
+    events = table(TimelineEvent)
+    one, other = before.holds(events), after.holds(events)
+    query = (select(events.c.position, events.c.subject, events.c.version, events.c.type,
+                    events.c.state, events.c.valid_on, events.c.since)
+             .where(or_(and_(one, not_(other)), and_(other, not_(one))))
+             .order_by(events.c.position))
+    if filters.consortium or filters.pilot or filters.country:
+        query = query.where(or_(events.c.subject.in_(selected(filters)), events.c.subject.in_(
+            select(Subject.subject).where(Subject.kind != "pilot"))))
+    found = []
+    for position, subject, version, kind, state, day, since in connection.execute(query):
+        fact = Fact(position, subject, version, kind, json.loads(state), state)
+        seen_after = (after.day is None or day <= after.day) and (
+            after.moment is None or since <= after.moment)
+        found.append(Seen(fact, "to" if seen_after else "from", day))
+    return found
+
+
+def named_entries(connection: Connection, seen: Sequence[Seen]) -> list[Fact]:
+    """The entries the corrections and retractions among these events name."""
+    wanted = {(s.fact.subject, target) for s in seen if (target := target_of(s.fact))}
+    if not wanted:
+        return []
+    events = table(TimelineEvent)
+    return [Fact(position, subject, version, kind, json.loads(state), state)
+            for position, subject, version, kind, state in connection.execute(
+                select(events.c.position, events.c.subject, events.c.version, events.c.type,
+                       events.c.state)
+                .where(tuple_(events.c.subject, events.c.version).in_(sorted(wanted))))]
+
+
+class Names:
+    """Event ids (``CODE@N``) and the coordinates of events."""
+
+    def __init__(self, facts: Iterable[Fact], codes: Mapping[str, str],
+                 consortia: Mapping[str, str]) -> None:
         self.facts = {(fact.subject, fact.version): fact for fact in facts}
-        self.codes = {fact.subject: fact.state["code"] for fact in self.facts.values()
-                      if fact.type in DEFINING[:3]}
-        self.consortia = {fact.subject: fact.state["consortium"]
-                          for fact in self.facts.values() if fact.type == "pilot.registered"}
+        self.codes = codes
+        self.consortia = consortia
+
+    @classmethod
+    def read(cls, connection: Connection, facts: Iterable[Fact]) -> Names:
+        """Names from the live directory (codes and a pilot's consortium never change)."""
+        return cls(facts, codes(connection),
+                   dict(connection.execute(select(PilotRow.subject, PilotRow.consortium)).all()))
 
     def id_of(self, fact: Fact, version: int | None = None) -> str:
         return f"{self.codes.get(fact.subject, fact.subject)}@{version or fact.version}"
@@ -141,19 +213,25 @@ def touches(coordinates: Mapping[str, Any], ids: Collection[str], change: RowCha
                if name in coordinates and name in KEY_FIELDS)
 
 
-def responsible(changes: Sequence[RowChange], before: Iterable[Fact], after: Iterable[Fact],
-                names: Names, types: Collection[str]) -> list[tuple[Fact, str]]:
-    """The events seen at one point only that the view reads and that name a changed
-    row, in the store's order, each with the point that sees it (``from`` or ``to``)."""
-    seen_before = {fact.position: fact for fact in before}
-    seen_after = {fact.position: fact for fact in after}
+def dated(seen: Seen, change: RowChange) -> bool:
+    """Whether the row's last activity is, on the side that sees the event, its day."""
+    field = change.fields.get(DATED)
+    return field is not None and field.get(seen.side) == seen.day
+
+
+def responsible(changes: Sequence[RowChange], seen: Sequence[Seen], names: Names,
+                types: Collection[str], dated_types: Collection[str] = ()
+                ) -> list[Seen]:
+    """The events seen at one point only that change a changed row, in the store's order."""
     found = []
-    for position in sorted(set(seen_before) ^ set(seen_after)):
-        fact = seen_after.get(position) or seen_before[position]
-        if names.named(fact).type not in types:
+    for one in seen:
+        fact = one.fact
+        shown = names.named(fact).type in types
+        if not shown and fact.type not in dated_types:
             continue
         ids = {names.id_of(fact), names.id_of(fact, target_of(fact))}
         coordinates = names.coordinates(fact)
-        if any(touches(coordinates, ids, change) for change in changes):
-            found.append((fact, "to" if position in seen_after else "from"))
+        if any(touches(coordinates, ids, change) and (shown or dated(one, change))
+               for change in changes):
+            found.append(one)
     return found

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 
+from scaletrack.projections.bitemporal import recorded
 from scaletrack.projections.facts import Fact
 from scaletrack.projections.tables import (
     Centre,
     ConsortiumPartner,
     ConsortiumRow,
+    DirectoryFact,
     IndicatorRow,
     IndicatorVersion,
     MemberCountry,
@@ -31,9 +33,13 @@ from scaletrack.projections.view import View, on
 
 class Directory(View):
     name = "directory"
-    schema = 2
+    schema = 3
     tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
-              PilotCountry, IndicatorRow, IndicatorVersion)
+              PilotCountry, IndicatorRow, IndicatorVersion, DirectoryFact)
+    folded: frozenset[str] = frozenset()
+    """The types the directory folds into its tables (set below the class)."""
+    kept = True
+    """Whether the folded facts are kept (not in a directory at a point, built from them)."""
 
     def _subject(self, fact: Fact, kind: str) -> None:
         self.write(Subject).insert({"subject": fact.subject, "kind": kind,
@@ -130,3 +136,12 @@ class Directory(View):
     def happened(self, fact: Fact) -> None:
         """Declared last, so that it runs after the handlers that insert the subject."""
         self.write(Subject).update((fact.subject,), {"version": fact.version})
+        if fact.type in self.folded and self.kept:
+            self.write(DirectoryFact).append({
+                "position": fact.position, "family": fact.type.split(".", 1)[0],
+                "subject": fact.subject, "version": fact.version, "type": fact.type,
+                "valid_on": fact.occurred_on, "since": recorded(fact), "state": fact.text})
+
+
+Directory.folded = frozenset(kind for kind, handlers in Directory.handlers.items()
+                             if handlers != (Directory.happened,))

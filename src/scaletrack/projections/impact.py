@@ -1,18 +1,26 @@
-"""The impact view: every target and result as it stands now.
+"""The impact view: every target and result, and its figures as believed over time.
 
 A correction replaces the values of the entry it corrects (it carries the
-whole corrected entry); a retraction removes the entry. Which entry counts
-for a pilot, indicator and period, and what it achieves, is decided when the
-view is read (:mod:`.queries.impact`), because it depends on other periods.
+whole corrected entry); a retraction withdraws the entry. Neither erases
+anything: the figures they replace keep the recorded interval the store
+believed them in (:mod:`.bitemporal`), so the view answers at any point.
+Which entry counts for a pilot, indicator and period, and what it achieves,
+is decided when the view is read (:mod:`.queries.impact`), because it
+depends on other periods.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Connection
+
+from scaletrack.projections.bitemporal import Intervals, recorded
+from scaletrack.projections.database import table
 from scaletrack.projections.facts import Fact
-from scaletrack.projections.tables import ImpactEntry
+from scaletrack.projections.tables import ImpactEntry, ImpactFigures
 from scaletrack.projections.view import View, on
 
 FIGURE_OF_TYPE = {"pilot.target-set": "target", "pilot.target-revised": "target",
@@ -29,8 +37,17 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
 
 class Impact(View):
     name = "impact"
-    schema = 2
-    tables = (ImpactEntry,)
+    schema = 3
+    tables = (ImpactEntry, ImpactFigures)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.figures = Intervals(table(ImpactFigures), ("subject", "version"))
+
+    def fold(self, connection: Connection, facts: Sequence[Fact]) -> None:
+        self.figures.clear()
+        super().fold(connection, facts)
+        self.figures.flush(connection)
 
     @on(*FIGURE_OF_TYPE)
     def entry(self, fact: Fact) -> None:
@@ -38,15 +55,21 @@ class Impact(View):
         self.write(ImpactEntry).append({
             "subject": fact.subject, "version": fact.version, "kind": FIGURE_OF_TYPE[fact.type],
             "indicator": state["indicator"], "indicator_version": state["indicator_version"],
-            "period": state["period"], **figures(state)})
+            "period": state["period"], "valid_on": fact.occurred_on})
+        self.figures.start({"subject": fact.subject, "version": fact.version,
+                            "written_by": fact.version, "since": recorded(fact),
+                            **figures(state)})
 
     @on("pilot.entry-corrected")
     def corrected(self, fact: Fact) -> None:
-        if fact.state["corrected_type"] in FIGURE_OF_TYPE:
-            self.write(ImpactEntry).update((fact.subject, fact.state["corrects"]),
-                                           figures(fact.state["data"]))
+        state = fact.state
+        if state["corrected_type"] in FIGURE_OF_TYPE:
+            self.figures.replace((fact.subject, state["corrects"]), {
+                "subject": fact.subject, "version": state["corrects"],
+                "written_by": fact.version, "since": recorded(fact),
+                **figures(state["data"])}, recorded(fact))
 
     @on("pilot.entry-retracted")
     def retracted(self, fact: Fact) -> None:
         if fact.state["retracted_type"] in FIGURE_OF_TYPE:
-            self.write(ImpactEntry).delete((fact.subject, fact.state["retracts"]))
+            self.figures.end((fact.subject, fact.state["retracts"]), recorded(fact))

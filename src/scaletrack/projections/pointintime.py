@@ -10,7 +10,9 @@ live views do, without building an event object per event.
 
 The views are built by the live views' own code into a private in-memory
 SQLite database, so the live views are never touched and two evaluators
-asking about different points never meet.
+asking about different points never meet. The views that keep both times of
+their rows (:mod:`.bitemporal`) answer a point without this replay; it
+serves the others, and the tests, as the oracle of those that do.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
-"""The progress view: each pilot's milestones, risks, period reports and last activity.
+"""The progress view: each pilot's events at their valid day and recorded moment.
 
-Whether a milestone is overdue depends on the day it is asked, so the view
-keeps due dates and statuses, and the query counts overdue milestones for
-the day it is given.
+What a pilot's progress is depends on the point asked about (which events it
+sees) and on the day asked (a milestone is overdue only after its due
+date), so the view keeps every event of a pilot with both times, and with
+what it says about a milestone, a risk or a period report; the query folds
+the events a point sees (:mod:`.queries.progress`). A correction or
+retraction holds from the day of the entry it names: it counts as activity
+on that day, never after it.
 """
 
 from __future__ import annotations
@@ -12,77 +16,47 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from scaletrack.projections.bitemporal import ValidDays, recorded
+from scaletrack.projections.database import table
 from scaletrack.projections.facts import Fact
-from scaletrack.projections.tables import Activity, Milestone, PeriodReport, Risk
+from scaletrack.projections.tables import ProgressEvent
 from scaletrack.projections.types import PILOT
 from scaletrack.projections.view import View, on
+
+REFS = {"pilot.milestone-planned": "milestone", "pilot.milestone-achieved": "milestone",
+        "pilot.milestone-dropped": "milestone", "pilot.milestone-slipped": "milestone",
+        "pilot.risk-raised": "risk", "pilot.risk-closed": "risk",
+        "pilot.period-report-submitted": "period", "pilot.period-report-approved": "period",
+        "pilot.period-report-rejected": "period", "pilot.period-unlocked": "period"}
+"""The events progress folds, and the field naming what each is about."""
 
 
 class Progress(View):
     name = "progress"
-    tables = (Activity, Milestone, Risk, PeriodReport)
+    schema = 3
+    tables = (ProgressEvent,)
+    shows = frozenset({*REFS, "pilot.stage-advanced", "pilot.closed"})
+    """Its milestones, risks and period reports, and the stage the directory gives."""
+    dated = frozenset(PILOT)
+    """Every pilot event counts as activity on its day."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.activity: dict[str, list[Any]] = {}
-        """Per pilot over the page: [events, latest occurred-on]."""
-
-    @on("pilot.registered")
-    def registered(self, fact: Fact) -> None:
-        self.write(Activity).insert({"subject": fact.subject, "events": 0,
-                                     "last_occurred_on": fact.occurred_on})
-
-    @on(*PILOT)
-    def active(self, fact: Fact) -> None:
-        seen = self.activity.get(fact.subject)
-        if seen is None:
-            self.activity[fact.subject] = [1, fact.occurred_on]
-        else:
-            seen[0] += 1
-            seen[1] = max(seen[1], fact.occurred_on)
+        self.days = ValidDays(table(ProgressEvent))
 
     def start_page(self, connection: Connection, facts: Sequence[Fact]) -> None:
-        self.activity = {}
+        self.days.read(connection, [fact for fact in facts if fact.type in _PILOT])
 
-    def settle(self) -> None:
-        for subject, (events, last) in self.activity.items():
-            self.write(Activity).update((subject,), add={"events": events},
-                                        most={"last_occurred_on": last})
-
-    @on("pilot.milestone-planned")
-    def milestone_planned(self, fact: Fact) -> None:
+    @on(*PILOT)
+    def happened(self, fact: Fact) -> None:
         state = fact.state
-        self.write(Milestone).insert({
-            "subject": fact.subject, "milestone": state["milestone"], "title": state["title"],
-            "due_on": state["due_on"], "status": "planned", "slips": 0})
+        day = self.days.of(fact)
+        ref = REFS.get(fact.type)
+        self.write(ProgressEvent).append({
+            "subject": fact.subject, "version": fact.version,
+            "kind": fact.type if ref else None, "ref": state[ref] if ref else None,
+            "due_on": state.get("new_due_on", state.get("due_on")) if ref else None,
+            "valid_on": day, "since": recorded(fact)})
 
-    @on("pilot.milestone-achieved")
-    def milestone_achieved(self, fact: Fact) -> None:
-        self.write(Milestone).update((fact.subject, fact.state["milestone"]),
-                                     {"status": "achieved"})
 
-    @on("pilot.milestone-dropped")
-    def milestone_dropped(self, fact: Fact) -> None:
-        self.write(Milestone).update((fact.subject, fact.state["milestone"]),
-                                     {"status": "dropped"})
-
-    @on("pilot.milestone-slipped")
-    def milestone_slipped(self, fact: Fact) -> None:
-        self.write(Milestone).update((fact.subject, fact.state["milestone"]),
-                                     {"due_on": fact.state["new_due_on"]}, add={"slips": 1})
-
-    @on("pilot.risk-raised")
-    def risk_raised(self, fact: Fact) -> None:
-        self.write(Risk).insert({"subject": fact.subject, "risk": fact.state["risk"],
-                                 "severity": fact.state["severity"], "open": True})
-
-    @on("pilot.risk-closed")
-    def risk_closed(self, fact: Fact) -> None:
-        self.write(Risk).update((fact.subject, fact.state["risk"]), {"open": False})
-
-    @on("pilot.period-report-submitted", "pilot.period-report-approved",
-        "pilot.period-report-rejected", "pilot.period-unlocked")
-    def period_report(self, fact: Fact) -> None:
-        status = fact.type.rsplit("-", 1)[1]
-        self.write(PeriodReport).put({"subject": fact.subject, "period": fact.state["period"],
-                                      "status": status})
+_PILOT = frozenset(PILOT)

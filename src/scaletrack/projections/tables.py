@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from scaletrack.projections.bitemporal import MICROS, Believed, Occurred
 from scaletrack.projections.database import ViewTable
 
 ID = String(32)
@@ -122,48 +123,47 @@ class IndicatorVersion(ViewTable):
     dimensions: Mapped[str] = mapped_column(Text)
 
 
+class DirectoryFact(Occurred, ViewTable):
+    """An event the directory folds (not the lists' bookkeeping): the directory at a
+    point is these, as that point sees them, folded by the directory's own handlers."""
+
+    __tablename__ = "scaletrack_dir_facts"
+    position: Mapped[int] = mapped_column(POSITION, primary_key=True)
+    family: Mapped[str] = mapped_column(String(20))
+    """consortium, indicator or pilot."""
+    subject: Mapped[str] = mapped_column(ID)
+    version: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(60))
+    state: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("scaletrack_dir_facts_subject", "family", "subject"),)
+
+
 # -- progress ---------------------------------------------------------------------
 
 
-class Activity(ViewTable):
-    __tablename__ = "scaletrack_progress_activity"
+class ProgressEvent(Occurred, ViewTable):
+    """Every event of a pilot, at its valid day (a correction's or retraction's: that of
+    the entry it names) and recorded moment; the milestones', risks' and period
+    reports' with what they say. A point's progress folds those it sees."""
+
+    __tablename__ = "scaletrack_progress_events"
     subject: Mapped[str] = mapped_column(ID, primary_key=True)
-    events: Mapped[int] = mapped_column(Integer)
-    last_occurred_on: Mapped[str] = mapped_column(DAY)
-
-
-class Milestone(ViewTable):
-    __tablename__ = "scaletrack_progress_milestones"
-    subject: Mapped[str] = mapped_column(ID, primary_key=True)
-    milestone: Mapped[str] = mapped_column(String(40), primary_key=True)
-    title: Mapped[str] = mapped_column(Text)
-    due_on: Mapped[str] = mapped_column(DAY)
-    status: Mapped[str] = mapped_column(String(10))
-    """planned, achieved or dropped."""
-    slips: Mapped[int] = mapped_column(Integer)
-
-
-class Risk(ViewTable):
-    __tablename__ = "scaletrack_progress_risks"
-    subject: Mapped[str] = mapped_column(ID, primary_key=True)
-    risk: Mapped[str] = mapped_column(String(40), primary_key=True)
-    severity: Mapped[str] = mapped_column(String(10))
-    open: Mapped[bool] = mapped_column(Boolean)
-
-
-class PeriodReport(ViewTable):
-    __tablename__ = "scaletrack_progress_periods"
-    subject: Mapped[str] = mapped_column(ID, primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)
-    status: Mapped[str] = mapped_column(String(10))
-    """submitted, approved, rejected or unlocked."""
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(60))
+    """The event's type, for the milestones', risks' and period reports' (else None)."""
+    ref: Mapped[str | None] = mapped_column(Text)
+    """The milestone, risk or period it is about."""
+    due_on: Mapped[str | None] = mapped_column(DAY)
+    """A milestone's due date as planned, or as slipped to."""
 
 
 # -- impact -----------------------------------------------------------------------
 
 
 class ImpactEntry(ViewTable):
-    """A target or a result as it stands: corrections applied, retractions removed."""
+    """A target or a result: what it is about, and the day it holds from (its
+    figures, as corrected over time, are :class:`ImpactFigures`)."""
 
     __tablename__ = "scaletrack_impact_entries"
     subject: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -173,6 +173,20 @@ class ImpactEntry(ViewTable):
     indicator: Mapped[str] = mapped_column(CODE)
     indicator_version: Mapped[int] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(7))
+    valid_on: Mapped[str] = mapped_column(DAY)
+    """The entry's occurred-on day: its figures, and every correction of them, hold from it."""
+
+
+class ImpactFigures(Believed, ViewTable):
+    """An entry's figures during the recorded interval the store believed them: the
+    entry's own until a correction replaces them or a retraction withdraws them."""
+
+    __tablename__ = "scaletrack_impact_figures"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """The entry's version."""
+    written_by: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """The version of the event that wrote them: the entry, or a correction of it."""
     baseline: Mapped[str | None] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(40))
     value: Mapped[str | None] = mapped_column(String(40))
@@ -285,5 +299,9 @@ class TimelineEvent(ViewTable):
     reason: Mapped[str | None] = mapped_column(Text)
     link: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(Text)
+    valid_on: Mapped[str] = mapped_column(DAY)
+    """The day it holds from: its own, or a correction's or retraction's entry's."""
+    since: Mapped[int] = mapped_column(MICROS)
+    """Its recorded-at moment in microseconds: which points see it is an indexed question."""
 
     __table_args__ = (Index("scaletrack_timeline_subject", "subject", "version"),)

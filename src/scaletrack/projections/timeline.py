@@ -2,11 +2,20 @@
 
 A correction or retraction keeps a link to the version it names, so the
 timeline can show each entry with what corrected it and each correction
-with what it corrects.
+with what it corrects. Each event also keeps the day it holds from (a
+correction's is its entry's) and its recorded moment, so the events one
+point in time sees and another does not are an indexed query (``diff``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from scaletrack.projections.bitemporal import ValidDays, recorded
+from scaletrack.projections.database import table
 from scaletrack.projections.facts import Fact
 from scaletrack.projections.tables import TimelineEvent
 from scaletrack.projections.types import ALL
@@ -15,8 +24,15 @@ from scaletrack.projections.view import View, on
 
 class Timeline(View):
     name = "timeline"
-    schema = 2
+    schema = 3
     tables = (TimelineEvent,)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.days = ValidDays(table(TimelineEvent))
+
+    def start_page(self, connection: Connection, facts: Sequence[Fact]) -> None:
+        self.days.read(connection, facts)
 
     @on(*ALL)
     def happened(self, fact: Fact) -> None:
@@ -26,4 +42,5 @@ class Timeline(View):
             "type": fact.type, "occurred_on": state["occurred_on"],
             "recorded_at": state["timestamp"], "actor": state["actor"],
             "source": state["source"], "reason": state["reason"],
-            "link": state.get("corrects", state.get("retracts")), "state": fact.text})
+            "link": state.get("corrects", state.get("retracts")), "state": fact.text,
+            "valid_on": self.days.of(fact), "since": recorded(fact)})

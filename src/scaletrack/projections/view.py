@@ -46,6 +46,10 @@ class View(Projection[ViewTracking]):
     tables: ClassVar[tuple[type[ViewTable], ...]] = ()
     handlers: ClassVar[dict[str, tuple[Callable[[Any, Fact], None], ...]]] = {}
     """The view's handlers of each event type, in the order they are declared."""
+    shows: ClassVar[frozenset[str] | None] = None
+    """The event types whose content the view shows (None: every type it handles)."""
+    dated: ClassVar[frozenset[str]] = frozenset()
+    """The event types the view shows only through their valid day."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         inherited: str = "" if "name" in cls.__dict__ else getattr(cls, "name", "")

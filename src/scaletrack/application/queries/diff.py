@@ -1,8 +1,10 @@
 """What differs in a view or a pilot between two points in time, and the events responsible.
 
-The events listed are those seen at one point only that touch a differing
-row, corrections and retractions included; each says which point sees it
-(``seen_at``: ``from`` or ``to``).
+The view at each point is read as ``views.document`` reads it (for the views
+that keep both times of their rows, two indexed queries); the events listed
+are those seen at one point only that change a differing row, corrections
+and retractions included (:mod:`scaletrack.projections.diffing`); each says
+which point sees it (``seen_at``: ``from`` or ``to``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from typing import Any
 from scaletrack.application.documents import Document, plain
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.queries.reading import ReadStore
-from scaletrack.application.queries.views import query, replayed, seen_at
+from scaletrack.application.queries.views import document, query
 from scaletrack.application.records import EventRecord
 from scaletrack.application.summaries import pilot_detail
 from scaletrack.application.timetravel import PointInTime, pilot_at, pilot_events_between
 from scaletrack.projections import diffing
+from scaletrack.projections.bitemporal import Point
 from scaletrack.projections.facts import Fact
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.pointintime import target_of
@@ -27,16 +30,17 @@ def view_diff(store: ReadStore, name: str, filters: Filters, before: PointInTime
               after: PointInTime) -> Document:
     """The view ``name`` at ``before`` against the same view at ``after``."""
     uses = query(name).uses
-    facts = store.facts()
-    now = store.ledger.clock()
-    seen = [seen_at(point, facts) for point in (before, after)]
-    old, new = (plain(replayed(name, visible, filters, point.day(now)))
-                for visible, point in zip(seen, (before, after), strict=True))
+    old, new = (plain(document(store, name, filters, point)) for point in (before, after))
     changes = diffing.compare(old, new)
-    names = diffing.Names(facts)
-    events = diffing.responsible(changes, seen[0], seen[1], names, diffing.types_read(uses))
+    with store.current(("directory", "timeline")) as connection:
+        seen = diffing.seen_between(connection, Point.at(before.as_of, before.known_at),
+                                    Point.at(after.as_of, after.known_at), filters)
+        names = diffing.Names.read(connection, [
+            *(one.fact for one in seen), *diffing.named_entries(connection, seen)])
+    events = diffing.responsible(changes, seen, names, diffing.types_read(uses),
+                                 diffing.types_dated(uses))
     return _document(name, before, after, changes,
-                     [_fact_record(fact, side, names) for fact, side in events])
+                     [_fact_record(one.fact, one.side, names) for one in events])
 
 
 def pilot_diff(ledger: Ledger, code: str, before: PointInTime, after: PointInTime

@@ -1,10 +1,14 @@
 """The view documents, now or at a point in time.
 
-Now, a view is read from the live views, first brought up to date with the
-store, so it is never stale. At a point in the past, the facts that point
-sees are replayed into a private in-memory database
-(:mod:`scaletrack.projections.pointintime`), so the live views are never
-touched. A point after now sees what now sees.
+A view is read from the live views, first brought up to date with the store,
+so it is never stale. The impact, progress, portfolio and timeline views keep when
+each of their rows held and when the store believed it
+(:mod:`scaletrack.projections.bitemporal`), so at any point they are the
+same indexed queries as now, over the rows that point sees, with the
+directory as that point saw it (:mod:`scaletrack.projections.directory_at`).
+The others (decisions, quality), at a point in the past, replay the facts that point sees
+into a private in-memory database (:mod:`scaletrack.projections.pointintime`),
+so the live views are never touched. A point after now sees what now sees.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from scaletrack.application.documents import Document
 from scaletrack.application.queries.reading import ReadStore
 from scaletrack.application.timetravel import NOW, PointInTime
 from scaletrack.domain.errors import NotFound
+from scaletrack.projections.bitemporal import Point
 from scaletrack.projections.database import reading
+from scaletrack.projections.directory_at import directory_at, sees_anything
 from scaletrack.projections.filters import EVERYTHING, Filters
 from scaletrack.projections.pointintime import views_of, visible
 from scaletrack.projections.queries import decisions, impact, portfolio, progress, quality, timeline
@@ -35,19 +41,30 @@ Tell = Callable[[str], None]
 
 @dataclass(frozen=True)
 class ViewQuery:
-    """A view document: the views it reads, and how it reads them on a given day."""
+    """A view document: the views it reads, and how it reads them on a given day (and,
+    for a view that keeps both times of its rows, at a given point)."""
 
     uses: tuple[str, ...]
     read: Callable[[Connection, Filters, date], Document]
+    at: Callable[[Connection, Filters, date, Point], Document] | None = None
+
+    def read_at(self, connection: Connection, filters: Filters, today: date,
+                point: Point) -> Document:
+        assert self.at is not None
+        with directory_at(connection, point, filters):
+            return self.at(connection, filters, today, point)
 
 
 QUERIES: dict[str, ViewQuery] = {
-    "progress": ViewQuery(progress.USES, progress.progress),
-    "impact": ViewQuery(impact.USES, lambda c, f, _: impact.impact(c, f)),
-    "portfolio": ViewQuery(portfolio.USES, lambda c, f, _: portfolio.portfolio(c, f)),
+    "progress": ViewQuery(progress.USES, progress.progress, progress.progress),
+    "impact": ViewQuery(impact.USES, lambda c, f, _: impact.impact(c, f),
+                        lambda c, f, _, p: impact.impact(c, f, p)),
+    "portfolio": ViewQuery(portfolio.USES, lambda c, f, _: portfolio.portfolio(c, f),
+                           lambda c, f, _, p: portfolio.portfolio(c, f, p)),
     "decisions": ViewQuery(decisions.USES, lambda c, f, _: decisions.decisions(c, f)),
     "quality": ViewQuery(quality.USES, lambda c, f, _: quality.quality(c, f)),
-    "timeline": ViewQuery(timeline.USES, lambda c, f, _: timeline.timeline(c, f)),
+    "timeline": ViewQuery(timeline.USES, lambda c, f, _: timeline.timeline(c, f),
+                          lambda c, f, _, p: timeline.timeline(c, f, p)),
 }
 """Every view document by name, in the order the CLI lists them."""
 
@@ -77,12 +94,21 @@ def document(store: ReadStore, name: str, filters: Filters = EVERYTHING,
             tell(f"note: that point ({at.words()}) is after now; showing the current view")
         with store.current(wanted.uses, on_page) as connection:
             return wanted.read(connection, filters, now.date())
+    if wanted.at is not None:
+        point = Point.at(at.as_of, at.known_at)
+        with store.current(wanted.uses, on_page) as connection:
+            if tell and store.models.source.head() and not sees_anything(connection, point,
+                                                                         wanted.uses):
+                tell(_NOTHING.format(at.words()))
+            return wanted.read_at(connection, filters, at.day(now), point)
     facts = store.facts()
     seen = seen_at(at, facts)
     if facts and not seen and tell:
-        tell(f"note: nothing had happened or been recorded at that point ({at.words()}); "
-             "the view is empty")
+        tell(_NOTHING.format(at.words()))
     return replayed(name, seen, filters, at.day(now))
+
+
+_NOTHING = "note: nothing had happened or been recorded at that point ({}); the view is empty"
 
 
 def seen_at(at: PointInTime, facts: Iterable[Fact]) -> list[Fact]:

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from scaletrack.projections import rules
+from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.database import table
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries.selection import Pilot, pilots, selected
-from scaletrack.projections.tables import ImpactEntry, IndicatorVersion
+from scaletrack.projections.tables import ImpactEntry, ImpactFigures, IndicatorVersion
 
 USES = ("directory", "impact")
 
@@ -60,21 +61,29 @@ class Row:
         }
 
 
-def impact(connection: Connection, filters: Filters) -> dict[str, Any]:
-    rows = [row for row in series_rows(connection, filters)
+def impact(connection: Connection, filters: Filters, point: Point = NOW) -> dict[str, Any]:
+    rows = [row for row in series_rows(connection, filters, point)
             if filters.period is None or row.period == filters.period]
     return {"filters": filters.describe(), "rows": [row.as_dict() for row in rows]}
 
 
-def series_rows(connection: Connection, filters: Filters) -> list[Row]:
-    """Every row of the selected pilots (and indicator), with achieved to date, in order."""
+def series_rows(connection: Connection, filters: Filters, point: Point = NOW) -> list[Row]:
+    """Every row of the selected pilots (and indicator) seen at the point, with achieved
+    to date, in order."""
     chosen = pilots(connection, filters)
     definitions = _definitions(connection)
-    query = (select(*table(ImpactEntry).c).where(ImpactEntry.subject.in_(selected(filters)))
-             .order_by(ImpactEntry.subject, ImpactEntry.indicator, ImpactEntry.period,
-                       ImpactEntry.version))
+    entries, figures = table(ImpactEntry), table(ImpactFigures)
+    query = (select(entries.c.subject, entries.c.version, entries.c.kind, entries.c.indicator,
+                    entries.c.indicator_version, entries.c.period, figures.c.baseline,
+                    figures.c.target, figures.c.value, figures.c.narrative,
+                    figures.c.breakdown)
+             .join(figures, (figures.c.subject == entries.c.subject)
+                   & (figures.c.version == entries.c.version))
+             .where(entries.c.subject.in_(selected(filters)), point.holds(entries, figures))
+             .order_by(entries.c.subject, entries.c.indicator, entries.c.period,
+                       entries.c.version))
     if filters.indicator:
-        query = query.where(ImpactEntry.indicator == filters.indicator)
+        query = query.where(entries.c.indicator == filters.indicator)
     rows: dict[tuple[str, str, str], Row] = {}
     for entry in connection.execute(query):
         key = (entry.subject, entry.indicator, entry.period)

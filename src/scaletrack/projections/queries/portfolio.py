@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries.impact import Breakdown, Row, series_rows
 from scaletrack.projections.queries.selection import pilots
@@ -29,7 +30,7 @@ USES = ("directory", "impact")
 ROLLED_UP = ("sex", "age-band")
 
 
-def portfolio(connection: Connection, filters: Filters) -> dict[str, Any]:
+def portfolio(connection: Connection, filters: Filters, point: Point = NOW) -> dict[str, Any]:
     chosen = pilots(connection, filters)
     return {"filters": filters.describe(),
             "matrix": _matrix(connection, filters, list(chosen.values())),
@@ -40,7 +41,7 @@ def portfolio(connection: Connection, filters: Filters) -> dict[str, Any]:
                 "stage": _count(p.stage for p in chosen.values())},
             "esf": _esf(series_rows(connection, Filters(
                 consortium=filters.consortium, country=filters.country, pilot=filters.pilot,
-                indicator=filters.indicator)))}
+                indicator=filters.indicator), point))}
 
 
 def _count(values: Any) -> dict[str, int]:

@@ -1,11 +1,17 @@
-"""Reading the progress view, for a given day, per pilot and rolled up.
+"""Reading the progress view, at a point and for a given day, per pilot and rolled up.
 
 Per pilot: its stage; milestones planned (not dropped), done (achieved),
 overdue (still planned, due before the day asked) and dropped; slips (how
-often a due date was moved); last activity (the latest occurred-on date of
-its events); open risks; and pending approvals (period reports submitted,
-not yet approved or rejected). Per consortium and per country the same
-figures add up over the pilots (a pilot counts in each of its countries).
+often a due date was moved); last activity (the latest valid day of its
+events: a correction's is that of the entry it names); open risks; and
+pending approvals (period reports submitted, not yet approved or rejected).
+Per consortium and per country the same figures add up over the pilots (a
+pilot counts in each of its countries).
+
+The events the point sees are folded in the store's order (a pilot's
+versions): a milestone exists once planned, and then takes what each later
+event says; a risk is open from its raising to its closing; a period
+report's status is the latest.
 """
 
 from __future__ import annotations
@@ -13,50 +19,85 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, func, select
 
+from scaletrack.projections.bitemporal import NOW, Point
+from scaletrack.projections.database import table
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries.selection import pilots, selected
-from scaletrack.projections.tables import Activity, Milestone, PeriodReport, Risk
+from scaletrack.projections.tables import ProgressEvent
 
 USES = ("directory", "progress")
 COUNTS = ("planned", "done", "overdue", "dropped", "slips", "open_risks")
 
 
-def progress(connection: Connection, filters: Filters, today: date) -> dict[str, Any]:
+class _Pilot:
+    """What a pilot's events said about its milestones, risks and period reports."""
+
+    def __init__(self) -> None:
+        self.milestones: dict[str, dict[str, Any]] = {}
+        self.risks: dict[str, bool] = {}
+        self.periods: dict[str, str] = {}
+
+    def take(self, kind: str, ref: str, due_on: str | None) -> None:
+        milestone = self.milestones.get(ref)
+        if kind == "pilot.milestone-planned":
+            self.milestones[ref] = {"due_on": due_on, "status": "planned", "slips": 0}
+        elif kind == "pilot.milestone-slipped":
+            if milestone is not None:
+                milestone["due_on"] = due_on
+                milestone["slips"] += 1
+        elif kind in ("pilot.milestone-achieved", "pilot.milestone-dropped"):
+            if milestone is not None:
+                milestone["status"] = kind.rsplit("-", 1)[1]
+        elif kind == "pilot.risk-raised":
+            self.risks[ref] = True
+        elif kind == "pilot.risk-closed":
+            if ref in self.risks:
+                self.risks[ref] = False
+        else:
+            self.periods[ref] = kind.rsplit("-", 1)[1]
+
+    def figures(self, day: str) -> dict[str, Any]:
+        statuses = [m["status"] for m in self.milestones.values()]
+        return {"planned": sum(s != "dropped" for s in statuses),
+                "done": statuses.count("achieved"),
+                "overdue": sum(m["status"] == "planned" and m["due_on"] < day
+                               for m in self.milestones.values()),
+                "dropped": statuses.count("dropped"),
+                "slips": sum(m["slips"] for m in self.milestones.values()),
+                "open_risks": sum(self.risks.values())}
+
+    def pending(self) -> list[str]:
+        return sorted(p for p, status in self.periods.items() if status == "submitted")
+
+
+def progress(connection: Connection, filters: Filters, today: date, point: Point = NOW
+             ) -> dict[str, Any]:
     chosen = pilots(connection, filters)
     within = selected(filters)
     day = today.isoformat()
-    milestones = {row.subject: row for row in connection.execute(
-        select(Milestone.subject,
-               func.sum(case((Milestone.status != "dropped", 1), else_=0)).label("planned"),
-               func.sum(case((Milestone.status == "achieved", 1), else_=0)).label("done"),
-               func.sum(case(((Milestone.status == "planned") & (Milestone.due_on < day), 1),
-                             else_=0)).label("overdue"),
-               func.sum(case((Milestone.status == "dropped", 1), else_=0)).label("dropped"),
-               func.sum(Milestone.slips).label("slips"))
-        .where(Milestone.subject.in_(within)).group_by(Milestone.subject))}
-    risks = dict(connection.execute(
-        select(Risk.subject, func.count()).where(Risk.subject.in_(within), Risk.open)
-        .group_by(Risk.subject)).all())
+    events = table(ProgressEvent)
+    seen = point.holds(events)
     activity = dict(connection.execute(
-        select(Activity.subject, Activity.last_occurred_on)
-        .where(Activity.subject.in_(within))).all())
-    pending: dict[str, list[str]] = {}
-    for subject, period in connection.execute(
-            select(PeriodReport.subject, PeriodReport.period)
-            .where(PeriodReport.subject.in_(within), PeriodReport.status == "submitted")
-            .order_by(PeriodReport.period)):
-        pending.setdefault(subject, []).append(period)
+        select(events.c.subject, func.max(events.c.valid_on))
+        .where(events.c.subject.in_(within), seen).group_by(events.c.subject)).all())
+    folded: dict[str, _Pilot] = {}
+    for subject, kind, ref, due_on in connection.execute(
+            select(events.c.subject, events.c.kind, events.c.ref, events.c.due_on)
+            .where(events.c.subject.in_(within), events.c.kind.is_not(None), seen)
+            .order_by(events.c.subject, events.c.version)):
+        found = folded.get(subject)
+        if found is None:
+            found = folded[subject] = _Pilot()
+        found.take(kind, ref, due_on)
+    nothing = _Pilot()
     rows = []
     for subject, pilot in chosen.items():
-        counted = milestones.get(subject)
-        figures = {name: int(getattr(counted, name) or 0) if counted else 0
-                   for name in ("planned", "done", "overdue", "dropped", "slips")}
+        state = folded.get(subject, nothing)
         rows.append({"pilot": pilot.code, "consortium": pilot.consortium,
-                     "countries": pilot.countries, "stage": pilot.stage, **figures,
-                     "open_risks": int(risks.get(subject, 0)),
-                     "pending_approvals": pending.get(subject, []),
+                     "countries": pilot.countries, "stage": pilot.stage,
+                     **state.figures(day), "pending_approvals": state.pending(),
                      "last_activity": activity.get(subject)})
     return {"today": day, "filters": filters.describe(), "pilots": rows,
             "consortia": _roll_up(rows, "consortium", lambda row: [row["consortium"]]),

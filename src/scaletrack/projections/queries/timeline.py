@@ -5,7 +5,8 @@ what ``corrected_by`` it (corrections and retractions, oldest first). With
 ``--pilot`` or ``--country`` the timeline holds the selected pilots' events;
 with ``--consortium``, also the consortium's own; with none of them, every
 event, indicators' included. ``--period`` keeps the events that occurred in
-that quarter.
+that quarter. At a point, the events that point sees (each keeps the day it
+holds from and the moment it was recorded).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, or_, select
 
+from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.database import table
 from scaletrack.projections.facts import ENVELOPE
 from scaletrack.projections.filters import Filters
@@ -25,9 +27,10 @@ USES = ("directory", "timeline")
 LINKS = ("pilot.entry-corrected", "pilot.entry-retracted")
 
 
-def timeline(connection: Connection, filters: Filters) -> dict[str, Any]:
+def timeline(connection: Connection, filters: Filters, point: Point = NOW) -> dict[str, Any]:
     pilots(connection, filters)
-    query = select(*table(TimelineEvent).c).order_by(TimelineEvent.position)
+    seen = point.holds(table(TimelineEvent))
+    query = select(*table(TimelineEvent).c).where(seen).order_by(TimelineEvent.position)
     if filters.consortium or filters.country or filters.pilot:
         among: ColumnElement[bool] = TimelineEvent.subject.in_(selected(filters))
         if filters.consortium and not (filters.country or filters.pilot):
@@ -40,7 +43,7 @@ def timeline(connection: Connection, filters: Filters) -> dict[str, Any]:
     corrected_by: dict[tuple[str, int], list[str]] = {}
     for e in connection.execute(select(TimelineEvent.subject, TimelineEvent.version,
                                        TimelineEvent.link)
-                                .where(TimelineEvent.type.in_(LINKS))
+                                .where(TimelineEvent.type.in_(LINKS), seen)
                                 .order_by(TimelineEvent.position)):
         corrected_by.setdefault((e.subject, e.link), []).append(
             f"{names.get(e.subject, e.subject)}@{e.version}")
