@@ -64,6 +64,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+"""One comma or point followed by exactly three digits (1,250 or 1.250): a decimal mark
+or a thousands separator, and nothing in the cell says which."""
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -132,6 +135,8 @@ def _decimal(raw: Any, reading: Reading) -> Decimal:
     if isinstance(raw, float):
         return _decimal_of_float(raw)
     text = _SPACES.sub("", raw)
+    if _AMBIGUOUS.match(text) and (reading.decimal_comma or "," in text):
+        raise CellError(_ambiguous(text, reading))
     if reading.decimal_comma:
         if _GROUPED_COMMA.match(text):
             text = text.replace(".", "")
@@ -148,6 +153,17 @@ def _decimal(raw: Any, reading: Reading) -> Decimal:
     if not value.is_finite():
         raise CellError(EXPECTED[Shape.DECIMAL])
     return value
+
+
+def _ambiguous(text: str, reading: Reading) -> str:
+    """Why 1,250 is refused, and the two ways to write what was meant."""
+    sign = text[0] if text[0] in "+-" else ""
+    whole, part = text.lstrip("+-")[:-4], text[-3:]
+    mark = "," if reading.decimal_comma else "."
+    digits = part.rstrip("0") or "0"
+    return (f"an unambiguous number: {text} may mean {sign}{whole}{part} (a thousands "
+            f"separator) or {sign}{whole}.{digits} (a decimal mark); write {sign}{whole}{part} "
+            f"or {sign}{whole}{mark}{digits}")
 
 
 def _int(raw: Any, reading: Reading) -> int:
