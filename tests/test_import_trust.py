@@ -10,7 +10,7 @@ import pytest
 
 from scaletrack.application.importing.cells import CellError, Reading, Shape, parse
 from scaletrack.application.ledger import Ledger
-from test_import_files import CODE, events, seeded, write_csv
+from test_import_files import CODE, RESULT_HEADER, events, seeded, write_csv
 
 __all__ = ["seeded"]
 
@@ -43,3 +43,67 @@ def test_numbers_with_three_digits_after_one_mark_are_read_only_when_unambiguous
     assert [parse(Shape.DECIMAL, t, comma) for t in ("0,125", "1.234.567", "1.250,5")] == [
         parse(Shape.DECIMAL, t, Reading()) for t in ("0.125", "1234567", "1250.5")]
     assert str(parse(Shape.DECIMAL, "1.250", Reading())) == "1.250"
+
+
+# -- 4. a second result for a pilot, indicator and period ---------------------------------
+
+
+def test_a_second_result_for_the_same_period_is_refused_with_a_pointer_to_correct(
+        seeded: Ledger, run: Any) -> None:
+    first = ["log", "result", CODE, "--indicator", "PART", "--period", "2022-Q1", "--value",
+             "40", "--breakdown", "sex:women=22", "--breakdown", "sex:men=18",
+             "--occurred-on", "2022-03-31"]
+    assert run(*first).exit_code == 0
+
+    second = run(*first[:8], "41", "--occurred-on", "2022-03-31")
+
+    assert second.exit_code == 1
+    assert "a result for PART in 2022-Q1 is already recorded as SEED-GR-01@2" in second.stderr
+    assert "scaletrack correct SEED-GR-01@2" in second.stderr
+    [result] = [e for e in events(run) if e["type"] == "pilot.result-reported"]
+    assert result["data"]["breakdown"] == {"sex": {"women": "22", "men": "18"}}
+
+
+def test_a_retracted_result_frees_its_period_for_a_new_one(seeded: Ledger, run: Any) -> None:
+    result = ["log", "result", CODE, "--indicator", "PART", "--period", "2022-Q1",
+              "--value", "40", "--occurred-on", "2022-03-31"]
+    assert run(*result).exit_code == 0
+    assert run("retract", f"{CODE}@2", "--reason", "Wrong pilot").exit_code == 0
+
+    assert run(*result).exit_code == 0
+
+
+def test_a_file_edited_since_its_import_is_refused_as_changed_not_added_twice(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    header = [*RESULT_HEADER, "reason"]
+    rows = [["result", CODE, "PART", "2022-Q1", "40", "sex:women=22; sex:men=18",
+             "2022-03-31", ""],
+            ["result", CODE, "PART", "2022-Q2", "30", "", "2022-06-30", ""]]
+    path = write_csv(tmp_path / "q.csv", header, rows)
+    assert run("import", str(path)).exit_code == 0
+    rows[0][4:6] = ["42", "sex:women=24; sex:men=18"]
+    write_csv(path, header, rows)
+
+    refused = run("import", str(path), "--json")
+    no_reason = run("import", str(path), "--apply-corrections", "--json")
+
+    assert (refused.exit_code, no_reason.exit_code) == (2, 2)
+    [problem] = refused.json()["files"][0]["problems"]
+    assert (problem["row"], problem["column"]) == (2, "period")
+    assert problem["expected"].startswith(f"changed since it was recorded as {CODE}@2: "
+                                          "correct it")
+    assert "fill the reason column" in no_reason.json()["files"][0]["problems"][0]["expected"]
+    assert len(events(run)) == 3
+
+    rows[0][7] = "Two late sign-in sheets"
+    write_csv(path, header, rows)
+    corrected = run("import", str(path), "--apply-corrections", "--json")
+    again = run("import", str(path), "--apply-corrections", "--json")
+
+    assert corrected.exit_code == 0, corrected.stdout
+    assert corrected.json()["files"][0]["kinds"]["correction"]["recorded"] == 1
+    correction = events(run)[-1]
+    assert (correction["type"], correction["reason"]) == (
+        "pilot.entry-corrected", "Two late sign-in sheets")
+    assert correction["data"]["data"]["value"] == "42"
+    assert (again.exit_code, again.json()["recorded"]) == (0, 0)

@@ -12,6 +12,9 @@ write.
 Each row has an idempotency key (:mod:`scaletrack.application.importing.keys`).
 A row whose key is already recorded on its pilot, consortium or indicator is
 skipped, so importing a file twice, or an overlapping one, adds nothing twice.
+A row that says something else about a result or target already recorded (its
+indicator and period, its identity, are taken) was edited since: it is reported
+as such, or, with ``apply_corrections``, becomes a correction of that entry.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from scaletrack.application.access import NotAllowed
+from scaletrack.application.commands import CorrectEntry
 from scaletrack.application.handlers import handle
 from scaletrack.application.importing.keys import RecordedKeys
+from scaletrack.application.importing.row_kinds import filled
 from scaletrack.application.importing.rows import (
     SUBJECT_COLUMNS,
     CheckedRow,
@@ -43,7 +48,12 @@ from scaletrack.domain.errors import (
     RuleViolation,
     ScaletrackError,
 )
-from scaletrack.domain.vocabulary import Source
+from scaletrack.domain.pilot import IDENTITY_FIELDS, Pilot
+from scaletrack.domain.pilot_state import target_key
+from scaletrack.domain.vocabulary import Source, canonical
+
+TAKEN_IDENTITY = {"result-exists": "results", "target-exists": "targets"}
+"""The rules refusing an entry whose identity is recorded, and where a pilot keeps it."""
 
 
 @dataclass
@@ -147,11 +157,56 @@ class FileImport:
             try:
                 if self.options.authorise is not None:
                     self.options.authorise(row, uow)
-                handle(uow, row.kind.command(row.subject, row.values), by)
+                try:
+                    handle(uow, row.kind.command(row.subject, row.values), by)
+                except RuleViolation as error:
+                    recorded = self._recorded_entry(row, error, uow)
+                    if recorded is None:
+                        raise
+                    self._changed(row, reader, recorded, by, uow)
+                    continue
             except (RuleViolation, InvalidInput, NotFound, NotAllowed) as error:
                 self._blame(row, reader, error)
                 continue
             self.report.recorded[row.kind.name] += 1
+
+    @staticmethod
+    def _recorded_entry(row: CheckedRow, error: RuleViolation, uow: UnitOfWork) -> int | None:
+        """The version of the stored entry whose identity a refused row has, if any (one
+        recorded earlier in this file is a duplicate, not an edit)."""
+        where = TAKEN_IDENTITY.get(error.rule)
+        if where is None:
+            return None
+        pilot = uow.get(Pilot, row.subject)
+        version: int | None = getattr(pilot, where).get(target_key(
+            canonical(str(row.values["indicator"])), canonical(str(row.values["period"]))))
+        pending = pilot.pending_events
+        if version is None or (pending and version >= pending[0].originator_version):
+            return None
+        return version
+
+    def _changed(self, row: CheckedRow, reader: RowReader, version: int, by: Provenance,
+                 uow: UnitOfWork) -> None:
+        """A row edited since its entry was recorded: a correction, or a problem saying so."""
+        ref = f"{row.subject}@{version}"
+        if not self.options.apply_corrections:
+            reader.problem(row.number, reader.header("period"), row.values.get("period"),
+                           f"changed since it was recorded as {ref}: correct it (import "
+                           "with --apply-corrections and fill the reason column)")
+            return
+        if not (row.reason or "").strip():
+            reader.problem(row.number, reader.header("reason"), None,
+                           f"why {ref} changed: fill the reason column to correct it")
+            return
+        values = filled(row.values, row.kind.columns)
+        changes = {c.name: values.get(c.name) for c in row.kind.columns
+                   if c.name not in IDENTITY_FIELDS}
+        try:
+            handle(uow, CorrectEntry(row.subject, version, changes), by)
+        except (RuleViolation, InvalidInput, NotFound) as error:
+            self._blame(row, reader, error)
+            return
+        self.report.recorded["correction"] += 1
 
     def _recorded_keys(self, rows: list[CheckedRow]) -> RecordedKeys:
         candidates: dict[UUID, set[tuple[str, str]]] = {}

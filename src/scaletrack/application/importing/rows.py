@@ -57,6 +57,9 @@ class ImportOptions:
     actor: str | None = None
     """Who records rows that have no actor of their own."""
     dry_run: bool = False
+    apply_corrections: bool = False
+    """Whether a row whose result or target is already recorded with other values
+    corrects it (with the row's reason) instead of being reported."""
     recorded_by: str | None = None
     """Who records every row, whatever an actor column says (the server's signed-in
     account: the file does not choose its actor)."""
