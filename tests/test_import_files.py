@@ -279,7 +279,7 @@ def test_a_key_column_names_rows_for_good(seeded: Ledger, run: Any, tmp_path: Pa
         ["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-1"],
         ["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-2"]])
     assert run("import", str(path)).exit_code == 0
-    write_csv(path, header, [["funding", CODE, "2022-03-01", "ESF+ OP", "1500", "F-2"],
+    write_csv(path, header, [["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-2"],
                              ["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-3"]])
 
     result = run("import", str(path), "--json")

@@ -107,3 +107,27 @@ def test_a_file_edited_since_its_import_is_refused_as_changed_not_added_twice(
         "pilot.entry-corrected", "Two late sign-in sheets")
     assert correction["data"]["data"]["value"] == "42"
     assert (again.exit_code, again.json()["recorded"]) == (0, 0)
+
+
+# -- 5. a key used again for other values --------------------------------------------------
+
+
+def test_a_key_already_used_for_other_values_is_a_conflict_not_already_recorded(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    header = [*FUNDING_HEADER, "key"]
+    path = write_csv(tmp_path / "funding.csv", header, [
+        ["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-1"]])
+    assert run("import", str(path)).exit_code == 0
+    write_csv(path, header, [["funding", CODE, "2022-03-01", "ESF+ OP", "1500", "F-1"],
+                             ["funding", CODE, "2022-03-02", "Region", "10", "F-2"],
+                             ["funding", CODE, "2022-03-02", "Region", "20", "F-2"]])
+
+    result = run("import", str(path), "--json")
+
+    assert result.exit_code == 2
+    problems = result.json()["files"][0]["problems"]
+    assert [(p["row"], p["column"], p["value"]) for p in problems] == [
+        (2, "key", "F-1"), (4, "key", "F-2")]
+    assert f"{CODE}@2 has this key with other values" in problems[0]["expected"]
+    assert "row 3 of this file has this key with other values" in problems[1]["expected"]
+    assert [e["data"].get("amount_eur") for e in events(run)[1:]] == ["1000"]

@@ -143,14 +143,16 @@ class FileImport:
     def _handle(self, rows: list[CheckedRow], reader: RowReader, uow: UnitOfWork) -> None:
         keys = self._recorded_keys(rows)
         recorded_at = self.ledger.clock()
-        seen: dict[str, int] = {}
+        seen: dict[str, CheckedRow] = {}
         for row in rows:
             self.progress.advance()
             if row.key in seen or row.key in keys.of(row.aggregate_id):
+                if self._conflicts(row, seen.get(row.key), keys, reader):
+                    continue
                 self.report.skipped[row.kind.name] += 1
                 self.report.skipped_rows.append(row.number)
                 continue
-            seen[row.key] = row.number
+            seen[row.key] = row
             by = Provenance(occurred_on=row.occurred_on, recorded_at=recorded_at,
                             actor=row.actor, source=Source.IMPORT, reason=row.reason,
                             key=row.key)
@@ -169,6 +171,27 @@ class FileImport:
                 self._blame(row, reader, error)
                 continue
             self.report.recorded[row.kind.name] += 1
+
+    @staticmethod
+    def _conflicts(row: CheckedRow, earlier: CheckedRow | None, keys: RecordedKeys,
+                   reader: RowReader) -> bool:
+        """Whether a row's own key is taken by other content (reported as a problem):
+        a key names one fact, so the row is not 'already recorded'."""
+        if row.derived:
+            return False
+        if earlier is not None:
+            if earlier.content == row.content:
+                return False
+            where = f"row {earlier.number} of this file"
+        else:
+            version, content = keys.content_of(row.aggregate_id, row.key)
+            if content == row.content:
+                return False
+            where = f"{row.subject}@{version}"
+        reader.problem(row.number, reader.header("key"), row.key,
+                       f"a key of its own: {where} has this key with other values (give the "
+                       "row a new key, or correct the entry)")
+        return True
 
     @staticmethod
     def _recorded_entry(row: CheckedRow, error: RuleViolation, uow: UnitOfWork) -> int | None:

@@ -82,6 +82,8 @@ class CheckedRow:
     reason: str | None
     key: str
     derived: bool
+    content: str
+    """The content key of what the row says (its key when it has none of its own)."""
 
 
 def _normal(name: str) -> str:
@@ -224,10 +226,11 @@ class RowReader:
         assert isinstance(occurred_on, date)
         key = self._text(cells.get("key"))
         derived = key is None
+        content = content_key(kind, subject, values, occurred_on)
         if key is None:
-            key = self.copies.key(content_key(kind, subject, values, occurred_on))
+            key = self.copies.key(content)
         return CheckedRow(number, kind, subject, self._id(kind, subject), values, occurred_on,
-                          actor, self._text(cells.get("reason")), key, derived)
+                          actor, self._text(cells.get("reason")), key, derived, content)
 
     def _applicable(self, kind: ImportKind) -> frozenset[str]:
         """The columns a row of this kind may fill."""
