@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from scaletrack.application.importing.cells import CellError, Reading, Shape, parse
 from scaletrack.application.ledger import Ledger
@@ -131,3 +132,65 @@ def test_a_key_already_used_for_other_values_is_a_conflict_not_already_recorded(
     assert f"{CODE}@2 has this key with other values" in problems[0]["expected"]
     assert "row 3 of this file has this key with other values" in problems[1]["expected"]
     assert [e["data"].get("amount_eur") for e in events(run)[1:]] == ["1000"]
+
+
+# -- 1. a workbook with several sheets ----------------------------------------------------
+
+
+def quarterly_book(path: Path) -> Path:
+    """Instructions first, then a sheet of results per quarter, and a hidden list."""
+    book = Workbook()
+    notes = book.active
+    notes.title = "Read me"
+    notes.append(["How to fill in this workbook"])
+    notes.append(["One row per result; dates as YYYY-MM-DD."])
+    for quarter, value in (("2022-Q3", 30), ("2022-Q4", 35)):
+        sheet = book.create_sheet(quarter[-2:])
+        sheet.append(RESULT_HEADER)
+        sheet.append(["result", CODE, "PART", quarter, value, "", f"{quarter[:4]}-12-31"])
+    choices = book.create_sheet("choices")
+    choices.sheet_state = "hidden"
+    choices.append(["PART"])
+    book.save(path)
+    return path
+
+
+def test_every_sheet_of_a_workbook_that_holds_rows_is_imported(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = quarterly_book(tmp_path / "year.xlsx")
+
+    result = run("import", str(path), "--json")
+
+    assert result.exit_code == 0, result.stdout
+    assert result.json()["recorded"] == 2
+    assert result.json()["files"][0]["warnings"] == [
+        "year.xlsx[Read me]: skipped, its first row names no kind, pilot or occurred_on column"]
+    assert [(e["data"]["period"], e["data"]["value"]) for e in events(run)[1:]] == [
+        ("2022-Q3", "30"), ("2022-Q4", "35")]
+
+
+def test_sheet_reads_one_worksheet_and_names_the_others_when_it_is_not_there(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = quarterly_book(tmp_path / "year.xlsx")
+
+    missing = run("import", str(path), "--sheet", "Q1")
+    one = run("import", str(path), "--sheet", "q4", "--json")
+
+    assert missing.exit_code == 2
+    assert "no worksheet 'Q1' in year.xlsx; choose among Read me, Q3, Q4" in missing.stderr
+    assert (one.exit_code, one.json()["recorded"]) == (0, 1)
+    assert [e["data"]["period"] for e in events(run)[1:]] == ["2022-Q4"]
+
+
+def test_a_problem_in_a_later_sheet_names_that_sheet(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "year.xlsx"
+    book = load_workbook(quarterly_book(path))
+    book["Q4"]["E2"] = "lots"
+    book.save(path)
+
+    result = run("import", str(path))
+
+    assert result.exit_code == 2
+    assert "year.xlsx[Q4] row 2: value 'lots': a number" in result.stderr
+    assert len(events(run)) == 1

@@ -36,8 +36,9 @@ from scaletrack.application.importing.rows import (
     ImportOptions,
     Problem,
     RowReader,
+    holds_rows,
 )
-from scaletrack.application.importing.spreadsheets import read_sheet
+from scaletrack.application.importing.spreadsheets import read_sheets
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.unit_of_work import UnitOfWork, retrying
 from scaletrack.domain.envelope import Provenance
@@ -67,6 +68,8 @@ class FileReport:
     skipped_rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    warnings: list[str] = field(default_factory=list)
+    """What was read differently from how the file may look: sheets skipped, ..."""
 
     def as_dict(self) -> dict[str, Any]:
         kinds = sorted(set(self.recorded) | set(self.skipped))
@@ -77,6 +80,7 @@ class FileReport:
                       for k in kinds},
             "skipped_rows": self.skipped_rows,
             "problems": [p.as_dict() for p in self.problems],
+            "warnings": self.warnings,
         }
 
 
@@ -108,7 +112,9 @@ class FileImport:
         retrying(self.ledger, self._attempt, subject=self.path.name, batch=True,
                  gave_up=ConcurrentChange(f"{self.path.name}: the store kept changing while "
                                           "importing", hint="import it again"))
-        self.report.problems.sort(key=lambda p: (p.row or 0))
+        sheets = {name: n for n, name in enumerate(dict.fromkeys(
+            p.file for p in self.report.problems))}
+        self.report.problems.sort(key=lambda p: (sheets[p.file], p.row or 0))
         return self.report
 
     def _attempt(self, uow: UnitOfWork) -> None:
@@ -127,24 +133,30 @@ class FileImport:
         """Every row read and handled in memory (the file's cells are not kept)."""
         self.progress.phase(f"reading {self.path.name}", None)
         try:
-            sheet = read_sheet(self.path)
+            sheets = read_sheets(self.path, self.options.sheet)
         except InvalidInput as error:
             self.report.problems.append(Problem(self.path.name, None, None, None, str(error)))
             return
-        reader = RowReader(sheet, self.options, self.report.problems)
-        rows = []
-        for row in reader.rows():
-            rows.append(row)
-            self.progress.advance()
-        self.report.rows = reader.count
+        if len(sheets) > 1 and any(holds_rows(s) for s in sheets):
+            for sheet in [s for s in sheets if not holds_rows(s)]:
+                self.report.warnings.append(f"{sheet.name}: skipped, its first row names "
+                                            "no kind, pilot or occurred_on column")
+            sheets = [s for s in sheets if holds_rows(s)]
+        rows: list[tuple[CheckedRow, RowReader]] = []
+        for sheet in sheets:
+            reader = RowReader(sheet, self.options, self.report.problems)
+            for row in reader.rows():
+                rows.append((row, reader))
+                self.progress.advance()
+            self.report.rows += reader.count
         self.progress.phase(f"checking {self.path.name}", len(rows))
-        self._handle(rows, reader, uow)
+        self._handle(rows, uow)
 
-    def _handle(self, rows: list[CheckedRow], reader: RowReader, uow: UnitOfWork) -> None:
-        keys = self._recorded_keys(rows)
+    def _handle(self, rows: list[tuple[CheckedRow, RowReader]], uow: UnitOfWork) -> None:
+        keys = self._recorded_keys([row for row, _ in rows])
         recorded_at = self.ledger.clock()
         seen: dict[str, CheckedRow] = {}
-        for row in rows:
+        for row, reader in rows:
             self.progress.advance()
             if row.key in seen or row.key in keys.of(row.aggregate_id):
                 if self._conflicts(row, seen.get(row.key), keys, reader):

@@ -54,6 +54,8 @@ class ImportOptions:
     reading: Reading = field(default_factory=Reading)
     kind: str | None = None
     """The kind of rows whose file has no kind column (or a blank cell in it)."""
+    sheet: str | None = None
+    """The one worksheet of an XLSX workbook to read (else every one with rows)."""
     actor: str | None = None
     """Who records rows that have no actor of their own."""
     dry_run: bool = False
@@ -88,6 +90,15 @@ class CheckedRow:
 
 def _normal(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+_MARKERS = frozenset({"kind", "occurred_on", "code", *SUBJECT_COLUMNS})
+
+
+def holds_rows(sheet: Sheet) -> bool:
+    """Whether a sheet's header names the kind, subject or date of rows (a sheet of
+    instructions beside the data does not)."""
+    return sheet.records or any(_normal(h) in _MARKERS for h in sheet.header)
 
 
 class RowReader:

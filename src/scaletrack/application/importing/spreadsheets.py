@@ -2,7 +2,9 @@
 
 A sheet is a header and numbered rows of raw cells. Row numbers are the ones
 a spreadsheet shows (the header of a plain CSV is row 1), or line numbers in
-JSON Lines. Rows whose first cell starts with ``#`` are comments (templates
+JSON Lines. An XLSX workbook is read sheet by sheet: every visible worksheet
+(hidden ones hold drop-down lists), each named ``book.xlsx[Q3]`` when the
+workbook shows more than one. Rows whose first cell starts with ``#`` are comments (templates
 describe their columns that way) and blank rows are ignored, wherever they
 are, so empty trailing rows never count.
 """
@@ -13,7 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,14 +55,53 @@ def format_of(path: Path) -> str:
 
 
 def read_sheet(path: Path) -> Sheet:
-    """The rows of a CSV, XLSX (first worksheet) or JSON Lines file."""
+    """The rows of a CSV, JSON Lines file or the first worksheet of an XLSX workbook."""
+    return read_sheets(path)[0]
+
+
+def read_sheets(path: Path, only: str | None = None) -> list[Sheet]:
+    """The sheets of a file: one for CSV and JSON Lines, the visible worksheets with a
+    header row of an XLSX workbook (or only the one named ``only``)."""
     fmt = format_of(path)
     if not path.is_file():
         raise InvalidInput("no such file")
+    if only is not None and fmt != "xlsx":
+        raise InvalidInput("--sheet names a worksheet of an XLSX workbook", field="sheet")
     if fmt == "jsonl":
-        return Sheet(path.name, [], _read_jsonl(path), records=True)
-    lines = _read_xlsx(path) if fmt == "xlsx" else _read_csv(path)
-    return _tabular(path.name, lines)
+        return [Sheet(path.name, [], _read_jsonl(path), records=True)]
+    if fmt == "xlsx":
+        return _xlsx_sheets(path, only)
+    return [_tabular(path.name, _read_csv(path))]
+
+
+def _xlsx_sheets(path: Path, only: str | None) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
+    shown = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    if only is not None:
+        chosen = [ws for ws in shown if ws.title.strip().lower() == only.strip().lower()]
+        if not chosen:
+            book.close()
+            raise InvalidInput(f"no worksheet {only!r} in {path.name}", field="sheet",
+                               hint=f"choose among {', '.join(ws.title for ws in shown)}")
+        shown = chosen
+    sheets = []
+    for worksheet in shown:
+        name = f"{path.name}[{worksheet.title}]" if len(shown) > 1 else path.name
+        try:
+            sheets.append(_tabular(name, enumerate(worksheet.iter_rows(values_only=True),
+                                                   start=1)))
+        except InvalidInput:  # an empty worksheet
+            continue
+    if not sheets:
+        book.close()
+        raise InvalidInput("no header row", hint="start from scaletrack import template")
+    sheets[-1] = replace(sheets[-1], rows=_closing(sheets[-1].rows, book))
+    return sheets
 
 
 def _is_blank(cell: Any) -> bool:
@@ -127,19 +168,10 @@ def _delimiter(text: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    from openpyxl import load_workbook
-
+def _closing(rows: Iterator[SheetRow], book: Any) -> Iterator[SheetRow]:
+    """The last worksheet's rows; once they are read, the workbook is closed."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
-    return _xlsx_lines(book)
-
-
-def _xlsx_lines(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
-    try:
-        yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+        yield from rows
     finally:
         book.close()
 
