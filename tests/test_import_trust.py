@@ -194,3 +194,27 @@ def test_a_problem_in_a_later_sheet_names_that_sheet(
     assert result.exit_code == 2
     assert "year.xlsx[Q4] row 2: value 'lots': a number" in result.stderr
     assert len(events(run)) == 1
+
+
+# -- 3. a percentage cell ------------------------------------------------------------------
+
+
+def test_a_cell_showing_42_percent_records_42_in_a_percent_indicator(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    assert run("indicator", "define", "INCOME", "--name", "Earned income share", "--level",
+               "outcome", "--measure", "percentage", "--unit", "%", "--direction", "higher",
+               "--accumulation", "snapshot").exit_code == 0
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*RESULT_HEADER[:5], "occurred_on"])
+    for period, share in (("2022-Q1", 0.42), ("2022-Q2", 0.375), ("2022-Q3", 1)):
+        sheet.append(["result", CODE, "INCOME", period, share, f"{period[:4]}-09-30"])
+    for row in (2, 3, 4):
+        sheet.cell(row, 5).number_format = "0%" if row != 3 else "0.0%"
+    path = tmp_path / "income.xlsx"
+    book.save(path)
+
+    result = run("import", str(path))
+
+    assert result.exit_code == 0, result.stderr
+    assert [e["data"]["value"] for e in events(run)[1:]] == ["42", "37.5", "100"]

@@ -93,8 +93,7 @@ def _xlsx_sheets(path: Path, only: str | None) -> list[Sheet]:
     for worksheet in shown:
         name = f"{path.name}[{worksheet.title}]" if len(shown) > 1 else path.name
         try:
-            sheets.append(_tabular(name, enumerate(worksheet.iter_rows(values_only=True),
-                                                   start=1)))
+            sheets.append(_tabular(name, _xlsx_lines(worksheet)))
         except InvalidInput:  # an empty worksheet
             continue
     if not sheets:
@@ -166,6 +165,23 @@ def _delimiter(text: str) -> str:
     first = text.split("\n", 1)[0]
     counts = {d: first.count(d) for d in ",;\t"}
     return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _xlsx_lines(worksheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        yield number, [_shown(cell) for cell in cells]
+
+
+def _shown(cell: Any) -> Any:
+    """A cell's value as the spreadsheet shows it: a percentage cell showing 42% holds
+    0.42, and 42 is what its author typed and means."""
+    value = cell.value
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in (cell.number_format or "").replace("\\%", "")):
+        shown = (Decimal(f"{value:.15g}") * 100).normalize()
+        whole = isinstance(exponent := shown.as_tuple().exponent, int) and exponent > 0
+        return shown.quantize(Decimal(1)) if whole else shown
+    return value
 
 
 def _closing(rows: Iterator[SheetRow], book: Any) -> Iterator[SheetRow]:
