@@ -3,6 +3,8 @@ one it shows, and never loses or doubles one without saying so."""
 
 from __future__ import annotations
 
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from scaletrack.application.importing.cells import CellError, Reading, Shape, parse
+from scaletrack.application.importing.spreadsheets import MAX_BYTES, MAX_ROWS
 from scaletrack.application.ledger import Ledger
 from test_import_files import CODE, RESULT_HEADER, events, seeded, write_csv
 
@@ -218,3 +221,91 @@ def test_a_cell_showing_42_percent_records_42_in_a_percent_indicator(
 
     assert result.exit_code == 0, result.stderr
     assert [e["data"]["value"] for e in events(run)[1:]] == ["42", "37.5", "100"]
+
+
+# -- 8. bounded input -----------------------------------------------------------------------
+
+
+def test_a_sheet_of_more_rows_than_the_limit_is_refused_quickly(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    rows = [["funding", CODE, "2022-03-01", "ESF+ OP", "1"]] * (MAX_ROWS + 1)
+    path = write_csv(tmp_path / "many.csv", FUNDING_HEADER, rows)
+
+    started = time.monotonic()
+    result = run("import", str(path), "--dry-run")
+
+    assert result.exit_code == 2
+    assert f"more than {MAX_ROWS:,} rows" in result.stderr
+    assert time.monotonic() - started < 10
+
+
+def test_a_workbook_declaring_more_rows_than_the_limit_is_refused_before_reading_them(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(FUNDING_HEADER)
+    book.active.cell(MAX_ROWS * 4, 1, "funding")
+    path = tmp_path / "tall.xlsx"
+    book.save(path)
+
+    result = run("import", str(path))
+
+    assert result.exit_code == 2
+    assert f"tall.xlsx: {MAX_ROWS * 4:,} rows, more than the {MAX_ROWS:,}" in result.stderr
+
+
+def test_a_zip_bomb_is_refused_by_its_uncompressed_size_in_seconds(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    book = Workbook()
+    book.active.append(FUNDING_HEADER)
+    book.save(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("xl/padding.xml", "w", force_zip64=True) as padding:
+        chunk = b" " * 2**20
+        for _ in range(MAX_BYTES // len(chunk) + 1):
+            padding.write(chunk)
+    assert path.stat().st_size < MAX_BYTES // 100
+
+    started = time.monotonic()
+    result = run("import", str(path))
+
+    assert result.exit_code == 2
+    assert f"bytes uncompressed, more than the {MAX_BYTES:,} an import reads" in result.stderr
+    assert time.monotonic() - started < 10
+
+
+def test_a_nul_character_in_any_text_is_a_row_problem(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "nul.csv", [*FUNDING_HEADER, "reason"], [
+        ["funding", CODE, "2022-03-01", "ESF+\x00OP", "1", ""],
+        ["funding", CODE, "2022-03-01", "ESF+ OP", "2", "late\x00"]])
+
+    result = run("import", str(path), "--json")
+
+    assert result.exit_code == 2
+    assert [(p["row"], p["column"]) for p in result.json()["files"][0]["problems"]] == [
+        (2, "funder"), (3, "reason")]
+    assert len(events(run)) == 1
+
+
+def test_deeply_nested_json_lines_and_5000_digit_numbers_are_row_problems(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    digits = "9" * 5000
+    path = tmp_path / "odd.jsonl"
+    funding = ('{"kind": "funding", "pilot": "' + CODE + '", "occurred_on": "2022-03-01", '
+               '"funder": "F", "amount_eur": ')
+    path.write_text("\n".join([
+        funding + digits + "}", funding + digits + ".5}", funding + '"' + digits + '"}',
+        '{"kind": "result", "breakdown": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    ]) + "\n")
+    csv_path = write_csv(tmp_path / "odd.csv", [*RESULT_HEADER], [
+        ["result", CODE, "PART", "2022-Q1", digits, "", "2022-03-31"],
+        ["result", CODE, "PART", "2022-Q2", "1", "{" * 5000 + "}" * 5000, "2022-06-30"]])
+
+    lines = run("import", str(path), "--json")
+    cells = run("import", str(csv_path), "--json")
+
+    assert (lines.exit_code, cells.exit_code) == (2, 2)
+    assert [p["row"] for p in lines.json()["files"][0]["problems"]] == [1, 2, 3, 4]
+    assert [p["row"] for p in cells.json()["files"][0]["problems"]] == [2, 3]
+    assert len(events(run)) == 1

@@ -129,11 +129,14 @@ def _decimal(raw: Any, reading: Reading) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal, str)):
         raise CellError(EXPECTED[Shape.DECIMAL])
     if isinstance(raw, Decimal):
-        return raw
+        return _bounded(raw) if raw.is_finite() else _decimal(str(raw), reading)
     if isinstance(raw, int):
-        return Decimal(raw)
+        return _bounded(Decimal(raw))
     if isinstance(raw, float):
-        return _decimal_of_float(raw)
+        number = _decimal_of_float(raw)
+        if not number.is_finite():
+            raise CellError(EXPECTED[Shape.DECIMAL])
+        return _bounded(number)
     text = _SPACES.sub("", raw)
     if _AMBIGUOUS.match(text) and (reading.decimal_comma or "," in text):
         raise CellError(_ambiguous(text, reading))
@@ -152,6 +155,20 @@ def _decimal(raw: Any, reading: Reading) -> Decimal:
         raise CellError(EXPECTED[Shape.DECIMAL]) from None
     if not value.is_finite():
         raise CellError(EXPECTED[Shape.DECIMAL])
+    return _bounded(value)
+
+
+MAX_DIGITS = 30
+"""The most digits a number may have before or after its decimal mark."""
+
+
+def _bounded(value: Decimal) -> Decimal:
+    """A number no figure of the domain comes near in size or precision is a mistake."""
+    exponent = value.as_tuple().exponent
+    if abs(value.adjusted()) >= MAX_DIGITS or (isinstance(exponent, int)
+                                               and -exponent > MAX_DIGITS):
+        raise CellError(f"{EXPECTED[Shape.DECIMAL]} of at most {MAX_DIGITS} digits before "
+                        "and after the decimal mark")
     return value
 
 
@@ -179,8 +196,10 @@ def _int(raw: Any, reading: Reading) -> int:
 def _json(text: str, kind: type, shape: Shape) -> Any:
     try:
         value = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         raise CellError(f"{EXPECTED[shape]}: this JSON does not parse") from None
+    except ValueError as error:  # an integer of more digits than Python reads
+        raise CellError(f"{EXPECTED[shape]}: {error}") from None
     if not isinstance(value, kind):
         raise CellError(EXPECTED[shape])
     return value

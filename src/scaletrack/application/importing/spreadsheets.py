@@ -25,6 +25,14 @@ from scaletrack.domain.errors import InvalidInput
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
+MAX_ROWS = 50_000
+"""Rows of one sheet or lines of one JSON Lines file (comments and blank rows aside); an
+XLSX worksheet that declares more rows is refused before any is read."""
+MAX_CELLS = 1_000_000
+"""Cells of one sheet, blank ones included (rows times the columns each row has)."""
+MAX_BYTES = 100 * 2**20
+"""A CSV or JSON Lines file's size, and the uncompressed size of an XLSX workbook."""
+
 
 @dataclass(frozen=True)
 class SheetRow:
@@ -67,11 +75,35 @@ def read_sheets(path: Path, only: str | None = None) -> list[Sheet]:
         raise InvalidInput("no such file")
     if only is not None and fmt != "xlsx":
         raise InvalidInput("--sheet names a worksheet of an XLSX workbook", field="sheet")
+    size = _unpacked_size(path) if fmt == "xlsx" else path.stat().st_size
+    if size > MAX_BYTES:
+        raise InvalidInput(f"{size:,} bytes{' uncompressed' if fmt == 'xlsx' else ''}, more "
+                           f"than the {MAX_BYTES:,} an import reads",
+                           hint="split it into smaller files")
     if fmt == "jsonl":
         return [Sheet(path.name, [], _read_jsonl(path), records=True)]
     if fmt == "xlsx":
         return _xlsx_sheets(path, only)
     return [_tabular(path.name, _read_csv(path))]
+
+
+def _unpacked_size(path: Path) -> int:
+    """What an XLSX workbook (a zip archive) holds once uncompressed, as its entries say
+    (reading an entry stops at its stated size, so a zip bomb cannot lie past it)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
+
+
+def _declared_rows(worksheet: Any) -> int:
+    try:
+        return int(worksheet.max_row or 0)
+    except (ValueError, TypeError):  # a worksheet that does not state its size
+        return 0
 
 
 def _xlsx_sheets(path: Path, only: str | None) -> list[Sheet]:
@@ -92,6 +124,10 @@ def _xlsx_sheets(path: Path, only: str | None) -> list[Sheet]:
     sheets = []
     for worksheet in shown:
         name = f"{path.name}[{worksheet.title}]" if len(shown) > 1 else path.name
+        if (declared := _declared_rows(worksheet)) > MAX_ROWS:
+            book.close()
+            raise InvalidInput(f"{name}: {declared:,} rows, more than the {MAX_ROWS:,} an "
+                               "import reads from a sheet", hint="split it into smaller files")
         try:
             sheets.append(_tabular(name, _xlsx_lines(worksheet)))
         except InvalidInput:  # an empty worksheet
@@ -127,9 +163,18 @@ def _tabular(name: str, lines: Iterator[tuple[int, Sequence[Any]]]) -> Sheet:
 
 def _tabular_rows(header: list[str], lines: Iterator[tuple[int, Sequence[Any]]]
                   ) -> Iterator[SheetRow]:
+    rows, cells_read = 0, len(header)
     for number, cells in lines:
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise InvalidInput(f"more than {MAX_CELLS:,} cells (at row {number}), more than "
+                               "an import reads from a sheet", hint="split it into smaller files")
         if _skipped(cells):
             continue
+        rows += 1
+        if rows > MAX_ROWS:
+            raise InvalidInput(f"more than {MAX_ROWS:,} rows, more than an import reads from "
+                               "a sheet", hint="split it into smaller files")
         if len(cells) > len(header) and any(not _is_blank(c) for c in cells[len(header):]):
             yield SheetRow(number, {}, "a value in a column without a header; name every "
                            "column in the header row")
@@ -203,13 +248,25 @@ def _read_jsonl(path: Path) -> Iterator[SheetRow]:
 
 def _jsonl_rows(text: str) -> Iterator[SheetRow]:
     # Only newlines end a record: text may hold U+2028 and other line breaks.
+    rows = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        rows += 1
+        if rows > MAX_ROWS:
+            raise InvalidInput(f"more than {MAX_ROWS:,} lines, more than an import reads",
+                               hint="split it into smaller files")
         try:
             record = json.loads(line, parse_float=Decimal)
         except json.JSONDecodeError as error:
             yield SheetRow(number, {}, f"a JSON object on one line ({error.msg})")
+            continue
+        except RecursionError:
+            yield SheetRow(number, {}, "a JSON object on one line (this one is nested too "
+                           "deeply)")
+            continue
+        except ValueError as error:  # an integer of more digits than Python reads
+            yield SheetRow(number, {}, f"a JSON object on one line ({error})")
             continue
         if not isinstance(record, dict):
             yield SheetRow(number, {}, "a JSON object on one line")
