@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +15,19 @@ from openpyxl import Workbook, load_workbook
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.queries.history import pilot_history
 from scaletrack.domain.envelope import Provenance
+from scaletrack.domain.vocabulary import period_start
 
 CODE = "SEED-GR-01"
+QUARTERS = ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4", "2023-Q1", "2023-Q2"]
+"""The pilot's quarters: it reports one result per indicator in each."""
+INDICATORS = 50
 RESULT_HEADER = ["kind", "pilot", "indicator", "period", "value", "breakdown", "occurred_on"]
 
 
 @pytest.fixture
 def seeded(ledger: Ledger) -> Ledger:
-    """A consortium, an indicator broken down by sex, and one pilot."""
+    """A consortium, indicators broken down by sex (PART and PART-01 to PART-49), and one
+    pilot."""
     by = Provenance(date(2022, 1, 3), datetime(2022, 1, 3, 9, tzinfo=UTC), "setup")
     ledger.register_consortium("SEED", "Social innovation Ecosystem Development",
                                "City of Turin", ["IT", "GR", "RO", "SI"], by)
@@ -35,6 +40,11 @@ def seeded(ledger: Ledger) -> Ledger:
         "origin_country": "IT", "target_countries": ["GR"], "core_components": ["Method"],
         "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
         "ends_on": date(2023, 6, 30)}, by)
+    for number in range(1, INDICATORS):
+        ledger.define_indicator(f"PART-{number:02}", {
+            "name": f"Participants of group {number}", "level": "output", "measure": "unit",
+            "unit": "people", "direction": "higher", "accumulation": "incremental",
+            "dimensions": ["sex"]}, by)
     return ledger
 
 
@@ -48,13 +58,15 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]], delimiter: s
 
 
 def result_rows(count: int) -> list[list[Any]]:
-    """Results of different sizes, one per day from 2022-02-01."""
+    """Results of different sizes, one per indicator and quarter (each on a day of it)."""
     rows = []
     for n in range(count):
         women, men = n, n + 1
-        day = date(2022, 2, 1 + n % 28).replace(month=2 + n // 28 % 10)
-        rows.append(["result", CODE, "PART", f"2022-Q{(day.month - 1) // 3 + 1}",
-                     women + men, f"sex:women={women}; sex:men={men}", day.isoformat()])
+        indicator = f"PART-{n // len(QUARTERS):02}" if n >= len(QUARTERS) else "PART"
+        period = QUARTERS[n % len(QUARTERS)]
+        day = period_start(period) + timedelta(days=n % 28)
+        rows.append(["result", CODE, indicator, period, women + men,
+                     f"sex:women={women}; sex:men={men}", day.isoformat()])
     return rows
 
 
@@ -81,7 +93,7 @@ def test_a_spreadsheet_of_results_is_recorded_with_source_import_and_a_key(
     assert {e["actor"] for e in imported} == {"tester"}
     assert len({e["key"] for e in imported}) == 30
     assert imported[4]["data"]["breakdown"] == {"sex": {"women": "4", "men": "5"}}
-    assert imported[4]["occurred_on"] == "2022-02-05"
+    assert imported[4]["occurred_on"] == "2023-01-05"
 
 
 def test_one_bad_row_among_many_writes_nothing_and_names_that_row(
@@ -120,7 +132,7 @@ def test_every_problem_of_a_file_is_reported_at_once_as_data(
         ["result", "SEED-XX-99", "2022-03-01", "PART", "2022-Q1", "10", "", ""],
         ["stage", CODE, "2022-03-01", "", "", "", "piloting", ""],
         ["milestone-achieved", CODE, "2022-03-01", "", "", "", "", ""],
-        ["result", CODE, "2099-01-01", "PART", "2022-Q1", "10", "", ""],
+        ["result", CODE, "2099-01-01", "PART", "2022-Q2", "10", "", ""],
         ["flight", CODE, "2022-03-01", "", "", "", "", ""],
         ["result", CODE, "2022-03-01", "PART", "2022-Q9", "10", "", "M1"],
     ])
@@ -224,28 +236,34 @@ def test_each_file_is_all_or_nothing_and_later_files_see_earlier_ones(
     assert [e["type"] for e in events(run)[1:]] == ["pilot.risk-raised"]
 
 
-def test_a_row_already_logged_by_hand_is_skipped(seeded: Ledger, run: Any,
-                                                 tmp_path: Path) -> None:
+def test_a_row_already_logged_by_hand_is_skipped_and_one_that_differs_is_refused(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
     logged = run("log", "result", CODE, "--indicator", "PART", "--period", "2022-Q1",
                  "--value", "40", "--breakdown", "sex:women=22", "--breakdown", "sex:men=18",
                  "--occurred-on", "2022-03-31")
     assert logged.exit_code == 0, logged.stderr
-    path = write_csv(tmp_path / "q1.csv", RESULT_HEADER, [
-        ["result", CODE, "part", "2022-q1", "40.0", "sex:men=18; sex:women=22", "2022-03-31"],
+    same = write_csv(tmp_path / "same.csv", RESULT_HEADER, [
+        ["result", CODE, "part", "2022-q1", "40.0", "sex:men=18; sex:women=22", "2022-03-31"]])
+    other = write_csv(tmp_path / "other.csv", RESULT_HEADER, [
         ["result", CODE, "PART", "2022-Q1", "41", "sex:men=19; sex:women=22", "2022-03-31"]])
 
-    result = run("import", str(path), "--json")
+    skipped = run("import", str(same), "--json")
+    refused = run("import", str(other), "--json")
 
-    assert result.exit_code == 0, result.stderr
-    assert result.json()["files"][0]["skipped_rows"] == [2]
-    assert len(events(run)) == 3
+    assert skipped.exit_code == 0, skipped.stderr
+    assert skipped.json()["files"][0]["skipped_rows"] == [2]
+    assert refused.exit_code == 2
+    assert "changed since it was recorded as SEED-GR-01@2" in (
+        refused.json()["files"][0]["problems"][0]["expected"])
+    assert len(events(run)) == 2
 
 
 def test_identical_rows_are_recorded_once_per_copy_and_never_again(
         seeded: Ledger, run: Any, tmp_path: Path) -> None:
-    row = ["result", CODE, "PART", "2022-Q1", "10", "", "2022-03-31"]
-    twice = write_csv(tmp_path / "twice.csv", RESULT_HEADER, [row, row])
-    thrice = write_csv(tmp_path / "thrice.csv", RESULT_HEADER, [row, row, row])
+    header = ["kind", "pilot", "occurred_on", "funder", "amount_eur"]
+    row = ["funding", CODE, "2022-03-01", "ESF+ OP", "1000"]
+    twice = write_csv(tmp_path / "twice.csv", header, [row, row])
+    thrice = write_csv(tmp_path / "thrice.csv", header, [row, row, row])
 
     first = run("import", str(twice), "--json").json()
     again = run("import", str(twice), "--json").json()
@@ -261,7 +279,7 @@ def test_a_key_column_names_rows_for_good(seeded: Ledger, run: Any, tmp_path: Pa
         ["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-1"],
         ["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-2"]])
     assert run("import", str(path)).exit_code == 0
-    write_csv(path, header, [["funding", CODE, "2022-03-01", "ESF+ OP", "1500", "F-2"],
+    write_csv(path, header, [["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-2"],
                              ["funding", CODE, "2022-03-01", "ESF+ OP", "1000", "F-3"]])
 
     result = run("import", str(path), "--json")
@@ -396,7 +414,7 @@ def test_template_has_headers_a_description_row_and_an_example(run: Any,
     assert header == ["kind", "pilot", "indicator", "period", "value", "narrative",
                       "breakdown", "occurred_on", "actor", "reason", "key"]
     assert description[0].startswith("# result: ")
-    assert example[:4] == ["result", "SEED-GR-01", "PART", "2023-Q2"]
+    assert example[:4] == ["result", "SEED-GR-01", "PART-55", "2023-Q2"]
     rows = list(load_workbook(xlsx_path).active.iter_rows(values_only=True))
     assert list(rows[0]) == header
     assert isinstance(rows[2][header.index("occurred_on")], datetime)

@@ -84,7 +84,7 @@ class Story:
             core, adaptable = self.draw(st.lists(text, min_size=2, max_size=4, unique=True)
                                         .map(lambda c: (c[:1], c[1:])))
             self.pilots[code] = {"version": 1, "components": core + adaptable,
-                                 "entries": [], "refs": 0}
+                                 "entries": [], "refs": 0, "results": {}}
             self.add("pilot", {"pilot": code, "consortium": "SEED", "title": self.draw(text),
                                "innovation": self.draw(text), "origin_country": "IT",
                                "target_countries": [code[5:7]], "core_components": core,
@@ -106,18 +106,22 @@ class Story:
             ["result", "narrative", "funding", "business-model", "hr-change", "adoption",
              "adaptation", "evaluation", "readiness", "milestone-planned", "risk-raised",
              "partner-joined", "target", "correction", "retraction"]))
-        if choice == "result":
-            women, men = self.draw(counts), self.draw(counts)
+        if choice in ("result", "narrative"):
             on = self.next_day()  # a result for a period that has begun
-            self.add("result", {"pilot": code, "indicator": "PART",
-                                "period": period(self.draw(st.dates(date(2021, 1, 1), on))),
-                                "value": women + men,
-                                "breakdown": {"sex": {"women": women, "men": men}}}, on=on)
-        elif choice == "narrative":
-            on = self.next_day()
-            self.add("result", {"pilot": code, "indicator": "POLICY",
-                                "period": period(self.draw(st.dates(date(2021, 1, 1), on))),
-                                "narrative": self.draw(text)}, on=on)
+            indicator = "PART" if choice == "result" else "POLICY"
+            quarter = period(self.draw(st.dates(date(2021, 1, 1), on)))
+            if f"{indicator}|{quarter}" in pilot["results"]:  # one result per period
+                self.add("readiness", {"pilot": code, "score": 60, "summary": self.draw(text)})
+            elif choice == "result":
+                women, men = self.draw(counts), self.draw(counts)
+                self.add("result", {"pilot": code, "indicator": "PART", "period": quarter,
+                                    "value": women + men,
+                                    "breakdown": {"sex": {"women": women, "men": men}}}, on=on)
+            else:
+                self.add("result", {"pilot": code, "indicator": "POLICY", "period": quarter,
+                                    "narrative": self.draw(text)}, on=on)
+            if self.rows[-1]["kind"] == "result":
+                pilot["results"][f"{indicator}|{quarter}"] = pilot["version"]
         elif choice == "funding":
             self.add("funding", {"pilot": code, "funder": self.draw(text),
                                  "amount_eur": self.draw(amounts), "currency": "EUR"})
@@ -173,11 +177,14 @@ class Story:
             pilot["entries"].remove(target)
             values: dict[str, Any] = {"pilot": code, "entry": f"{code}@{target}"}
             if choice == "correction":
-                values["changes"] = {"summary": self.draw(text)}
+                # never the summary it has: a correction changing nothing is refused
+                values["changes"] = {"summary": f"{self.draw(text)} (correction {ref})"}
                 kind = self.kind_of(code, target)
                 if kind not in ("business-model", "hr-change", "adaptation", "readiness"):
                     pilot["entries"].append(target)
                     return
+            else:  # a retracted result frees its period
+                pilot["results"] = {k: v for k, v in pilot["results"].items() if v != target}
             self.add(choice, values, reason=True)
 
     def kind_of(self, code: str, version: int) -> str:

@@ -94,6 +94,8 @@ class Model:
     submitted_on: dict[str, date] = field(default_factory=dict)
     targets: dict[str, int] = field(default_factory=dict)
     """Indicator|period -> the version of the entry that set the target."""
+    results: dict[str, int] = field(default_factory=dict)
+    """Indicator|period -> the version of the entry that reported the result."""
     entries: dict[int, EntryModel] = field(default_factory=dict)
     version: int = 1
 
@@ -371,11 +373,16 @@ class PilotMachine(RuleBasedStateMachine):
             well_formed = value is not None and (women is None or women + 4 == value)
         else:
             well_formed = value is None and not breakdown and narrative is not None
+        key = f"{code}|{period}"
         legal = (well_formed and self.model.can_record_entry(period, on)
-                 and on >= period_start(period))
+                 and on >= period_start(period) and key not in self.model.results)
+
+        def accepted() -> None:
+            self.entry("pilot.result-reported", period)()
+            self.model.results[key] = self.model.version + 1
         self.attempt(legal, lambda: self.pilot.report_result(
             self.indicators[code], by(on), period=period, value=value, narrative=narrative,
-            breakdown=breakdown), self.entry("pilot.result-reported", period))
+            breakdown=breakdown), accepted)
 
     @rule(numeric=st.booleans(), period=periods, amount=st.sampled_from([None, 120]),
           narrative=st.sampled_from([None, "A law"]), on=days)
@@ -424,8 +431,9 @@ class PilotMachine(RuleBasedStateMachine):
 
         def accepted() -> None:
             self.model.entries[version].retracted = True
-            for key in [k for k, v in self.model.targets.items() if v == version]:
-                del self.model.targets[key]  # a retracted target frees its period
+            for taken in (self.model.targets, self.model.results):
+                for key in [k for k, v in taken.items() if v == version]:
+                    del taken[key]  # a retracted target or result frees its period
         self.attempt(self.model.correctable(version, reason, on),
                      lambda: self.pilot.retract_entry(original, by(on, reason)), accepted)
 
@@ -442,6 +450,7 @@ class PilotMachine(RuleBasedStateMachine):
         assert set(pilot.partners) == m.partners
         assert pilot.periods == m.periods
         assert pilot.targets == m.targets
+        assert pilot.results == m.results
         assert pilot.entry_count == len(m.entries)
         assert pilot.retracted == {k for k, e in m.entries.items() if e.retracted}
 

@@ -22,8 +22,10 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
 from scaletrack.domain import pilot_events as ev
+from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import EVENT_TYPES, Provenance, Recorded
 from scaletrack.domain.errors import RuleViolation
+from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 
 CODE = "SEED-GR-01"
@@ -156,7 +158,7 @@ def old_pilot(path: Path) -> None:
         ("risk-raised", {"risk": "R1", "description": "Turnover", "severity": "low"}),
         ("target", {"indicator": "PART", "period": "2023-Q1", "target": 100}),
         ("result", {"indicator": "PART", "period": "2022-Q2", "value": 40, "breakdown": {}}),
-        ("result", {"indicator": "PART", "period": "2022-Q2", "value": 50, "breakdown": {}}),
+        ("result", {"indicator": "PART", "period": "2022-Q1", "value": 50, "breakdown": {}}),
     ]
     for kind, values in steps:
         ledger.log_event(kind, CODE, values, by())
@@ -182,8 +184,9 @@ def replayed(ledger: Ledger) -> dict[str, Any]:
 
 def kept_by_version_1(state: dict[str, Any]) -> dict[str, Any]:
     """A pilot's state without what a version 1 snapshot did not record: the day each
-    milestone was planned and each report submitted (upcast as unknown)."""
-    kept = {k: v for k, v in state.items() if not k.startswith("_") and k != "submitted_on"}
+    milestone was planned and each report submitted, and the results (upcast as unknown)."""
+    kept = {k: v for k, v in state.items()
+            if not k.startswith("_") and k not in ("submitted_on", "results")}
     kept["milestones"] = {ref: replace(m, planned_on=None) for ref, m in kept["milestones"].items()}
     return kept
 
@@ -210,3 +213,32 @@ def test_a_version_1_snapshot_reads_as_the_pilot_its_events_make(tmp_path: Path)
         ledger.correct(f"{CODE}@7", {"value": 1}, by(reason="again"))
     assert refused.value.rule == "entry-retracted"
     ledger.close()
+
+
+def test_a_version_3_snapshot_knows_only_the_results_reported_after_it() -> None:
+    """Version 3 kept no results: the upcast pilot refuses a second result only where the
+    first was reported after the snapshot (as pilot_state.upcast_v3_v4 documents)."""
+    seed = Consortium.register("SEED", "Seed", "City of Turin", ["IT", "GR"], by())
+    part = Indicator.define("PART", by(), name="Participants", level="output", measure="unit",
+                            unit="people", direction="higher", accumulation="incremental",
+                            dimensions=[])
+    pilot = Pilot.register(CODE, seed, by(), title="SI mapping", innovation="SI mapping",
+                           origin_country="IT", target_countries=["GR"],
+                           core_components=["Method"], adaptable_components=["Venue"],
+                           starts_on=date(2022, 1, 1), ends_on=date(2023, 6, 30))
+    pilot.report_result(part, by(), period="2022-Q1", value=Decimal(40))
+    snapshot = Pilot.Snapshot.take(pilot)
+    version_3 = {k: v for k, v in snapshot.state.items() if k != "results"}
+    old = Pilot.Snapshot(originator_id=snapshot.originator_id,
+                         originator_version=snapshot.originator_version,
+                         timestamp=snapshot.timestamp, topic=snapshot.topic,
+                         state={**version_3, "class_version": 3})
+
+    upcast = old.mutate(None)
+
+    assert isinstance(upcast, Pilot)
+    assert (pilot.results, upcast.results) == ({"PART|2022-Q1": 2}, {})
+    upcast.report_result(part, by(), period="2022-Q2", value=Decimal(30))
+    with pytest.raises(RuleViolation) as refused:
+        upcast.report_result(part, by(), period="2022-Q2", value=Decimal(31))
+    assert refused.value.rule == "result-exists"

@@ -69,14 +69,20 @@ def import_() -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=KIND, help="The kind of every row of a file without a kind "
               "column (e.g. result).")
+@click.option("--sheet", metavar="NAME", help="Read only this worksheet of an XLSX workbook "
+              "(else every visible worksheet whose first row names the columns).")
 @actor_option
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--apply-corrections", is_flag=True, help="Correct a result or target "
+              "recorded with other values (a row edited since its import) instead of "
+              "refusing the row; the row's reason column says why.")
 @click.option("--dayfirst", is_flag=True, help="Read dates written DD/MM/YYYY (ISO dates "
               "are always read).")
 @click.option("--decimal-comma", is_flag=True, help="Read numbers written 1234,5 or 1.234,5.")
 @json_option
-def files(paths: tuple[Path, ...], kind: str | None, actor: str | None, dry_run: bool,
-          dayfirst: bool, decimal_comma: bool, as_json: bool) -> None:
+def files(paths: tuple[Path, ...], kind: str | None, sheet: str | None, actor: str | None,
+          dry_run: bool, apply_corrections: bool, dayfirst: bool, decimal_comma: bool,
+          as_json: bool) -> None:
     """Import rows from CSV, XLSX or JSON Lines files, each file all or nothing.
 
     Every row is checked before anything is written, against the store as it
@@ -84,9 +90,13 @@ def files(paths: tuple[Path, ...], kind: str | None, actor: str | None, dry_run:
     file is written and every problem is listed (file, row, column, value,
     what is expected); exit 2. Each row has a key (the key column, or a hash
     of its content): rows already recorded are skipped, so importing a file
-    again adds nothing twice. Rows whose first cell starts with '#' are
-    comments. Lists are written 'a; b', pairs 'grants=60; fees=40',
-    breakdowns 'sex:women=6; sex:men=4'.
+    again adds nothing twice. A row whose result or target (its indicator and
+    period) is recorded with other values is refused as changed since it was
+    recorded, or corrected with --apply-corrections. Every visible worksheet
+    of an XLSX workbook whose first row names the columns is read (a sheet of
+    instructions is skipped with a warning). Rows whose first cell
+    starts with '#' are comments. Lists are written 'a; b', pairs
+    'grants=60; fees=40', breakdowns 'sex:women=6; sex:men=4'.
 
     \b
     Examples:
@@ -100,7 +110,8 @@ def files(paths: tuple[Path, ...], kind: str | None, actor: str | None, dry_run:
     from scaletrack.application.importing.rows import ImportOptions
 
     options = ImportOptions(Reading(dayfirst=dayfirst, decimal_comma=decimal_comma),
-                            kind=kind, actor=actor, dry_run=dry_run)
+                            kind=kind, sheet=sheet, actor=actor, dry_run=dry_run,
+                            apply_corrections=apply_corrections)
     if (server := remote.remote()) is not None:
         reports = [remote.import_file(server, path, kind, dry_run, dayfirst, decimal_comma)
                    for path in paths]
@@ -119,6 +130,8 @@ def files(paths: tuple[Path, ...], kind: str | None, actor: str | None, dry_run:
 
 def _summarise(report: FileReport, dry_run: bool) -> None:
     """A summary for people on stderr: recorded and skipped rows per kind, or the problems."""
+    for warning in report.warnings:
+        say(f"warning: {warning}")
     if report.problems:
         for problem in report.problems[:SHOWN_PROBLEMS]:
             say(str(problem))

@@ -300,10 +300,22 @@ class PilotStory:
                 step.values.update(wrong)
                 self.correct(step, period, good, rng.choice(data.CORRECTIONS[:2]))
         elif rng.random() < 0.03:
-            twice = self.add("result", step.occurred, dict(step.values), actor=self.reporter,
-                             after=step, lag=0)
-            if twice:
-                self.retract(twice, period, "Entered twice")
+            self.results[(indicator, period)] = (self._entered_again(step, period), part)
+
+    def _entered_again(self, result: Step, period: str) -> Step:
+        """A result withdrawn and entered again (a second result for its period would be
+        refused); the step that stands."""
+        retraction = self.add("retract", result.occurred, {}, ref=self.label(result),
+                              reason="Entered before its sign-in sheets were checked",
+                              after=result, period=period, lag=self.rng.randint(1, 6))
+        if retraction is None:
+            return result
+        again = self.add("result", result.occurred, dict(result.values), actor=self.reporter,
+                         after=retraction, lag=0)
+        if again is None:
+            self.steps.remove(retraction)
+            return result
+        return again
 
     def _result_values(self, indicator: str, k: int, part: int, per_country: dict[str, int],
                        country: bool) -> dict[str, Any]:

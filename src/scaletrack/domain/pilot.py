@@ -35,6 +35,7 @@ from scaletrack.domain.pilot_state import (
     target_key,
     upcast_v1_v2,
     upcast_v2_v3,
+    upcast_v3_v4,
 )
 from scaletrack.domain.results import check_active, check_result, check_target
 from scaletrack.domain.vocabulary import (
@@ -76,11 +77,12 @@ class Pilot(Aggregate):
     Event = ev.PilotEvent
     Registered = ev.Registered
 
-    class_version = 3
+    class_version = 4
     """Version of the state a snapshot keeps (see :mod:`scaletrack.domain.pilot_state`)."""
 
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(upcast_v2_v3)
+    upcast_v3_v4 = staticmethod(upcast_v3_v4)
 
     def __init__(self) -> None:
         self.code: str
@@ -105,6 +107,8 @@ class Pilot(Aggregate):
         """Organisation -> country."""
         self.targets: dict[str, int] = {}
         """The indicator|period of every target set -> the version of the event that set it."""
+        self.results: dict[str, int] = {}
+        """The indicator|period of every result reported -> the version that reported it."""
         self.risks: dict[str, RiskStatus] = {}
         self.periods: dict[str, ReportStatus] = {}
         """Reporting period -> status of its report."""
@@ -339,6 +343,13 @@ class Pilot(Aggregate):
                                 f"{by.occurred_on}, before the period started",
                                 field="occurred_on",
                                 hint=f"give a day from {period_start(period)} on")
+        reported = self.results.get(target_key(indicator.code, period))
+        if reported is not None:
+            raise RuleViolation(
+                "result-exists", f"a result for {indicator.code} in {period} is already "
+                f"recorded as {self.code}@{reported}", field="period",
+                hint=f"correct it: scaletrack correct {self.code}@{reported} --set value=N "
+                "--reason TEXT")
         self._record_entry(ev.ResultReported, by, {
             "value": None, "narrative": None, "breakdown": {}, **result,
             "indicator": indicator.code, "indicator_version": indicator.definition_version},

@@ -248,6 +248,10 @@ class ResultReported(Entry):
     narrative: str | None
     breakdown: dict[str, dict[str, Decimal]]
 
+    def apply(self, pilot: Pilot) -> None:
+        super().apply(pilot)
+        pilot.results[target_key(self.indicator, self.period)] = self.originator_version
+
 
 class AdaptationMade(Entry):
     TYPE = "pilot.adaptation-made"
@@ -353,9 +357,11 @@ class EntryRetracted(PilotEvent):
 
     def apply(self, pilot: Pilot) -> None:
         pilot.retracted.add(self.retracts)
-        if self.retracted_type == TargetSet.TYPE:  # its period takes a new target again
-            for key in [k for k, v in pilot.targets.items() if v == self.retracts]:
-                del pilot.targets[key]
+        # its period takes a new target, or a new result, again
+        taken = {TargetSet.TYPE: pilot.targets, ResultReported.TYPE: pilot.results}.get(
+            self.retracted_type, {})
+        for key in [k for k, v in taken.items() if v == self.retracts]:
+            del taken[key]
 
 
 class PilotClosed(PilotEvent):

@@ -4,16 +4,18 @@ A pilot's state stays the same size however many entries it records: for
 entries it keeps a count and the versions that were corrected or retracted,
 because an entry's type and reporting period are read from the entry event
 itself when it is corrected or retracted. Milestones, risks, partners,
-targets and reports are kept by their reference, as the rules look them up.
+targets, results and reports are kept by their reference, as the rules look
+them up (a target or result by ``indicator|period``, one per pilot).
 
 The state is snapshotted as it is (values of these types, dates, sets), so
 every type here has a transcoding beside the event mapper.
 
 Snapshot versions (``Pilot.class_version``): 1 kept a record of every entry
 (``entries``) and milestones and targets as plain dictionaries; 2 kept targets
-as a set and no day a report was submitted; 3 is this module's form. Older
+as a set and no day a report was submitted; 3 kept the day a report was
+submitted, and no results; 4 is this module's form (3 kept no results). Older
 snapshots are upcast when they are read (:func:`upcast_v1_v2`,
-:func:`upcast_v2_v3`).
+:func:`upcast_v2_v3`, :func:`upcast_v3_v4`).
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class Milestone:
 
 
 def target_key(indicator: str, period: str) -> str:
-    """How a pilot names the target of one indicator for one reporting period."""
+    """How a pilot names the target, or the result, of one indicator for one reporting
+    period."""
     return f"{indicator}|{period}"
 
 
@@ -75,3 +78,15 @@ def upcast_v2_v3(state: dict[str, Any]) -> None:
     targets = state.get("targets", ())
     state["targets"] = dict(targets) if isinstance(targets, dict) else dict.fromkeys(targets, 0)
     state.setdefault("submitted_on", {})
+
+
+def upcast_v3_v4(state: dict[str, Any]) -> None:
+    """A version 3 snapshot's state in version 4's form (in place).
+
+    Version 3 did not keep which results were reported: an upcast pilot knows only the
+    results recorded after its snapshot, so it refuses a second result for an
+    indicator and period only where the first came after that snapshot, until the
+    pilot is next snapshotted from its events (every hundredth version, or when the
+    store is copied).
+    """
+    state.setdefault("results", {})

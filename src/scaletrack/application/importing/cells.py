@@ -64,6 +64,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+"""One comma or point followed by exactly three digits (1,250 or 1.250): a decimal mark
+or a thousands separator, and nothing in the cell says which."""
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -126,12 +129,17 @@ def _decimal(raw: Any, reading: Reading) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal, str)):
         raise CellError(EXPECTED[Shape.DECIMAL])
     if isinstance(raw, Decimal):
-        return raw
+        return _bounded(raw) if raw.is_finite() else _decimal(str(raw), reading)
     if isinstance(raw, int):
-        return Decimal(raw)
+        return _bounded(Decimal(raw))
     if isinstance(raw, float):
-        return _decimal_of_float(raw)
+        number = _decimal_of_float(raw)
+        if not number.is_finite():
+            raise CellError(EXPECTED[Shape.DECIMAL])
+        return _bounded(number)
     text = _SPACES.sub("", raw)
+    if _AMBIGUOUS.match(text) and (reading.decimal_comma or "," in text):
+        raise CellError(_ambiguous(text, reading))
     if reading.decimal_comma:
         if _GROUPED_COMMA.match(text):
             text = text.replace(".", "")
@@ -147,7 +155,32 @@ def _decimal(raw: Any, reading: Reading) -> Decimal:
         raise CellError(EXPECTED[Shape.DECIMAL]) from None
     if not value.is_finite():
         raise CellError(EXPECTED[Shape.DECIMAL])
+    return _bounded(value)
+
+
+MAX_DIGITS = 30
+"""The most digits a number may have before or after its decimal mark."""
+
+
+def _bounded(value: Decimal) -> Decimal:
+    """A number no figure of the domain comes near in size or precision is a mistake."""
+    exponent = value.as_tuple().exponent
+    if abs(value.adjusted()) >= MAX_DIGITS or (isinstance(exponent, int)
+                                               and -exponent > MAX_DIGITS):
+        raise CellError(f"{EXPECTED[Shape.DECIMAL]} of at most {MAX_DIGITS} digits before "
+                        "and after the decimal mark")
     return value
+
+
+def _ambiguous(text: str, reading: Reading) -> str:
+    """Why 1,250 is refused, and the two ways to write what was meant."""
+    sign = text[0] if text[0] in "+-" else ""
+    whole, part = text.lstrip("+-")[:-4], text[-3:]
+    mark = "," if reading.decimal_comma else "."
+    digits = part.rstrip("0") or "0"
+    return (f"an unambiguous number: {text} may mean {sign}{whole}{part} (a thousands "
+            f"separator) or {sign}{whole}.{digits} (a decimal mark); write {sign}{whole}{part} "
+            f"or {sign}{whole}{mark}{digits}")
 
 
 def _int(raw: Any, reading: Reading) -> int:
@@ -163,8 +196,10 @@ def _int(raw: Any, reading: Reading) -> int:
 def _json(text: str, kind: type, shape: Shape) -> Any:
     try:
         value = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         raise CellError(f"{EXPECTED[shape]}: this JSON does not parse") from None
+    except ValueError as error:  # an integer of more digits than Python reads
+        raise CellError(f"{EXPECTED[shape]}: {error}") from None
     if not isinstance(value, kind):
         raise CellError(EXPECTED[shape])
     return value

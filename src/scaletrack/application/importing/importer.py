@@ -12,6 +12,9 @@ write.
 Each row has an idempotency key (:mod:`scaletrack.application.importing.keys`).
 A row whose key is already recorded on its pilot, consortium or indicator is
 skipped, so importing a file twice, or an overlapping one, adds nothing twice.
+A row that says something else about a result or target already recorded (its
+indicator and period, its identity, are taken) was edited since: it is reported
+as such, or, with ``apply_corrections``, becomes a correction of that entry.
 """
 
 from __future__ import annotations
@@ -23,16 +26,19 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from scaletrack.application.access import NotAllowed
+from scaletrack.application.commands import CorrectEntry
 from scaletrack.application.handlers import handle
 from scaletrack.application.importing.keys import RecordedKeys
+from scaletrack.application.importing.row_kinds import filled
 from scaletrack.application.importing.rows import (
     SUBJECT_COLUMNS,
     CheckedRow,
     ImportOptions,
     Problem,
     RowReader,
+    holds_rows,
 )
-from scaletrack.application.importing.spreadsheets import read_sheet
+from scaletrack.application.importing.spreadsheets import read_sheets
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.unit_of_work import UnitOfWork, retrying
 from scaletrack.domain.envelope import Provenance
@@ -43,7 +49,12 @@ from scaletrack.domain.errors import (
     RuleViolation,
     ScaletrackError,
 )
-from scaletrack.domain.vocabulary import Source
+from scaletrack.domain.pilot import IDENTITY_FIELDS, Pilot
+from scaletrack.domain.pilot_state import target_key
+from scaletrack.domain.vocabulary import Source, canonical
+
+TAKEN_IDENTITY = {"result-exists": "results", "target-exists": "targets"}
+"""The rules refusing an entry whose identity is recorded, and where a pilot keeps it."""
 
 
 @dataclass
@@ -57,6 +68,8 @@ class FileReport:
     skipped_rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    warnings: list[str] = field(default_factory=list)
+    """What was read differently from how the file may look: sheets skipped, ..."""
 
     def as_dict(self) -> dict[str, Any]:
         kinds = sorted(set(self.recorded) | set(self.skipped))
@@ -67,6 +80,7 @@ class FileReport:
                       for k in kinds},
             "skipped_rows": self.skipped_rows,
             "problems": [p.as_dict() for p in self.problems],
+            "warnings": self.warnings,
         }
 
 
@@ -98,7 +112,9 @@ class FileImport:
         retrying(self.ledger, self._attempt, subject=self.path.name, batch=True,
                  gave_up=ConcurrentChange(f"{self.path.name}: the store kept changing while "
                                           "importing", hint="import it again"))
-        self.report.problems.sort(key=lambda p: (p.row or 0))
+        sheets = {name: n for n, name in enumerate(dict.fromkeys(
+            p.file for p in self.report.problems))}
+        self.report.problems.sort(key=lambda p: (sheets[p.file], p.row or 0))
         return self.report
 
     def _attempt(self, uow: UnitOfWork) -> None:
@@ -117,41 +133,115 @@ class FileImport:
         """Every row read and handled in memory (the file's cells are not kept)."""
         self.progress.phase(f"reading {self.path.name}", None)
         try:
-            sheet = read_sheet(self.path)
+            sheets = read_sheets(self.path, self.options.sheet)
         except InvalidInput as error:
             self.report.problems.append(Problem(self.path.name, None, None, None, str(error)))
             return
-        reader = RowReader(sheet, self.options, self.report.problems)
-        rows = []
-        for row in reader.rows():
-            rows.append(row)
-            self.progress.advance()
-        self.report.rows = reader.count
+        if len(sheets) > 1 and any(holds_rows(s) for s in sheets):
+            for sheet in [s for s in sheets if not holds_rows(s)]:
+                self.report.warnings.append(f"{sheet.name}: skipped, its first row names "
+                                            "no kind, pilot or occurred_on column")
+            sheets = [s for s in sheets if holds_rows(s)]
+        rows: list[tuple[CheckedRow, RowReader]] = []
+        for sheet in sheets:
+            reader = RowReader(sheet, self.options, self.report.problems)
+            for row in reader.rows():
+                rows.append((row, reader))
+                self.progress.advance()
+            self.report.rows += reader.count
         self.progress.phase(f"checking {self.path.name}", len(rows))
-        self._handle(rows, reader, uow)
+        self._handle(rows, uow)
 
-    def _handle(self, rows: list[CheckedRow], reader: RowReader, uow: UnitOfWork) -> None:
-        keys = self._recorded_keys(rows)
+    def _handle(self, rows: list[tuple[CheckedRow, RowReader]], uow: UnitOfWork) -> None:
+        keys = self._recorded_keys([row for row, _ in rows])
         recorded_at = self.ledger.clock()
-        seen: dict[str, int] = {}
-        for row in rows:
+        seen: dict[str, CheckedRow] = {}
+        for row, reader in rows:
             self.progress.advance()
             if row.key in seen or row.key in keys.of(row.aggregate_id):
+                if self._conflicts(row, seen.get(row.key), keys, reader):
+                    continue
                 self.report.skipped[row.kind.name] += 1
                 self.report.skipped_rows.append(row.number)
                 continue
-            seen[row.key] = row.number
+            seen[row.key] = row
             by = Provenance(occurred_on=row.occurred_on, recorded_at=recorded_at,
                             actor=row.actor, source=Source.IMPORT, reason=row.reason,
                             key=row.key)
             try:
                 if self.options.authorise is not None:
                     self.options.authorise(row, uow)
-                handle(uow, row.kind.command(row.subject, row.values), by)
+                try:
+                    handle(uow, row.kind.command(row.subject, row.values), by)
+                except RuleViolation as error:
+                    recorded = self._recorded_entry(row, error, uow)
+                    if recorded is None:
+                        raise
+                    self._changed(row, reader, recorded, by, uow)
+                    continue
             except (RuleViolation, InvalidInput, NotFound, NotAllowed) as error:
                 self._blame(row, reader, error)
                 continue
             self.report.recorded[row.kind.name] += 1
+
+    @staticmethod
+    def _conflicts(row: CheckedRow, earlier: CheckedRow | None, keys: RecordedKeys,
+                   reader: RowReader) -> bool:
+        """Whether a row's own key is taken by other content (reported as a problem):
+        a key names one fact, so the row is not 'already recorded'."""
+        if row.derived:
+            return False
+        if earlier is not None:
+            if earlier.content == row.content:
+                return False
+            where = f"row {earlier.number} of this file"
+        else:
+            version, content = keys.content_of(row.aggregate_id, row.key)
+            if content == row.content:
+                return False
+            where = f"{row.subject}@{version}"
+        reader.problem(row.number, reader.header("key"), row.key,
+                       f"a key of its own: {where} has this key with other values (give the "
+                       "row a new key, or correct the entry)")
+        return True
+
+    @staticmethod
+    def _recorded_entry(row: CheckedRow, error: RuleViolation, uow: UnitOfWork) -> int | None:
+        """The version of the stored entry whose identity a refused row has, if any (one
+        recorded earlier in this file is a duplicate, not an edit)."""
+        where = TAKEN_IDENTITY.get(error.rule)
+        if where is None:
+            return None
+        pilot = uow.get(Pilot, row.subject)
+        version: int | None = getattr(pilot, where).get(target_key(
+            canonical(str(row.values["indicator"])), canonical(str(row.values["period"]))))
+        pending = pilot.pending_events
+        if version is None or (pending and version >= pending[0].originator_version):
+            return None
+        return version
+
+    def _changed(self, row: CheckedRow, reader: RowReader, version: int, by: Provenance,
+                 uow: UnitOfWork) -> None:
+        """A row edited since its entry was recorded: a correction, or a problem saying so."""
+        ref = f"{row.subject}@{version}"
+        if not self.options.apply_corrections:
+            reader.problem(row.number, reader.header("period"), row.values.get("period"),
+                           f"changed since it was recorded as {ref}: correct it (import "
+                           "with --apply-corrections and fill the reason column)")
+            return
+        if not (row.reason or "").strip():
+            reader.problem(row.number, reader.header("reason"), None,
+                           f"why {ref} changed: fill the reason column to correct it")
+            return
+        values = filled(row.values, row.kind.columns)
+        changes = {c.name: values.get(c.name) for c in row.kind.columns
+                   if c.name not in IDENTITY_FIELDS}
+        try:
+            handle(uow, CorrectEntry(row.subject, version, changes), by)
+        except (RuleViolation, InvalidInput, NotFound) as error:
+            self._blame(row, reader, error)
+            return
+        self.report.recorded["correction"] += 1
 
     def _recorded_keys(self, rows: list[CheckedRow]) -> RecordedKeys:
         candidates: dict[UUID, set[tuple[str, str]]] = {}

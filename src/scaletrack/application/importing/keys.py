@@ -86,6 +86,8 @@ class RecordedKeys:
                  codes: dict[UUID, str]) -> None:
         self.ledger, self.candidates, self.codes = ledger, candidates, codes
         self._keys: dict[UUID, set[str]] = {}
+        self._versions: dict[UUID, dict[str, int]] = {}
+        self._stored: dict[UUID, Any] = {}
 
     def of(self, aggregate_id: UUID) -> set[str]:
         keys = self._keys.get(aggregate_id)
@@ -93,15 +95,26 @@ class RecordedKeys:
             keys = self._keys[aggregate_id] = self._read(aggregate_id)
         return keys
 
+    def content_of(self, aggregate_id: UUID, key: str) -> tuple[int, str]:
+        """The version and content key of the event recorded with a key of its own."""
+        version = self._versions[aggregate_id][key]
+        stored = self._stored.get(aggregate_id)
+        if stored is None:
+            stored = self._stored[aggregate_id] = self.ledger.recorder.select_events(
+                aggregate_id)
+        return version, self._content_key(stored, version, aggregate_id)
+
     def _read(self, aggregate_id: UUID) -> set[str]:
         stored = self.ledger.recorder.select_events(aggregate_id)
         wanted = self.candidates.get(aggregate_id, set())
         keys: set[str] = set()
+        versions = self._versions[aggregate_id] = {}
         copies = Copies()
         for item in stored:
             state = json.loads(item.state)
             if state.get("key"):
                 keys.add(state["key"])
+                versions.setdefault(state["key"], item.originator_version)
                 copies.saw(state["key"])
             elif (item.topic, state.get("occurred_on")) in wanted:
                 keys.add(copies.key(self._content_key(stored, item.originator_version,

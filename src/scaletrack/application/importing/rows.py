@@ -54,9 +54,14 @@ class ImportOptions:
     reading: Reading = field(default_factory=Reading)
     kind: str | None = None
     """The kind of rows whose file has no kind column (or a blank cell in it)."""
+    sheet: str | None = None
+    """The one worksheet of an XLSX workbook to read (else every one with rows)."""
     actor: str | None = None
     """Who records rows that have no actor of their own."""
     dry_run: bool = False
+    apply_corrections: bool = False
+    """Whether a row whose result or target is already recorded with other values
+    corrects it (with the row's reason) instead of being reported."""
     recorded_by: str | None = None
     """Who records every row, whatever an actor column says (the server's signed-in
     account: the file does not choose its actor)."""
@@ -79,10 +84,21 @@ class CheckedRow:
     reason: str | None
     key: str
     derived: bool
+    content: str
+    """The content key of what the row says (its key when it has none of its own)."""
 
 
 def _normal(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+_MARKERS = frozenset({"kind", "occurred_on", "code", *SUBJECT_COLUMNS})
+
+
+def holds_rows(sheet: Sheet) -> bool:
+    """Whether a sheet's header names the kind, subject or date of rows (a sheet of
+    instructions beside the data does not)."""
+    return sheet.records or any(_normal(h) in _MARKERS for h in sheet.header)
 
 
 class RowReader:
@@ -221,10 +237,11 @@ class RowReader:
         assert isinstance(occurred_on, date)
         key = self._text(cells.get("key"))
         derived = key is None
+        content = content_key(kind, subject, values, occurred_on)
         if key is None:
-            key = self.copies.key(content_key(kind, subject, values, occurred_on))
+            key = self.copies.key(content)
         return CheckedRow(number, kind, subject, self._id(kind, subject), values, occurred_on,
-                          actor, self._text(cells.get("reason")), key, derived)
+                          actor, self._text(cells.get("reason")), key, derived, content)
 
     def _applicable(self, kind: ImportKind) -> frozenset[str]:
         """The columns a row of this kind may fill."""

@@ -2,7 +2,9 @@
 
 A sheet is a header and numbered rows of raw cells. Row numbers are the ones
 a spreadsheet shows (the header of a plain CSV is row 1), or line numbers in
-JSON Lines. Rows whose first cell starts with ``#`` are comments (templates
+JSON Lines. An XLSX workbook is read sheet by sheet: every visible worksheet
+(hidden ones hold drop-down lists), each named ``book.xlsx[Q3]`` when the
+workbook shows more than one. Rows whose first cell starts with ``#`` are comments (templates
 describe their columns that way) and blank rows are ignored, wherever they
 are, so empty trailing rows never count.
 """
@@ -13,7 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,14 @@ from scaletrack.application.files import atomic_path, csv_row, from_csv_text, xl
 from scaletrack.domain.errors import InvalidInput
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+MAX_ROWS = 50_000
+"""Rows of one sheet or lines of one JSON Lines file (comments and blank rows aside); an
+XLSX worksheet that declares more rows is refused before any is read."""
+MAX_CELLS = 1_000_000
+"""Cells of one sheet, blank ones included (rows times the columns each row has)."""
+MAX_BYTES = 100 * 2**20
+"""A CSV or JSON Lines file's size, and the uncompressed size of an XLSX workbook."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +63,80 @@ def format_of(path: Path) -> str:
 
 
 def read_sheet(path: Path) -> Sheet:
-    """The rows of a CSV, XLSX (first worksheet) or JSON Lines file."""
+    """The rows of a CSV, JSON Lines file or the first worksheet of an XLSX workbook."""
+    return read_sheets(path)[0]
+
+
+def read_sheets(path: Path, only: str | None = None) -> list[Sheet]:
+    """The sheets of a file: one for CSV and JSON Lines, the visible worksheets with a
+    header row of an XLSX workbook (or only the one named ``only``)."""
     fmt = format_of(path)
     if not path.is_file():
         raise InvalidInput("no such file")
+    if only is not None and fmt != "xlsx":
+        raise InvalidInput("--sheet names a worksheet of an XLSX workbook", field="sheet")
+    size = _unpacked_size(path) if fmt == "xlsx" else path.stat().st_size
+    if size > MAX_BYTES:
+        raise InvalidInput(f"{size:,} bytes{' uncompressed' if fmt == 'xlsx' else ''}, more "
+                           f"than the {MAX_BYTES:,} an import reads",
+                           hint="split it into smaller files")
     if fmt == "jsonl":
-        return Sheet(path.name, [], _read_jsonl(path), records=True)
-    lines = _read_xlsx(path) if fmt == "xlsx" else _read_csv(path)
-    return _tabular(path.name, lines)
+        return [Sheet(path.name, [], _read_jsonl(path), records=True)]
+    if fmt == "xlsx":
+        return _xlsx_sheets(path, only)
+    return [_tabular(path.name, _read_csv(path))]
+
+
+def _unpacked_size(path: Path) -> int:
+    """What an XLSX workbook (a zip archive) holds once uncompressed, as its entries say
+    (reading an entry stops at its stated size, so a zip bomb cannot lie past it)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
+
+
+def _declared_rows(worksheet: Any) -> int:
+    try:
+        return int(worksheet.max_row or 0)
+    except (ValueError, TypeError):  # a worksheet that does not state its size
+        return 0
+
+
+def _xlsx_sheets(path: Path, only: str | None) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
+    shown = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    if only is not None:
+        chosen = [ws for ws in shown if ws.title.strip().lower() == only.strip().lower()]
+        if not chosen:
+            book.close()
+            raise InvalidInput(f"no worksheet {only!r} in {path.name}", field="sheet",
+                               hint=f"choose among {', '.join(ws.title for ws in shown)}")
+        shown = chosen
+    sheets = []
+    for worksheet in shown:
+        name = f"{path.name}[{worksheet.title}]" if len(shown) > 1 else path.name
+        if (declared := _declared_rows(worksheet)) > MAX_ROWS:
+            book.close()
+            raise InvalidInput(f"{name}: {declared:,} rows, more than the {MAX_ROWS:,} an "
+                               "import reads from a sheet", hint="split it into smaller files")
+        try:
+            sheets.append(_tabular(name, _xlsx_lines(worksheet)))
+        except InvalidInput:  # an empty worksheet
+            continue
+    if not sheets:
+        book.close()
+        raise InvalidInput("no header row", hint="start from scaletrack import template")
+    sheets[-1] = replace(sheets[-1], rows=_closing(sheets[-1].rows, book))
+    return sheets
 
 
 def _is_blank(cell: Any) -> bool:
@@ -87,9 +163,18 @@ def _tabular(name: str, lines: Iterator[tuple[int, Sequence[Any]]]) -> Sheet:
 
 def _tabular_rows(header: list[str], lines: Iterator[tuple[int, Sequence[Any]]]
                   ) -> Iterator[SheetRow]:
+    rows, cells_read = 0, len(header)
     for number, cells in lines:
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise InvalidInput(f"more than {MAX_CELLS:,} cells (at row {number}), more than "
+                               "an import reads from a sheet", hint="split it into smaller files")
         if _skipped(cells):
             continue
+        rows += 1
+        if rows > MAX_ROWS:
+            raise InvalidInput(f"more than {MAX_ROWS:,} rows, more than an import reads from "
+                               "a sheet", hint="split it into smaller files")
         if len(cells) > len(header) and any(not _is_blank(c) for c in cells[len(header):]):
             yield SheetRow(number, {}, "a value in a column without a header; name every "
                            "column in the header row")
@@ -127,19 +212,27 @@ def _delimiter(text: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    from openpyxl import load_workbook
+def _xlsx_lines(worksheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    for number, cells in enumerate(worksheet.iter_rows(), start=1):
+        yield number, [_shown(cell) for cell in cells]
 
+
+def _shown(cell: Any) -> Any:
+    """A cell's value as the spreadsheet shows it: a percentage cell showing 42% holds
+    0.42, and 42 is what its author typed and means."""
+    value = cell.value
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in (cell.number_format or "").replace("\\%", "")):
+        shown = (Decimal(f"{value:.15g}") * 100).normalize()
+        whole = isinstance(exponent := shown.as_tuple().exponent, int) and exponent > 0
+        return shown.quantize(Decimal(1)) if whole else shown
+    return value
+
+
+def _closing(rows: Iterator[SheetRow], book: Any) -> Iterator[SheetRow]:
+    """The last worksheet's rows; once they are read, the workbook is closed."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
-    return _xlsx_lines(book)
-
-
-def _xlsx_lines(book: Any) -> Iterator[tuple[int, Sequence[Any]]]:
-    try:
-        yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+        yield from rows
     finally:
         book.close()
 
@@ -155,13 +248,25 @@ def _read_jsonl(path: Path) -> Iterator[SheetRow]:
 
 def _jsonl_rows(text: str) -> Iterator[SheetRow]:
     # Only newlines end a record: text may hold U+2028 and other line breaks.
+    rows = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        rows += 1
+        if rows > MAX_ROWS:
+            raise InvalidInput(f"more than {MAX_ROWS:,} lines, more than an import reads",
+                               hint="split it into smaller files")
         try:
             record = json.loads(line, parse_float=Decimal)
         except json.JSONDecodeError as error:
             yield SheetRow(number, {}, f"a JSON object on one line ({error.msg})")
+            continue
+        except RecursionError:
+            yield SheetRow(number, {}, "a JSON object on one line (this one is nested too "
+                           "deeply)")
+            continue
+        except ValueError as error:  # an integer of more digits than Python reads
+            yield SheetRow(number, {}, f"a JSON object on one line ({error})")
             continue
         if not isinstance(record, dict):
             yield SheetRow(number, {}, "a JSON object on one line")
