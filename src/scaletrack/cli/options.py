@@ -73,8 +73,17 @@ def json_option(f: F) -> F:
                         help="Print one JSON document instead of a table.")(f)
 
 
+def _actor_of_session(ctx: click.Context, param: click.Parameter, value: str | None
+                      ) -> str | None:
+    """An actor given after the command, else the one given before it (or by the env)."""
+    from scaletrack.cli.context import Session
+
+    before = ctx.find_root().obj
+    return value if value is not None or not isinstance(before, Session) else before.actor
+
+
 def actor_option(f: F) -> F:
-    return click.option("--actor", envvar="SCALETRACK_ACTOR", metavar="NAME",
+    return click.option("--actor", metavar="NAME", callback=_actor_of_session,
                         help="Who records this (required). Env: SCALETRACK_ACTOR.")(f)
 
 
