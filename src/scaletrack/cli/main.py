@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import signal
 import sys
 import traceback
 from typing import Any, NoReturn
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args[:args.index("--")] if "--" in args else "--debug" in args
+    stopped = _stop_cleanly_when_terminated()
     try:
         cli.main(args=args, prog_name="scaletrack", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -180,7 +182,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(failure.exit_code)
     except Exception as error:
         fail(error, debug)
+    finally:
+        if stopped is not None:
+            signal.signal(signal.SIGTERM, stopped)
     sys.exit(0)
+
+
+def _stop_cleanly_when_terminated() -> Any:
+    """SIGTERM (``kill``) ends the command as an exception would, so half-written files and
+    folders are removed; returns the handler it replaced (None off the main thread)."""
+    def terminated(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        return signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread
+        return None
 
 
 def fail(error: BaseException, debug: bool) -> None:

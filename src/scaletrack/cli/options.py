@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -60,6 +62,21 @@ class ISOMoment(click.ParamType[datetime, Any]):
             return parse_moment(str(value))
         except InvalidInput as error:
             self.fail(str(error), param, ctx)
+
+
+class OutputFile(click.Path):
+    """A file to write: its folder must exist (checked before any work is done)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if not path.parent.is_dir():
+            self.fail(f"no folder {path.parent} to write {path.name} in; create it first",
+                      param, ctx)
+        return path
 
 
 DATE = ISODate()
