@@ -98,7 +98,7 @@ class StoreURL:
             reason = " ".join(str(failed).split())
             if f'database "{self.dbname}" does not exist' in reason:
                 raise NotFound(f"no database {self.dbname} on {self.host}:{self.port}",
-                               hint="create it first (see docs/DEPLOYMENT.md)") from None
+                               hint=f"create it first (createdb {self.dbname})") from None
             raise OperationalError(reason) from None
         return row is not None and row[0] is not None
 
