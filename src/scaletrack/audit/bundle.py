@@ -142,6 +142,9 @@ class BundleWriter:
     """Writes one bundle into a staging folder, then moves it to ``target``."""
 
     def __init__(self, target: Path, *, filtered: bool, with_csv: bool) -> None:
+        if target.name in ("", ".", ".."):
+            raise InvalidInput(f"{str(target)!r} names no folder for the bundle",
+                               hint="give a new folder for the bundle")
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InvalidInput(f"{target} exists and is not an empty folder",
                                hint="give a new folder for the bundle")
