@@ -74,8 +74,8 @@ def test_a_retraction_withdraws_an_entry_once(pilot: Any) -> None:
 
 
 @pytest.mark.parametrize(("args", "code", "words"), [
-    (("correct", f"{CODE}@3", "--set", "value=41"), 1, ("needs a reason",)),
-    (("retract", f"{CODE}@3"), 1, ("needs a reason",)),
+    (("correct", f"{CODE}@3", "--set", "value=41"), 2, ("needs a reason",)),
+    (("retract", f"{CODE}@3"), 2, ("needs a reason",)),
     (("correct", f"{CODE}@3", "--reason", "R"), 2, ("--set",)),
     (("correct", f"{CODE}@3", "--set", "value", "--reason", "R"), 2, ("FIELD=VALUE",)),
     (("correct", f"{CODE}@3", "--set", "breakdown={oops", "--reason", "R"), 2, ("JSON",)),

@@ -56,14 +56,14 @@ INVALID: dict[str, list[tuple[str, int]]] = {
     "pathway": [("--pilot-type replication --dimensions out --mechanism affiliation", 1),
                 ("--pilot-type sideways --dimensions out --mechanism dissemination", 2)],
     "pathway-changed": [("--pilot-type replication --dimensions out "
-                         "--mechanism dissemination", 1)],
+                         "--mechanism dissemination", 2)],
     "stage": [("--to-stage piloting", 1), ("--to-stage flying", 2)],
     "milestone-planned": [("--milestone M1 --title Open --due-on 2022-13-01", 2),
                           ("--milestone 'M 1' --title Open --due-on 2022-12-01", 2)],
     "milestone-achieved": [("--milestone M9", 1)],
     "milestone-slipped": [("--milestone M1 --new-due-on 2022-03-30", 1),
                           ("--milestone M1 --new-due-on 30/06/2022", 2)],
-    "milestone-dropped": [("--milestone M1", 1)],
+    "milestone-dropped": [("--milestone M1", 2)],
     "business-model": [("--revenue-mix grants=60 --revenue-mix fees=30 "
                         "--cost-per-beneficiary-eur 420 --summary S", 1),
                        ("--revenue-mix grants=100 --cost-per-beneficiary-eur -1 "
@@ -77,7 +77,7 @@ INVALID: dict[str, list[tuple[str, int]]] = {
                ("--indicator PART --period 2022-Q4 --narrative Lots", 2),
                ("--indicator POLICY --period 2022-Q4 --target 3", 1),
                ("--indicator NOPE --period 2022-Q4 --target 3", 3)],
-    "target-revised": [("--indicator PART --period 2022-Q4 --target 100", 1),
+    "target-revised": [("--indicator PART --period 2022-Q4 --target 100", 2),
                        ("--indicator PART --period 2023-Q1 --target 100 --reason R", 1)],
     "result": [("--indicator PART --period 2022-Q4 --value 10 --breakdown sex:women=6 "
                 "--breakdown sex:men=3", 1),
@@ -93,8 +93,8 @@ INVALID: dict[str, list[tuple[str, int]]] = {
     "evaluation": [("--method M --findings F --recommendation maybe", 2)],
     "period-submitted": [("--period 2022-Q5", 2), ("--period Q2-2022", 2)],
     "period-approved": [("--period 2022-Q3", 1)],
-    "period-rejected": [("--period 2022-Q2", 1)],
-    "period-unlocked": [("--period 2022-Q2", 1), ("--period 2022-Q3 --reason R", 1)],
+    "period-rejected": [("--period 2022-Q2", 2)],
+    "period-unlocked": [("--period 2022-Q2", 2), ("--period 2022-Q3 --reason R", 1)],
     "closed": [("--outcome O", 2)],
 }
 """Invalid input (2), broken rules (1) and unknown references (3), kind by kind."""
@@ -158,7 +158,7 @@ def test_each_kind_records_its_example_and_refuses_bad_input(kind: str, ledger: 
     refusals.append(([], 2))  # every kind has a required option
     refusals.append(([*example(kind), "--occurred-on", TOMORROW], 1))
     if KINDS[kind].needs_reason:
-        refusals.append((without_reason(example(kind)), 1))
+        refusals.append((without_reason(example(kind)), 2))
     for args, code in refusals:
         result = run("log", kind, CODE, *args)
         assert (result.exit_code, result.stdout) == (code, ""), (args, result)

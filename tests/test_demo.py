@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -173,13 +174,19 @@ def test_empty_store_discards_every_event_and_the_store_starts_again(
 
 @pytest.mark.slow
 def test_fresh_demo_replaces_the_store_and_gives_the_same_events_every_time(
-        cli: Any, sqlite_url: str, demo_events: list[Recorded]) -> None:
+        cli: Any, sqlite_url: str, demo_url: str, demo_events: list[Recorded]) -> None:
     def run(*args: str) -> Any:
         return cli("--db", sqlite_url, *args)
 
     assert run("init").exit_code == 0
     assert run("consortium", "register", "ZZ", "--name", "Mine", "--lead", "Me",
                "--country", "IT").exit_code == 0
+    refused = run("demo", "--fresh", "--json")
+    assert refused.exit_code == 1
+    assert "1 event that is not the demo's" in refused.stderr
+    assert run("consortium", "show", "ZZ").exit_code == 0  # nobody's own records are deleted
+
+    shutil.copyfile(demo_url.removeprefix("sqlite:///"), sqlite_url.removeprefix("sqlite:///"))
     done = run("demo", "--fresh", "--json")
     assert done.exit_code == 0, done.stderr
     summary = done.json()

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from scaletrack.domain.errors import InvalidInput
 from scaletrack.formulas import csv_row, csv_text, from_csv_text, runs_as_formula
 
 __all__ = ["atomic_path", "csv_row", "csv_text", "from_csv_text", "runs_as_formula",
@@ -48,6 +49,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     one); on success it is synced to disk and renamed, so readers see the old
     file or the whole new one, never a part.
     """
+    if not path.parent.is_dir():
+        raise InvalidInput(f"no folder {path.parent} to write {path.name} in", field="output",
+                           hint="create the folder first, or name a file in one that exists")
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
     # Created here so the new file gets the usual permissions (0666 less umask).
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))

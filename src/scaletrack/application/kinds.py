@@ -31,6 +31,13 @@ def _next_stages() -> str:
                      for stage, nexts in LEGAL_TRANSITIONS.items() if nexts)
 
 
+FIELD_CHOICES: dict[str, list[str]] = {
+    "to_stage": [str(s) for s in Stage if any(s in nexts for nexts in LEGAL_TRANSITIONS.values())],
+}
+"""The values a field offers where they are fewer than its type allows (a pilot is never
+advanced to proposed, and closing it is its own kind, ``closed``)."""
+
+
 Decide = Callable[[Pilot, dict[str, Any], Provenance, Indicator | None], None]
 """The pilot's own method for a kind, given the checked values (and the indicator)."""
 

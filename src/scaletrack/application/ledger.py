@@ -41,7 +41,7 @@ from scaletrack.application.commands import (
 )
 from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import parse_event_id
-from scaletrack.application.store import StoreURL
+from scaletrack.application.store import StoreURL, refuse_a_foreign_file
 from scaletrack.application.unit_of_work import RETRIES, retrying
 from scaletrack.audit.ports import StaleSnapshot
 from scaletrack.domain.account import Account
@@ -76,6 +76,7 @@ class Ledger(Application[UUID]):
     snapshotting_intervals = {Pilot: 100}
 
     def __init__(self, store: StoreURL, clock: Clock = utc_now, cache_size: int = 1000) -> None:
+        refuse_a_foreign_file(store)
         self.store = store
         self.clock = clock
         super().__init__(env={**store.eventsourcing_env(),

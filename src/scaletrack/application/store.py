@@ -98,11 +98,45 @@ class StoreURL:
             reason = " ".join(str(failed).split())
             if f'database "{self.dbname}" does not exist' in reason:
                 raise NotFound(f"no database {self.dbname} on {self.host}:{self.port}",
-                               hint="create it first (see docs/DEPLOYMENT.md)") from None
+                               hint=f"create it first (createdb {self.dbname})") from None
             raise OperationalError(reason) from None
         return row is not None and row[0] is not None
 
 
+def refuse_a_foreign_file(store: StoreURL) -> None:
+    """InvalidInput when a SQLite store names a file that is there but is not a scaletrack
+    store (another application's database, an empty file, a picture).
+
+    Read without writing, so the file stays byte-identical; called before the
+    store is opened, since opening it creates the store's tables.
+    """
+    if store.backend != "sqlite" or not Path(store.path).exists():
+        return
+    if Path(store.path).is_dir():
+        raise InvalidInput(f"{store.path} is a folder, not a store file", field="db",
+                           hint="give --db a store's file, e.g. sqlite:///scaletrack.db")
+    import sqlite3
+    from contextlib import closing
+    from urllib.parse import quote
+
+    try:
+        with closing(sqlite3.connect(f"file:{quote(store.path)}?mode=ro", uri=True)) as db:
+            tables = {row[0] for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.OperationalError:  # locked or unreadable: opening it will say why
+        return
+    except sqlite3.DatabaseError:  # not SQLite at all
+        tables = set()
+    if EVENTS_TABLE not in tables:
+        empty = Path(store.path).is_file() and os.path.getsize(store.path) == 0
+        raise InvalidInput(f"{store.path} is not a scaletrack store"
+                           f"{' (an empty file)' if empty else ''}; it is left as it is",
+                           field="db", hint="give --db a store's file, or a new file name "
+                                            "for scaletrack init")
+
+
+EVENTS_TABLE = "stored_events"
+"""The table every SQLite store has (the event recorder's)."""
 TABLE_PREFIX = "scaletrack_"
 """PostgreSQL tables are named after the application (``Ledger.name``): the
 recorders' ``scaletrack_events`` and ``scaletrack_snapshots``, and read models

@@ -125,16 +125,34 @@ class _HashedFile:
         return self.sha.hexdigest()
 
 
+def _running(pid: str) -> bool:
+    """Whether a process id (from a staging folder's name) is a process still running."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's
+        return True
+    return True
+
+
 class BundleWriter:
     """Writes one bundle into a staging folder, then moves it to ``target``."""
 
     def __init__(self, target: Path, *, filtered: bool, with_csv: bool) -> None:
+        if target.name in ("", ".", ".."):
+            raise InvalidInput(f"{str(target)!r} names no folder for the bundle",
+                               hint="give a new folder for the bundle")
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InvalidInput(f"{target} exists and is not an empty folder",
                                hint="give a new folder for the bundle")
         self.target = target
         self.staging = target.parent / f".{target.name}.partial-{os.getpid()}"
-        shutil.rmtree(self.staging, ignore_errors=True)
+        for left in target.parent.glob(f".{target.name}.partial-*"):
+            if left == self.staging or not _running(left.name.rpartition("-")[2]):
+                shutil.rmtree(left, ignore_errors=True)  # an export that was killed
         (self.staging / SCHEMAS).mkdir(parents=True)
         self.files: dict[str, str] = {}
         self.events = _HashedFile(self.staging / EVENTS)

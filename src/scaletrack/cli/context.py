@@ -20,6 +20,8 @@ class Session:
     db_url: str | None
     debug: bool = False
     server: str | None = None
+    actor: str | None = None
+    """Who records the writes, when given before the command (or by SCALETRACK_ACTOR)."""
     """A scaletrack server to work through instead of the store (scaletrack.cli.remote)."""
     _ledger: Ledger | None = field(default=None, repr=False)
     _reads: ReadStore | None = field(default=None, repr=False)

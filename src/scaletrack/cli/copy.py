@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 @click.option("--from", "source", metavar="URL",
               help="The store to copy (default: the --db store).")
 @click.option("--to", "target", metavar="URL", required=True,
-              help="An empty store to copy into (created if missing).")
+              help="An empty store to copy into: a SQLite file is created if missing; a "
+                   "PostgreSQL database must exist (its tables are created).")
 @json_option
 def copy(source: str | None, target: str, as_json: bool) -> None:
     """Copy every event into an empty store, e.g. from SQLite to PostgreSQL.

@@ -22,8 +22,9 @@ TRY_NEXT = (
 
 @click.command()
 @click.option("--fresh", is_flag=True,
-              help="Start from an empty store: delete the SQLite file (on PostgreSQL, drop "
-                   "the scaletrack tables) first. Everything in it is lost.")
+              help="Start again from an empty store: delete the SQLite file (on PostgreSQL, "
+                   "drop the scaletrack tables) first, when it holds the demo and nothing "
+                   "else.")
 @json_option
 def demo(fresh: bool, as_json: bool) -> None:
     """Fill an empty store with a realistic, synthetic data set to explore.
@@ -34,7 +35,7 @@ def demo(fresh: bool, as_json: bool) -> None:
     reopened period and a stopped pilot. The same every time (fixed seed).
     Invented names are marked "(synthetic)". Also one account per role
     for `scaletrack serve`, with demo-only passwords it prints. Refuses a
-    store that holds events, unless --fresh.
+    store that holds events, unless --fresh and they are all the demo's.
 
     \b
     Example:

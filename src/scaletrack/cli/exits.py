@@ -29,6 +29,8 @@ _CODES: list[tuple[type[ScaletrackError], int]] = [
 
 def exit_code_for(error: BaseException) -> tuple[int, str]:
     """The exit code and the one-line message for an error."""
+    if isinstance(error, RuleViolation) and error.rule == "reason-required":
+        return INVALID, str(error)  # a missing --reason is missing input, like a missing --actor
     for cls, code in _CODES:
         if isinstance(error, cls):
             return code, str(error)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
+from scaletrack.application.kinds import FIELD_CHOICES, FIELD_HELP, KINDS, Kind, plain_type
 from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, DATE, by_from, json_option, provenance_options
 from scaletrack.cli.render import emit_json
@@ -59,7 +59,8 @@ def _option(kind: Kind, name: str) -> click.Option:
     if hints[name] == Code:  # an indicator code, case-insensitive like every code
         return click.Option([flag, name], type=CODE, required=kind.required(name), help=help_)
     if _is_enum(annotation):
-        return click.Option([flag, name], type=click.Choice([e.value for e in annotation]),
+        offered = FIELD_CHOICES.get(name) or [e.value for e in annotation]
+        return click.Option([flag, name], type=click.Choice(offered),
                             required=kind.required(name), help=help_)
     default = kind.defaults.get(name)
     return click.Option([flag, name], required=kind.required(name) and default is None,

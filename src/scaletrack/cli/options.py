@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -62,6 +64,21 @@ class ISOMoment(click.ParamType[datetime, Any]):
             self.fail(str(error), param, ctx)
 
 
+class OutputFile(click.Path):
+    """A file to write: its folder must exist (checked before any work is done)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if not path.parent.is_dir():
+            self.fail(f"no folder {path.parent} to write {path.name} in; create it first",
+                      param, ctx)
+        return path
+
+
 DATE = ISODate()
 MOMENT = ISOMoment()
 CODE = UpperCode()
@@ -73,8 +90,17 @@ def json_option(f: F) -> F:
                         help="Print one JSON document instead of a table.")(f)
 
 
+def _actor_of_session(ctx: click.Context, param: click.Parameter, value: str | None
+                      ) -> str | None:
+    """An actor given after the command, else the one given before it (or by the env)."""
+    from scaletrack.cli.context import Session
+
+    before = ctx.find_root().obj
+    return value if value is not None or not isinstance(before, Session) else before.actor
+
+
 def actor_option(f: F) -> F:
-    return click.option("--actor", envvar="SCALETRACK_ACTOR", metavar="NAME",
+    return click.option("--actor", metavar="NAME", callback=_actor_of_session,
                         help="Who records this (required). Env: SCALETRACK_ACTOR.")(f)
 
 

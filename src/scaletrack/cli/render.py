@@ -49,9 +49,16 @@ def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: st
         table.add_row(*(cell(row.get(c)) for c in columns))
     # Piped into a file or grep, a table keeps whole cells instead of fitting 80 columns.
     width = None if sys.stdout.isatty() else 10_000
-    Console(soft_wrap=False, width=width).print(table)
+    console = Console(soft_wrap=False, width=width)
+    console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
+    console.print(table)
     if not rows:
         say("(no rows)")
+
+
+def _reader_gone() -> None:
+    """rich would exit 1 when the reader of a table goes away; the CLI says 0 (main)."""
+    raise BrokenPipeError
 
 
 def emit_fields(record: dict[str, Any]) -> None:

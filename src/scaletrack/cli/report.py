@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scaletrack.cli.options import CODE, DATE, MOMENT
+from scaletrack.cli.options import CODE, DATE, MOMENT, OutputFile
 from scaletrack.cli.render import say
 from scaletrack.cli.views import Quarter
 
@@ -32,7 +32,8 @@ PATH = click.Path(dir_okay=False, path_type=Path)
               help="What had been recorded by this moment (default: the last event's).")
 @click.option("--format", "format_", type=click.Choice(["pdf", "html"]),
               help="PDF, or one self-contained HTML page.")
-@click.option("-o", "--output", type=PATH, help="The file to write (replaced if it exists).")
+@click.option("-o", "--output", type=OutputFile(),
+              help="The file to write (replaced if it exists).")
 @click.option("--check", "checked", type=PATH, metavar="FILE",
               help="Regenerate FILE from the basis it carries and compare: exit 0 if the "
                    "bytes match, 1 if not, 2 if it is not a readable report.")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from scaletrack.cli.options import OutputFile
 from scaletrack.cli.render import emit_json, say
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,7 +25,7 @@ SUFFIXES = {".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
 
 
 def output_options(f: F) -> F:
-    f = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    f = click.option("-o", "--output", type=OutputFile(),
                      help="Write to this file (replaced if it exists) instead of printing; "
                           "without --format its suffix (.csv, .xlsx, .json) says how.")(f)
     return click.option("--format", "format_", type=click.Choice(FORMATS),

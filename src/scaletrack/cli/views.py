@@ -128,8 +128,10 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
 def impact(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot, indicator and period: baseline, target, actual, percent achieved, status.
 
-    How percent and status are decided is in the README ("Views", under "How
-    impact is judged").
+    Achieved adds up incremental values, takes the latest cumulative one and
+    the period's own snapshot. Percent runs from the baseline to the target in
+    the indicator's direction. Status: on track at 90% or more, at risk from
+    60%, off track under 60%, not rated without a percent.
 
     \b
     Example:

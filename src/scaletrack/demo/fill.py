@@ -87,6 +87,7 @@ def plan() -> list[Step]:
 def fill(store: StoreURL, fresh: bool = False) -> DemoSummary:
     """Record the demo into an empty store (emptied first if ``fresh``)."""
     if fresh:
+        refuse_all_but_a_demo(store)
         empty_store(store)
         store = StoreURL.parse(store.url)  # forget what it knew of the old tables
     clock = SimulatedClock(CLOSING)
@@ -102,6 +103,25 @@ def fill(store: StoreURL, fresh: bool = False) -> DemoSummary:
         return summarise(ledger)
     finally:
         ledger.close()
+
+
+def refuse_all_but_a_demo(store: StoreURL) -> None:
+    """RuleViolation unless the store is missing, empty or holds only the demo's events
+    (every demo actor is marked synthetic): ``--fresh`` deletes nobody's own records."""
+    if not store.exists:
+        return
+    ledger = Ledger(store)  # refuses a file that is not a store, leaving it as it is
+    try:
+        theirs = sum(1 for event in ledger.all_events()
+                     if not event.actor.endswith(data.SYNTHETIC))
+    finally:
+        ledger.close()
+    if theirs:
+        raise RuleViolation(
+            "store-not-a-demo", f"{store.shown} holds {theirs} event"
+            f"{'s that are' if theirs > 1 else ' that is'} not the demo's; --fresh would "
+            "delete it all",
+            hint="give --db a new file (or the demo's own store) for the demo")
 
 
 def record(ledger: Ledger, clock: SimulatedClock, steps: list[Step]) -> None:

@@ -8,8 +8,10 @@ always matches its declared types and constraints.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -122,12 +124,76 @@ def plain(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe(error: ValidationError) -> str:
-    """One line naming each invalid field and what is expected of it."""
-    parts = []
-    for problem in error.errors():
-        where = ".".join(str(p) for p in problem["loc"]) or "value"
-        parts.append(f"{where.replace('_', '-')}: {problem['msg']}")
-    return "; ".join(parts)
+    """One line naming each invalid field and what is expected of it, in the domain's words
+    (not the validation library's: no ``String should match pattern``, no ``Decimal('30')``)."""
+    return "; ".join(dict.fromkeys(explain(problem) for problem in error.errors()))
+
+
+_PATTERNS = {
+    r"^[A-Z]{2}$": "a two-letter country code",
+    r"^[A-Z0-9][A-Z0-9_-]*$": "a code (capitals, digits, '-' and '_', e.g. SEED-GR-01)",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "a reference (letters, digits, '.', '-' and '_', e.g. M3)",
+}
+_KINDS_OF_VALUE = {"decimal": "a number", "float": "a number", "int": "a whole number",
+                   "date": "a date (YYYY-MM-DD)", "datetime": "a moment (ISO 8601)",
+                   "bool": "yes or no", "string": "a text", "list": "a list",
+                   "dict": "pairs of NAME=VALUE", "uuid": "an id"}
+
+
+def explain(problem: Any) -> str:
+    """One problem pydantic found, as ``field: what is wrong``."""
+    names = [str(p) for p in problem["loc"] if not isinstance(p, int)]
+    where = " ".join(n.replace("_", "-") for n in names) or "the value"
+    kind, given, ctx = problem["type"], problem.get("input"), problem.get("ctx") or {}
+    limit = {k: _plain(v) for k, v in ctx.items()}
+    shown = _plain(given) if isinstance(given, str | int | float | Decimal) else None
+    said: str | None = {
+        "missing": "is required",
+        "greater_than_equal": f"must be {limit.get('ge')} or more",
+        "greater_than": f"must be more than {limit.get('gt')}",
+        "less_than_equal": f"must be {limit.get('le')} or less",
+        "less_than": f"must be less than {limit.get('lt')}",
+        "decimal_max_places": f"takes at most {limit.get('decimal_places')} decimal places",
+        "decimal_max_digits": f"takes at most {limit.get('max_digits')} digits",
+        "decimal_whole_digits": f"takes at most {limit.get('whole_digits')} digits before "
+                                "the decimal point",
+        "string_too_long": f"takes at most {limit.get('max_length')} characters",
+        "too_short": f"needs at least {limit.get('min_length')}",
+        "too_long": f"takes at most {limit.get('max_length')}",
+        "extra_forbidden": "is not asked for here",
+        "int_from_float": "must be a whole number",
+        "finite_number": "must be a finite number",
+    }.get(kind)
+    if kind == "string_too_short":
+        said = ("must not be empty" if limit.get("min_length") == "1"
+                else f"takes at least {limit.get('min_length')} characters")
+    elif kind == "string_pattern_mismatch":
+        wanted = _PATTERNS.get(str(ctx.get("pattern")), "in the form this field takes")
+        said = f"{shown!r} is not {wanted}" if shown is not None else f"must be {wanted}"
+    elif kind in ("enum", "literal_error"):
+        said = f"{shown!r} is not one of {limit.get('expected', 'the values it takes')}"
+    elif kind == "value_error":
+        said = _plain_text(str(ctx.get("error") or problem["msg"]).removeprefix("Value error, "))
+    elif said is None:
+        base = kind.partition("_")[0]
+        value_kind = _KINDS_OF_VALUE.get(base)
+        if value_kind is not None and kind.endswith(("_parsing", "_type")):
+            said = (f"{shown!r} is not {value_kind}" if shown is not None
+                    else f"must be {value_kind}")
+        else:
+            said = _plain_text(problem["msg"])
+    return f"{where}: {said}"
+
+
+def _plain(value: Any) -> str:
+    """A limit or an input as a person writes it (30, not Decimal('30'))."""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value.is_finite() else str(value)
+    return str(value)
+
+
+def _plain_text(message: str) -> str:
+    return re.sub(r"Decimal\('([^']*)'\)", r"\1", message)
 
 
 def validated(event_class: type[E], fields: dict[str, Any], *, new: bool = False) -> E:

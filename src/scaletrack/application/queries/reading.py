@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from scaletrack.projections.database import engine_for, reading
 from scaletrack.projections.facts import Fact, FactSource, SQLiteLogSource, StoreSource
+from scaletrack.projections.pointintime import views_of
 from scaletrack.projections.runner import OnPage, ReadModels
 
 if TYPE_CHECKING:
@@ -46,8 +47,25 @@ class ReadStore:
     @contextmanager
     def current(self, names: Sequence[str], on_page: OnPage | None = None
                 ) -> Iterator[Connection]:
-        """A read transaction on the named views, first brought up to date with the store."""
-        self.catch_up(names, on_page)
+        """A read transaction on the named views, first brought up to date with the store.
+
+        A store this process may read but not write (a file mounted read-only, an
+        archived copy) cannot keep its views: they are built in memory instead.
+        """
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            self.catch_up(names, on_page)
+        except OperationalError as error:
+            if "readonly database" not in str(error):
+                raise
+            engine = views_of(self.facts(), names)
+            try:
+                with reading(engine) as connection:
+                    yield connection
+            finally:
+                engine.dispose()
+            return
         with reading(self.engine) as connection:
             yield connection
 

@@ -18,6 +18,7 @@ from scaletrack.projections.filters import Filters
 from scaletrack.projections.tables import (
     ConsortiumRow,
     IndicatorRow,
+    MemberCountry,
     PilotCountry,
     PilotRow,
     Subject,
@@ -68,12 +69,18 @@ def pilots(connection: Connection, filters: Filters) -> dict[str, Pilot]:
 
 
 def check(connection: Connection, filters: Filters) -> None:
-    """NotFound for a consortium, pilot or indicator the store does not know."""
+    """NotFound for a consortium, pilot, indicator or country the store does not know (a
+    country is known once a consortium or a pilot has it)."""
     for value, column, noun in ((filters.consortium, ConsortiumRow.code, "consortium"),
                                 (filters.pilot, PilotRow.code, "pilot"),
                                 (filters.indicator, IndicatorRow.code, "indicator")):
         if value and connection.execute(select(column).where(column == value)).first() is None:
             raise NotFound(f"no {noun} {value}", hint=f"see scaletrack {noun} list")
+    if filters.country and not any(
+            connection.execute(select(column).where(column == filters.country)).first()
+            for column in (MemberCountry.country, PilotCountry.country)):
+        raise NotFound(f"no consortium or pilot in country {filters.country}",
+                       hint="see scaletrack consortium list")
 
 
 def codes(connection: Connection) -> dict[str, str]:
