@@ -8,6 +8,10 @@ from urllib.parse import unquote
 import pytest
 
 from people import PEOPLE, SignIn
+from scaletrack.application.ledger import Ledger
+from scaletrack.application.store import StoreURL
+from scaletrack.application.timetravel import parse_moment
+from scaletrack.audit.verify import head_digest, head_known_at
 from scaletrack.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from scaletrack.domain.account import Role
 
@@ -54,6 +58,20 @@ def test_reading_at_a_point_is_for_the_roles_that_may(as_: SignIn, login: str,
         assert re.search(r"Store head digest:.*sha256:[0-9a-f]{64}", answer.text, re.S)
     else:
         assert "may not read at point" in answer.text
+
+
+def test_a_page_at_a_known_at_moment_shows_the_digest_of_that_moment(
+        as_: SignIn, pages_store: str) -> None:
+    then = Ledger(StoreURL.parse(pages_store))
+    try:
+        expected = head_known_at(then, parse_moment("2022-07-15")).line
+        now = head_digest(then).line
+    finally:
+        then.close()
+    page = as_("evaluator").get(f"/pilots/{PILOT}?known_at=2022-07-15").text
+    assert expected != now
+    assert expected.split(", taken")[0] in page
+    assert now.split(", taken")[0] not in page
 
 
 def test_a_malformed_point_is_an_invalid_input_page(as_: SignIn) -> None:

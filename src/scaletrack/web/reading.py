@@ -14,7 +14,7 @@ from scaletrack.application.documents import Document, plain
 from scaletrack.application.queries import diff, history, lists, show, views
 from scaletrack.application.queries.reading import ReadStore
 from scaletrack.application.timetravel import PointInTime
-from scaletrack.audit.verify import head_digest
+from scaletrack.audit.verify import head_digest, head_known_at
 from scaletrack.projections.filters import EVERYTHING, Filters
 from scaletrack.server import reads
 from scaletrack.web.pages import Page
@@ -82,6 +82,9 @@ def view_diff(page: Page, name: str, filters: Filters, before: PointInTime,
 
 
 def digest(page: Page) -> str:
-    """The store's head digest as a person pastes it into a report."""
-    line: str = head_digest(page.ledger).line
+    """The store's head digest at the page's known-at moment (now if none), as a person
+    pastes it into a report: the same line as ``scaletrack digest --known-at``."""
+    known_at = page.point.at.known_at
+    head = head_known_at(page.ledger, known_at) if known_at else head_digest(page.ledger)
+    line: str = head.line
     return line
