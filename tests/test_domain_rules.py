@@ -111,6 +111,15 @@ def test_people_are_counted_in_whole_numbers(pilot: Pilot, part: Indicator) -> N
     pilot.report_result(part, by(date(2022, 4, 2)), period="2022-Q2", value=Decimal("3.0"))
 
 
+def test_a_count_or_amount_is_never_below_zero(pilot: Pilot, part: Indicator) -> None:
+    refused(RuleViolation, "value", pilot.report_result, part, by(date(2022, 4, 2)),
+            period="2022-Q2", value=Decimal(-3))
+    refused(RuleViolation, "breakdown", pilot.report_result, part, by(date(2022, 4, 2)),
+            period="2022-Q2", value=Decimal(2),
+            breakdown={"sex": {"women": Decimal(5), "men": Decimal(-3)}})
+    pilot.report_result(part, by(date(2022, 4, 2)), period="2022-Q2", value=Decimal(0))
+
+
 def test_a_target_is_never_below_zero(pilot: Pilot, part: Indicator) -> None:
     refused(RuleViolation, "target", pilot.set_target, part, by(), period="2022-Q3",
             target=Decimal(-5))

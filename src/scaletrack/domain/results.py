@@ -72,6 +72,7 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
         raise InvalidInput(f"{indicator.code} is measured in numbers: give a value", field="value")
     total = _number(value, "value")
     _require_whole(definition, total, "value")
+    _require_not_negative(definition, total, "value")
     if definition["measure"] == Measure.PERCENTAGE and not 0 <= total <= 100:
         raise RuleViolation("percentage-range", f"{total} is not a percentage between 0 and 100",
                             field="value")
@@ -93,6 +94,7 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
                                 hint=f"use {', '.join(sorted(categories or []))}")
         for part in parts.values():
             _require_whole(definition, _number(part, "breakdown"), "breakdown")
+            _require_not_negative(definition, _number(part, "breakdown"), "breakdown")
         subtotal = sum((_number(v, f"breakdown.{dimension}") for v in parts.values()), Decimal(0))
         if subtotal != total:
             raise RuleViolation(
@@ -119,3 +121,12 @@ def _require_whole(definition: dict[str, Any], number: Decimal, field: str) -> N
             and number != number.to_integral_value()):
         raise RuleViolation("persons-whole", f"{number} {unit}: people are counted in whole "
                             "numbers", field=field, hint="give a whole number")
+
+
+def _require_not_negative(definition: dict[str, Any], number: Decimal, field: str) -> None:
+    """A count or an amount (a unit measure) is 0 or more: fewer than before is a
+    correction of the earlier figure, not a negative result."""
+    if definition["measure"] == Measure.UNIT and number < 0:
+        raise RuleViolation("negative-result", f"{number} {definition.get('unit') or ''}"
+                            .rstrip() + ": a count or amount is 0 or more", field=field,
+                            hint="correct the earlier result if it was too high")
