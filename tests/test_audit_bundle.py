@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -84,6 +85,24 @@ def test_export_of_the_whole_log_verifies_offline(filled: Ledger, tmp_path: Path
     assert checked.exit_code == 0, checked.stderr
     assert checked.json()["valid"] is True
     assert (checked.json()["events"], checked.json()["head"]) == (12, manifest["head"]["hash"])
+
+
+def test_a_zipped_bundle_as_the_pages_download_it_verifies_as_its_folder(
+        filled: Ledger, tmp_path: Path, run: Run) -> None:
+    assert run("export", "-o", str(tmp_path / "b")).exit_code == 0
+    flat = shutil.make_archive(str(tmp_path / "flat"), "zip", tmp_path / "b")
+    nested = shutil.make_archive(str(tmp_path / "nested"), "zip", tmp_path, "b")
+    for archive in (flat, nested):
+        checked = run("--db", "sqlite:///nowhere.db", "verify", archive, "--json")
+        assert checked.exit_code == 0, checked.stderr
+        assert (checked.json()["valid"], checked.json()["events"]) == (True, 12)
+
+    events = tmp_path / "b" / "events.jsonl"
+    events.write_text(events.read_text().replace('"actor":"ana"', '"actor":"eve"', 1))
+    altered = shutil.make_archive(str(tmp_path / "altered"), "zip", tmp_path / "b")
+    refused = run("--db", "sqlite:///nowhere.db", "verify", altered)
+    assert refused.exit_code == 1, refused.stderr
+    assert "altered" in refused.stderr
 
 
 def test_every_line_is_a_cloudevent_the_official_sdk_accepts(filled: Ledger, tmp_path: Path,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -91,7 +93,8 @@ def export(output: Path, pilot: str | None, consortium: str | None, since: date 
 @json_option
 def verify(bundle: Path | None, live: bool, against: str | None, pubkey: Path | None,
            as_json: bool) -> None:
-    """Check a bundle offline, or the live store, against the hash chain.
+    """Check a bundle offline (its folder, or the zip the web pages download), or the
+    live store, against the hash chain.
 
     Exit 0 if valid. Exit 1 if not, naming the first bad position and the
     fault: altered, missing, inserted, reordered, truncated, manifest mismatch
@@ -118,8 +121,9 @@ def verify(bundle: Path | None, live: bool, against: str | None, pubkey: Path | 
             report = store_report.as_dict()
         else:
             assert bundle is not None
-            with _progress("verifying", _bundle_size(bundle)) as progress:
-                bundle_report = verify_bundle_folder(bundle, against, pubkey, progress)
+            with _unzipped(bundle) as folder, _progress("verifying",
+                                                         _bundle_size(folder)) as progress:
+                bundle_report = verify_bundle_folder(folder, against, pubkey, progress)
             report = {**bundle_report.as_dict(), "signature": (
                 "checked" if pubkey else "present, not checked (give --pubkey)"
                 if bundle_report.signed else "none")}
@@ -133,6 +137,18 @@ def verify(bundle: Path | None, live: bool, against: str | None, pubkey: Path | 
     if "checked" in report:
         report["checked"] = f"{len(report['checked'])} files match their SHA-256 in the manifest"
     emit_fields({key: value for key, value in report.items() if value is not None})
+
+
+@contextmanager
+def _unzipped(bundle: Path) -> Iterator[Path]:
+    """The bundle folder: as given, or unpacked from the zip the server's pages download."""
+    if not (bundle.is_file() and zipfile.is_zipfile(bundle)):
+        yield bundle
+        return
+    from scaletrack.audit.zipped import unpack_bundle
+
+    with tempfile.TemporaryDirectory(prefix="scaletrack-verify-") as scratch:
+        yield unpack_bundle(bundle.read_bytes(), Path(scratch))
 
 
 def _bundle_size(bundle: Path) -> int:

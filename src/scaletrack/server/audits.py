@@ -10,7 +10,7 @@ import io
 import tempfile
 import zipfile
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from scaletrack.application.access import Action, require
+from scaletrack.audit.zipped import MAX_BUNDLE_BYTES, unpack_bundle
 from scaletrack.domain.account import Account
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.server.auth import current_account, state
@@ -25,8 +26,6 @@ from scaletrack.server.auth import current_account, state
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 Signed = Annotated[Account, Depends(current_account)]
 
-MAX_BUNDLE_BYTES = 512 * 1024 * 1024
-"""The largest bundle (unpacked) the server accepts to verify."""
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$"
 
 
@@ -90,33 +89,10 @@ def verify_zip(data: bytes, against: str | None) -> dict[str, Any]:
     from scaletrack.audit.verify import verify_bundle_folder
 
     with tempfile.TemporaryDirectory(prefix="scaletrack-verify-") as scratch:
-        folder = Path(scratch)
-        _unpack(data, folder)
+        folder = unpack_bundle(data, Path(scratch))
         report = verify_bundle_folder(folder, against, None, None)
     return {**report.as_dict(), "signature": "present, not checked" if report.signed
             else "none"}
-
-
-def _unpack(data: bytes, folder: Path) -> None:
-    """A zip's files into the folder; refuses names that would leave it, and zip bombs."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InvalidInput("the upload is not a zip of a bundle folder", field="bundle",
-                           hint="zip the folder export wrote (or download it from export)"
-                           ) from None
-    with archive:
-        members = archive.infolist()
-        if sum(m.file_size for m in members) > MAX_BUNDLE_BYTES:
-            raise InvalidInput("the bundle is too large once unpacked", field="bundle")
-        for member in members:
-            name = PurePosixPath(member.filename)
-            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-                raise InvalidInput(f"the zip names a file outside the bundle: {name}",
-                                   field="bundle")
-        for member in members:
-            if not member.is_dir():
-                archive.extract(member, folder)
 
 
 @router.get("/verify/store")

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scaletrack.application.access import Action
 from scaletrack.audit.errors import AuditFailed
+from scaletrack.audit.zipped import MAX_BUNDLE_BYTES
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.server import audits
 from scaletrack.web import reading
@@ -54,8 +55,8 @@ async def verify(page: Viewer, request: Request) -> Response:
     upload = form.get("bundle")
     if upload is None or isinstance(upload, str):
         raise InvalidInput("choose a bundle file to verify", field="bundle")
-    data = await upload.read(audits.MAX_BUNDLE_BYTES + 1)
-    if len(data) > audits.MAX_BUNDLE_BYTES:
+    data = await upload.read(MAX_BUNDLE_BYTES + 1)
+    if len(data) > MAX_BUNDLE_BYTES:
         raise InvalidInput("the bundle is too large", field="bundle")
     report = await run_in_threadpool(verdict, data)
     pilots = await run_in_threadpool(reading.pilots, page)
