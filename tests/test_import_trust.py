@@ -309,3 +309,30 @@ def test_deeply_nested_json_lines_and_5000_digit_numbers_are_row_problems(
     assert [p["row"] for p in lines.json()["files"][0]["problems"]] == [1, 2, 3, 4]
     assert [p["row"] for p in cells.json()["files"][0]["problems"]] == [2, 3]
     assert len(events(run)) == 1
+
+
+# -- 7. a dump of every history ---------------------------------------------------------------
+
+
+def test_a_dump_with_a_correction_undoing_another_imports_into_an_empty_store(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    assert run("log", "result", CODE, "--indicator", "PART", "--period", "2022-Q1",
+               "--value", "40", "--occurred-on", "2022-03-31").exit_code == 0
+    assert run("correct", f"{CODE}@2", "--set", "value=42", "--reason", "Late sheets"
+               ).exit_code == 0
+    again = run("correct", f"{CODE}@2", "--set", "value=42", "--reason", "Again")
+    assert run("correct", f"{CODE}@2", "--set", "value=40", "--reason", "Sheets were copies"
+               ).exit_code == 0
+    dumped = tmp_path / "everything.csv"
+    assert run("import", "dump", "-o", str(dumped)).exit_code == 0
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+
+    assert again.exit_code == 1
+    assert "leaves SEED-GR-01@2 as it is" in again.stderr
+    assert run("--db", copy, "init").exit_code == 0
+    imported = run("--db", copy, "import", str(dumped))
+    assert imported.exit_code == 0, imported.stderr
+    history = run("--db", copy, "pilot", "history", CODE, "--json").json()
+    assert [(e["type"], e["data"].get("data", {}).get("value")) for e in history[1:]] == [
+        ("pilot.result-reported", None), ("pilot.entry-corrected", "42"),
+        ("pilot.entry-corrected", "40")]

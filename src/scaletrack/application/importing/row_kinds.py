@@ -240,12 +240,23 @@ def _retraction(code: str, v: dict[str, Any]) -> Command[Changed]:
 
 
 def _correction_row(event: Recorded, code: str, lookup: Lookup) -> dict[str, Any]:
-    """Only the fields the correction changed, so the row reads as the user wrote it."""
+    """Only the fields the correction changed from the entry's values before it (the
+    entry's own, or its previous correction's), so the row reads as the user wrote it
+    and a correction undoing an earlier one imports as such."""
     assert isinstance(event, ev.EntryCorrected)
-    original = _payload_plain(lookup(event.corrects))
+    before = _before(event, lookup)
     changes = {k: v for k, v in event.data.items()
-               if k not in IDENTITY_FIELDS and original.get(k) != v}
+               if k not in IDENTITY_FIELDS and before.get(k) != v}
     return {"entry": f"{code}@{event.corrects}", "changes": changes}
+
+
+def _before(correction: ev.EntryCorrected, lookup: Lookup) -> dict[str, Any]:
+    """The values of the corrected entry just before a correction."""
+    for version in range(correction.originator_version - 1, correction.corrects, -1):
+        earlier = lookup(version)
+        if isinstance(earlier, ev.EntryCorrected) and earlier.corrects == correction.corrects:
+            return dict(earlier.data)
+    return _payload_plain(lookup(correction.corrects))
 
 
 def _payload_plain(event: Recorded) -> dict[str, Any]:
