@@ -336,3 +336,38 @@ def test_a_dump_with_a_correction_undoing_another_imports_into_an_empty_store(
     assert [(e["type"], e["data"].get("data", {}).get("value")) for e in history[1:]] == [
         ("pilot.result-reported", None), ("pilot.entry-corrected", "42"),
         ("pilot.entry-corrected", "40")]
+
+
+# -- 6. columns beyond the template's ---------------------------------------------------------
+
+
+def test_a_notes_column_is_ignored_with_one_warning_line(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "notes.csv", [*RESULT_HEADER, "notes", "checked by"], [
+        ["result", CODE, "PART", "2022-Q1", "10", "", "2022-03-31", "from sheet 3", "ana"],
+        ["result", CODE, "PART", "2022-Q2", "12", "", "2022-06-30", "", "ana"]])
+
+    result = run("import", str(path))
+    as_json = run("import", str(path), "--json")
+
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: notes.csv: ignored columns notes, checked by (no kind of "
+                        "row has them)"]
+    assert "checked by" in as_json.json()["files"][0]["warnings"][0]
+    assert [e["data"]["value"] for e in events(run)[1:]] == ["10", "12"]
+
+
+def test_a_row_needing_a_reason_says_to_fill_the_reason_column(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "drop.csv", ["kind", "pilot", "occurred_on", "milestone",
+                                             "title", "due_on", "reason"], [
+        ["milestone-planned", CODE, "2022-03-01", "M1", "Site open", "2022-04-30", ""],
+        ["milestone-dropped", CODE, "2022-03-02", "M1", "", "", ""]])
+
+    result = run("import", str(path))
+
+    assert result.exit_code == 2
+    assert "drop.csv row 3: reason: dropping a milestone needs a reason; fill the reason " \
+        "column" in result.stderr
+    assert "--reason" not in result.stderr

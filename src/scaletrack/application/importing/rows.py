@@ -122,6 +122,8 @@ class RowReader:
         """Kinds whose required columns are missing: their rows are not read."""
         self._seen_kinds: set[ImportKind] = set()
         self.copies = Copies()
+        self.ignored: list[str] = []
+        """Columns no kind of this file has (a note beside the data): not read."""
         self.count = 0
         self.default_kind = kind_named(options.kind) if options.kind else None
         if options.kind and self.default_kind is None:
@@ -154,8 +156,7 @@ class RowReader:
             return name
         self.columns[name] = spelled
         if name not in self.known and self.checks_columns:
-            expected = ", ".join(sorted(self.known - {"code"}))
-            self.problem(None, spelled, None, f"a known column: {expected}")
+            self.ignored.append(spelled)
         return name
 
     def rows(self) -> Iterator[CheckedRow]:
