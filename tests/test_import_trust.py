@@ -371,3 +371,25 @@ def test_a_row_needing_a_reason_says_to_fill_the_reason_column(
     assert "drop.csv row 3: reason: dropping a milestone needs a reason; fill the reason " \
         "column" in result.stderr
     assert "--reason" not in result.stderr
+
+
+def test_a_correction_from_a_spreadsheet_gives_each_changed_field_its_own_column(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    assert run("log", "result", CODE, "--indicator", "PART", "--period", "2022-Q1",
+               "--value", "40", "--occurred-on", "2022-03-31").exit_code == 0
+    header = ["kind", "pilot", "entry", "value", "breakdown", "occurred_on", "reason"]
+    path = write_csv(tmp_path / "fix.csv", header, [
+        ["correction", CODE, f"{CODE}@2", "42", "sex:women=24; sex:men=18", "2022-04-05",
+         "Two late sign-in sheets"]])
+    empty = write_csv(tmp_path / "empty.csv", header, [
+        ["correction", CODE, f"{CODE}@2", "", "", "2022-04-05", "Nothing"]])
+
+    result = run("import", str(path))
+    refused = run("import", str(empty))
+
+    assert result.exit_code == 0, result.stderr
+    correction = events(run)[-1]["data"]["data"]
+    assert (correction["value"], correction["breakdown"]) == (
+        "42", {"sex": {"women": "24", "men": "18"}})
+    assert refused.exit_code == 2
+    assert "the corrected fields: fill their own columns" in refused.stderr

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shlex
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -317,7 +317,8 @@ _PILOT_HELP = {
     "accumulation": "incremental, cumulative or snapshot",
     "dimensions": "dimensions results may be broken down by, separated by ';'",
     "entry": _ENTRY_HELP,
-    "changes": "the corrected fields as a JSON object, e.g. {\"value\": 130}",
+    "changes": "the corrected fields as a JSON object, e.g. {\"value\": 130} (or fill "
+               "the fields' own columns: value, narrative, summary, ...)",
     "role": "the partner's role",
 }
 
@@ -385,7 +386,7 @@ _OTHER_KINDS = [
 _ENTRY_KINDS = [
     ImportKind("correction", ev.EntryCorrected, Pilot,
                (Column("entry", Shape.TEXT, True, _ENTRY_HELP),
-                Column("changes", Shape.OBJECT, True, _PILOT_HELP["changes"])),
+                Column("changes", Shape.OBJECT, False, _PILOT_HELP["changes"])),
                _CorrectionRow, _correction, _correction_row, "correct an entry (needs a reason)",
                {"pilot": "SEED-GR-01", "entry": "SEED-GR-01@2", "changes": '{"score": 75}',
                 "reason": "Score was mistyped"}, needs_reason=True),
@@ -402,6 +403,15 @@ IMPORT_KINDS: dict[str, ImportKind] = {
 """Every kind of row, by name; every event type has exactly one."""
 
 IMPORT_KIND_OF_TYPE: dict[str, ImportKind] = {k.event.TYPE: k for k in IMPORT_KINDS.values()}
+
+FIELD_COLUMNS: dict[str, Column] = {}
+"""The fields of pilot entries a correction row may fill in columns of their own (value,
+narrative, summary, ...), beside or instead of JSON in its changes column."""
+for _entry_kind in IMPORT_KINDS.values():
+    if _entry_kind.aggregate is Pilot and issubclass(_entry_kind.event, ev.Entry):
+        for _column in _entry_kind.columns:
+            if _column.name not in IDENTITY_FIELDS:
+                FIELD_COLUMNS.setdefault(_column.name, replace(_column, required=False))
 
 
 def kind_named(name: str) -> ImportKind | None:

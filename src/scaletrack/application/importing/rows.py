@@ -18,7 +18,13 @@ from pydantic import ValidationError
 
 from scaletrack.application.importing.cells import CellError, Reading, Shape, blank, parse
 from scaletrack.application.importing.keys import Copies, checked, content_key
-from scaletrack.application.importing.row_kinds import IMPORT_KINDS, Column, ImportKind, kind_named
+from scaletrack.application.importing.row_kinds import (
+    FIELD_COLUMNS,
+    IMPORT_KINDS,
+    Column,
+    ImportKind,
+    kind_named,
+)
 from scaletrack.application.importing.spreadsheets import Sheet
 from scaletrack.domain.errors import InvalidInput
 
@@ -218,6 +224,8 @@ class RowReader:
             elif column.required:
                 self.problem(number, self.header(column.name), None,
                              f"a value: {column.describe()}")
+        if kind.name == "correction":
+            self._changed_fields(number, cells, values)
         for name in (cells.keys() & self.known) - self._applicable(kind):
             self.problem(number, self.header(name), cells[name],
                          f"nothing: the column does not apply to {kind.name} rows")
@@ -244,12 +252,28 @@ class RowReader:
         return CheckedRow(number, kind, subject, self._id(kind, subject), values, occurred_on,
                           actor, self._text(cells.get("reason")), key, derived, content)
 
+    def _changed_fields(self, number: int, cells: dict[str, Any], values: dict[str, Any]
+                        ) -> None:
+        """A correction's fields from their own columns, beside any JSON in changes."""
+        fields = {}
+        for name, column in FIELD_COLUMNS.items():
+            if cells.get(name) is not None:
+                parsed = self._cell(number, column, cells[name])
+                if parsed is not None:
+                    fields[name] = parsed
+        values["changes"] = {**values.get("changes", {}), **fields}
+        if not values["changes"]:
+            self.problem(number, self.header("changes"), None, "the corrected fields: fill "
+                         "their own columns (value, narrative, ...) or changes as JSON")
+
     def _applicable(self, kind: ImportKind) -> frozenset[str]:
         """The columns a row of this kind may fill."""
         names = self._applicable_columns.get(kind)
         if names is None:
+            own = {c.name for c in kind.columns} | (
+                set(FIELD_COLUMNS) if kind.name == "correction" else set())
             names = self._applicable_columns[kind] = frozenset(
-                {*SUBJECT_COLUMNS[kind.noun], *COMMON_COLUMNS, *(c.name for c in kind.columns)})
+                {*SUBJECT_COLUMNS[kind.noun], *COMMON_COLUMNS, *own})
         return names
 
     def _id(self, kind: ImportKind, subject: str) -> UUID:
