@@ -250,7 +250,7 @@ def test_a_workbook_declaring_more_rows_than_the_limit_is_refused_before_reading
     result = run("import", str(path))
 
     assert result.exit_code == 2
-    assert f"tall.xlsx: {MAX_ROWS * 4:,} rows, more than the {MAX_ROWS:,}" in result.stderr
+    assert f"{MAX_ROWS * 4:,} rows, more than the {MAX_ROWS:,}" in result.stderr
 
 
 def test_a_zip_bomb_is_refused_by_its_uncompressed_size_in_seconds(

@@ -154,6 +154,8 @@ class FileImport:
                     f"{sheet.name}: ignored column{'s' if len(reader.ignored) > 1 else ''} "
                     f"{', '.join(reader.ignored)} (no kind of row has "
                     f"{'them' if len(reader.ignored) > 1 else 'it'})")
+        if any(reader.cut_off for _, reader in rows):
+            return  # a file not read to its end is not checked against the store
         self.progress.phase(f"checking {self.path.name}", len(rows))
         self._handle(rows, uow)
 

@@ -128,6 +128,8 @@ class RowReader:
         """Kinds whose required columns are missing: their rows are not read."""
         self._seen_kinds: set[ImportKind] = set()
         self.copies = Copies()
+        self.cut_off = False
+        """Whether the sheet could not be read to its end (its rows are not checked)."""
         self.ignored: list[str] = []
         """Columns no kind of this file has (a note beside the data): not read."""
         self.count = 0
@@ -178,7 +180,8 @@ class RowReader:
                     for k, v in row.cells.items()})
                 if parsed is not None:
                     yield parsed
-        except InvalidInput as error:
+        except InvalidInput as error:  # the rest of the file is unreadable, or too large
+            self.cut_off = True
             self.problem(None, None, None, error.message)
 
     def _first_of(self, kind: ImportKind) -> None:
