@@ -312,8 +312,14 @@ def test_a_correction_that_changes_nothing_is_refused(pilot: Pilot) -> None:
     rejected("correction-changes-nothing", pilot.correct_entry, original,
              {"summary": "Online"}, by(reason="no change"))
     pilot.correct_entry(original, {"summary": "Hybrid"}, by(reason="It was hybrid"))
+    hybrid = pilot.pending_events[-1]
+    assert isinstance(hybrid, ev.EntryCorrected)
+    # Changing nothing is refused after a correction too: it compares with the latest one.
+    rejected("correction-changes-nothing", pilot.correct_entry, original,
+             {"summary": "Hybrid"}, by(reason="again"), None, hybrid)
     # Back to the original values is a real change once the entry was corrected.
-    pilot.correct_entry(original, {"summary": "Online"}, by(reason="It was online after all"))
+    pilot.correct_entry(original, {"summary": "Online"}, by(reason="It was online after all"),
+                        None, hybrid)
 
 
 def test_correcting_an_adaptations_component_re_judges_fidelity(pilot: Pilot) -> None:

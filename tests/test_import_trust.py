@@ -250,7 +250,7 @@ def test_a_workbook_declaring_more_rows_than_the_limit_is_refused_before_reading
     result = run("import", str(path))
 
     assert result.exit_code == 2
-    assert f"tall.xlsx: {MAX_ROWS * 4:,} rows, more than the {MAX_ROWS:,}" in result.stderr
+    assert f"{MAX_ROWS * 4:,} rows, more than the {MAX_ROWS:,}" in result.stderr
 
 
 def test_a_zip_bomb_is_refused_by_its_uncompressed_size_in_seconds(
@@ -309,3 +309,87 @@ def test_deeply_nested_json_lines_and_5000_digit_numbers_are_row_problems(
     assert [p["row"] for p in lines.json()["files"][0]["problems"]] == [1, 2, 3, 4]
     assert [p["row"] for p in cells.json()["files"][0]["problems"]] == [2, 3]
     assert len(events(run)) == 1
+
+
+# -- 7. a dump of every history ---------------------------------------------------------------
+
+
+def test_a_dump_with_a_correction_undoing_another_imports_into_an_empty_store(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    assert run("log", "result", CODE, "--indicator", "PART", "--period", "2022-Q1",
+               "--value", "40", "--occurred-on", "2022-03-31").exit_code == 0
+    assert run("correct", f"{CODE}@2", "--set", "value=42", "--reason", "Late sheets"
+               ).exit_code == 0
+    again = run("correct", f"{CODE}@2", "--set", "value=42", "--reason", "Again")
+    assert run("correct", f"{CODE}@2", "--set", "value=40", "--reason", "Sheets were copies"
+               ).exit_code == 0
+    dumped = tmp_path / "everything.csv"
+    assert run("import", "dump", "-o", str(dumped)).exit_code == 0
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+
+    assert again.exit_code == 1
+    assert "leaves SEED-GR-01@2 as it is" in again.stderr
+    assert run("--db", copy, "init").exit_code == 0
+    imported = run("--db", copy, "import", str(dumped))
+    assert imported.exit_code == 0, imported.stderr
+    history = run("--db", copy, "pilot", "history", CODE, "--json").json()
+    assert [(e["type"], e["data"].get("data", {}).get("value")) for e in history[1:]] == [
+        ("pilot.result-reported", None), ("pilot.entry-corrected", "42"),
+        ("pilot.entry-corrected", "40")]
+
+
+# -- 6. columns beyond the template's ---------------------------------------------------------
+
+
+def test_a_notes_column_is_ignored_with_one_warning_line(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "notes.csv", [*RESULT_HEADER, "notes", "checked by"], [
+        ["result", CODE, "PART", "2022-Q1", "10", "", "2022-03-31", "from sheet 3", "ana"],
+        ["result", CODE, "PART", "2022-Q2", "12", "", "2022-06-30", "", "ana"]])
+
+    result = run("import", str(path))
+    as_json = run("import", str(path), "--json")
+
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: notes.csv: ignored columns notes, checked by (no kind of "
+                        "row has them)"]
+    assert "checked by" in as_json.json()["files"][0]["warnings"][0]
+    assert [e["data"]["value"] for e in events(run)[1:]] == ["10", "12"]
+
+
+def test_a_row_needing_a_reason_says_to_fill_the_reason_column(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "drop.csv", ["kind", "pilot", "occurred_on", "milestone",
+                                             "title", "due_on", "reason"], [
+        ["milestone-planned", CODE, "2022-03-01", "M1", "Site open", "2022-04-30", ""],
+        ["milestone-dropped", CODE, "2022-03-02", "M1", "", "", ""]])
+
+    result = run("import", str(path))
+
+    assert result.exit_code == 2
+    assert "drop.csv row 3: reason: dropping a milestone needs a reason; fill the reason " \
+        "column" in result.stderr
+    assert "--reason" not in result.stderr
+
+
+def test_a_correction_from_a_spreadsheet_gives_each_changed_field_its_own_column(
+        seeded: Ledger, run: Any, tmp_path: Path) -> None:
+    assert run("log", "result", CODE, "--indicator", "PART", "--period", "2022-Q1",
+               "--value", "40", "--occurred-on", "2022-03-31").exit_code == 0
+    header = ["kind", "pilot", "entry", "value", "breakdown", "occurred_on", "reason"]
+    path = write_csv(tmp_path / "fix.csv", header, [
+        ["correction", CODE, f"{CODE}@2", "42", "sex:women=24; sex:men=18", "2022-04-05",
+         "Two late sign-in sheets"]])
+    empty = write_csv(tmp_path / "empty.csv", header, [
+        ["correction", CODE, f"{CODE}@2", "", "", "2022-04-05", "Nothing"]])
+
+    result = run("import", str(path))
+    refused = run("import", str(empty))
+
+    assert result.exit_code == 0, result.stderr
+    correction = events(run)[-1]["data"]["data"]
+    assert (correction["value"], correction["breakdown"]) == (
+        "42", {"sex": {"women": "24", "men": "18"}})
+    assert refused.exit_code == 2
+    assert "the corrected fields: fill their own columns" in refused.stderr

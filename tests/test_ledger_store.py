@@ -59,7 +59,8 @@ def replayed(ledger: Ledger, code: str, upto: int | None = None) -> Pilot:
 
 
 def log_many(ledger: Ledger, count: int) -> None:
-    """``count`` events of several kinds: milestones (dates), risks, results (decimals)."""
+    """``count`` events of several kinds: milestones (dates), risks, funding (decimals; a
+    pilot has one result per indicator and quarter)."""
     for n in range(count // 4):
         ledger.log_event("milestone-planned", CODE, {
             "milestone": f"M{n}", "title": f"Site {n}",
@@ -67,8 +68,8 @@ def log_many(ledger: Ledger, count: int) -> None:
         ledger.log_event("risk-raised", CODE, {"risk": f"R{n}", "description": "Turnover",
                                                "severity": "low"}, by())
         ledger.log_event("risk-closed", CODE, {"risk": f"R{n}"}, by())
-        ledger.log_event("result", CODE, {"indicator": "PART", "period": "2022-Q4",
-                                          "value": n, "breakdown": {}}, by())
+        ledger.log_event("funding", CODE, {"funder": f"Funder {n}", "amount_eur": n + 1},
+                         by())
 
 
 def test_what_was_saved_is_there_after_reopening_the_store(seeded: Ledger,

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from scaletrack.application.mapper import DateAsISO, EventMapper
+from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.errors import ScaletrackError
@@ -77,6 +78,7 @@ class EntryModel:
     type: str
     period: str
     retracted: bool = False
+    corrected: bool = False
 
 
 @dataclass
@@ -420,9 +422,24 @@ class PilotMachine(RuleBasedStateMachine):
         original = self.original(version)
         changes = CORRECTION.get(original.TYPE, {"summary": "not an entry"})
         indicator = self.indicators.get(str(getattr(original, "indicator", "")))
-        self.attempt(self.model.correctable(version, reason, on),
+        latest = self.latest_correction(version)
+
+        def accepted() -> None:
+            self.model.entries[version].corrected = True
+        # the same change again changes nothing: refused
+        self.attempt(self.model.correctable(version, reason, on)
+                     and not self.model.entries[version].corrected,
                      lambda: self.pilot.correct_entry(original, changes, by(on, reason),
-                                                      indicator))
+                                                      indicator, latest), accepted)
+
+    def latest_correction(self, version: int) -> ev.EntryCorrected | None:
+        for stored in reversed(self.stored):
+            if stored.topic == ev.EntryCorrected.TYPE:
+                event = self.mapper.to_domain_event(stored)
+                assert isinstance(event, ev.EntryCorrected)
+                if event.corrects == version:
+                    return event
+        return None
 
     @rule(data=st.data(), reason=reasons, on=days)
     def retract(self, data: st.DataObject, reason: str | None, on: date) -> None:

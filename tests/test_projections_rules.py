@@ -187,10 +187,11 @@ def test_a_correction_replaces_and_a_retraction_removes(story: Story) -> None:
     story.ledger.correct(f"SEED-GR-01@{wrong}", {
         "value": 36, "breakdown": {"sex": {"women": 20, "men": 16}}}, story.by())
     corrected = story.rows()[0]
-    later = story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q1", value=50)
+    later = story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q2", value=50)
     story.ledger.retract(f"SEED-GR-01@{later}", story.by())
 
     row = story.rows()[0]
+    assert all(r["actual"] is None for r in story.rows() if r["period"] == "2022-Q2")
 
     assert (corrected["actual"], corrected["breakdown"]) == (36, {"sex": {"women": 20,
                                                                            "men": 16}})

@@ -110,7 +110,8 @@ def correct_entry(uow: UnitOfWork, c: CorrectEntry, by: Provenance) -> Pilot:
     indicator = (uow.get(Indicator, str(original.indicator))
                  if hasattr(original, "indicator") else None)
     pilot = uow.get(Pilot, c.pilot)
-    pilot.correct_entry(original, dict(c.changes), by, indicator)
+    pilot.correct_entry(original, dict(c.changes), by, indicator,
+                        uow.latest_correction(c.pilot, c.version))
     return pilot
 
 

@@ -12,6 +12,7 @@ aggregates, runs it again against the new state, a bounded number of times.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
@@ -19,6 +20,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from scaletrack.application.aggregates import NOUNS, AggregateT, Changed
+from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.envelope import Recorded
 from scaletrack.domain.errors import ConcurrentChange, NotFound, RuleViolation
 from scaletrack.domain.pilot import Pilot
@@ -89,6 +91,23 @@ class UnitOfWork:
             assert isinstance(event, Recorded)
             return event
         return self.ledger.pilot_event(pilot.code, version)
+
+    def latest_correction(self, code: str, version: int) -> ev.EntryCorrected | None:
+        """The last correction of a pilot's entry N, recorded earlier in this unit of work
+        or stored, or None if it was never corrected."""
+        pilot = self.get(Pilot, code)
+        if version not in pilot.corrected:
+            return None
+        for event in reversed(pilot.pending_events):
+            if isinstance(event, ev.EntryCorrected) and event.corrects == version:
+                return event
+        for stored in self.ledger.recorder.select_events(pilot.id, gt=version, desc=True):
+            if (stored.topic == ev.EntryCorrected.TYPE
+                    and json.loads(stored.state).get("corrects") == version):
+                found = self.ledger.mapper.to_domain_event(stored)
+                assert isinstance(found, ev.EntryCorrected)
+                return found
+        return None
 
     def collect(self, aggregate: Changed) -> None:
         """The aggregate has just recorded new events: keep the order they came in."""

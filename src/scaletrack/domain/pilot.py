@@ -402,8 +402,14 @@ class Pilot(Aggregate):
     # -- corrections and retractions ----------------------------------------------
 
     def correct_entry(self, original: Recorded, changes: dict[str, Any], by: Provenance,
-                      indicator: Indicator | None = None) -> None:
-        """Supersede an entry's values; they obey the rules the entry itself obeyed."""
+                      indicator: Indicator | None = None,
+                      latest: ev.EntryCorrected | None = None) -> None:
+        """Supersede an entry's values; they obey the rules the entry itself obeyed.
+
+        ``latest`` is the entry's last correction, if it was corrected: its values are the
+        entry's current ones, which a correction must change (the pilot keeps only which
+        entries were corrected, so whoever loads the entry loads that correction too).
+        """
         entry = self._correctable(original, by, "correct")
         if set(changes) & IDENTITY_FIELDS:
             raise RuleViolation("identity-field",
@@ -419,7 +425,11 @@ class Pilot(Aggregate):
         given = payload_of(validated(kind, {**recorded, **changes, **envelope}, new=True))
         checked = _ENTRY_RULES.get(kind, _no_rules)(self, given, indicator)
         replacement = plain(payload_of(validated(kind, {**checked, **envelope})))
-        if entry.originator_version not in self.corrected and replacement == plain(recorded):
+        if latest is not None and latest.corrects != entry.originator_version:
+            raise ValueError(f"{self.code}@{latest.originator_version} does not correct "
+                             f"{self.code}@{entry.originator_version}")
+        current = plain(latest.data) if latest is not None else plain(recorded)
+        if replacement == current:
             raise RuleViolation("correction-changes-nothing",
                                 f"the correction leaves {self.code}@"
                                 f"{entry.originator_version} as it is", field="changes",

@@ -149,6 +149,13 @@ class FileImport:
                 rows.append((row, reader))
                 self.progress.advance()
             self.report.rows += reader.count
+            if reader.ignored:
+                self.report.warnings.append(
+                    f"{sheet.name}: ignored column{'s' if len(reader.ignored) > 1 else ''} "
+                    f"{', '.join(reader.ignored)} (no kind of row has "
+                    f"{'them' if len(reader.ignored) > 1 else 'it'})")
+        if any(reader.cut_off for _, reader in rows):
+            return  # a file not read to its end is not checked against the store
         self.progress.phase(f"checking {self.path.name}", len(rows))
         self._handle(rows, uow)
 
@@ -260,13 +267,16 @@ class FileImport:
             name = next((n for n in ("entry", *SUBJECT_COLUMNS)
                          if error.message.startswith(f"no {'event' if n == 'entry' else n} ")),
                         None)
+        text = str(error)
+        if name == "reason":  # a file has no --reason: its rows have a reason column
+            text = f"{error.message}; fill the reason column"
         value: Any = row.values.get(name) if name else None
         if name == row.kind.noun:
             value = row.subject
             name = next((c for c in SUBJECT_COLUMNS[name] if c in reader.columns), name)
         elif name in ("occurred_on", "reason"):
             value = row.occurred_on if name == "occurred_on" else row.reason
-        reader.problem(row.number, reader.header(name) if name else None, value, str(error))
+        reader.problem(row.number, reader.header(name) if name else None, value, text)
 
 
 def import_files(ledger: Ledger, paths: list[Path], options: ImportOptions,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shlex
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -240,12 +240,23 @@ def _retraction(code: str, v: dict[str, Any]) -> Command[Changed]:
 
 
 def _correction_row(event: Recorded, code: str, lookup: Lookup) -> dict[str, Any]:
-    """Only the fields the correction changed, so the row reads as the user wrote it."""
+    """Only the fields the correction changed from the entry's values before it (the
+    entry's own, or its previous correction's), so the row reads as the user wrote it
+    and a correction undoing an earlier one imports as such."""
     assert isinstance(event, ev.EntryCorrected)
-    original = _payload_plain(lookup(event.corrects))
+    before = _before(event, lookup)
     changes = {k: v for k, v in event.data.items()
-               if k not in IDENTITY_FIELDS and original.get(k) != v}
+               if k not in IDENTITY_FIELDS and before.get(k) != v}
     return {"entry": f"{code}@{event.corrects}", "changes": changes}
+
+
+def _before(correction: ev.EntryCorrected, lookup: Lookup) -> dict[str, Any]:
+    """The values of the corrected entry just before a correction."""
+    for version in range(correction.originator_version - 1, correction.corrects, -1):
+        earlier = lookup(version)
+        if isinstance(earlier, ev.EntryCorrected) and earlier.corrects == correction.corrects:
+            return dict(earlier.data)
+    return _payload_plain(lookup(correction.corrects))
 
 
 def _payload_plain(event: Recorded) -> dict[str, Any]:
@@ -306,7 +317,8 @@ _PILOT_HELP = {
     "accumulation": "incremental, cumulative or snapshot",
     "dimensions": "dimensions results may be broken down by, separated by ';'",
     "entry": _ENTRY_HELP,
-    "changes": "the corrected fields as a JSON object, e.g. {\"value\": 130}",
+    "changes": "the corrected fields as a JSON object, e.g. {\"value\": 130} (or fill "
+               "the fields' own columns: value, narrative, summary, ...)",
     "role": "the partner's role",
 }
 
@@ -374,7 +386,7 @@ _OTHER_KINDS = [
 _ENTRY_KINDS = [
     ImportKind("correction", ev.EntryCorrected, Pilot,
                (Column("entry", Shape.TEXT, True, _ENTRY_HELP),
-                Column("changes", Shape.OBJECT, True, _PILOT_HELP["changes"])),
+                Column("changes", Shape.OBJECT, False, _PILOT_HELP["changes"])),
                _CorrectionRow, _correction, _correction_row, "correct an entry (needs a reason)",
                {"pilot": "SEED-GR-01", "entry": "SEED-GR-01@2", "changes": '{"score": 75}',
                 "reason": "Score was mistyped"}, needs_reason=True),
@@ -391,6 +403,15 @@ IMPORT_KINDS: dict[str, ImportKind] = {
 """Every kind of row, by name; every event type has exactly one."""
 
 IMPORT_KIND_OF_TYPE: dict[str, ImportKind] = {k.event.TYPE: k for k in IMPORT_KINDS.values()}
+
+FIELD_COLUMNS: dict[str, Column] = {}
+"""The fields of pilot entries a correction row may fill in columns of their own (value,
+narrative, summary, ...), beside or instead of JSON in its changes column."""
+for _entry_kind in IMPORT_KINDS.values():
+    if _entry_kind.aggregate is Pilot and issubclass(_entry_kind.event, ev.Entry):
+        for _column in _entry_kind.columns:
+            if _column.name not in IDENTITY_FIELDS:
+                FIELD_COLUMNS.setdefault(_column.name, replace(_column, required=False))
 
 
 def kind_named(name: str) -> ImportKind | None:

@@ -18,7 +18,13 @@ from pydantic import ValidationError
 
 from scaletrack.application.importing.cells import CellError, Reading, Shape, blank, parse
 from scaletrack.application.importing.keys import Copies, checked, content_key
-from scaletrack.application.importing.row_kinds import IMPORT_KINDS, Column, ImportKind, kind_named
+from scaletrack.application.importing.row_kinds import (
+    FIELD_COLUMNS,
+    IMPORT_KINDS,
+    Column,
+    ImportKind,
+    kind_named,
+)
 from scaletrack.application.importing.spreadsheets import Sheet
 from scaletrack.domain.errors import InvalidInput
 
@@ -122,6 +128,10 @@ class RowReader:
         """Kinds whose required columns are missing: their rows are not read."""
         self._seen_kinds: set[ImportKind] = set()
         self.copies = Copies()
+        self.cut_off = False
+        """Whether the sheet could not be read to its end (its rows are not checked)."""
+        self.ignored: list[str] = []
+        """Columns no kind of this file has (a note beside the data): not read."""
         self.count = 0
         self.default_kind = kind_named(options.kind) if options.kind else None
         if options.kind and self.default_kind is None:
@@ -154,8 +164,7 @@ class RowReader:
             return name
         self.columns[name] = spelled
         if name not in self.known and self.checks_columns:
-            expected = ", ".join(sorted(self.known - {"code"}))
-            self.problem(None, spelled, None, f"a known column: {expected}")
+            self.ignored.append(spelled)
         return name
 
     def rows(self) -> Iterator[CheckedRow]:
@@ -171,7 +180,8 @@ class RowReader:
                     for k, v in row.cells.items()})
                 if parsed is not None:
                     yield parsed
-        except InvalidInput as error:
+        except InvalidInput as error:  # the rest of the file is unreadable, or too large
+            self.cut_off = True
             self.problem(None, None, None, error.message)
 
     def _first_of(self, kind: ImportKind) -> None:
@@ -217,6 +227,8 @@ class RowReader:
             elif column.required:
                 self.problem(number, self.header(column.name), None,
                              f"a value: {column.describe()}")
+        if kind.name == "correction":
+            self._changed_fields(number, cells, values)
         for name in (cells.keys() & self.known) - self._applicable(kind):
             self.problem(number, self.header(name), cells[name],
                          f"nothing: the column does not apply to {kind.name} rows")
@@ -243,12 +255,28 @@ class RowReader:
         return CheckedRow(number, kind, subject, self._id(kind, subject), values, occurred_on,
                           actor, self._text(cells.get("reason")), key, derived, content)
 
+    def _changed_fields(self, number: int, cells: dict[str, Any], values: dict[str, Any]
+                        ) -> None:
+        """A correction's fields from their own columns, beside any JSON in changes."""
+        fields = {}
+        for name, column in FIELD_COLUMNS.items():
+            if cells.get(name) is not None:
+                parsed = self._cell(number, column, cells[name])
+                if parsed is not None:
+                    fields[name] = parsed
+        values["changes"] = {**values.get("changes", {}), **fields}
+        if not values["changes"]:
+            self.problem(number, self.header("changes"), None, "the corrected fields: fill "
+                         "their own columns (value, narrative, ...) or changes as JSON")
+
     def _applicable(self, kind: ImportKind) -> frozenset[str]:
         """The columns a row of this kind may fill."""
         names = self._applicable_columns.get(kind)
         if names is None:
+            own = {c.name for c in kind.columns} | (
+                set(FIELD_COLUMNS) if kind.name == "correction" else set())
             names = self._applicable_columns[kind] = frozenset(
-                {*SUBJECT_COLUMNS[kind.noun], *COMMON_COLUMNS, *(c.name for c in kind.columns)})
+                {*SUBJECT_COLUMNS[kind.noun], *COMMON_COLUMNS, *own})
         return names
 
     def _id(self, kind: ImportKind, subject: str) -> UUID:

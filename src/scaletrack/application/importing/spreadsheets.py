@@ -99,11 +99,22 @@ def _unpacked_size(path: Path) -> int:
         raise InvalidInput(f"not a readable XLSX workbook ({error})") from None
 
 
-def _declared_rows(worksheet: Any) -> int:
+def _declared_rows(path: Path, worksheet: Any) -> int:
+    """The rows a worksheet states it has or, if it does not say, the rows its XML
+    holds (counted in the raw bytes, far faster than reading them)."""
     try:
-        return int(worksheet.max_row or 0)
+        if worksheet.max_row:
+            return int(worksheet.max_row)
     except (ValueError, TypeError):  # a worksheet that does not state its size
-        return 0
+        pass
+    import zipfile
+
+    rows, tail = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(worksheet._worksheet_path) as xml:
+        while chunk := xml.read(2**20):
+            rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+            tail = chunk[-8:]
+    return rows
 
 
 def _xlsx_sheets(path: Path, only: str | None) -> list[Sheet]:
@@ -124,10 +135,11 @@ def _xlsx_sheets(path: Path, only: str | None) -> list[Sheet]:
     sheets = []
     for worksheet in shown:
         name = f"{path.name}[{worksheet.title}]" if len(shown) > 1 else path.name
-        if (declared := _declared_rows(worksheet)) > MAX_ROWS:
+        if (declared := _declared_rows(path, worksheet)) > MAX_ROWS:
             book.close()
-            raise InvalidInput(f"{name}: {declared:,} rows, more than the {MAX_ROWS:,} an "
-                               "import reads from a sheet", hint="split it into smaller files")
+            raise InvalidInput(f"worksheet {worksheet.title!r}: {declared:,} rows, more than "
+                               f"the {MAX_ROWS:,} an import reads from a sheet",
+                               hint="split it into smaller files")
         try:
             sheets.append(_tabular(name, _xlsx_lines(worksheet)))
         except InvalidInput:  # an empty worksheet
