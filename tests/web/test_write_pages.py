@@ -53,9 +53,9 @@ def test_a_refused_form_keeps_what_was_typed_and_says_why_beside_the_field(
 
 def test_a_result_logged_through_the_form_is_on_the_pilot_page(writing_as: SignIn) -> None:
     client = writing_as("lead")
-    form = client.get(f"/pilots/{PILOT}/log?kind=result&indicator=PART").text
-    answer = client.post(f"/pilots/{PILOT}/log", data={
-        "csrf_token": csrf(form), "kind": "result", "indicator": "PART", "period": "2023-Q2",
+    form = client.get(f"/pilots/{PILOT}/log?kind=result&indicator=PART-55").text
+    answer = client.post(f"/pilots/{PILOT}/log", data={  # PART has its 2023-Q2 result
+        "csrf_token": csrf(form), "kind": "result", "indicator": "PART-55", "period": "2023-Q2",
         "value": "12", "breakdown.sex.women": "7", "breakdown.sex.men": "5"})
     assert answer.status_code == 303
     recorded = re.search(rf"recorded=({PILOT}%40\d+)", answer.headers["location"])
