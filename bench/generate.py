@@ -350,7 +350,15 @@ class Life:
         self.recent.append(entry)
 
     def _result(self) -> None:
-        indicator = self.rng.choice(self.indicators)
+        """A result for an indicator not yet reported this quarter (one result per quarter:
+        a later figure is a correction), else a funding entry."""
+        fresh = [i for i in self.indicators
+                 if f"{i.code}|{self.quarter}" not in self.pilot.results]
+        if not fresh:
+            self._entry(lambda: self.pilot.secure_funding(
+                "ESF+ OP", Decimal(self.rng.randint(5, 500) * 1000), "EUR", self.by()))
+            return
+        indicator = self.rng.choice(fresh)
         self._entry(lambda: self.pilot.report_result(
             indicator, self.by(late_days=self.rng.choice([0, 0, 0, 5])),
             period=self.quarter, **self._figures(indicator)))

@@ -9,7 +9,6 @@ needs (eventsourcing, pydantic, click).
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 
 from bench.figures import Context, Figure, at_most, median
 from bench.proc import BIN, run
@@ -20,13 +19,9 @@ ALL_IMPORTS = ("import eventsourcing.application, eventsourcing.sqlite, pydantic
 
 
 def measure(ctx: Context) -> list[Figure]:
-    from scaletrack.domain.vocabulary import period_of
-
     code = ctx.shape.open_pilots[-1]
-    period = period_of(datetime.now(UTC).date())
-    write = [str(BIN / "scaletrack"), "log", "result", code, "--indicator", "PART",
-             "--period", period, "--value", "10", "--breakdown", "sex:women=6",
-             "--breakdown", "sex:men=4", "--actor", "bench"]
+    write = [str(BIN / "scaletrack"), "log", "funding", code, "--funder", "ESF+ OP",
+             "--amount-eur", "15000", "--currency", "EUR", "--actor", "bench"]
     timings: dict[str, list[float]] = {"write": [], "pass": [], "deps": [], "all": []}
     with ctx.stores.copy_of(ctx.url) as url:
         for _ in range(ctx.runs + 1):
@@ -37,7 +32,7 @@ def measure(ctx: Context) -> list[Figure]:
             if ctx.smallest:
                 timings["all"].append(run([sys.executable, "-c", ALL_IMPORTS]).seconds)
     seconds = {k: median(v[1:]) for k, v in timings.items() if v}
-    rows = [at_most(Figure("1. CLI write (scaletrack log result), whole process", ctx.size,
+    rows = [at_most(Figure("1. CLI write (scaletrack log funding), whole process", ctx.size,
                            seconds["write"], "s", seconds["pass"], "python -c pass"),
                     0.25, "s"),
             Figure("1. CLI write vs importing what a write needs", ctx.size,

@@ -23,10 +23,11 @@ COMMANDS = 200
 
 
 def _values(n: int, period: str) -> tuple[str, dict[str, Any]]:
-    """The n-th command: a result, a milestone or funding, as a user gives them."""
+    """The n-th command: a risk, a milestone or funding, as a user gives them (a result
+    would be refused after the first for its quarter: one result per quarter)."""
     if n % 3 == 0:
-        return "result", {"indicator": "PART", "period": period, "value": "10",
-                          "breakdown": {"sex": {"women": "6", "men": "4"}}}
+        return "risk-raised", {"risk": f"B{n}", "description": "Bench risk",
+                               "severity": "low"}
     if n % 3 == 1:
         return "milestone-planned", {"milestone": f"B{n}", "title": "Bench milestone",
                                      "due_on": "2027-06-30"}
