@@ -71,8 +71,7 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
     if value is None:
         raise InvalidInput(f"{indicator.code} is measured in numbers: give a value", field="value")
     total = _number(value, "value")
-    _require_whole(definition, total, "value")
-    _require_not_negative(definition, total, "value")
+    _require_quantity(definition, total, "value")
     if definition["measure"] == Measure.PERCENTAGE and not 0 <= total <= 100:
         raise RuleViolation("percentage-range", f"{total} is not a percentage between 0 and 100",
                             field="value")
@@ -93,8 +92,7 @@ def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, An
                                 f"category", field="breakdown",
                                 hint=f"use {', '.join(sorted(categories or []))}")
         for part in parts.values():
-            _require_whole(definition, _number(part, "breakdown"), "breakdown")
-            _require_not_negative(definition, _number(part, "breakdown"), "breakdown")
+            _require_quantity(definition, _number(part, "breakdown"), "breakdown")
         subtotal = sum((_number(v, f"breakdown.{dimension}") for v in parts.values()), Decimal(0))
         if subtotal != total:
             raise RuleViolation(
@@ -123,9 +121,10 @@ def _require_whole(definition: dict[str, Any], number: Decimal, field: str) -> N
                             "numbers", field=field, hint="give a whole number")
 
 
-def _require_not_negative(definition: dict[str, Any], number: Decimal, field: str) -> None:
-    """A count or an amount (a unit measure) is 0 or more: fewer than before is a
-    correction of the earlier figure, not a negative result."""
+def _require_quantity(definition: dict[str, Any], number: Decimal, field: str) -> None:
+    """A reported count or amount (a unit measure) is 0 or more, and whole where it counts
+    people: fewer than before is a correction of the earlier figure, not a negative one."""
+    _require_whole(definition, number, field)
     if definition["measure"] == Measure.UNIT and number < 0:
         raise RuleViolation("negative-result", f"{number} {definition.get('unit') or ''}"
                             .rstrip() + ": a count or amount is 0 or more", field=field,
