@@ -70,20 +70,19 @@ def filled(run: Any) -> Any:
     return run
 
 
-def test_lists_give_what_each_aggregate_shows_in_the_order_they_were_registered(
-        filled: Any) -> None:
+def test_lists_give_what_each_aggregate_shows_sorted_by_code(filled: Any) -> None:
     run = filled
-    for noun, codes in (("consortium", ["SEED", "ALPHA"]), ("indicator", ["STAFF", "PART"]),
-                        ("pilot", ["SEED-SI-01", "SEED-GR-01"])):
+    for noun, codes in (("consortium", ["ALPHA", "SEED"]), ("indicator", ["PART", "STAFF"]),
+                        ("pilot", ["SEED-GR-01", "SEED-SI-01"])):
         listed = run(noun, "list", "--json").json()
         shown = [run(noun, "show", code, "--json").json() for code in codes]
         assert [row["code"] for row in listed] == codes
         assert listed == [{field: one[field] for field in row} for row, one in
                           zip(listed, shown, strict=True)], noun
-    seed = run("consortium", "list", "--json").json()[0]
+    seed = run("consortium", "list", "--json").json()[1]
     assert seed["countries"] == ["SI", "IT", "GR", "HR"]
     assert list(seed["centres"]) == ["SI", "GR"]
-    gr = run("pilot", "list", "--json").json()[1]
+    gr = run("pilot", "list", "--json").json()[0]
     assert (gr["type"], gr["stage"], gr["version"], gr["countries"]) == (
         "scale-up", "readiness-assessed", 6, ["IT", "GR"])
 
@@ -93,7 +92,7 @@ def test_a_list_follows_the_events_recorded_after_it_was_read(filled: Any) -> No
     run("pilot", "list", "--json")
     run("log", "stage", "SEED-GR-01", "--to-stage", "planned")
 
-    gr = run("pilot", "list", "--consortium", "SEED", "--json").json()[1]
+    gr = run("pilot", "list", "--consortium", "SEED", "--json").json()[0]
 
     assert (gr["stage"], gr["version"]) == ("planned", 7)
     assert run("pilot", "list", "--consortium", "ALPHA", "--json").json() == []

@@ -110,9 +110,10 @@ class Accounts:
             return None
 
     def all(self) -> list[Account]:
-        """Every account, in the order they were created."""
-        return [self.get(str(e.code))  # type: ignore[attr-defined]
-                for e in self.ledger.all_events(types=[Account.Created.TYPE])]
+        """Every account, by login."""
+        return sorted((self.get(str(e.code))  # type: ignore[attr-defined]
+                       for e in self.ledger.all_events(types=[Account.Created.TYPE])),
+                      key=lambda account: account.login)
 
     # -- signing in -----------------------------------------------------------
 

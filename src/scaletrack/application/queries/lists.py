@@ -14,8 +14,7 @@ from scaletrack.projections.runner import OnPage
 
 def pilot_list(store: ReadStore, consortium: str | None = None, *,
                on_page: OnPage | None = None) -> list[Document]:
-    """Every pilot (or only a consortium's) as ``pilot show`` summarises it, in the order
-    they were registered."""
+    """Every pilot (or only a consortium's) as ``pilot show`` summarises it, by code."""
     with store.current(directory.USES, on_page) as connection:
         return directory.pilots(connection, consortium)
 

@@ -1,7 +1,7 @@
 """Reading the directory: the lists of pilots, consortia and indicators.
 
 Each row is what the aggregate's summary shows (``application.summaries``),
-in the order the aggregates were registered.
+sorted by code (as people look them up).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def pilots(connection: Connection, consortium: str | None = None) -> list[dict[s
     query = (select(PilotRow.code, PilotRow.consortium, PilotRow.title, PilotRow.pilot_type,
                     PilotRow.stage, PilotRow.origin_country, PilotRow.target_countries,
                     Subject.version)
-             .join(Subject, Subject.subject == PilotRow.subject).order_by(Subject.position))
+             .join(Subject, Subject.subject == PilotRow.subject).order_by(PilotRow.code))
     if consortium is not None:
         query = query.where(PilotRow.consortium == consortium)
     return [{"code": row.code, "consortium": row.consortium, "title": row.title,
@@ -68,7 +68,7 @@ def consortia(connection: Connection) -> list[dict[str, Any]]:
                 select(ConsortiumRow.subject, ConsortiumRow.code, ConsortiumRow.name,
                        ConsortiumRow.lead, Subject.version)
                 .join(Subject, Subject.subject == ConsortiumRow.subject)
-                .order_by(Subject.position))]
+                .order_by(ConsortiumRow.code))]
 
 
 def indicators(connection: Connection) -> list[dict[str, Any]]:
@@ -80,7 +80,7 @@ def indicators(connection: Connection) -> list[dict[str, Any]]:
              .join(Subject, Subject.subject == IndicatorRow.subject)
              .join(IndicatorVersion, (IndicatorVersion.code == IndicatorRow.code)
                    & (IndicatorVersion.version == IndicatorRow.current_version))
-             .order_by(Subject.position))
+             .order_by(IndicatorRow.code))
     return [{"code": row.code, "name": row.name, "level": row.level, "measure": row.measure,
              "unit": row.unit, "direction": row.direction, "accumulation": row.accumulation,
              "dimensions": json.loads(row.dimensions),
