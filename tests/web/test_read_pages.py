@@ -115,6 +115,11 @@ def test_the_diff_page_names_what_changed_and_the_events_responsible(as_: SignIn
                                 "&to_known_at=2022-12-31")
     assert page.status_code == 200
     assert re.search(rf'<a href="[^"]*#({PILOT}@\d+)">', page.text)
+    changes = page.text.split('id="changes"')[1].split('id="events"')[0]
+    rows = re.findall(r"<tr><td data-label=\"Row\">.*?</tr>", changes, re.S)
+    assert rows
+    for row in rows:  # each changed row links to the events behind it
+        assert re.search(rf'<a href="[^"]*#{PILOT}@\d+">{PILOT}@\d+</a>', row), row
     assert as_("lead").get(f"/pilots/{PILOT}/diff").status_code == 403
 
 

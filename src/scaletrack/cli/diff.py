@@ -76,15 +76,31 @@ def _show(document: dict[str, Any]) -> None:
     if not document["changes"]:
         say("no differences between the two points")
         return
-    emit_table([{"section": change["section"],
-                 "row": ", ".join(f"{v}" for v in change["key"].values()),
-                 "change": change["change"], "field": field, "from": cell(values["from"]),
+    emit_table([line for change in document["changes"] for line in _lines(change)],
+               ["section", "row", "change", "field", "from", "to", "events"],
+               title=f"What changed in {document['what']}", optional=["section"])
+    emit_table([{**event, "type": event["type"].split(".", 1)[1]}
+                for event in document["events"]],
+               ["id", "type", "occurred_on", "recorded_at", "actor", "reason", "corrects",
+                "seen_at"], title="Events responsible",
+               optional=["reason", "corrects", "recorded_at", "actor"])
+
+
+def _lines(change: dict[str, Any]) -> list[dict[str, Any]]:
+    """A changed row: a line per field that differs. An added or removed row: one
+    line with the values it has, or had. Each line names the events behind it."""
+    key = {name: value for name, value in change["key"].items()
+           if not (name == "consortium" and "pilot" in change["key"])}
+    row = {"section": change["section"], "change": change["change"],
+           "row": "\n".join(f"v{value}" if name == "indicator_version" else f"{value}"
+                            for name, value in key.items()),
+           "events": "\n".join(change["events"])}
+    fields = change["fields"]
+    if change["change"] == "changed":
+        return [{**(row if number == 0 else {}), "field": field, "from": cell(values["from"]),
                  "to": cell(values["to"])}
-                for change in document["changes"]
-                for field, values in (change["fields"].items() if change["change"] == "changed"
-                                      else [("", {"from": None, "to": None})])],
-               ["section", "row", "change", "field", "from", "to"],
-               title=f"What changed in {document['what']}")
-    emit_table(document["events"], ["id", "type", "occurred_on", "recorded_at", "actor",
-                                    "reason", "corrects", "seen_at"],
-               title="Events responsible")
+                for number, (field, values) in enumerate(fields.items())]
+    side = "to" if change["change"] == "added" else "from"
+    return [{**row, side: "; ".join(f"{field}={cell(values[side])}"
+                                    for field, values in fields.items()
+                                    if field not in change["key"] and values[side] is not None)}]

@@ -221,9 +221,11 @@ def dated(seen: Seen, change: RowChange) -> bool:
 
 def responsible(changes: Sequence[RowChange], seen: Sequence[Seen], names: Names,
                 types: Collection[str], dated_types: Collection[str] = ()
-                ) -> list[Seen]:
-    """The events seen at one point only that change a changed row, in the store's order."""
+                ) -> tuple[list[Seen], list[list[str]]]:
+    """The events seen at one point only that change a changed row, in the store's
+    order, and for each change the ids of the events that change its row."""
     found = []
+    links: list[list[str]] = [[] for _ in changes]
     for one in seen:
         fact = one.fact
         shown = names.named(fact).type in types
@@ -231,7 +233,28 @@ def responsible(changes: Sequence[RowChange], seen: Sequence[Seen], names: Names
             continue
         ids = {names.id_of(fact), names.id_of(fact, target_of(fact))}
         coordinates = names.coordinates(fact)
-        if any(touches(coordinates, ids, change) and (shown or dated(one, change))
-               for change in changes):
+        hits = [index for index, change in enumerate(changes)
+                if touches(coordinates, ids, change) and (shown or dated(one, change))]
+        if hits:
             found.append(one)
-    return found
+        for index in hits:
+            links[index].append(names.id_of(fact))
+    for index, change in enumerate(changes):
+        if not links[index]:
+            links[index] = earlier(change, found, names)
+    return found, links
+
+
+def earlier(change: RowChange, found: Sequence[Seen], names: Names) -> list[str]:
+    """For a row whose own period no event touches, the events of the same pilot and
+    indicator in earlier periods: a running total to date carries them forward."""
+    key = change.key
+    if not all(name in key for name in ("pilot", "indicator", "period")):
+        return []
+    ids = []
+    for one in found:
+        place = names.coordinates(one.fact)
+        if (place.get("pilot"), place.get("indicator")) == (key["pilot"], key["indicator"]) \
+                and str(place.get("period", "")) < str(key["period"]):
+            ids.append(names.id_of(one.fact))
+    return ids

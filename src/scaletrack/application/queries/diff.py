@@ -37,31 +37,37 @@ def view_diff(store: ReadStore, name: str, filters: Filters, before: PointInTime
                                     Point.at(after.as_of, after.known_at), filters)
         names = diffing.Names.read(connection, [
             *(one.fact for one in seen), *diffing.named_entries(connection, seen)])
-    events = diffing.responsible(changes, seen, names, diffing.types_read(uses),
-                                 diffing.types_dated(uses))
-    return _document(name, before, after, changes,
+    events, links = diffing.responsible(changes, seen, names, diffing.types_read(uses),
+                                        diffing.types_dated(uses))
+    return _document(name, before, after, changes, links,
                      [_fact_record(one.fact, one.side, names) for one in events])
 
 
 def pilot_diff(ledger: Ledger, code: str, before: PointInTime, after: PointInTime
                ) -> Document:
     """The pilot as ``pilot show`` gives it at ``before`` against it at ``after``."""
-    events = pilot_events_between(ledger, code, before, after)
+    events = [{**_record_fields(EventRecord.of(event, code).as_dict()), "seen_at": side}
+              for event, side in pilot_events_between(ledger, code, before, after)]
     details = []
     for point in (before, after):
         found = pilot_at(ledger, code, point)
         today = point.as_of or ledger.clock().date()
         details.append({} if found is None else
                        plain({"pilot": pilot_detail(found, today=today)}))
-    return _document(f"pilot {code}", before, after, diffing.compare(*details),
-                     [{**_record_fields(EventRecord.of(event, code).as_dict()), "seen_at": side}
-                      for event, side in events])
+    changes = diffing.compare(*details)
+    # The pilot is one row: every event one point sees and the other does not changes it.
+    return _document(f"pilot {code}", before, after, changes,
+                     [[event["id"] for event in events] for _ in changes], events)
 
 
 def _document(what: str, before: PointInTime, after: PointInTime,
-              changes: list[diffing.RowChange], events: list[Document]) -> Document:
+              changes: list[diffing.RowChange], links: list[list[str]],
+              events: list[Document]) -> Document:
+    """Each change names the events responsible for it (``events``: their ids)."""
     return {"what": what, "from": before.describe(), "to": after.describe(),
-            "changes": [change.as_dict() for change in changes], "events": events}
+            "changes": [{**change.as_dict(), "events": ids}
+                        for change, ids in zip(changes, links, strict=True)],
+            "events": events}
 
 
 def _fact_record(fact: Fact, side: str, names: diffing.Names) -> Document:
