@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -79,7 +80,9 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(demo_url: str,
                                                               words: tuple[str, ...]) -> None:
     command = [sys.executable, "-c", "from scaletrack.cli.main import main; main()",
                "--db", demo_url, *words]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Piped, with no width asked for (COLUMNS unset): whole tables, nothing left out.
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert process.stdout is not None
     assert process.stderr is not None
     process.stdout.close()  # like `| head` that has read enough before the first line

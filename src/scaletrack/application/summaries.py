@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -24,12 +25,18 @@ def pilot_summary(pilot: Pilot) -> dict[str, Any]:
     }
 
 
+def _natural(ref: str) -> tuple[Any, ...]:
+    """M2 before M10: a reference's digits compared as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", ref))
+
+
 def pilot_detail(pilot: Pilot, today: date | None = None) -> dict[str, Any]:
-    """Everything the aggregate knows about a pilot."""
+    """Everything the aggregate knows about a pilot; milestones by due date."""
     milestones = {
         ref: {**asdict(m), "due_on": str(m.due_on),
               "overdue": bool(today and m.status == "planned" and m.due_on < today)}
-        for ref, m in pilot.milestones.items()
+        for ref, m in sorted(pilot.milestones.items(),
+                             key=lambda item: (item[1].due_on, _natural(item[0])))
     }
     return {
         **pilot_summary(pilot),

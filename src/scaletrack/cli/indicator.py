@@ -131,7 +131,9 @@ def list_(as_json: bool) -> None:
         emit_json(rows)
     else:
         emit_table(rows, ["code", "name", "level", "measure", "unit", "direction",
-                          "accumulation", "dimensions", "definition_version", "retired"])
+                          "accumulation", "dimensions", "definition_version", "retired"],
+                   optional=["accumulation", "dimensions", "direction", "measure", "level",
+                             "definition_version", "retired"])
 
 
 @indicator.command()

@@ -16,7 +16,7 @@ from scaletrack.cli.options import (
     point_in_time_options,
     provenance_options,
 )
-from scaletrack.cli.render import emit_fields, emit_json, emit_table, say
+from scaletrack.cli.render import Lines, emit_fields, emit_json, emit_table, say
 
 
 @click.group()
@@ -106,7 +106,22 @@ def show(code: str, version: int | None, as_json: bool, **kwargs: Any) -> None:
         say(f"{code} did not exist yet at that point ({point.words()}); nothing to show")
         emit_json(None) if as_json else None
         return
-    emit_json(detail) if as_json else emit_fields(detail)
+    emit_json(detail) if as_json else emit_fields(_readable(detail))
+
+
+def _readable(detail: dict[str, Any]) -> dict[str, Any]:
+    """Milestones (by due date), partners and periods one per line."""
+    def milestone(ref: str, m: dict[str, Any]) -> str:
+        notes = [f"slipped {m['slips']}x" if m["slips"] else "", "overdue" if m["overdue"] else ""]
+        extra = ", ".join(note for note in notes if note)
+        return f"{ref}  due {m['due_on']}  {m['status']:<9} {m['title']}" + (
+            f" ({extra})" if extra else "")
+
+    return {**detail,
+            "milestones": Lines(milestone(ref, m) for ref, m in detail["milestones"].items()),
+            "partners": Lines(f"{name} ({country})"
+                              for name, country in detail["partners"].items()),
+            "periods": Lines(f"{period}  {state}" for period, state in detail["periods"].items())}
 
 
 @pilot.command()
@@ -139,7 +154,8 @@ def history(code: str, as_json: bool, jsonl: bool, **kwargs: Any) -> None:
         emit_jsonl(records)
     else:
         emit_table([_history_row(r) for r in records],
-                   ["id", "what", "occurred_on", "recorded", "actor", "details"])
+                   ["id", "what", "occurred_on", "recorded", "actor", "details"],
+                   optional=["details", "recorded", "actor"])
 
 
 def _history_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -151,5 +167,5 @@ def _history_row(record: dict[str, Any]) -> dict[str, Any]:
     if record["reason"]:
         details = f"{details} (why: {record['reason']})"
     return {"id": record["id"], "what": record["type"].split(".", 1)[1],
-            "occurred_on": record["occurred_on"], "recorded": record["recorded_at"][:16],
+            "occurred_on": record["occurred_on"], "recorded": record["recorded_at"],
             "actor": record["actor"], "details": details}

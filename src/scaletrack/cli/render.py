@@ -1,9 +1,21 @@
-"""Output: JSON documents and JSON Lines on stdout, readable tables, messages on stderr."""
+"""Output: JSON documents and JSON Lines on stdout, readable tables, messages on stderr.
+
+Tables fit the terminal (its width, or ``COLUMNS``; piped output keeps whole
+cells): where a table is wider, the columns a command names as optional are
+left out, last first, with one line saying so, and text columns wrap. A code
+(a cell without spaces, such as SEED-GR-01 or SEED-GR-01@12) is never wrapped
+or cut. Every moment is shown one way: ``YYYY-MM-DD HH:MM UTC``.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import sys
-from collections.abc import Iterable, Sequence
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +23,19 @@ import click
 
 from scaletrack.application.documents import to_json
 
-__all__ = ["cell", "emit_fields", "emit_json", "emit_jsonl", "emit_table", "say", "to_json"]
+__all__ = ["cell", "emit_fields", "emit_json", "emit_jsonl", "emit_table", "moment", "say",
+           "to_json"]
+
+MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
+"""An ISO 8601 date and time, as documents carry recorded-at moments."""
+CODE_LENGTH = 24
+"""A cell without spaces up to this long is a code, kept whole on one line."""
+FRAME = 3
+"""What rich adds per column (a space each side and a rule), besides one rule."""
+TEXT = 16
+"""A text column wraps to no fewer characters than this while columns can be left out."""
+NARROWEST = 8
+"""A text column's least width when no column can be left out."""
 
 
 def emit_json(data: Any) -> None:
@@ -21,6 +45,14 @@ def emit_json(data: Any) -> None:
 def emit_jsonl(rows: Iterable[Any]) -> None:
     for row in rows:
         click.echo(to_json(row, indent=None))
+
+
+def moment(value: datetime | str) -> str:
+    """A recorded moment as people read it: ``2022-07-15 10:00 UTC``."""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def cell(value: Any) -> str:
@@ -34,26 +66,115 @@ def cell(value: Any) -> str:
         return f"{value.normalize():f}"
     if isinstance(value, float):
         return f"{value:.1f}"
+    if isinstance(value, datetime) or (isinstance(value, str) and MOMENT.fullmatch(value)):
+        return moment(value)
     return str(value)
 
 
-def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> None:
-    """A readable table on stdout (rich, imported only when a table is printed)."""
+def width() -> int | None:
+    """The terminal's width in characters; None where nobody reads a terminal."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+SHOWN_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+
+
+def _longest_line(texts: Sequence[str]) -> int:
+    return max(len(line) for text in texts for line in text.split("\n"))
+
+
+def _is_code(texts: Sequence[str]) -> bool:
+    """Codes, dates, moments and figures: cells that must stay whole on one line."""
+    return all((" " not in line and len(line) <= CODE_LENGTH) or SHOWN_MOMENT.fullmatch(line)
+               for text in texts for line in text.split("\n"))
+
+
+def least(title: str, texts: Sequence[str]) -> int:
+    """The fewest characters a column can take: a code's whole width (its heading
+    may wrap); a text column's ``TEXT``, or less if all of it is shorter (a longer
+    word folds)."""
+    whole = _longest_line([title, *texts])
+    heading = max(len(word) for word in title.split() or [""])
+    if _is_code(texts):
+        return max(heading, _longest_line(texts or [""]))
+    return min(whole, TEXT)
+
+
+def _frame(columns: Sequence[str]) -> int:
+    return FRAME * len(columns) + 1
+
+
+def fit(header: Mapping[str, str], cells: Mapping[str, list[str]], optional: Sequence[str],
+        room: int | None) -> dict[str, int | None]:
+    """Each column shown and its width, in ``room`` characters: optional columns
+    left out, last first, until the rest fit; then the widest columns narrowed
+    first, none below its least width (a code's own)."""
+    shown = list(header)
+    smallest = {column: least(header[column], cells[column]) for column in shown}
+    if room is None:
+        return dict.fromkeys(shown)
+    for column in reversed(optional):
+        if sum(smallest[c] for c in shown) + _frame(shown) <= room:
+            break
+        if column in shown:
+            shown.remove(column)
+    widths = {c: _longest_line([header[c], *cells[c]]) for c in shown}
+    excess = sum(widths.values()) + _frame(shown) - room
+    # Then, where there is no optional column left, text narrower still (codes stay whole).
+    for floor in (smallest, {c: smallest[c] if _is_code(cells[c]) else NARROWEST
+                             for c in shown}):
+        while excess > 0:
+            slack = [c for c in shown if widths[c] > min(floor[c], widths[c])]
+            if not slack:
+                break
+            widths[max(slack, key=lambda c: widths[c])] -= 1
+            excess -= 1
+    return dict(widths)
+
+
+def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "",
+               optional: Sequence[str] = ()) -> None:
+    """A readable table on stdout (rich, imported only when a table is printed).
+
+    ``optional`` names the columns of least value, most valuable first: the
+    ones left out where the terminal is too narrow for the table.
+    """
     from rich.console import Console
     from rich.table import Table
 
+    header = {column: column.replace("_", " ") for column in columns}
+    cells = {column: [cell(row.get(column)) for row in rows] for column in columns}
+    room = width()
+    widths = fit(header, cells, optional, room)
+    _tell_left_out([header[c] for c in columns if c not in widths], room)
     table = Table(title=title or None, show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(column.replace("_", " "))
-    for row in rows:
-        table.add_row(*(cell(row.get(c)) for c in columns))
-    # Piped into a file or grep, a table keeps whole cells instead of fitting 80 columns.
-    width = None if sys.stdout.isatty() else 10_000
-    console = Console(soft_wrap=False, width=width)
+    for column, size in widths.items():
+        table.add_column(header[column], overflow="fold", width=size)
+    for index in range(len(rows)):
+        table.add_row(*(cells[column][index] for column in widths))
+    # Piped into a file or grep, a table keeps whole cells instead of fitting 80 columns;
+    # a terminal too narrow even for the codes gets a wider table, never a cut code.
+    used = sum(size or 0 for size in widths.values()) + _frame(list(widths))
+    console = Console(soft_wrap=False, width=10_000 if room is None else max(room, used))
     console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
     console.print(table)
     if not rows:
         say("(no rows)")
+
+
+def _tell_left_out(names: list[str], room: int | None) -> None:
+    """Once per command: which columns did not fit, and where to find them."""
+    context = click.get_current_context(silent=True)
+    told: set[str] = set() if context is None else context.meta.setdefault("left out", set())
+    new = [name for name in names if name not in told]
+    if new:
+        told.update(new)
+        say(f"left out to fit {room} columns: {', '.join(new)} (--json has every field)")
 
 
 def _reader_gone() -> None:
@@ -61,11 +182,27 @@ def _reader_gone() -> None:
     raise BrokenPipeError
 
 
+class Lines(list[str]):
+    """A field shown one item per line under its name (milestones, partners)."""
+
+
 def emit_fields(record: dict[str, Any]) -> None:
-    """One record as aligned 'field  value' lines."""
-    width = max((len(k) for k in record), default=0)
+    """One record as aligned 'field  value' lines; long values wrap under their value."""
+    label = max((len(k) for k in record), default=0)
+    room = width()
     for key, value in record.items():
-        click.echo(f"{key.replace('_', ' '):<{width}}  {cell(value)}")
+        name = f"{key.replace('_', ' '):<{label}}  "
+        lines = list(value) if isinstance(value, Lines) else [cell(value)]
+        for number, line in enumerate(lines or [""]):
+            lead = name if number == 0 else " " * len(name)
+            if room is None or len(lead) + len(line) <= room:
+                click.echo(f"{lead}{line}".rstrip())
+                continue
+            wrapped = textwrap.wrap(line, max(room - len(name), 20), break_long_words=False,
+                                    break_on_hyphens=False) or [""]
+            click.echo(f"{lead}{wrapped[0]}")
+            for more in wrapped[1:]:
+                click.echo(f"{' ' * len(name)}{more}")
 
 
 def say(message: str) -> None:

@@ -9,6 +9,7 @@ that point.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -117,7 +118,8 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     emit_table(document["pilots"], ["pilot", "consortium", "stage", "planned", "done",
                                     "overdue", "dropped", "slips", "open_risks",
                                     "pending_approvals", "last_activity"],
-               title=f"Progress on {document['today']}")
+               title=f"Progress on {document['today']}",
+               optional=["last_activity", "pending_approvals", "consortium", "dropped"])
     totals = ["pilots", "planned", "done", "overdue", "slips", "open_risks", "pending_approvals"]
     emit_table(document["consortia"], ["consortium", *totals], title="By consortium")
     emit_table(document["countries"], ["country", *totals], title="By country")
@@ -141,15 +143,33 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    rows = [{**row, "version": row["indicator_version"],
-             "percent": None if row["percent"] is None else f"{cell(row['percent'])}%",
-             "actual": row["actual"] if row["actual"] is not None else row["narrative"],
-             "breakdown": "; ".join(f"{dimension}: {_parts(parts)}"
-                                    for dimension, parts in row["breakdown"].items())}
-            for row in document["rows"]]
-    emit_table(rows, ["pilot", "indicator", "version", "period", "baseline", "target", "actual",
-                      "target_to_date", "achieved", "percent", "status", "breakdown"],
-               title="Impact")
+    if not document["rows"]:
+        emit_table([], IMPACT_COLUMNS, title="Impact")
+    for (pilot, indicator, version), rows in itertools.groupby(
+            document["rows"], key=lambda row: (row["pilot"], row["indicator"],
+                                               row["indicator_version"])):
+        _impact_table(f"{pilot}: {indicator} (definition {version})", list(rows))
+
+
+IMPACT_COLUMNS = ["period", "unit", "baseline", "target", "actual", "target_to_date", "achieved",
+                  "percent", "status", "breakdown", "target_narrative", "narrative"]
+TO_DATE = {"target_to_date": "target", "achieved": "actual"}
+"""The to-date columns, and the period's own column they repeat for a snapshot."""
+
+
+def _impact_table(title: str, rows: list[dict[str, Any]]) -> None:
+    """One pilot's indicator, a period per row; columns nobody filled, and to-date
+    figures that repeat the period's own, are left out; narratives have their own."""
+    shown = [{**row, "percent": None if row["percent"] is None else f"{cell(row['percent'])}%",
+              "breakdown": "\n".join(f"{dimension}: {_parts(parts)}"
+                                     for dimension, parts in row["breakdown"].items())}
+             for row in rows]
+    columns = [column for column in IMPACT_COLUMNS
+               if column in ("period", "status") or any(row[column] not in (None, "")
+                                                        for row in shown)]
+    columns = [column for column in columns if column not in TO_DATE or any(
+        row[column] != row[TO_DATE[column]] for row in shown)]
+    emit_table(shown, columns, title=title, optional=["narrative", "breakdown", "baseline"])
 
 
 @click.command()
@@ -174,7 +194,7 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
     emit_table([{**row, "by_sex": _parts(row["by_sex"]),
                  "by_age_band": _parts(row["by_age_band"])} for row in document["esf"]],
                ["indicator", "name", "unit", "pilots", "total", "by_sex", "by_age_band"],
-               title="ESF+ roll-ups (to date)")
+               title="ESF+ roll-ups (to date)", optional=["unit", "by_sex", "by_age_band"])
 
 
 @click.command()
@@ -192,7 +212,7 @@ def decisions(filters: Any, as_json: bool, **point: Any) -> None:
         return
     emit_table([{**row, "details": cell(row["details"])} for row in document["decisions"]],
                ["id", "occurred_on", "decision", "details", "actor", "reason", "corrected_by"],
-               title="Decisions")
+               title="Decisions", optional=["reason", "corrected_by", "actor"])
 
 
 @click.command()
@@ -211,7 +231,8 @@ def quality(filters: Any, as_json: bool, **point: Any) -> None:
     emit_table(document["lag"], ["pilot", "events", "mean_days", "max_days", "late"],
                title=f"Reporting lag (late: over {document['late_after_days']} days)")
     emit_table(document["edits_after_lock"], ["id", "what", "touches", "period", "recorded_at",
-                                              "actor", "reason"], title="Edits after a lock")
+                                              "actor", "reason"], title="Edits after a lock",
+               optional=["reason", "actor"])
     emit_table(document["disaggregation_mismatches"], ["id", "indicator", "period", "total",
                                                        "sums"], title="Disaggregation mismatches")
     emit_table(document["fidelity_deviations"], ["id", "component", "summary", "occurred_on",
@@ -233,13 +254,13 @@ def timeline(filters: Any, as_json: bool, **point: Any) -> None:
         emit_json(document)
         return
     rows = [{**event, "type": event["type"].split(".", 1)[1],
-             "recorded": event["recorded_at"][:16].replace("T", " "),
+             "recorded": event["recorded_at"],
              "link": (f"{_verb(event['type'])} {event['corrects']}" if event["corrects"] else
                       f"corrected by {', '.join(event['corrected_by'])}"
                       if event["corrected_by"] else "")}
             for event in document["events"]]
     emit_table(rows, ["id", "type", "occurred_on", "recorded", "actor", "reason", "link"],
-               title="Timeline")
+               title="Timeline", optional=["recorded", "reason", "link", "actor"])
 
 
 def _parts(parts: dict[str, Any]) -> str:
