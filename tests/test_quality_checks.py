@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from scaletrack.application.queries.diff import view_diff
 from scaletrack.application.queries.reading import ReadStore
 from scaletrack.application.queries.views import document
 from scaletrack.application.timetravel import PointInTime
@@ -200,3 +201,19 @@ def test_findings_at_a_point_are_those_of_what_it_knew(story: Story) -> None:
 
     assert [(f["code"], f["id"]) for f in then["findings"]] == [("cumulative-falls", fell)]
     assert now["findings"] == []
+
+
+def test_what_changed_names_each_finding_by_its_check(story: Story) -> None:
+    story.indicator("SITES", accumulation="cumulative", dimensions=["country"],
+                    unit="sites")
+    result(story, "SITES", "2022-Q1", 5)
+    fell = result(story, "SITES", "2022-Q2", 4)  # falls; not broken down, before and after
+    before = story.ledger.clock()
+    story.ledger.correct(fell, {"value": 6}, story.by(reason="two sites were left out"))
+
+    with ReadStore(story.ledger) as store:
+        changed = view_diff(store, "quality", Filters(), PointInTime(known_at=before),
+                            PointInTime())
+
+    assert sorted((c["key"]["code"], c["change"]) for c in changed["changes"]
+                  if c["section"] == "findings") == [("cumulative-falls", "removed")]

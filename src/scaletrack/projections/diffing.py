@@ -2,7 +2,8 @@
 
 A document's sections that are lists of rows are compared row by row, each
 row known by its key (its ``id``, else its pilot, consortium, country,
-indicator and period); any other section is compared as one row of
+indicator and period; a quality finding by its code with all of those, since
+one event may have several findings and a missing report has no event); any other section is compared as one row of
 flattened fields. The events responsible for the differences are those one
 point sees and the other does not (an indexed query over the timeline's
 valid days and recorded moments), of the pilots the view is asked about,
@@ -57,9 +58,9 @@ class RowChange:
 
 
 def key_of(row: Mapping[str, Any]) -> dict[str, Any]:
-    if "id" in row:
+    if row.get("id") is not None and "code" not in row:
         return {"id": row["id"]}
-    return {name: row[name] for name in KEY_FIELDS if name in row}
+    return {name: row[name] for name in ("code", "id", *KEY_FIELDS) if name in row}
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
