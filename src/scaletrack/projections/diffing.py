@@ -3,8 +3,8 @@
 A document's sections that are lists of rows are compared row by row, each
 row known by its key (its ``id``, else its pilot, consortium, country,
 indicator and period; a quality finding by its code with all of those, since
-one event may have several findings and a missing report has no event); any other section is compared as one row of
-flattened fields. The events responsible for the differences are those one
+one event may have several findings and a missing report has no event); any
+other section is compared as one row of flattened fields. The events responsible for the differences are those one
 point sees and the other does not (an indexed query over the timeline's
 valid days and recorded moments), of the pilots the view is asked about,
 which the view shows (its handlers' types, or those it declares it shows)
