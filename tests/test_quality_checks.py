@@ -8,6 +8,7 @@ ledger, the way such an old store holds it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -217,3 +218,20 @@ def test_what_changed_names_each_finding_by_its_check(story: Story) -> None:
 
     assert sorted((c["key"]["code"], c["change"]) for c in changed["changes"]
                   if c["section"] == "findings") == [("cumulative-falls", "removed")]
+
+
+def test_the_quality_command_prints_the_findings_as_a_table_and_as_json(
+        story: Story, run: Any) -> None:
+    story.indicator("PART", dimensions=[])
+    story.log("target", PILOT, indicator="PART", period="2022-Q2", target=50)
+
+    table, printed = run("quality"), run("quality", "--pilot", PILOT, "--json")
+
+    assert table.exit_code == printed.exit_code == 0, table.stderr + printed.stderr
+    assert "Findings" in table.stdout
+    assert re.search(r"│ SEED-GR-01 │ 2022-Q2 │ missing-report +│ no PART result for 2022-Q2",
+                     table.stdout)
+    assert printed.json()["findings"] == [{
+        "code": "missing-report", "pilot": PILOT, "indicator": "PART", "period": "2022-Q2",
+        "id": None, "message": "no PART result for 2022-Q2, which has ended (a target is set "
+                               "for it)"}]
