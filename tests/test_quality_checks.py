@@ -55,8 +55,8 @@ def result(story: Story, indicator: str, period: str, value: int, **more: Any) -
 def around_the_ledger(story: Story, **values: Any) -> str:
     """A result stored without today's checks, as a store from before them holds it."""
     pilot = story.ledger.get(Pilot, PILOT)
-    record(pilot, ev.ResultReported, story.by(date(2022, 9, 1)), indicator_version=1,
-           narrative=None, breakdown={}, **values)
+    record(pilot, ev.ResultReported, story.by(date(2022, 9, 1)),
+           **{"indicator_version": 1, "narrative": None, "breakdown": {}, **values})
     story.ledger.save(pilot)
     return f"{PILOT}@{pilot.version}"
 
@@ -155,6 +155,15 @@ def test_a_result_for_a_period_outside_the_pilots_dates_recorded_before_the_rule
     assert [(f["id"], f["message"]) for f in found(story, "outside-pilot-dates")] == [
         (early, "the PART result for 2021-Q4 lies outside the pilot's dates (2022-01-01 to "
                 "2023-12-31)")]
+
+
+def test_a_result_against_a_version_the_catalogue_never_had_is_left_unjudged(
+        story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    around_the_ledger(story, indicator="PART", period="2021-Q4", value=5,
+                      indicator_version=7)
+
+    assert story.view(quality.quality, Filters(), TODAY)["findings"] == []
 
 
 def test_providers_commissioning_beyond_the_adoptions_logged_contradicts_the_decisions(

@@ -64,12 +64,14 @@ def quality_findings(connection: Connection, filters: Filters, chosen: dict[str,
         if e.kind == "target":
             targets.add((code(e.subject), e.indicator, e.period))
             continue
+        definition = definitions.get((e.indicator, e.indicator_version))
+        if definition is None:  # a version the directory never had: nothing to judge by
+            continue
         breakdown = {dimension: {category: Decimal(v) for category, v in parts.items()}
                      for dimension, parts in json.loads(e.breakdown).items()}
         results.append(Result(
             str(event_id(code(e.subject), e.version)), code(e.subject), e.indicator, e.period,
-            None if e.value is None else Decimal(e.value), breakdown,
-            definitions[(e.indicator, e.indicator_version)]))
+            None if e.value is None else Decimal(e.value), breakdown, definition))
     adoptions = [Adoption(code(d.subject), details["provider"], details["decision"],
                           date.fromisoformat(d.occurred_on))
                  for d in connection.execute(select(Decision.subject, Decision.details,
