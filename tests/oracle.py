@@ -7,6 +7,10 @@ so it also checks that the views read the stored state right.
 
 ``expected(events, today)`` returns the unfiltered document of each view,
 as ``scaletrack VIEW --json`` prints it.
+
+The quality view's findings are judged by the projection's own checks
+(:mod:`scaletrack.projections.findings`, tested story by story in
+``test_quality_checks``); the oracle gathers what they judge from the events.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from scaletrack.domain.envelope import Recorded, plain
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import payload_of
 from scaletrack.domain.vocabulary import period_of
+from scaletrack.projections import findings as checks
 
 LATE = 30
 DECISION_TYPES = (ev.PathwayChosen, ev.PathwayChanged, ev.StageAdvanced, ev.AdoptionDecided,
@@ -57,6 +62,7 @@ class PilotState:
     lags: list[int] = field(default_factory=list)
     last: str = ""
     entries: dict[int, Entry] = field(default_factory=dict)
+    span: tuple[date, date] = (date.min, date.max)
 
 
 @dataclass
@@ -119,7 +125,8 @@ def _pilot(world: World, event: Any, position: int) -> None:
         world.kinds[event.originator_id] = "pilot"
         world.pilots[event.originator_id] = PilotState(
             event.code, event.consortium,
-            list(dict.fromkeys([event.origin_country, *event.target_countries])))
+            list(dict.fromkeys([event.origin_country, *event.target_countries])),
+            span=(event.starts_on, event.ends_on))
     pilot = world.pilots[event.originator_id]
     day = event.occurred_on.isoformat()
     if isinstance(event, ev.EntryCorrected | ev.EntryRetracted):
@@ -196,7 +203,8 @@ def expected(events: Iterable[Recorded], today: date) -> dict[str, Any]:
     rows = _impact_rows(world, pilots)
     return {"progress": _progress(pilots, today), "impact": {"filters": {}, "rows": rows},
             "portfolio": _portfolio(world, pilots, rows), "decisions": _decisions(world),
-            "quality": _quality(world, pilots), "timeline": _timeline(world)}
+            "quality": {**_quality(world, pilots), "findings": _findings(world, pilots, today)},
+            "timeline": _timeline(world)}
 
 
 def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
@@ -413,6 +421,37 @@ def _quality(world: World, pilots: list[PilotState]) -> dict[str, Any]:
             "edits_after_lock": [edit for _, edit in sorted(world.locked_edits,
                                                              key=lambda e: e[0])],
             "disaggregation_mismatches": mismatches, "fidelity_deviations": deviations}
+
+
+def _findings(world: World, pilots: list[PilotState], today: date) -> list[dict[str, Any]]:
+    results, targets, adoptions, deviations = [], set(), [], []
+    for p in pilots:
+        for version, entry in sorted(p.entries.items()):
+            data, event = entry.data, entry.event
+            if entry.retracted:
+                continue
+            if isinstance(event, ev.Target):
+                targets.add((p.code, data["indicator"], data["period"]))
+            elif isinstance(event, ev.ResultReported):
+                definition = world.indicators[data["indicator"]][data["indicator_version"]]
+                results.append(checks.Result(
+                    f"{p.code}@{version}", p.code, data["indicator"], data["period"],
+                    _number(data["value"]),
+                    {d: {c: Decimal(str(v)) for c, v in parts.items()}
+                     for d, parts in data["breakdown"].items()},
+                    checks.Definition(str(definition["measure"]), str(definition["unit"]),
+                                      str(definition["accumulation"]),
+                                      tuple(str(d) for d in definition["dimensions"]))))
+            elif isinstance(event, ev.AdoptionDecided):
+                adoptions.append(checks.Adoption(p.code, data["provider"],
+                                                 str(data["decision"]), event.occurred_on))
+            elif isinstance(event, ev.AdaptationMade) and data["core"]:
+                deviations.append(checks.Deviation(
+                    f"{p.code}@{version}", p.code, data["component"], data["summary"],
+                    period_of(event.occurred_on), event.reason))
+    spans = [checks.Span(p.code, *p.span) for p in pilots]
+    return checks.findings(checks.Evidence(today, spans, results, frozenset(targets),
+                                           adoptions, deviations))
 
 
 def _timeline(world: World) -> dict[str, Any]:

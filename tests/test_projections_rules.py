@@ -325,7 +325,7 @@ def test_quality_flags_edits_after_a_lock_and_core_adaptations(story: Story) -> 
     late = story.log("funding", "SEED-GR-01", day=date(2022, 3, 31), funder="Region",
                      amount_eur=500)
 
-    seen = story.view(quality.quality, Filters())
+    seen = story.view(quality.quality, Filters(), date(2023, 1, 2))
 
     assert [(e["id"], e["touches"], e["period"]) for e in seen["edits_after_lock"]] == [
         (f"SEED-GR-01@{fix}", f"SEED-GR-01@{entry}", "2022-Q1"),
@@ -347,7 +347,7 @@ def test_a_milestone_moved_in_an_unlocked_quarter_is_an_edit_after_the_lock(
               reason="the site opened in March")
     done = story.log("milestone-achieved", "SEED-GR-01", day=date(2022, 3, 28), milestone="M1")
 
-    seen = story.view(quality.quality, Filters())
+    seen = story.view(quality.quality, Filters(), date(2023, 1, 2))
 
     assert [(e["id"], e["what"], e["period"]) for e in seen["edits_after_lock"]] == [
         (f"SEED-GR-01@{done}", "milestone-achieved", "2022-Q1")]

@@ -21,7 +21,7 @@ def documents(engine: Engine, today: date) -> dict[str, Any]:
                  "impact": impact.impact(connection, every),
                  "portfolio": portfolio.portfolio(connection, every),
                  "decisions": decisions.decisions(connection, every),
-                 "quality": quality.quality(connection, every),
+                 "quality": quality.quality(connection, every, today),
                  "timeline": timeline.timeline(connection, every)}
     loaded: dict[str, Any] = json.loads(to_json(found))
     return loaded

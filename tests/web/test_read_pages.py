@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import unquote
 
@@ -101,6 +102,18 @@ def test_an_impact_figure_links_to_the_events_behind_it(as_: SignIn) -> None:
         "pilot": PILOT, "indicator": "PART", "period": period.group(1),
         "known_at": registered}).json()["events"]
     assert sorted(set(events)) == sorted(e["id"] for e in named if e["id"].startswith(PILOT))
+
+
+def test_the_pilot_page_shows_the_quality_findings_of_the_view(as_: SignIn) -> None:
+    client = as_("officer")
+    findings = client.get("/api/v1/views/quality", params={"pilot": PILOT}).json()["findings"]
+    assert findings
+    page = client.get(f"/pilots/{PILOT}").text
+    section = html.unescape(page[page.index('id="quality"'):page.index('id="stage"')])
+    for finding in findings:
+        assert f"<code>{finding['code']}</code>" in section
+        assert finding["message"] in section
+    assert all(f'#{f["id"]}"' in section for f in findings if f["id"])
 
 
 def test_the_history_links_corrections_both_ways(as_: SignIn) -> None:

@@ -218,7 +218,13 @@ def decisions(filters: Any, as_json: bool, **point: Any) -> None:
 @click.command()
 @filters("consortium", "country", "pilot", "period", saved=True)
 def quality(filters: Any, as_json: bool, **point: Any) -> None:
-    """Data quality: reporting lag, edits after a lock, mismatches, fidelity deviations.
+    """Data quality: lag, edits after a lock, mismatches, deviations, findings.
+
+    Findings, each with a stable code: missing-report, missing-breakdown,
+    duplicate-result, subgroup-above-total, cumulative-falls, outlier (over 3 robust
+    standard deviations from the pilot's median), outside-pilot-dates,
+    contradicts-decisions (providers commissioning beyond the adoptions logged),
+    deviation-without-reason.
 
     \b
     Example:
@@ -238,6 +244,7 @@ def quality(filters: Any, as_json: bool, **point: Any) -> None:
     emit_table(document["fidelity_deviations"], ["id", "component", "summary", "occurred_on",
                                                  "actor", "reason"],
                title="Fidelity deviations (core components adapted)")
+    emit_table(document["findings"], ["pilot", "period", "code", "message"], title="Findings")
 
 
 @click.command()

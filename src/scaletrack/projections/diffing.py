@@ -1,18 +1,19 @@
 """What differs between two documents of a view (or of a pilot), and the events behind it.
 
-A document's sections that are lists of rows are compared row by row, each
-row known by its key (its ``id``, else its pilot, consortium, country,
-indicator and period); any other section is compared as one row of
-flattened fields. The events responsible for the differences are those one
-point sees and the other does not (an indexed query over the timeline's
-valid days and recorded moments), of the pilots the view is asked about,
-which the view shows (its handlers' types, or those it declares it shows)
-and which name a differing row: its pilot, consortium, indicator or period,
-or its id. A correction or retraction is placed by the entry it names. An
-event a view shows only through its day (the progress view's last activity)
+A document's sections that are lists of rows are compared row by row, each row
+known by its key (its ``id``, else its pilot, consortium, country, indicator
+and period; a quality finding by its code with all of those, since one event
+may have several findings and a missing report has no event); any other section
+is compared as one row of flattened fields. The events responsible for the
+differences are those one point sees and the other does not (an indexed query
+over the timeline's valid days and recorded moments), of the pilots the view is
+asked about, which the view shows (its handlers' types, or those it declares it
+shows) and which name a differing row: its pilot, consortium, indicator or
+period, or its id. A correction or retraction is placed by the entry it names.
+An event a view shows only through its day (the progress view's last activity)
 is responsible for a row whose last activity became, or was, its day. An
-indicator's revision or retirement changes no row (a row keeps the
-definition it was reported against).
+indicator's revision or retirement changes no row (a row keeps the definition
+it was reported against).
 """
 
 from __future__ import annotations
@@ -57,9 +58,9 @@ class RowChange:
 
 
 def key_of(row: Mapping[str, Any]) -> dict[str, Any]:
-    if "id" in row:
+    if row.get("id") is not None and "code" not in row:
         return {"id": row["id"]}
-    return {name: row[name] for name in KEY_FIELDS if name in row}
+    return {name: row[name] for name in ("code", "id", *KEY_FIELDS) if name in row}
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -67,6 +67,7 @@ def pilot(page: Viewer, code: str) -> Response:
     resource = Resource(consortium=detail["consortium"])
     impact = reading.view(page, "impact", Filters(pilot=code))["rows"]
     decisions = reading.view(page, "decisions", Filters(pilot=code))["decisions"]
+    findings = reading.view(page, "quality", Filters(pilot=code))["findings"]
     records = reading.pilot_history(page, code)
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in impact:
@@ -84,7 +85,8 @@ def pilot(page: Viewer, code: str) -> Response:
     if recorded := page.request.query_params.get("recorded"):
         page.messages.append({"level": "done", "text": _("Recorded %(id)s.") % {"id": recorded}})
     return page.render(
-        "pilot.html", pilot=detail, indicators=indicators, decisions=decisions, stages=stages,
+        "pilot.html", pilot=detail, indicators=indicators, decisions=decisions,
+        findings=findings, stages=stages,
         risks=risks, funding=funding, kinds=sorted(KINDS) if writable else [],
         periods=_periods(page, detail, resource), digest=reading.digest(page),
         can_submit=page.point.is_now and page.allows(Action.SUBMIT_PERIOD, resource),

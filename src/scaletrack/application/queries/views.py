@@ -62,7 +62,7 @@ QUERIES: dict[str, ViewQuery] = {
     "portfolio": ViewQuery(portfolio.USES, lambda c, f, _: portfolio.portfolio(c, f),
                            lambda c, f, _, p: portfolio.portfolio(c, f, p)),
     "decisions": ViewQuery(decisions.USES, lambda c, f, _: decisions.decisions(c, f)),
-    "quality": ViewQuery(quality.USES, lambda c, f, _: quality.quality(c, f)),
+    "quality": ViewQuery(quality.USES, quality.quality),
     "timeline": ViewQuery(timeline.USES, lambda c, f, _: timeline.timeline(c, f),
                           lambda c, f, _, p: timeline.timeline(c, f, p)),
 }

@@ -218,6 +218,10 @@ def _quality(quality: dict[str, Any], window: Window) -> list[Section]:
                 [c.replace("_", " ") for c in deviations],
                 rows("fidelity_deviations", lambda r: window.has_day(r["occurred_on"]),
                      deviations)),
+        Section("Findings", ["pilot", "period", "code", "message"],
+                rows("findings", lambda r: window.has_quarter(r["period"]),
+                     ["pilot", "period", "code", "message"]),
+                note="Checks of the figures and the decision log (scaletrack quality)."),
     ]
 
 

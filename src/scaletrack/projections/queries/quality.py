@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -11,13 +12,16 @@ from sqlalchemy import Connection, select
 from scaletrack.projections.database import table
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.quality import LATE_AFTER_DAYS
+from scaletrack.projections.queries.findings import quality_findings
 from scaletrack.projections.queries.selection import event_id, in_period, pilots, selected
 from scaletrack.projections.tables import Adaptation, Lag, LockedEdit, Mismatch
 
-USES = ("directory", "quality")
+USES = ("directory", "impact", "decisions", "quality")
+"""The findings read the impact and decision views too."""
 
 
-def quality(connection: Connection, filters: Filters) -> dict[str, Any]:
+def quality(connection: Connection, filters: Filters, today: date) -> dict[str, Any]:
+    """The view's document; its findings are judged on the day (periods ended by then)."""
     chosen = pilots(connection, filters)
     within = selected(filters)
 
@@ -50,7 +54,8 @@ def quality(connection: Connection, filters: Filters) -> dict[str, Any]:
     return {"filters": filters.describe(), "late_after_days": LATE_AFTER_DAYS, "lag": lag,
             "edits_after_lock": edits,
             "disaggregation_mismatches": sorted(mismatches, key=_by_id),
-            "fidelity_deviations": sorted(deviations, key=_by_id)}
+            "fidelity_deviations": sorted(deviations, key=_by_id),
+            "findings": quality_findings(connection, filters, chosen, today)}
 
 
 def _by_id(row: dict[str, Any]) -> tuple[str, int]:

@@ -1,0 +1,246 @@
+"""The data quality view's findings, one check at a time, on small stories.
+
+Some findings come only from what the ledger refuses today (a second result for
+a period, a result outside the pilot's dates): the store may still hold them,
+recorded before the rule existed, so those stories write the event around the
+ledger, the way such an old store holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from scaletrack.application.queries.diff import view_diff
+from scaletrack.application.queries.reading import ReadStore
+from scaletrack.application.queries.views import document
+from scaletrack.application.timetravel import PointInTime
+from scaletrack.domain import pilot_events as ev
+from scaletrack.domain.envelope import record
+from scaletrack.domain.errors import RuleViolation
+from scaletrack.domain.pilot import Pilot
+from scaletrack.projections.filters import Filters
+from scaletrack.projections.queries import quality
+from test_projections_rules import Story
+
+TODAY = date(2023, 1, 2)
+PILOT = "SEED-GR-01"
+
+
+@pytest.fixture
+def story(store_url: str) -> Iterator[Story]:
+    told = Story(store_url)
+    told.pilot(PILOT)
+    yield told
+    told.engine.dispose()
+    told.ledger.close()
+
+
+def found(story: Story, code: str, **filters: Any) -> list[dict[str, Any]]:
+    findings: list[dict[str, Any]] = story.view(quality.quality, Filters(**filters),
+                                                TODAY)["findings"]
+    return [f for f in findings if f["code"] == code]
+
+
+def result(story: Story, indicator: str, period: str, value: int, **more: Any) -> str:
+    version = story.log("result", PILOT, indicator=indicator, period=period, value=value,
+                        **more)
+    return f"{PILOT}@{version}"
+
+
+def around_the_ledger(story: Story, **values: Any) -> str:
+    """A result stored without today's checks, as a store from before them holds it."""
+    pilot = story.ledger.get(Pilot, PILOT)
+    record(pilot, ev.ResultReported, story.by(date(2022, 9, 1)),
+           **{"indicator_version": 1, "narrative": None, "breakdown": {}, **values})
+    story.ledger.save(pilot)
+    return f"{PILOT}@{pilot.version}"
+
+
+def test_a_target_period_that_ended_without_a_result_and_a_gap_are_missing_reports(
+        story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    story.log("target", PILOT, indicator="PART", period="2022-Q2", target=50)
+    story.log("target", PILOT, indicator="PART", period="2023-Q1", target=50)  # not ended
+    result(story, "PART", "2022-Q1", 10)
+    result(story, "PART", "2022-Q4", 10)
+
+    missing = found(story, "missing-report")
+
+    assert [(f["indicator"], f["period"], f["message"]) for f in missing] == [
+        ("PART", "2022-Q2", "no PART result for 2022-Q2, which has ended (a target is set "
+                            "for it)"),
+        ("PART", "2022-Q3", "no PART result for 2022-Q3, which has ended (it is reported "
+                            "before and after)")]
+    assert [f["period"] for f in found(story, "missing-report", period="2022-Q3")] == [
+        "2022-Q3"]
+
+
+def test_a_result_without_every_dimension_of_its_indicator_misses_a_breakdown(
+        story: Story) -> None:
+    story.indicator("PART")  # sex and age band
+    partly = result(story, "PART", "2022-Q1", 10, breakdown={"sex": {"women": 6, "men": 4}})
+    result(story, "PART", "2022-Q2", 10, breakdown={"sex": {"women": 6, "men": 4},
+                                                    "age-band": {"18-29": 10}})
+
+    assert [(f["id"], f["message"]) for f in found(story, "missing-breakdown")] == [
+        (partly, "the PART result for 2022-Q1 is not broken down by age-band")]
+
+
+def test_a_second_result_for_a_period_recorded_before_the_rule_is_a_duplicate(
+        story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    first = result(story, "PART", "2022-Q1", 10)
+    with pytest.raises(RuleViolation) as refused:
+        result(story, "PART", "2022-Q1", 12)
+    assert refused.value.rule == "result-exists"
+    second = around_the_ledger(story, indicator="PART", period="2022-Q1", value=12)
+
+    assert [(f["id"], f["message"]) for f in found(story, "duplicate-result")] == [
+        (second, f"PART for 2022-Q1 is reported again by {second} after {first}; the later "
+                 "one counts")]
+
+
+def test_a_sub_group_above_its_total_in_a_period_is_flagged(story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    story.indicator("PART-18-29", dimensions=[])
+    story.indicator("PART-55", dimensions=[], unit="EUR")  # another unit: not a sub-group
+    result(story, "PART", "2022-Q1", 10)
+    young = result(story, "PART-18-29", "2022-Q1", 12)
+    result(story, "PART-55", "2022-Q1", 30)
+    result(story, "PART", "2022-Q2", 10)
+    result(story, "PART-18-29", "2022-Q2", 10)
+
+    assert [(f["id"], f["message"]) for f in found(story, "subgroup-above-total")] == [
+        (young, "PART-18-29 (12) is above its total PART (10) in 2022-Q1")]
+
+
+def test_a_cumulative_figure_below_an_earlier_one_falls(story: Story) -> None:
+    story.indicator("SITES", accumulation="cumulative", dimensions=[], unit="sites")
+    for period, value in (("2022-Q1", 3), ("2022-Q2", 5)):
+        result(story, "SITES", period, value)
+    fell = result(story, "SITES", "2022-Q3", 4)
+    result(story, "SITES", "2022-Q4", 5)
+
+    assert [(f["id"], f["message"]) for f in found(story, "cumulative-falls")] == [
+        (fell, "SITES falls to 4 in 2022-Q3 from 5 in 2022-Q2; a cumulative figure does "
+               "not fall")]
+
+
+def test_a_value_far_from_the_pilots_own_median_is_an_outlier(story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    for period, value in (("2022-Q1", 20), ("2022-Q2", 21), ("2022-Q3", 19)):
+        result(story, "PART", period, value)
+    assert found(story, "outlier") == []  # too few values to judge by
+    odd = result(story, "PART", "2022-Q4", 80)
+    result(story, "PART", "2023-Q1", 20, day=TODAY)
+
+    assert [(f["id"], f["message"]) for f in found(story, "outlier")] == [
+        (odd, "PART is 80 in 2022-Q4, far from the pilot's usual 20 (more than 3 robust "
+              "standard deviations)")]
+
+
+def test_a_result_for_a_period_outside_the_pilots_dates_recorded_before_the_rule(
+        story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    with pytest.raises(RuleViolation) as refused:
+        result(story, "PART", "2021-Q4", 5, day=date(2022, 1, 5))
+    assert refused.value.rule == "period-outside-pilot"
+    early = around_the_ledger(story, indicator="PART", period="2021-Q4", value=5)
+
+    assert [(f["id"], f["message"]) for f in found(story, "outside-pilot-dates")] == [
+        (early, "the PART result for 2021-Q4 lies outside the pilot's dates (2022-01-01 to "
+                "2023-12-31)")]
+
+
+def test_a_result_against_a_version_the_catalogue_never_had_is_left_unjudged(
+        story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    around_the_ledger(story, indicator="PART", period="2021-Q4", value=5,
+                      indicator_version=7)
+
+    assert story.view(quality.quality, Filters(), TODAY)["findings"] == []
+
+
+def test_providers_commissioning_beyond_the_adoptions_logged_contradicts_the_decisions(
+        story: Story) -> None:
+    story.indicator("PROVIDERS", accumulation="cumulative", dimensions=[], unit="providers")
+    early = result(story, "PROVIDERS", "2022-Q2", 1)
+    story.log("readiness", PILOT, day=date(2022, 7, 1), score=70, summary="Ready")
+    story.log("stage", PILOT, day=date(2022, 7, 2), to_stage="readiness-assessed")
+    story.log("adoption", PILOT, day=date(2022, 8, 1), provider="Athens municipality",
+              level="local", decision="adopted", instrument="service contract")
+    result(story, "PROVIDERS", "2022-Q3", 1)
+    beyond = result(story, "PROVIDERS", "2022-Q4", 2)
+
+    assert [(f["id"], f["message"]) for f in found(story, "contradicts-decisions")] == [
+        (early, "PROVIDERS stands at 1 by 2022-Q2; the decision log records no adoption by "
+                "a public provider by then"),
+        (beyond, "PROVIDERS stands at 2 by 2022-Q4; the decision log records one adoption "
+                 "by a public provider by then")]
+
+
+def test_a_core_component_adapted_without_a_reason_is_flagged(story: Story) -> None:
+    silent = story.log("adaptation", PILOT, day=date(2022, 3, 3), reason=None,
+                       component="Method", summary="Shorter sessions")
+    story.log("adaptation", PILOT, day=date(2022, 3, 4), reason=None, component="Venue",
+              summary="Online")  # adaptable: no deviation
+    story.log("adaptation", PILOT, day=date(2022, 5, 4), reason="the hall closed",
+              component="Method", summary="Fewer sessions")
+
+    assert [(f["id"], f["period"], f["message"])
+            for f in found(story, "deviation-without-reason")] == [
+        (f"{PILOT}@{silent}", "2022-Q1",
+         "core component Method adapted without a reason: Shorter sessions")]
+
+
+def test_findings_at_a_point_are_those_of_what_it_knew(story: Story) -> None:
+    story.indicator("SITES", accumulation="cumulative", dimensions=[], unit="sites")
+    result(story, "SITES", "2022-Q1", 5)
+    fell = result(story, "SITES", "2022-Q2", 4)
+    before = story.ledger.clock()
+    story.ledger.correct(fell, {"value": 6}, story.by(reason="two sites were left out"))
+
+    with ReadStore(story.ledger) as store:
+        then = document(store, "quality", Filters(), PointInTime(known_at=before))
+        now = document(store, "quality", Filters())
+
+    assert [(f["code"], f["id"]) for f in then["findings"]] == [("cumulative-falls", fell)]
+    assert now["findings"] == []
+
+
+def test_what_changed_names_each_finding_by_its_check(story: Story) -> None:
+    story.indicator("SITES", accumulation="cumulative", dimensions=["country"],
+                    unit="sites")
+    result(story, "SITES", "2022-Q1", 5)
+    fell = result(story, "SITES", "2022-Q2", 4)  # falls; not broken down, before and after
+    before = story.ledger.clock()
+    story.ledger.correct(fell, {"value": 6}, story.by(reason="two sites were left out"))
+
+    with ReadStore(story.ledger) as store:
+        changed = view_diff(store, "quality", Filters(), PointInTime(known_at=before),
+                            PointInTime())
+
+    assert sorted((c["key"]["code"], c["change"]) for c in changed["changes"]
+                  if c["section"] == "findings") == [("cumulative-falls", "removed")]
+
+
+def test_the_quality_command_prints_the_findings_as_a_table_and_as_json(
+        story: Story, run: Any) -> None:
+    story.indicator("PART", dimensions=[])
+    story.log("target", PILOT, indicator="PART", period="2022-Q2", target=50)
+
+    table, printed = run("quality"), run("quality", "--pilot", PILOT, "--json")
+
+    assert table.exit_code == printed.exit_code == 0, table.stderr + printed.stderr
+    assert "Findings" in table.stdout
+    assert re.search(r"│ SEED-GR-01 │ 2022-Q2 │ missing-report +│ no PART result for 2022-Q2",
+                     table.stdout)
+    assert printed.json()["findings"] == [{
+        "code": "missing-report", "pilot": PILOT, "indicator": "PART", "period": "2022-Q2",
+        "id": None, "message": "no PART result for 2022-Q2, which has ended (a target is set "
+                               "for it)"}]
