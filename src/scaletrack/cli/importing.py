@@ -12,7 +12,7 @@ import click
 
 from scaletrack.cli import remote
 from scaletrack.cli.context import session
-from scaletrack.cli.options import actor_option, json_option
+from scaletrack.cli.options import FilePath, actor_option, json_option
 from scaletrack.cli.render import emit_json, say
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def import_() -> None:
 
 @import_.command(FILES, hidden=True)
 @click.argument("paths", nargs=-1, required=True, metavar="FILE...",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=KIND, help="The kind of every row of a file without a kind "
               "column (e.g. result).")
 @click.option("--sheet", metavar="NAME", help="Read only this worksheet of an XLSX workbook "
@@ -211,7 +211,7 @@ def _writable(path: Path, force: bool) -> Path:
 
 @import_.command()
 @click.argument("kind", type=KIND)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=FilePath(dir_okay=False, path_type=Path),
               required=True, help="The file to write: .csv, .xlsx or .jsonl.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @json_option
@@ -242,7 +242,7 @@ def template(kind: str, output: Path, force: bool, as_json: bool) -> None:
 
 
 @import_.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=FilePath(dir_okay=False, path_type=Path),
               required=True, help="The file to write: .csv, .xlsx or .jsonl.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @json_option

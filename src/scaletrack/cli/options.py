@@ -64,7 +64,25 @@ class ISOMoment(click.ParamType[datetime, Any]):
             self.fail(str(error), param, ctx)
 
 
-class OutputFile(click.Path):
+NAME_MAX = 255
+"""The longest file or folder name, in bytes, that Linux and macOS file systems take."""
+
+
+class FilePath(click.Path):
+    """A path the system can name: no NUL character, no name over ``NAME_MAX`` bytes
+    (said as invalid input, exit 2, instead of failing when the file is opened)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
+        if "\x00" in text:
+            self.fail("a path cannot contain a NUL character", param, ctx)
+        if any(len(os.fsencode(part)) > NAME_MAX for part in Path(text).parts):
+            self.fail(f"a file or folder name is longer than {NAME_MAX} bytes", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutputFile(FilePath):
     """A file to write: its folder must exist (checked before any work is done)."""
 
     def __init__(self) -> None:
