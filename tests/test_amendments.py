@@ -50,7 +50,7 @@ def test_an_amendment_changes_what_it_names_and_keeps_the_rest() -> None:
                 ends_on=date(2023, 12, 31))
 
     event = pilot.pending_events[-1]
-    assert event.TYPE == "pilot.amended"
+    assert isinstance(event, Pilot.Amended)
     assert (event.reason, event.occurred_on) == ("Typo in the registration", date(2022, 3, 1))
     assert (pilot.title, pilot.target_countries, pilot.ends_on) == (
         "SI mapping", ["GR", "RO"], date(2023, 12, 31))
@@ -116,7 +116,7 @@ def test_a_consortium_amendment_changes_its_name_or_lead() -> None:
     consortium.amend(by(), lead="City of Turin (Italy)")
 
     assert (consortium.name, consortium.lead) == ("Seed", "City of Turin (Italy)")
-    assert consortium.pending_events[-1].TYPE == "consortium.amended"
+    assert isinstance(consortium.pending_events[-1], Consortium.Amended)
     with pytest.raises(RuleViolation, match="leaves SEED as it is"):
         consortium.amend(by(), name=" Seed ", lead="City of Turin (Italy)")
     with pytest.raises(RuleViolation, match="needs a reason"):
@@ -143,7 +143,7 @@ def test_a_country_leaves_only_when_nothing_of_the_consortium_is_in_it() -> None
     consortium.remove_country("el", by(), {CODE: ["RO"]})
 
     assert consortium.countries == ["IT", "RO"]
-    assert consortium.pending_events[-1].TYPE == "consortium.country-removed"
+    assert isinstance(consortium.pending_events[-1], Consortium.CountryRemoved)
 
 
 def test_the_last_member_country_stays() -> None:

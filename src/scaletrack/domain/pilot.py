@@ -81,6 +81,7 @@ class Pilot(Aggregate):
 
     Event = ev.PilotEvent
     Registered = ev.Registered
+    Amended = ev.Amended
 
     class_version = 4
     """Version of the state a snapshot keeps (see :mod:`scaletrack.domain.pilot_state`)."""
