@@ -274,6 +274,20 @@ def test_as_of_before_an_amendment_the_pilot_reads_as_registered(store: Any) -> 
             [["IT", "GR"] if as_of == "2022-02-28" else ["IT", "RO"]] if found else [])
 
 
+def test_a_diff_across_an_amendment_names_it_under_the_country_it_left(store: Any) -> None:
+    run = store
+    assert run("pilot", "amend", CODE, "--target-country", "RO", "--reason", "Moved",
+               "--occurred-on", "2022-03-01").exit_code == 0
+
+    diff = run("diff", "progress", "--country", "GR", "--as-of", "2022-02-28",
+               "--to-as-of", "2022-03-01", "--json")
+
+    assert diff.exit_code == 0, diff.stderr
+    assert ("pilots", "removed") in [(c["section"], c["change"]) for c in diff.json()["changes"]]
+    assert [(e["id"], e["type"]) for e in diff.json()["events"]] == [
+        (f"{CODE}@2", "pilot.amended")]
+
+
 def test_known_at_before_an_amendment_the_consortium_reads_as_registered(store: Any) -> None:
     run = store
     moment = datetime.now(UTC).isoformat()
