@@ -180,8 +180,11 @@ class Pilot(Aggregate):
             raise RuleViolation("amendment-changes-nothing",
                                 f"the amendment leaves {self.code} as it is", field="changes",
                                 hint="give the values that change")
-        self._check_targets(amended["target_countries"], consortium)
-        self._check_end(amended["ends_on"])
+        # only what it changes: a registration from before a rule keeps what it said
+        if "target_countries" in given:
+            self._check_targets(amended["target_countries"], consortium)
+        if "ends_on" in given:
+            self._check_end(amended["ends_on"])
         record(self, ev.Amended, by, **amended)
 
     def _check_targets(self, countries: list[str], consortium: Consortium) -> None:
