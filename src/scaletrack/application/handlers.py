@@ -56,6 +56,9 @@ def add_country(uow: UnitOfWork, c: AddCountry, by: Provenance) -> Consortium:
 
 
 def remove_country(uow: UnitOfWork, c: RemoveCountry, by: Provenance) -> Consortium:
+    """The consortium decides, knowing its pilots' target countries. (A pilot registered
+    or amended into the country at the same moment, by another writer, is not seen: the
+    two commands change different aggregates.)"""
     consortium = uow.get(Consortium, c.consortium)
     pilots = {p.code: p.target_countries for p in uow.pilots_of(consortium.code)}
     consortium.remove_country(c.country, by, pilots)
