@@ -104,6 +104,8 @@ def _consortium(world: World, event: Any) -> None:
     consortium = world.consortia[world.codes[event.originator_id]]
     if isinstance(event, Consortium.CountryJoined):
         consortium["countries"].append(event.country)
+    elif isinstance(event, Consortium.CountryRemoved):
+        consortium["countries"].remove(event.country)
     elif isinstance(event, Consortium.PartnerAdded):
         consortium["partners"].append(event.country)
     elif isinstance(event, Consortium.CentreEstablished):
@@ -141,6 +143,8 @@ def _pilot(world: World, event: Any, position: int) -> None:
     if isinstance(event, ev.Pathway):
         pilot.pilot_type, pilot.mechanism = str(event.pilot_type), str(event.mechanism)
         pilot.dimensions = [str(d) for d in event.dimensions]
+    elif isinstance(event, ev.Amended):
+        pilot.countries = list(dict.fromkeys([pilot.countries[0], *event.target_countries]))
     elif isinstance(event, ev.StageAdvanced):
         pilot.stage = str(event.to_stage)
     elif isinstance(event, ev.PilotClosed):

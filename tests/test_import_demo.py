@@ -15,9 +15,9 @@ from scaletrack.application.store import StoreURL
 from scaletrack.cli.main import main
 from scaletrack.domain.account import Account
 
-NOT_ON_THE_DEMO = {"consortium-centre", "pathway"}
-"""The demo leaves no member country without a centre and no pilot without a pathway,
-so no single row of these kinds can be valid there (see templates.ON_THE_DEMO)."""
+NOT_ON_THE_DEMO = {"consortium-centre", "consortium-country-removed", "pathway"}
+"""The demo leaves no member country without a centre (or a partner) and no pilot without
+a pathway, so no single row of these kinds can be valid there (see templates.ON_THE_DEMO)."""
 
 SAME_VIEWS = ("progress", "impact", "portfolio")
 """Views of what happened (valid time): equal after a re-import."""

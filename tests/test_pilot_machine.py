@@ -100,6 +100,8 @@ class Model:
     """Indicator|period -> the version of the entry that reported the result."""
     entries: dict[int, EntryModel] = field(default_factory=dict)
     version: int = 1
+    registration: tuple[str, list[str], date] = ("SI mapping", ["GR", "RO"], date(2024, 6, 30))
+    """Title, target countries and end date, as registered or amended."""
 
     @property
     def open(self) -> bool:
@@ -136,7 +138,8 @@ class PilotMachine(RuleBasedStateMachine):
         transcoder.register(DateAsISO())
         self.mapper = EventMapper(transcoder=transcoder)
         start = by(date(2022, 9, 1))
-        seed = Consortium.register("SEED", "Seed", "City of Turin", ["IT", "GR", "RO"], start)
+        self.seed = seed = Consortium.register("SEED", "Seed", "City of Turin",
+                                               ["IT", "GR", "RO"], start)
         self.indicators = {
             "PART": Indicator.define("PART", start, name="Participants", level="output",
                                      measure="unit", unit="people", direction="higher",
@@ -403,6 +406,28 @@ class PilotMachine(RuleBasedStateMachine):
             self.indicators[code], by(on), period=period, target=amount, narrative=narrative),
             accepted)
 
+    # -- amending the registration -------------------------------------------------
+
+    @rule(title=st.sampled_from([None, "SI mapping", "Local SI mapping in Greece"]),
+          countries=st.sampled_from([None, ["GR", "RO"], ["RO"], ["FR"], []]),
+          ends=st.sampled_from([None, date(2024, 6, 30), date(2025, 6, 30), date(2022, 8, 31),
+                                date(2022, 12, 31)]), reason=reasons, on=days)
+    def amend(self, title: str | None, countries: list[str] | None, ends: date | None,
+              reason: str | None, on: date) -> None:
+        current = self.model.registration
+        amended = (title or current[0], current[1] if countries is None else countries,
+                   ends or current[2])
+        reported = [period_start(key.split("|")[1]) for key in self.model.results]
+        legal = (reason is not None and on <= TODAY and amended != current
+                 and amended[1] in (["GR", "RO"], ["RO"]) and amended[2] >= date(2022, 9, 1)
+                 and all(start <= amended[2] for start in reported))
+
+        def accepted() -> None:
+            self.model.registration = amended
+        self.attempt(legal, lambda: self.pilot.amend(
+            self.seed, by(on, reason), title=title, target_countries=countries, ends_on=ends),
+            accepted)
+
     # -- corrections and retractions ------------------------------------------------
 
     def versions(self) -> st.SearchStrategy[int]:
@@ -470,6 +495,7 @@ class PilotMachine(RuleBasedStateMachine):
         assert pilot.results == m.results
         assert pilot.entry_count == len(m.entries)
         assert pilot.retracted == {k for k, e in m.entries.items() if e.retracted}
+        assert (pilot.title, pilot.target_countries, pilot.ends_on) == m.registration
 
     @invariant()
     def milestones_only_ever_slip_later(self) -> None:

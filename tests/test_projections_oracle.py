@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 )
 
 from oracle import expected, public
+from scaletrack.application.commands import AmendPilot, RemoveCountry
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL, empty_store
 from scaletrack.cli.render import to_json
@@ -316,6 +317,25 @@ class Views(RuleBasedStateMachine):
         for kind in ["period-submitted", "period-approved"] + (
                 ["period-unlocked"] if data.draw(st.booleans()) else []):
             self._log(kind, code, {"period": period}, day)
+
+    @precondition(lambda self: self.pilots)
+    @rule(data=st.data(), day=days, reason=reasons)
+    def amend(self, data: st.DataObject, day: date, reason: str | None) -> None:
+        """The registration amended: target countries (members or not), title, end date."""
+        code = data.draw(st.sampled_from(self.pilots))
+        countries = data.draw(st.lists(st.sampled_from(["IT", "GR", "SI", "DE", "PL"]),
+                                       max_size=2, unique=True))
+        self._try(lambda: self.ledger.handle(AmendPilot(
+            code, title=data.draw(st.sampled_from([None, "A pilot", "Amended"])),
+            target_countries=countries or None,
+            ends_on=data.draw(st.sampled_from([None, date(2022, 6, 30), date(2024, 6, 30)]))),
+            by=self._by(day, reason)))
+
+    @rule(consortium=st.sampled_from(sorted(CONSORTIA)),
+          country=st.sampled_from(["IT", "GR", "SI", "DE", "PL"]), day=days)
+    def remove_country(self, consortium: str, country: str, day: date) -> None:
+        self._try(lambda: self.ledger.handle(RemoveCountry(consortium, country),
+                                             by=self._by(day)))
 
     @precondition(lambda self: len(self.pilots) > 1)
     @rule(data=st.data(), day=days)

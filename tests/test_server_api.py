@@ -45,6 +45,15 @@ WRITES = {
     "retract an entry": Write(
         "/api/v1/pilots/SEED-GR-01/events/2/retractions", {"reason": "Wrong pilot"}, ("ana",),
         (("/api/v1/pilots/SEED-GR-01/events", "ana", RESULT),)),
+    "amend a pilot": Write("/api/v1/pilots/SEED-GR-01/amendments", {
+        "title": "SI mapping in twelve cities", "ends_on": "2023-12-31",
+        "reason": "Extension granted"}, ("ana",)),
+    "amend a consortium": Write("/api/v1/consortia/SEED/amendments", {
+        "lead": "City of Turin (Italy)", "reason": "As the grant agreement names it"},
+        ("root",)),
+    "remove a country": Write("/api/v1/consortia/SEED/countries/SI/removal",
+                              {"reason": "Registered by mistake"}, ("root",),
+                              (("/api/v1/consortia/SEED/countries", "root", {"country": "SI"}),)),
     "register a consortium": Write("/api/v1/consortia", {
         "code": "ESIA", "name": "European SI Alliance", "lead": "DE partners",
         "country": ["DE", "DK"]}, ("root",)),

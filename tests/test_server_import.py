@@ -249,3 +249,18 @@ def test_a_clean_dry_run_is_confirmed_by_its_digest_by_the_same_account_once(
 def test_a_file_with_problems_is_not_kept_to_confirm(served: Deployment) -> None:
     sha = upload(served, "ana", HEADER + BAD_VALUE, dry_run=True).json()["sha256"]
     assert served.post(f"/api/v1/imports/{sha}/confirmation", "ana").status_code == 404
+
+
+def test_amendment_rows_are_checked_as_the_registrations_they_amend(
+        served: Deployment) -> None:
+    pilot = ("kind,pilot,title,reason,occurred_on\n"
+             "pilot-amended,SEED-GR-01,SI mapping in twelve cities,Typo,2022-06-01\n")
+    consortium = ("kind,consortium,lead,reason,occurred_on\n"
+                  "consortium-amended,SEED,City of Turin (Italy),Typo,2022-06-01\n")
+    before = served.head()
+    assert upload(served, "fiona", pilot, dry_run=True).status_code == 400
+    assert upload(served, "ana", consortium, dry_run=True).status_code == 400
+    assert served.head() == before
+    assert upload(served, "ana", pilot).status_code == 200
+    assert upload(served, "root", consortium).status_code == 200
+    assert served.head()[0] == before[0] + 2

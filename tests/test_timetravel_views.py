@@ -20,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scaletrack.application.commands import AmendPilot
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.store import StoreURL, empty_store
 from scaletrack.domain.errors import ScaletrackError
@@ -48,7 +49,7 @@ class Clock:
 
 
 step = st.tuples(st.sampled_from(["target", "result", "result", "milestone", "achieved",
-                                  "risk", "correct", "retract"]),
+                                  "risk", "correct", "retract", "amend"]),
                  st.integers(0, 1), st.integers(0, 40), st.integers(0, 60))
 """(what, which pilot, how many days late it is recorded, a figure)."""
 
@@ -93,6 +94,10 @@ def build(url: str, steps: list[tuple[str, int, int, int]]) -> None:
                     continue
                 if what == "retract":
                     ledger.retract(entries[figure % len(entries)], by)
+                    continue
+                if what == "amend":  # into Italy too, or back to Greece only
+                    ledger.handle(AmendPilot(code, title=f"Pilot {figure}", target_countries=[
+                        "GR", "IT"][:1 + figure % 2]), by=by)
                     continue
                 logged = ledger.log_event(KINDS[what], code, values, by)
             except ScaletrackError:

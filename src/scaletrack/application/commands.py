@@ -68,6 +68,32 @@ class AddCountry(Command[Consortium]):
 
 
 @dataclass(frozen=True)
+class RemoveCountry(Command[Consortium]):
+    """A member country leaves (needs a reason); none of the consortium's pilots, partners
+    or centres may be in it."""
+
+    consortium: Code
+    country: CountryCode
+
+    @property
+    def subject(self) -> str:
+        return self.consortium
+
+
+@dataclass(frozen=True)
+class AmendConsortium(Command[Consortium]):
+    """Amend the registration's name or lead (needs a reason); None keeps the value."""
+
+    consortium: Code
+    name: str | None = None
+    lead: str | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.consortium
+
+
+@dataclass(frozen=True)
 class AddPartner(Command[Consortium]):
     consortium: Code
     organisation: str
@@ -155,6 +181,24 @@ class RegisterPilot(Command[Pilot]):
     @property
     def subject(self) -> str:
         return self.code
+
+
+@dataclass(frozen=True)
+class AmendPilot(Command[Pilot]):
+    """Amend what the registration says (needs a reason): a field left None keeps its value.
+    A later ``ends_on`` extends the pilot."""
+
+    pilot: Code
+    title: str | None = None
+    innovation: str | None = None
+    target_countries: Sequence[CountryCode] | None = None
+    core_components: Sequence[str] | None = None
+    adaptable_components: Sequence[str] | None = None
+    ends_on: date | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.pilot
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,15 @@ and the server all write through these same functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from scaletrack.application.aggregates import Changed
 from scaletrack.application.commands import (
     AddCountry,
     AddPartner,
+    AmendConsortium,
+    AmendPilot,
     Command,
     CorrectEntry,
     DefineIndicator,
@@ -24,6 +26,7 @@ from scaletrack.application.commands import (
     LogPilotEvent,
     RegisterConsortium,
     RegisterPilot,
+    RemoveCountry,
     RetireIndicator,
     RetractEntry,
     ReviseIndicator,
@@ -49,6 +52,22 @@ def register_consortium(uow: UnitOfWork, c: RegisterConsortium, by: Provenance) 
 def add_country(uow: UnitOfWork, c: AddCountry, by: Provenance) -> Consortium:
     consortium = uow.get(Consortium, c.consortium)
     consortium.add_country(c.country, by)
+    return consortium
+
+
+def remove_country(uow: UnitOfWork, c: RemoveCountry, by: Provenance) -> Consortium:
+    """The consortium decides, knowing its pilots' target countries. (A pilot registered
+    or amended into the country at the same moment, by another writer, is not seen: the
+    two commands change different aggregates.)"""
+    consortium = uow.get(Consortium, c.consortium)
+    pilots = {p.code: p.target_countries for p in uow.pilots_of(consortium.code)}
+    consortium.remove_country(c.country, by, pilots)
+    return consortium
+
+
+def amend_consortium(uow: UnitOfWork, c: AmendConsortium, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.amend(by, name=c.name, lead=c.lead)
     return consortium
 
 
@@ -97,6 +116,19 @@ def register_pilot(uow: UnitOfWork, c: RegisterPilot, by: Provenance) -> Pilot:
         starts_on=c.starts_on, ends_on=c.ends_on))
 
 
+def amend_pilot(uow: UnitOfWork, c: AmendPilot, by: Provenance) -> Pilot:
+    pilot = uow.get(Pilot, c.pilot)
+    pilot.amend(uow.get(Consortium, pilot.consortium), by, title=c.title,
+                innovation=c.innovation, target_countries=_listed(c.target_countries),
+                core_components=_listed(c.core_components),
+                adaptable_components=_listed(c.adaptable_components), ends_on=c.ends_on)
+    return pilot
+
+
+def _listed(values: Sequence[str] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
 def log_pilot_event(uow: UnitOfWork, c: LogPilotEvent, by: Provenance) -> Pilot:
     kind = KINDS[c.kind]
     indicator = uow.get(Indicator, c.values["indicator"]) if kind.needs_indicator else None
@@ -125,12 +157,15 @@ def retract_entry(uow: UnitOfWork, c: RetractEntry, by: Provenance) -> Pilot:
 HANDLERS: dict[type[Command[Any]], Handler] = {
     RegisterConsortium: register_consortium,
     AddCountry: add_country,
+    RemoveCountry: remove_country,
+    AmendConsortium: amend_consortium,
     AddPartner: add_partner,
     EstablishCentre: establish_centre,
     DefineIndicator: define_indicator,
     ReviseIndicator: revise_indicator,
     RetireIndicator: retire_indicator,
     RegisterPilot: register_pilot,
+    AmendPilot: amend_pilot,
     LogPilotEvent: log_pilot_event,
     CorrectEntry: correct_entry,
     RetractEntry: retract_entry,

@@ -234,6 +234,11 @@ class Ledger(Application[UUID]):
                  Pilot: Pilot.Registered}[cls]
         return [str(e.code) for e in self.all_events(types=[first.TYPE])]  # type: ignore[attr-defined]
 
+    def pilot_codes(self, consortium: str) -> list[str]:
+        """Codes of a consortium's pilots, in the order they were registered."""
+        return [str(e.code) for e in self.all_events(types=[Pilot.Registered.TYPE])
+                if isinstance(e, Pilot.Registered) and e.consortium == consortium]
+
     def all(self, cls: type[AggregateT]) -> list[AggregateT]:
         return [self.get(cls, code) for code in self.codes(cls)]
 

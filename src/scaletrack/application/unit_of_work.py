@@ -79,6 +79,13 @@ class UnitOfWork:
             raise RuleViolation("code-taken", f"{noun} {code} already exists",
                                 field=noun, hint="codes are unique; choose another")
 
+    def pilots_of(self, consortium: str) -> list[Pilot]:
+        """Every pilot of a consortium: stored, or registered earlier in this unit of work."""
+        new = [a.code for a in self._aggregates.values()
+               if isinstance(a, Pilot) and a.consortium == consortium]
+        return [self.get(Pilot, code)
+                for code in dict.fromkeys([*self.ledger.pilot_codes(consortium), *new])]
+
     def entry(self, code: str, version: int) -> Recorded:
         """Event N of a pilot, whether stored or recorded earlier in this unit of work."""
         pilot = self.get(Pilot, code)

@@ -65,6 +65,48 @@ def add_country(code: str, country: str, as_json: bool, **kwargs: Any) -> None:
     _done(session().ledger().handle(AddCountry(code, country), by=by), as_json)
 
 
+@consortium.command("remove-country")
+@click.argument("code", type=CODE)
+@click.argument("country")
+@provenance_options
+@json_option
+def remove_country(code: str, country: str, as_json: bool, **kwargs: Any) -> None:
+    """A member country leaves the consortium (needs --reason).
+
+    Refused while one of its pilots is scaled into the country, or a partner
+    or competence centre of the consortium is in it.
+
+    \b
+    Example:
+      scaletrack consortium remove-country SEED SI --reason "Registered by mistake" --actor ana
+    """
+    from scaletrack.application.commands import RemoveCountry
+
+    by = by_from(kwargs)
+    _done(session().ledger().handle(RemoveCountry(code, country), by=by), as_json)
+
+
+@consortium.command()
+@click.argument("code", type=CODE)
+@click.option("--name", help="The new full name.")
+@click.option("--lead", help="The new lead organisation.")
+@provenance_options
+@json_option
+def amend(code: str, name: str | None, lead: str | None, as_json: bool,
+          **kwargs: Any) -> None:
+    """Amend the consortium's name or lead (needs --reason); what is not given stays.
+
+    \b
+    Example:
+      scaletrack consortium amend SEED --lead "City of Turin (Italy)" \\
+        --reason "As the grant agreement names it" --actor ana
+    """
+    from scaletrack.application.commands import AmendConsortium
+
+    by = by_from(kwargs)
+    _done(session().ledger().handle(AmendConsortium(code, name, lead), by=by), as_json)
+
+
 @consortium.command("add-partner")
 @click.argument("code", type=CODE)
 @click.option("--organisation", required=True, help="Partner organisation's name.")

@@ -221,8 +221,9 @@ def template(kind: str, output: Path, force: bool, as_json: bool) -> None:
     The example row is valid against the demo store, so right after
     `scaletrack demo` the template imports as it is. Kinds: the `log`
     kinds (result, target, stage, milestone-planned, ...) and consortium,
-    consortium-country, consortium-partner, consortium-centre, indicator,
-    indicator-revised, indicator-retired, pilot, correction, retraction.
+    consortium-country, consortium-country-removed, consortium-amended,
+    consortium-partner, consortium-centre, indicator, indicator-revised,
+    indicator-retired, pilot, pilot-amended, correction, retraction.
 
     \b
     Example:

@@ -129,7 +129,7 @@ def provenance_options(f: F) -> F:
     @click.option("--occurred-on", type=DATE, metavar="YYYY-MM-DD",
                   help="When it happened in the world (default: today).")
     @click.option("--reason", metavar="TEXT", help="Why (required for revisions, drops, "
-                  "unlocks, corrections and retractions).")
+                  "unlocks, corrections, retractions and amendments).")
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return f(*args, **kwargs)

@@ -59,6 +59,44 @@ def register(code: str, consortium: str, as_json: bool, **kwargs: Any) -> None:
     emit_json(pilot_summary(p)) if as_json else click.echo(f"{p.code}@{p.version}")
 
 
+@pilot.command()
+@click.argument("code", type=CODE)
+@click.option("--title", help="The new short title.")
+@click.option("--innovation", help="The innovation being scaled, as it should read.")
+@click.option("--target-country", "target_countries", multiple=True, metavar="CC",
+              help="A country it is scaled into (repeatable; the whole new list; "
+                   "consortium members).")
+@click.option("--core", "core_components", multiple=True, metavar="TEXT",
+              help="A core component (repeatable; the whole new list).")
+@click.option("--adaptable", "adaptable_components", multiple=True, metavar="TEXT",
+              help="An adaptable component (repeatable; the whole new list).")
+@click.option("--ends-on", type=DATE, metavar="YYYY-MM-DD",
+              help="The new last day (a later one extends the pilot).")
+@provenance_options
+@json_option
+def amend(code: str, as_json: bool, **kwargs: Any) -> None:
+    """Amend what the registration says (needs --reason); what is not given stays.
+
+    The amendment holds from --occurred-on: the pilot as of an earlier day
+    still reads as registered. Its code, consortium, origin country and
+    start stay (a wrong one: register the pilot again under another code).
+
+    \b
+    Examples:
+      scaletrack pilot amend SEED-GR-01 --title "Local SI mapping in twelve Greek cities" \\
+        --reason "Two more cities joined" --actor ana
+      scaletrack pilot amend SEED-GR-01 --ends-on 2023-12-31 --reason "Extension granted" \\
+        --occurred-on 2023-05-15 --actor ana
+    """
+    from scaletrack.application.commands import AmendPilot
+    from scaletrack.application.summaries import pilot_summary
+
+    by = by_from(kwargs)
+    changes = {name: (None if value == () else value) for name, value in kwargs.items()}
+    p = session().ledger().handle(AmendPilot(code, **changes), by=by)
+    emit_json(pilot_summary(p)) if as_json else click.echo(f"{p.code}@{p.version}")
+
+
 @pilot.command("list")
 @click.option("--consortium", type=CODE, help="Only this consortium's pilots.")
 @json_option

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, record, start
+from scaletrack.domain.envelope import (
+    Provenance,
+    Recorded,
+    aggregate_id,
+    record,
+    require_reason,
+    start,
+)
 from scaletrack.domain.errors import InvalidInput, RuleViolation
 from scaletrack.domain.vocabulary import (
     EU_COUNTRY_ALIASES,
@@ -44,6 +52,27 @@ class Consortium(Aggregate):
 
         def apply(self, consortium: Consortium) -> None:
             consortium.countries.append(self.country)
+
+    class CountryRemoved(Event):
+        """A member country leaves (or was registered by mistake)."""
+
+        TYPE = "consortium.country-removed"
+        country: CountryCode
+
+        def apply(self, consortium: Consortium) -> None:
+            consortium.countries = [c for c in consortium.countries
+                                    if EU_COUNTRY_ALIASES.get(c, c) != self.country]
+
+    class Amended(Event):
+        """The consortium's name and lead, as amended (its code and countries stay)."""
+
+        TYPE = "consortium.amended"
+        name: Text
+        lead: Text
+
+        def apply(self, consortium: Consortium) -> None:
+            consortium.name = self.name
+            consortium.lead = self.lead
 
     class PartnerAdded(Event):
         TYPE = "consortium.partner-added"
@@ -93,6 +122,45 @@ class Consortium(Aggregate):
             raise RuleViolation("duplicate-country",
                                 f"{country} is already a member of {self.code}", field="country")
         record(self, self.CountryJoined, by, country=country)
+
+    def remove_country(self, country: str, by: Provenance,
+                       pilots: Mapping[str, Collection[str]]) -> None:
+        """Remove a member country that nothing of the consortium is in: not the target
+        country of one of its ``pilots`` (code -> target countries), nor a partner's or a
+        competence centre's country."""
+        self._require_registered(by)
+        require_reason(by, "removing a country")
+        code = _country(country)
+        self._require_member(code)
+        if self.member_countries == {code}:
+            raise RuleViolation("last-country", f"{code} is the only member country of "
+                                f"{self.code}", field="country",
+                                hint="add the country that replaces it first")
+        uses = [f"pilot {pilot}" for pilot, targets in sorted(pilots.items())
+                if code in {_country(c) for c in targets}]
+        uses += [f"partner {p['organisation']}" for p in self.partners
+                 if EU_COUNTRY_ALIASES.get(p["country"], p["country"]) == code]
+        uses += [f"competence centre {name}" for where, name in self.centres.items()
+                 if EU_COUNTRY_ALIASES.get(where, where) == code]
+        if uses:
+            raise RuleViolation("country-in-use", f"{code} cannot leave {self.code}: it is the "
+                                f"country of {'; '.join(uses)}", field="country",
+                                hint="amend the pilots' target countries first; a partner's "
+                                "or a centre's country keeps it a member")
+        record(self, self.CountryRemoved, by, country=code)
+
+    def amend(self, by: Provenance, name: str | None = None, lead: str | None = None) -> None:
+        """Amend the consortium's name or lead; one given as None keeps its value."""
+        self._require_registered(by)
+        require_reason(by, "an amendment of the consortium")
+        current = {"name": self.name, "lead": self.lead}
+        given = {k: v for k, v in {"name": name, "lead": lead}.items() if v is not None}
+        amended = {k: str(v).strip() for k, v in {**current, **given}.items()}
+        if amended == current:
+            raise RuleViolation("amendment-changes-nothing",
+                                f"the amendment leaves {self.code} as it is", field="changes",
+                                hint="give the values that change")
+        record(self, self.Amended, by, **amended)
 
     def add_partner(self, organisation: str, country: str, role: str, by: Provenance) -> None:
         self._require_registered(by)

@@ -67,6 +67,13 @@ class Provenance:
         }
 
 
+def require_reason(by: Provenance, what: str) -> None:
+    """Refuse a write that must say why (a revision, a drop, an amendment) and does not."""
+    if not (by.reason and by.reason.strip()):
+        raise RuleViolation("reason-required", f"{what} needs a reason",
+                            field="reason", hint="give --reason")
+
+
 EVENT_TYPES: dict[str, type[Recorded]] = {}
 """Every event class by its stable type name (filled as classes are declared)."""
 

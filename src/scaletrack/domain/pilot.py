@@ -23,6 +23,7 @@ from scaletrack.domain.envelope import (
     aggregate_id,
     plain,
     record,
+    require_reason,
     start,
     validated,
 )
@@ -53,6 +54,10 @@ ENVELOPE_FIELDS = frozenset(
      "reason", "key", "originator_topic"}
 )
 IDENTITY_FIELDS = frozenset({"indicator", "indicator_version", "period"})
+AMENDABLE = ("title", "innovation", "target_countries", "core_components",
+             "adaptable_components", "ends_on")
+"""What an amendment of a pilot's registration may change (its code, consortium, origin
+and start stay: the pilot is known by them)."""
 NOUN = "pilot"
 """What a rule about the pilot as a whole names as its field (the import's pilot column)."""
 
@@ -76,6 +81,7 @@ class Pilot(Aggregate):
 
     Event = ev.PilotEvent
     Registered = ev.Registered
+    Amended = ev.Amended
 
     class_version = 4
     """Version of the state a snapshot keeps (see :mod:`scaletrack.domain.pilot_state`)."""
@@ -152,6 +158,59 @@ class Pilot(Aggregate):
                                 field="ends_on")
         return start(cls, ev.Registered, cls.id_for(code), by,
                      code=code, consortium=consortium.code, **details)
+
+    def amend(self, consortium: Consortium, by: Provenance, **changes: Any) -> None:
+        """Amend what the registration says (:data:`AMENDABLE`); a field given as None keeps
+        its value. The amended values obey the rules the registration obeyed."""
+        self._require_reason(by, "an amendment of the registration")
+        current = {name: getattr(self, name) for name in AMENDABLE}
+        given = {k: v for k, v in changes.items() if v is not None}
+        unknown = set(given) - set(AMENDABLE)
+        if unknown:
+            raise RuleViolation("not-amendable", f"a pilot's {', '.join(sorted(unknown))} "
+                                "cannot be amended", field="changes",
+                                hint=f"amend {', '.join(AMENDABLE)}")
+        if "target_countries" in given:
+            given["target_countries"] = [checked_country(c, "target_countries")
+                                         for c in given["target_countries"]]
+        envelope = {**by.envelope(), "originator_id": self.id,
+                    "originator_version": self.version + 1}
+        amended = payload_of(validated(ev.Amended, {**current, **given, **envelope}, new=True))
+        if plain(amended) == plain(current):
+            raise RuleViolation("amendment-changes-nothing",
+                                f"the amendment leaves {self.code} as it is", field="changes",
+                                hint="give the values that change")
+        # only what it changes: a registration from before a rule keeps what it said
+        if "target_countries" in given:
+            self._check_targets(amended["target_countries"], consortium)
+        if "ends_on" in given:
+            self._check_end(amended["ends_on"])
+        record(self, ev.Amended, by, **amended)
+
+    def _check_targets(self, countries: list[str], consortium: Consortium) -> None:
+        if not countries:
+            raise RuleViolation("no-target-country", f"{self.code} is scaled into no country",
+                                field="target_countries", hint="give a target country")
+        outside = sorted(set(countries) - consortium.member_countries)
+        if outside:
+            raise RuleViolation(
+                "target-country-outside-consortium",
+                f"target countries {', '.join(outside)} are not members of {consortium.code}",
+                field="target_countries", hint=f"choose among {', '.join(consortium.countries)}",
+            )
+
+    def _check_end(self, ends_on: date) -> None:
+        if ends_on < self.starts_on:
+            raise RuleViolation("ends-before-start", f"{self.code} starts on {self.starts_on}; "
+                                f"it cannot end on {ends_on}, before it starts",
+                                field="ends_on", hint="give an end date after the start")
+        later = sorted(period for period in {key.split("|", 1)[1] for key in self.results}
+                       if _is_period(period) and period_start(period) > ends_on)
+        if later:
+            raise RuleViolation("results-after-end",
+                                f"{self.code} has results for {', '.join(later)}, after "
+                                f"{ends_on}", field="ends_on",
+                                hint="retract those results first, or end the pilot later")
 
     def assess_readiness(self, score: int, summary: str, by: Provenance) -> None:
         self._record_entry(ev.ReadinessAssessed, by, {"score": score, "summary": summary})
@@ -495,11 +554,7 @@ class Pilot(Aggregate):
         if self.stage == Stage.CLOSED:
             raise RuleViolation("pilot-closed", f"{self.code} is closed", field=NOUN)
 
-    @staticmethod
-    def _require_reason(by: Provenance, what: str) -> None:
-        if not (by.reason and by.reason.strip()):
-            raise RuleViolation("reason-required", f"{what} needs a reason",
-                                field="reason", hint="give --reason")
+    _require_reason = staticmethod(require_reason)
 
 
 def _quarter(by: Provenance) -> str:

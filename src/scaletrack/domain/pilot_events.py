@@ -94,6 +94,27 @@ class Registered(PilotEvent, Aggregate.Created):
         pilot.ends_on = self.ends_on
 
 
+class Amended(PilotEvent):
+    """What the registration says, as amended (a typo, an extension, a new target country):
+    every amendable field with its value from now on. Code, consortium, origin and start stay."""
+
+    TYPE = "pilot.amended"
+    title: Text
+    innovation: Text
+    target_countries: list[CountryCode]
+    core_components: list[Text]
+    adaptable_components: list[Text]
+    ends_on: date
+
+    def apply(self, pilot: Pilot) -> None:
+        pilot.title = self.title
+        pilot.innovation = self.innovation
+        pilot.target_countries = list(self.target_countries)
+        pilot.core_components = list(self.core_components)
+        pilot.adaptable_components = list(self.adaptable_components)
+        pilot.ends_on = self.ends_on
+
+
 class ReadinessAssessed(Entry):
     TYPE = "pilot.readiness-assessed"
     score: Score

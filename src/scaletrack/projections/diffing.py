@@ -37,8 +37,10 @@ from scaletrack.projections.tables import PilotRow, Subject, TimelineEvent
 KEY_FIELDS = ("pilot", "consortium", "country", "indicator", "indicator_version", "period")
 SETTING = ("filters", "today", "point_in_time")
 """Sections that say what was asked, not what was found."""
-DEFINING = ("consortium.registered", "pilot.registered", "indicator.defined")
-"""Directory events every view shows the outcome of (a row exists; its unit, direction)."""
+DEFINING = ("consortium.registered", "pilot.registered", "indicator.defined",
+            "consortium.amended", "consortium.country-removed", "pilot.amended")
+"""Directory events every view shows the outcome of (a row exists; its unit, direction;
+a pilot's countries and title as amended)."""
 DATED = "last_activity"
 """The field that the events a view shows only through their day change."""
 
@@ -146,8 +148,9 @@ def seen_between(connection: Connection, before: Point, after: Point, filters: F
              .where(or_(and_(one, not_(other)), and_(other, not_(one))))
              .order_by(events.c.position))
     if filters.consortium or filters.pilot or filters.country:
-        query = query.where(or_(events.c.subject.in_(selected(filters)), events.c.subject.in_(
-            select(Subject.subject).where(Subject.kind != "pilot"))))
+        others = select(Subject.subject).where(Subject.kind != "pilot")
+        query = query.where(or_(events.c.subject.in_(selected(filters, ever=True)),
+                                events.c.subject.in_(others)))
     found = []
     for position, subject, version, kind, state, day, since in connection.execute(query):
         fact = Fact(position, subject, version, kind, json.loads(state), state)

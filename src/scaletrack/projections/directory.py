@@ -12,7 +12,11 @@ newest event.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+from sqlalchemy import Connection, select
+
+from scaletrack.domain.vocabulary import EU_COUNTRY_ALIASES
 from scaletrack.projections.bitemporal import recorded
 from scaletrack.projections.facts import Fact
 from scaletrack.projections.tables import (
@@ -33,13 +37,27 @@ from scaletrack.projections.view import View, on
 
 class Directory(View):
     name = "directory"
-    schema = 3
+    schema = 4
     tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
               PilotCountry, IndicatorRow, IndicatorVersion, DirectoryFact)
     folded: frozenset[str] = frozenset()
     """The types the directory folds into its tables (set below the class)."""
     kept = True
     """Whether the folded facts are kept (not in a directory at a point, built from them)."""
+    countries: dict[str, tuple[str, list[str]]]
+    """The origin and target countries of the pilots the page amends, by id."""
+
+    def start_page(self, connection: Connection, facts: Sequence[Fact]) -> None:
+        """The countries of the pilots the page amends (an amendment states only the
+        targets it leaves, so the directory knows which it takes away)."""
+        amended = {f.subject for f in facts if f.type == "pilot.amended"}
+        self.countries = {}
+        if amended:
+            self.countries = {subject: (origin, json.loads(targets))
+                              for subject, origin, targets in connection.execute(
+                                  select(PilotRow.subject, PilotRow.origin_country,
+                                         PilotRow.target_countries)
+                                  .where(PilotRow.subject.in_(amended)))}
 
     def _subject(self, fact: Fact, kind: str) -> None:
         self.write(Subject).insert({"subject": fact.subject, "kind": kind,
@@ -64,6 +82,17 @@ class Directory(View):
     def _member(self, fact: Fact, country: str, place: int = 0) -> None:
         self.write(MemberCountry).insert({"subject": fact.subject, "country": country,
                                           "position": fact.position, "place": place})
+
+    @on("consortium.country-removed")
+    def country_removed(self, fact: Fact) -> None:
+        country = fact.state["country"]
+        for spelling in {country, *(a for a, c in EU_COUNTRY_ALIASES.items() if c == country)}:
+            self.write(MemberCountry).delete((fact.subject, spelling))
+
+    @on("consortium.amended")
+    def consortium_amended(self, fact: Fact) -> None:
+        self.write(ConsortiumRow).update((fact.subject,), {"name": fact.state["name"],
+                                                           "lead": fact.state["lead"]})
 
     @on("consortium.partner-added")
     def partner_added(self, fact: Fact) -> None:
@@ -91,7 +120,25 @@ class Directory(View):
             "affiliation_form": None, "stage": "proposed", "starts_on": state["starts_on"],
             "ends_on": state["ends_on"]})
         for country in dict.fromkeys([state["origin_country"], *state["target_countries"]]):
-            self.write(PilotCountry).insert({"subject": fact.subject, "country": country})
+            self.write(PilotCountry).insert({"subject": fact.subject, "country": country,
+                                             "current": True})
+        self.countries[fact.subject] = (state["origin_country"], state["target_countries"])
+
+    @on("pilot.amended")
+    def pilot_amended(self, fact: Fact) -> None:
+        state = fact.state
+        targets: list[str] = state["target_countries"]
+        self.write(PilotRow).update((fact.subject,), {
+            "title": state["title"], "target_countries": json.dumps(targets),
+            "ends_on": state["ends_on"]})
+        if fact.subject not in self.countries:
+            return  # a point that sees the amendment but not yet the registration
+        origin, before = self.countries[fact.subject]
+        now = {origin, *targets}
+        for country in dict.fromkeys([*before, *targets]):
+            self.write(PilotCountry).put({"subject": fact.subject, "country": country,
+                                          "current": country in now})
+        self.countries[fact.subject] = (origin, targets)
 
     @on("pilot.pathway-chosen", "pilot.pathway-changed")
     def pathway(self, fact: Fact) -> None:

@@ -74,7 +74,7 @@ def _seen(connection: Connection, point: Point, filters: Filters) -> list[Fact]:
     facts = table(DirectoryFact)
     pilots = facts.c.family == "pilot"
     if filters.consortium or filters.pilot or filters.country:
-        pilots = pilots & facts.c.subject.in_(selected(filters))
+        pilots = pilots & facts.c.subject.in_(selected(filters, ever=True))
     found: list[Any] = []
     for about in (facts.c.family.in_(("consortium", "indicator")), pilots):
         found += connection.execute(

@@ -93,11 +93,14 @@ class PilotRow(ViewTable):
 
 
 class PilotCountry(ViewTable):
-    """A pilot's countries: where its innovation comes from and where it is scaled into."""
+    """A pilot's countries: where its innovation comes from and where it is scaled into,
+    and those an amendment took it out of (no longer ``current``), so that a view at a
+    point before the amendment still finds the pilot under them."""
 
     __tablename__ = "scaletrack_dir_pilot_countries"
     subject: Mapped[str] = mapped_column(ID, primary_key=True)
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    current: Mapped[bool] = mapped_column(Boolean)
 
 
 class IndicatorRow(ViewTable):

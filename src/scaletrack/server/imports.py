@@ -153,8 +153,11 @@ def row_permission(server: ServerState, row: CheckedRow, workspace: Any
     if consortium is None:
         consortium = workspace.get(Pilot, row.subject).consortium
     # Deciding a report (approve, reject) is an officer's, and officers do not import:
-    # such a row is refused whoever submitted the report.
-    return PERIOD_ACTIONS.get(kind.name, Action.WRITE_PILOT), Resource(consortium=consortium)
+    # such a row is refused whoever submitted the report. Amending a registration is
+    # registering's.
+    action = Action.REGISTER_PILOT if kind.name == "pilot-amended" else PERIOD_ACTIONS.get(
+        kind.name, Action.WRITE_PILOT)
+    return action, Resource(consortium=consortium)
 
 
 def run_import(server: ServerState, account: Account, upload: Upload,

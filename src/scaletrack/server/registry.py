@@ -1,4 +1,4 @@
-"""Admins' writes: consortia (register, countries, partners, centres) and indicators
+"""Admins' writes: consortia (register, amend, countries, partners, centres) and indicators
 (define, revise, retire), as ``scaletrack consortium`` and ``scaletrack indicator`` do."""
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from scaletrack.application.access import ANYTHING, Action
 from scaletrack.application.commands import (
     AddCountry,
     AddPartner,
+    AmendConsortium,
     DefineIndicator,
     EstablishCentre,
     RegisterConsortium,
+    RemoveCountry,
     RetireIndicator,
     ReviseIndicator,
 )
@@ -36,6 +38,11 @@ class ConsortiumRegistration(Envelope):
 
 class CountryJoining(Envelope):
     country: str
+
+
+class ConsortiumAmendment(Envelope):
+    name: str | None = None
+    lead: str | None = None
 
 
 class PartnerAddition(Envelope):
@@ -65,6 +72,24 @@ def add_country(code: str, request: Request, account: Signed, body: CountryJoini
     """A country joins a consortium (admins)."""
     return write(request, account, Action.MANAGE_CONSORTIA, ANYTHING, body,
                  AddCountry(code, body.country))
+
+
+@router.post("/consortia/{code}/countries/{country}/removal", status_code=201,
+             tags=["consortia"], responses=created("the event"))
+def remove_country(code: str, country: str, request: Request, account: Signed, body: Envelope
+                   ) -> dict[str, Any]:
+    """A member country leaves a consortium (admins; needs a reason)."""
+    return write(request, account, Action.MANAGE_CONSORTIA, ANYTHING, body,
+                 RemoveCountry(code, country))
+
+
+@router.post("/consortia/{code}/amendments", status_code=201, tags=["consortia"],
+             responses=created("the event"))
+def amend_consortium(code: str, request: Request, account: Signed, body: ConsortiumAmendment
+                     ) -> dict[str, Any]:
+    """Amend a consortium's name or lead (admins; needs a reason)."""
+    return write(request, account, Action.MANAGE_CONSORTIA, ANYTHING, body,
+                 AmendConsortium(code, body.name, body.lead))
 
 
 @router.post("/consortia/{code}/partners", status_code=201, tags=["consortia"],

@@ -1,4 +1,4 @@
-"""Writes: a pilot's events, corrections, retractions and registrations.
+"""Writes: a pilot's events, corrections, retractions, registrations and amendments.
 
 Each request is checked with ``can``, made into a command and handed to the
 ledger, whose handlers are the ones the CLI, the importer and the demo use.
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from scaletrack.application.access import Action, Resource, require
 from scaletrack.application.commands import (
+    AmendPilot,
     Command,
     CorrectEntry,
     LogPilotEvent,
@@ -194,3 +195,26 @@ def register_pilot(request: Request, account: Signed, body: PilotRegistration
         starts_on=body.starts_on, ends_on=body.ends_on)
     return write(request, account, Action.REGISTER_PILOT,
                  Resource(consortium=canonical(body.consortium)), body, command)
+
+
+class PilotAmendment(Envelope):
+    """The options of ``scaletrack pilot amend``: what is not given stays (needs a reason)."""
+
+    title: str | None = None
+    innovation: str | None = None
+    target_country: list[str] | None = Field(None, min_length=1)
+    core: list[str] | None = None
+    adaptable: list[str] | None = None
+    ends_on: date | None = None
+
+
+@router.post("/pilots/{code}/amendments", status_code=201, tags=["pilots"],
+             responses=created("the amendment, as pilot history --json shows it"))
+def amend_pilot(code: str, request: Request, account: Signed, body: PilotAmendment
+                ) -> dict[str, Any]:
+    """Amend a pilot's registration (leads of its consortium, as they register it)."""
+    command = AmendPilot(code, title=body.title, innovation=body.innovation,
+                         target_countries=body.target_country, core_components=body.core,
+                         adaptable_components=body.adaptable, ends_on=body.ends_on)
+    return write(request, account, Action.REGISTER_PILOT, pilot_resource(state(request), code),
+                 body, command)

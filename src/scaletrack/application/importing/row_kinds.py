@@ -27,6 +27,8 @@ from scaletrack.application.aggregates import NOUNS, Changed
 from scaletrack.application.commands import (
     AddCountry,
     AddPartner,
+    AmendConsortium,
+    AmendPilot,
     Command,
     CorrectEntry,
     DefineIndicator,
@@ -34,6 +36,7 @@ from scaletrack.application.commands import (
     LogPilotEvent,
     RegisterConsortium,
     RegisterPilot,
+    RemoveCountry,
     RetireIndicator,
     RetractEntry,
     ReviseIndicator,
@@ -343,6 +346,18 @@ _OTHER_KINDS = [
     _kind("consortium-country", Consortium.CountryJoined, Consortium, ("country",), {"country"},
           lambda c, v: AddCountry(c, v["country"]),
           "a country joins a consortium", {"consortium": "SEED", "country": "HR"}),
+    _kind("consortium-country-removed", Consortium.CountryRemoved, Consortium, ("country",),
+          {"country"}, lambda c, v: RemoveCountry(c, v["country"]),
+          "a member country leaves a consortium (needs a reason; none of its pilots, "
+          "partners or centres may be in it)",
+          {"consortium": "SEED", "country": "SI", "reason": "Registered by mistake"},
+          needs_reason=True),
+    _kind("consortium-amended", Consortium.Amended, Consortium, ("name", "lead"), set(),
+          lambda c, v: AmendConsortium(c, v.get("name"), v.get("lead")),
+          "amend a consortium's name or lead (needs a reason; blank cells keep the current "
+          "values)", {"consortium": "SEED", "lead": "City of Turin (Italy)",
+                      "reason": "Lead as the grant agreement names it"},
+          help_=_PILOT_HELP, needs_reason=True, keeps_absent=True),
     _kind("consortium-partner", Consortium.PartnerAdded, Consortium,
           ("organisation", "country", "role"), {"organisation", "country", "role"},
           lambda c, v: AddPartner(c, v["organisation"], v["country"], v["role"]),
@@ -381,6 +396,14 @@ _OTHER_KINDS = [
            "target_countries": "SI", "core_components": "Co-design method",
            "adaptable_components": "Venue", "starts_on": "2022-01-10",
            "ends_on": "2023-06-30"}, help_=_PILOT_HELP),
+    _kind("pilot-amended", ev.Amended, Pilot, _own(ev.Amended), set(),
+          lambda c, v: AmendPilot(c, **v),
+          "amend a pilot's registration: title, innovation, target countries, components, "
+          "end date (needs a reason; blank cells keep the current values)",
+          {"pilot": "SEED-GR-01", "title": "Local SI mapping in twelve Greek cities",
+           "ends_on": "2023-12-31", "reason": "Extended to two more cities"},
+          help_={**_PILOT_HELP, "title": "short title", "ends_on": "last day, YYYY-MM-DD "
+                 "(a later one extends the pilot)"}, needs_reason=True, keeps_absent=True),
 ]
 
 _ENTRY_KINDS = [

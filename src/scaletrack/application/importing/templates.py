@@ -62,8 +62,9 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
 """Where a kind's generic example would break a rule in the demo's final state (July
 2023: which pilot has a planned milestone, which periods are approved, ...), the
 values that make it a valid row there. The demo itself leaves no member country
-without a competence centre and no pilot without a pathway, so the
-consortium-centre and pathway examples cannot be valid there."""
+without a competence centre and no pilot without a pathway, and each member
+country has a partner, so the consortium-centre, pathway and
+consortium-country-removed examples cannot be valid there."""
 
 _ENVELOPE_HELP = {
     "kind": "what the row records",

@@ -109,8 +109,8 @@ def build(documents: dict[str, Any], basis: Basis) -> Report:
 
 
 def _pilots(progress: dict[str, Any], events: list[dict[str, Any]]) -> Section:
-    titles = {e["subject"]: e["data"].get("title") for e in events
-              if e["type"] == "pilot.registered"}
+    titles = {e["subject"]: e["data"].get("title") for e in events  # the last one stands
+              if e["type"] in ("pilot.registered", "pilot.amended")}
     rows = [[p["pilot"], text(titles.get(p["pilot"])), p["consortium"], text(p["countries"]),
              p["stage"], text(p["planned"]), text(p["done"]), text(p["overdue"]),
              text(p["open_risks"])] for p in progress["pilots"]]

@@ -39,16 +39,19 @@ class Pilot:
     mechanism: str | None = None
 
 
-def selected(filters: Filters) -> Select[str]:
-    """The ids of the pilots the filters select (consortium, country, pilot)."""
+def selected(filters: Filters, *, ever: bool = False) -> Select[str]:
+    """The ids of the pilots the filters select (consortium, country, pilot); ``ever``:
+    also those that were in the country before an amendment took them out of it."""
     query = select(PilotRow.subject)
     if filters.consortium:
         query = query.where(PilotRow.consortium == filters.consortium)
     if filters.pilot:
         query = query.where(PilotRow.code == filters.pilot)
     if filters.country:
-        query = query.where(PilotRow.subject.in_(
-            select(PilotCountry.subject).where(PilotCountry.country == filters.country)))
+        within = PilotCountry.country == filters.country
+        if not ever:
+            within &= PilotCountry.current.is_(True)
+        query = query.where(PilotRow.subject.in_(select(PilotCountry.subject).where(within)))
     return query
 
 
