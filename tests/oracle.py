@@ -145,6 +145,7 @@ def _pilot(world: World, event: Any, position: int) -> None:
         pilot.dimensions = [str(d) for d in event.dimensions]
     elif isinstance(event, ev.Amended):
         pilot.countries = list(dict.fromkeys([pilot.countries[0], *event.target_countries]))
+        pilot.span = (pilot.span[0], event.ends_on)
     elif isinstance(event, ev.StageAdvanced):
         pilot.stage = str(event.to_stage)
     elif isinstance(event, ev.PilotClosed):
