@@ -140,3 +140,15 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
         assert nav
         assert set(re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav.group(1))) == \
             menus[demo.role]
+
+
+def test_a_closed_pilot_is_not_rated_after_its_closure_and_left_its_risks_open(
+        as_: SignIn) -> None:
+    page = as_("evaluator").get("/pilots/PENCIL-FI-01").text
+    risks = page[page.index('id="risks"'):]
+    impact = page[page.index('id="impact"'):page.index('id="milestones"')]
+
+    assert "left open at closure" in risks[:risks.index("</ul>")]
+    assert 'class="status-closed">closed</td>' in impact
+    assert "off-track" not in impact
+    assert re.search(r'id="rating">On track from 90\s*%, at risk from 60\s*%', page)

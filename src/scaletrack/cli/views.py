@@ -104,7 +104,8 @@ def read(name: str, filters: Any, point: dict[str, Any]) -> dict[str, Any]:
 def progress(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot: stage, milestones, slips, risks, pending approvals; rolled up.
 
-    Overdue milestones are those still planned whose due date has passed.
+    Overdue milestones are those still planned whose due date has passed; a
+    closed pilot's are left open at closure, as are its open risks.
 
     \b
     Example:
@@ -131,7 +132,9 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
     Achieved adds up incremental values, takes the latest cumulative one and
     the period's own snapshot. Percent runs from the baseline to the target in
     the indicator's direction. Status: on track at 90% or more, at risk from
-    60%, off track under 60%, not rated without a percent.
+    60%, off track under 60% (see scaletrack settings show), not rated without
+    a percent; not due yet or no report yet for a period without a report of
+    its own; closed after the pilot's closure.
 
     \b
     Example:
