@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import click
 
@@ -10,11 +11,24 @@ from scaletrack.cli.context import session
 from scaletrack.cli.options import actor_option, json_option
 from scaletrack.cli.render import emit_fields, emit_json, emit_table
 
-PERCENT = click.FloatRange(0, 10000)
+
+class Percent(click.ParamType[Decimal, Any]):
+    """A percent of the target achieved: a number from 0 to 10000."""
+
+    name = "percent"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Decimal:
+        try:
+            number = Decimal(str(value).strip().removesuffix("%"))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or not 0 <= number <= 10000:
+            self.fail(f"{value!r} is not a percent from 0 to 10000", param, ctx)
+        return number
 
 
-def _percent(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+PERCENT = Percent()
 
 
 @click.group()
@@ -37,7 +51,8 @@ def settings() -> None:
 @click.option("--reason", metavar="TEXT", help="Why the rating changes (required).")
 @actor_option
 @json_option
-def rating(on_track: float | None, at_risk: float | None, cap: float | None, no_cap: bool,
+def rating(on_track: Decimal | None, at_risk: Decimal | None, cap: Decimal | None,
+           no_cap: bool,
            reason: str | None, actor: str | None, as_json: bool) -> None:
     """Change the status thresholds or the cap; what is not given stays as it is.
 
@@ -52,8 +67,8 @@ def rating(on_track: float | None, at_risk: float | None, cap: float | None, no_
         raise click.UsageError("give --cap or --no-cap, not both")
     ledger = session().ledger()
     by = ledger.provenance(actor, reason=reason)
-    changed = change_rating(ledger, on_track=_percent(on_track), at_risk=_percent(at_risk),
-                            cap=_percent(cap), no_cap=no_cap, by=by)
+    changed = change_rating(ledger, on_track=on_track, at_risk=at_risk, cap=cap,
+                            no_cap=no_cap, by=by)
     if as_json:
         emit_json(settings_show(ledger))
     else:
