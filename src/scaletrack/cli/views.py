@@ -145,7 +145,8 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
         emit_json(document)
         return
     rows = [{**row, "version": row["indicator_version"],
-             "percent": None if row["percent"] is None else f"{cell(row['percent'])}%",
+             "percent": None if row["percent"] is None
+             else f"{cell(row['percent'])}%{' (cap)' if row['capped'] else ''}",
              "actual": row["actual"] if row["actual"] is not None else row["narrative"],
              "breakdown": "; ".join(f"{dimension}: {_parts(parts)}"
                                     for dimension, parts in row["breakdown"].items())}
