@@ -68,3 +68,29 @@ def test_the_impact_view_names_the_settings_it_rated_by(store: Any) -> None:
     rating = store("impact", "--json").json()["rating"]
 
     assert rating == {"on_track": 75, "at_risk": 40, "cap": None, "settings_version": 2}
+
+
+def test_a_diff_names_the_change_of_settings_that_changed_a_status(store: Any) -> None:
+    for command in (
+            ["consortium", "register", "SEED", "--name", "SEED", "--lead", "Turin",
+             "--country", "IT", "--country", "GR"],
+            ["indicator", "define", "PART", "--name", "Participants", "--level", "output",
+             "--measure", "unit", "--unit", "people", "--direction", "higher",
+             "--accumulation", "incremental"],
+            ["pilot", "register", "SEED-GR-01", "--consortium", "SEED", "--title", "Mapping",
+             "--innovation", "Mapping", "--origin-country", "IT", "--target-country", "GR",
+             "--core", "Method", "--adaptable", "Venue", "--starts-on", "2022-01-01",
+             "--ends-on", "2023-12-31"],
+            ["log", "target", "SEED-GR-01", "--indicator", "PART", "--period", "2022-Q1",
+             "--target", "100", "--occurred-on", "2022-01-10"],
+            ["log", "result", "SEED-GR-01", "--indicator", "PART", "--period", "2022-Q1",
+             "--value", "92", "--occurred-on", "2022-03-31"]):
+        assert store(*command).exit_code == 0, command
+    before = store("timeline", "--json").json()["events"][-1]["recorded_at"]
+    store("settings", "rating", "--on-track", "95", "--reason", "Stricter")
+
+    diff = store("diff", "impact", "--known-at", before, "--json").json()
+
+    assert [c["fields"] for c in diff["changes"] if c["section"] == "rows"] == [
+        {"status": {"from": "on-track", "to": "at-risk"}}]
+    assert [e["id"] for e in diff["events"]] == ["settings@2"]
