@@ -160,6 +160,7 @@ def test_a_closed_pilot_is_not_rated_after_its_closure(on_demo: Any) -> None:
         "2022-Q3": "on-track", "2022-Q4": "closed", "2023-Q1": "closed", "2023-Q2": "closed"}
     assert (progress["closed_on"], progress["overdue"], progress["open_risks"],
             progress["risks_left_open"]) == ("2022-09-30", 0, 0, 1)
+    assert "1 left open" in on_demo("progress", "--pilot", "PENCIL-FI-01").stdout
 
 
 def test_demo_refuses_a_store_that_holds_events_and_leaves_it_alone(run: Any) -> None:

@@ -115,13 +115,24 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    emit_table(document["pilots"], ["pilot", "consortium", "stage", "planned", "done",
+    emit_table([_left_open(row) for row in document["pilots"]],
+               ["pilot", "consortium", "stage", "planned", "done",
                                     "overdue", "dropped", "slips", "open_risks",
                                     "pending_approvals", "last_activity"],
                title=f"Progress on {document['today']}")
     totals = ["pilots", "planned", "done", "overdue", "slips", "open_risks", "pending_approvals"]
     emit_table(document["consortia"], ["consortium", *totals], title="By consortium")
     emit_table(document["countries"], ["country", *totals], title="By country")
+
+
+def _left_open(row: dict[str, Any]) -> dict[str, Any]:
+    """A closed pilot's row: what it left open at closure where the overdue milestones and
+    open risks of a running pilot go."""
+    if not row["closed_on"]:
+        return row
+    return {**row, "overdue": f"{row['left_open']} left open" if row["left_open"] else 0,
+            "open_risks": f"{row['risks_left_open']} left open" if row["risks_left_open"]
+            else 0}
 
 
 @click.command()
