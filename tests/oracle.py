@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -55,6 +55,7 @@ class PilotState:
     pilot_type: str | None = None
     dimensions: list[str] = field(default_factory=list)
     mechanism: str | None = None
+    closed_on: date | None = None
     milestones: dict[str, dict[str, Any]] = field(default_factory=dict)
     risks: dict[str, bool] = field(default_factory=dict)
     periods: dict[str, str] = field(default_factory=dict)
@@ -149,7 +150,7 @@ def _pilot(world: World, event: Any, position: int) -> None:
     elif isinstance(event, ev.StageAdvanced):
         pilot.stage = str(event.to_stage)
     elif isinstance(event, ev.PilotClosed):
-        pilot.stage = "closed"
+        pilot.stage, pilot.closed_on = "closed", event.occurred_on
     elif isinstance(event, ev.MilestonePlanned):
         pilot.milestones[event.milestone] = {"due": event.due_on, "status": "planned",
                                              "slips": 0}
@@ -205,8 +206,11 @@ def _moment(event: Recorded) -> str:
 def expected(events: Iterable[Recorded], today: date) -> dict[str, Any]:
     world = fold(events)
     pilots = sorted(world.pilots.values(), key=lambda p: p.code)
-    rows = _impact_rows(world, pilots)
-    return {"progress": _progress(pilots, today), "impact": {"filters": {}, "rows": rows},
+    rows = _impact_rows(world, pilots, today)
+    rating = {"on_track": Decimal(90), "at_risk": Decimal(60), "cap": None,
+              "settings_version": None}
+    return {"progress": _progress(pilots, today),
+            "impact": {"filters": {}, "rating": rating, "rows": rows},
             "portfolio": _portfolio(world, pilots, rows), "decisions": _decisions(world),
             "quality": {**_quality(world, pilots), "findings": _findings(world, pilots, today)},
             "timeline": _timeline(world)}
@@ -218,16 +222,20 @@ def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
         statuses = [m["status"] for m in p.milestones.values()]
         rows.append({
             "pilot": p.code, "consortium": p.consortium, "countries": p.countries,
-            "stage": p.stage, "planned": sum(s != "dropped" for s in statuses),
+            "stage": p.stage, "closed_on": p.closed_on,
+            "planned": sum(s != "dropped" for s in statuses),
             "done": statuses.count("achieved"),
-            "overdue": sum(m["status"] == "planned" and m["due"] < today
-                           for m in p.milestones.values()),
+            "overdue": 0 if p.closed_on else sum(
+                m["status"] == "planned" and m["due"] < today for m in p.milestones.values()),
             "dropped": statuses.count("dropped"),
             "slips": sum(m["slips"] for m in p.milestones.values()),
-            "open_risks": sum(p.risks.values()),
+            "open_risks": 0 if p.closed_on else sum(p.risks.values()),
+            "left_open": statuses.count("planned") if p.closed_on else 0,
+            "risks_left_open": sum(p.risks.values()) if p.closed_on else 0,
             "pending_approvals": sorted(k for k, s in p.periods.items() if s == "submitted"),
             "last_activity": p.last})
-    names = ("planned", "done", "overdue", "dropped", "slips", "open_risks")
+    names = ("planned", "done", "overdue", "dropped", "slips", "open_risks", "left_open",
+             "risks_left_open")
 
     def roll_up(name: str, group: Any) -> list[dict[str, Any]]:
         totals: dict[str, dict[str, Any]] = {}
@@ -268,13 +276,22 @@ def _rate(definition: dict[str, Any], baseline: Decimal | None, target: Decimal 
     return (share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _status(rate: Decimal | None) -> str:
+def _status(rate: Decimal | None, pilot: PilotState, period: str, reported: bool,
+            today: date) -> str:
+    year, quarter = int(period[:4]), int(period[-1])
+    first = date(year, quarter * 3 - 2, 1)
+    last = date(year + quarter // 4, quarter % 4 * 3 + 1, 1) - timedelta(days=1)
+    if pilot.closed_on is not None and first > pilot.closed_on:
+        return "closed"
+    if not reported:
+        return "no-report-yet" if last <= today else "not-due-yet"
     if rate is None:
         return "not-rated"
     return "on-track" if rate >= 90 else "at-risk" if rate >= 60 else "off-track"
 
 
-def _impact_rows(world: World, pilots: list[PilotState]) -> list[dict[str, Any]]:
+def _impact_rows(world: World, pilots: list[PilotState], today: date
+                 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for p in pilots:
         cells: dict[tuple[str, str], dict[str, Entry]] = {}
@@ -316,8 +333,8 @@ def _impact_rows(world: World, pilots: list[PilotState]) -> list[dict[str, Any]]
                 "direction": definition["direction"],
                 "accumulation": definition["accumulation"], "baseline": baseline,
                 "target": goal, "actual": actual, "target_to_date": to_date,
-                "achieved": achieved, "percent": rate,
-                "status": _status(rate),
+                "achieved": achieved, "percent": rate, "capped": False,
+                "status": _status(rate, p, period, result is not None, today),
                 "breakdown": {d: {c: Decimal(v) for c, v in parts.items()}
                               for d, parts in result.data["breakdown"].items()}
                 if result else {},

@@ -148,3 +148,27 @@ def test_help_of_each_command_shows_an_example(run: Any) -> None:
         assert result.exit_code == 0
         assert "Example" in result.stdout, command
         assert f"scaletrack {' '.join(command)} " in result.stdout, command
+
+
+def test_show_a_closed_pilot_with_what_it_left_open_not_overdue(seeded: Any) -> None:
+    run = seeded
+    run(*pilot())
+    for kind, *options in (
+            ("milestone-planned", "--milestone", "M1", "--title", "Mapping", "--due-on",
+             "2021-09-30"),
+            ("risk-raised", "--risk", "R1", "--description", "Turnover", "--severity", "high"),
+            ("readiness", "--score", "70", "--summary", "Ready"),
+            ("stage", "--to-stage", "readiness-assessed"), ("stage", "--to-stage", "planned"),
+            ("stage", "--to-stage", "piloting"),
+            ("evaluation", "--method", "Survey", "--findings", "Works", "--recommendation",
+             "stop"),
+            ("stage", "--to-stage", "evaluated"),
+            ("closed", "--outcome", "Stopped", "--lessons", "Start smaller")):
+        assert run("log", kind, "SEED-GR-01", *options, "--occurred-on", "2022-01-10"
+                   ).exit_code == 0, kind
+
+    shown = run("pilot", "show", "SEED-GR-01", "--json").json()
+
+    assert shown["milestones"]["M1"]["overdue"] is False
+    assert shown["milestones"]["M1"]["left_open_at_closure"] is True
+    assert (shown["open_risks"], shown["risks_left_open_at_closure"]) == ([], ["R1"])

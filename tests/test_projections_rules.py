@@ -10,11 +10,14 @@ from typing import Any
 import pytest
 
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.settings import change_rating
 from scaletrack.application.store import StoreURL
 from scaletrack.domain.errors import NotFound
 from scaletrack.domain.vocabulary import period_start
 from scaletrack.projections import rules
+from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.database import engine_for, reading
+from scaletrack.projections.directory_at import directory_at
 from scaletrack.projections.facts import StoreSource
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries import impact, portfolio, progress, quality
@@ -175,7 +178,7 @@ def test_cumulative_takes_the_latest_figure_and_snapshot_the_periods_own(
     q3 = {row["indicator"]: row for row in story.rows(period="2022-Q3")}
 
     assert (q3["SITES"]["achieved"], q3["SITES"]["percent"]) == (9, 90)
-    assert (q3["COST"]["achieved"], q3["COST"]["status"]) == (None, "not-rated")
+    assert (q3["COST"]["achieved"], q3["COST"]["status"]) == (None, "no-report-yet")
 
 
 def test_a_correction_replaces_and_a_retraction_removes(story: Story) -> None:
@@ -351,3 +354,123 @@ def test_a_milestone_moved_in_an_unlocked_quarter_is_an_edit_after_the_lock(
 
     assert [(e["id"], e["what"], e["period"]) for e in seen["edits_after_lock"]] == [
         (f"SEED-GR-01@{done}", "milestone-achieved", "2022-Q1")]
+
+
+# -- what is rated, and by which settings -----------------------------------------
+
+
+def _on_target(story: Story) -> None:
+    """A pilot with a target per quarter of 2022 that reported 101% of Q1 and Q2."""
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    for period in ("2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"):
+        story.log("target", "SEED-GR-01", day=date(2022, 1, 10), indicator="PART",
+                  period=period, baseline=0, target=100)
+    for period in ("2022-Q1", "2022-Q2"):
+        story.log("result", "SEED-GR-01", indicator="PART", period=period, value=101)
+
+
+def _statuses(story: Story, day: date) -> dict[str, str]:
+    document = story.view(impact.impact, Filters(), NOW, day)
+    return {row["period"]: row["status"] for row in document["rows"]}
+
+
+def test_a_period_without_a_report_is_not_due_yet_or_has_no_report_never_off_track(
+        story: Story) -> None:
+    _on_target(story)
+
+    assert _statuses(story, date(2022, 6, 30)) == {
+        "2022-Q1": "on-track", "2022-Q2": "on-track", "2022-Q3": "not-due-yet",
+        "2022-Q4": "not-due-yet"}
+    assert _statuses(story, date(2022, 11, 15)) == {
+        "2022-Q1": "on-track", "2022-Q2": "on-track", "2022-Q3": "no-report-yet",
+        "2022-Q4": "not-due-yet"}
+
+
+def _close(story: Story, pilot: str, on: date) -> None:
+    for kind, values in (("readiness", {"score": 70, "summary": "Ready"}),
+                         ("stage", {"to_stage": "readiness-assessed"}),
+                         ("stage", {"to_stage": "planned"}),
+                         ("stage", {"to_stage": "piloting"}),
+                         ("evaluation", {"method": "Survey", "findings": "Works",
+                                         "recommendation": "stop"}),
+                         ("stage", {"to_stage": "evaluated"})):
+        story.log(kind, pilot, day=date(2022, 5, 2), **values)
+    story.log("closed", pilot, day=on, outcome="Stopped", lessons="Start smaller")
+
+
+def test_a_closed_pilot_is_not_rated_after_its_closure(story: Story) -> None:
+    _on_target(story)
+    _close(story, "SEED-GR-01", date(2022, 7, 20))
+
+    assert _statuses(story, date(2023, 3, 1)) == {
+        "2022-Q1": "on-track", "2022-Q2": "on-track", "2022-Q3": "no-report-yet",
+        "2022-Q4": "closed"}
+
+
+def test_a_closed_pilot_left_its_open_milestones_and_risks_open_not_overdue(
+        story: Story) -> None:
+    story.pilot("SEED-GR-01")
+    story.log("milestone-planned", "SEED-GR-01", day=date(2022, 2, 1), milestone="M1",
+              title="Site open", due_on=date(2022, 6, 30))
+    story.log("risk-raised", "SEED-GR-01", day=date(2022, 2, 1), risk="R1",
+              description="Turnover", severity="high")
+    _close(story, "SEED-GR-01", date(2022, 7, 20))
+
+    seen = story.view(progress.progress, Filters(), date(2023, 3, 1))
+    row, total = seen["pilots"][0], seen["consortia"][0]
+
+    assert {k: row[k] for k in ("overdue", "left_open", "open_risks", "risks_left_open",
+                                "closed_on")} == {
+        "overdue": 0, "left_open": 1, "open_risks": 0, "risks_left_open": 1,
+        "closed_on": "2022-07-20"}
+    assert (total["overdue"], total["left_open"], total["risks_left_open"]) == (0, 1, 1)
+
+
+def test_the_impact_view_rates_by_the_settings_it_names(story: Story) -> None:
+    _on_target(story)
+    story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q3", value=40)
+    before = story.view(impact.impact, Filters(period="2022-Q3"), NOW, date(2023, 1, 1))
+    change_rating(story.ledger, on_track=Decimal(80), at_risk=Decimal(70), cap=Decimal(101),
+                  no_cap=False, by=story.by(reason="Managing authority's guidance"))
+    after = story.view(impact.impact, Filters(), NOW, date(2023, 1, 1))
+
+    assert before["rating"] == {"on_track": 90, "at_risk": 60, "cap": None,
+                                "settings_version": None}
+    assert before["rows"][0]["status"] == "at-risk"  # 242 of 300: 80.7%
+    assert after["rating"] == {"on_track": 80, "at_risk": 70, "cap": 101,
+                               "settings_version": 2}
+    q1, _, q3, _ = after["rows"]
+    assert (q3["percent"], q3["status"]) == (80.7, "on-track")
+    assert (q1["percent"], q1["capped"]) == (101, False)
+
+
+def test_a_cap_shows_over_achievement_as_the_cap(story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    story.log("target", "SEED-GR-01", indicator="PART", period="2022-Q1", target=100)
+    story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q1", value=400)
+    change_rating(story.ledger, on_track=None, at_risk=None, cap=Decimal(150), no_cap=False,
+                  by=story.by(reason="Keep a star pilot from hiding the others"))
+
+    row = story.rows()[0]
+
+    assert (row["achieved"], row["percent"], row["capped"], row["status"]) == (
+        400, 150, True, "on-track")
+
+
+def test_a_view_at_a_moment_rates_by_the_settings_known_then(story: Story) -> None:
+    _on_target(story)
+    known = story.ledger.clock()
+    change_rating(story.ledger, on_track=Decimal(110), at_risk=None, cap=None, no_cap=False,
+                  by=story.by(reason="Stricter"))
+    story.models.catch_up()
+
+    def status_at(point: Point) -> tuple[str, Any]:
+        with reading(story.engine) as connection, directory_at(connection, point, Filters()):
+            document = as_json(impact.impact(connection, Filters(period="2022-Q1"), point,
+                                             date(2023, 1, 1)))
+        return document["rows"][0]["status"], document["rating"]["on_track"]
+
+    assert status_at(Point.at(None, known)) == ("on-track", 90)
+    assert status_at(Point.at(date(2022, 6, 30), None)) == ("at-risk", 110)

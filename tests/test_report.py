@@ -186,3 +186,19 @@ def test_bad_requests_are_refused_in_one_line(demo_url: str, cli: Any, tmp_path:
     assert result.stderr.startswith("error: ")
     assert result.stderr.count("\n") == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_closed_pilots_report_rates_nothing_after_its_closure_and_names_the_thresholds(
+        demo_url: str, cli: Any, tmp_path: Path) -> None:
+    report = tmp_path / "closed.html"
+    made = cli("--db", demo_url, "report", "--pilot", "PENCIL-FI-01", "--period", "2023-Q1",
+               "--format", "html", "-o", str(report))
+    assert made.exit_code == 0, made
+    text = report.read_text()
+
+    part = [line for line in text.split("<tr>") if "<td>PART</td>" in line
+            and "2023-Q1" in line]
+    assert len(part) == 1
+    assert "closed" in part[0]
+    assert "off-track" not in part[0]
+    assert "On track from 90%, at risk from 60%" in text

@@ -18,7 +18,7 @@ def documents(engine: Engine, today: date) -> dict[str, Any]:
     every = Filters()
     with reading(engine) as connection:
         found = {"progress": progress.progress(connection, every, today),
-                 "impact": impact.impact(connection, every),
+                 "impact": impact.impact(connection, every, today=today),
                  "portfolio": portfolio.portfolio(connection, every),
                  "decisions": decisions.decisions(connection, every),
                  "quality": quality.quality(connection, every, today),

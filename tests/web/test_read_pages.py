@@ -158,3 +158,17 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
         assert nav
         assert set(re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav.group(1))) == \
             menus[demo.role]
+
+
+def test_a_closed_pilot_is_not_rated_after_its_closure_and_left_its_risks_open(
+        as_: SignIn) -> None:
+    page = as_("evaluator").get("/pilots/PENCIL-FI-01").text
+    risks = page[page.index('id="risks"'):]
+    start = page.index('id="ind-PART"')
+    part = page[start:page.index("</section>", start)]  # 109 of 110 by its closure
+
+    assert "left open at closure" in risks[:risks.index("</ul>")]
+    assert part.count('class="status-closed">closed</td>') == 3
+    assert "off-track" not in part
+    assert "at-risk" not in part
+    assert re.search(r'id="rating">On track from 90\s*%, at risk from 60\s*%', page)

@@ -50,6 +50,7 @@ from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.settings import Settings
 from scaletrack.domain.vocabulary import Source, canonical
 from scaletrack.persistence.chain_table import ChainTable
 from scaletrack.persistence.recorder import ChainedRecorder
@@ -60,9 +61,9 @@ A = TypeVar("A", bound=Changed)
 
 __all__ = ["RETRIES", "Clock", "Ledger", "utc_now"]
 
-_STORED_TOO = (Account,)
+_STORED_TOO = (Account, Settings)
 """Aggregates of the store that the ledger's commands do not change (scaletrack.application
-.accounts does), imported so that their events can be read back."""
+.accounts and .settings do), imported so that their events can be read back."""
 
 
 def utc_now() -> datetime:

@@ -10,6 +10,7 @@ from typing import Any
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
+from scaletrack.domain.vocabulary import Stage
 
 
 def pilot_summary(pilot: Pilot) -> dict[str, Any]:
@@ -31,13 +32,19 @@ def _natural(ref: str) -> tuple[Any, ...]:
 
 
 def pilot_detail(pilot: Pilot, today: date | None = None) -> dict[str, Any]:
-    """Everything the aggregate knows about a pilot; milestones by due date."""
+    """Everything the aggregate knows about a pilot; milestones by due date. A closed
+    pilot's milestones still planned, and its risks still open, were left open at
+    closure: never overdue."""
+    closed = pilot.stage == Stage.CLOSED
     milestones = {
         ref: {**asdict(m), "due_on": str(m.due_on),
-              "overdue": bool(today and m.status == "planned" and m.due_on < today)}
+              "overdue": bool(today and not closed and m.status == "planned"
+                              and m.due_on < today),
+              "left_open_at_closure": closed and m.status == "planned"}
         for ref, m in sorted(pilot.milestones.items(),
                              key=lambda item: (item[1].due_on, _natural(item[0])))
     }
+    still_open = sorted(r for r, s in pilot.risks.items() if s == "open")
     return {
         **pilot_summary(pilot),
         "innovation": pilot.innovation,
@@ -54,7 +61,8 @@ def pilot_detail(pilot: Pilot, today: date | None = None) -> dict[str, Any]:
         "evaluations": pilot.evaluations,
         "milestones": milestones,
         "partners": pilot.partners,
-        "open_risks": sorted(r for r, s in pilot.risks.items() if s == "open"),
+        "open_risks": [] if closed else still_open,
+        "risks_left_open_at_closure": still_open if closed else [],
         "periods": pilot.periods,
         "entries": pilot.entry_count,
         "retracted_entries": len(pilot.retracted),

@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "import": "scaletrack.cli.importing:import_",
     "copy": "scaletrack.cli.copy:copy",
     "user": "scaletrack.cli.user:user",
+    "settings": "scaletrack.cli.settings:settings",
     "serve": "scaletrack.cli.serve:serve",
 }
 """Every top-level command and where it lives; a missing module is skipped."""

@@ -105,7 +105,8 @@ def read(name: str, filters: Any, point: dict[str, Any]) -> dict[str, Any]:
 def progress(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot: stage, milestones, slips, risks, pending approvals; rolled up.
 
-    Overdue milestones are those still planned whose due date has passed.
+    Overdue milestones are those still planned whose due date has passed; a
+    closed pilot's are left open at closure, as are its open risks.
 
     \b
     Example:
@@ -115,7 +116,8 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    emit_table(document["pilots"], ["pilot", "consortium", "stage", "planned", "done",
+    emit_table([_left_open(row) for row in document["pilots"]],
+               ["pilot", "consortium", "stage", "planned", "done",
                                     "overdue", "dropped", "slips", "open_risks",
                                     "pending_approvals", "last_activity"],
                title=f"Progress on {document['today']}",
@@ -123,6 +125,16 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     totals = ["pilots", "planned", "done", "overdue", "slips", "open_risks", "pending_approvals"]
     emit_table(document["consortia"], ["consortium", *totals], title="By consortium")
     emit_table(document["countries"], ["country", *totals], title="By country")
+
+
+def _left_open(row: dict[str, Any]) -> dict[str, Any]:
+    """A closed pilot's row: what it left open at closure where the overdue milestones and
+    open risks of a running pilot go."""
+    if not row["closed_on"]:
+        return row
+    return {**row, "overdue": f"{row['left_open']} left open" if row["left_open"] else 0,
+            "open_risks": f"{row['risks_left_open']} left open" if row["risks_left_open"]
+            else 0}
 
 
 @click.command()
@@ -133,7 +145,9 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
     Achieved adds up incremental values, takes the latest cumulative one and
     the period's own snapshot. Percent runs from the baseline to the target in
     the indicator's direction. Status: on track at 90% or more, at risk from
-    60%, off track under 60%, not rated without a percent.
+    60%, off track under 60% (see scaletrack settings show), not rated without
+    a percent; not due yet or no report yet for a period without a report of
+    its own; closed after the pilot's closure.
 
     \b
     Example:
@@ -160,7 +174,8 @@ TO_DATE = {"target_to_date": "target", "achieved": "actual"}
 def _impact_table(title: str, rows: list[dict[str, Any]]) -> None:
     """One pilot's indicator, a period per row; columns nobody filled, and to-date
     figures that repeat the period's own, are left out; narratives have their own."""
-    shown = [{**row, "percent": None if row["percent"] is None else f"{cell(row['percent'])}%",
+    shown = [{**row, "percent": None if row["percent"] is None
+              else f"{cell(row['percent'])}%{' (cap)' if row['capped'] else ''}",
               "breakdown": "\n".join(f"{dimension}: {_parts(parts)}"
                                      for dimension, parts in row["breakdown"].items())}
              for row in rows]

@@ -29,6 +29,7 @@ from scaletrack.projections.tables import (
     MemberCountry,
     PilotCountry,
     PilotRow,
+    RatingSetting,
     Subject,
 )
 from scaletrack.projections.types import ALL
@@ -37,9 +38,9 @@ from scaletrack.projections.view import View, on
 
 class Directory(View):
     name = "directory"
-    schema = 4
+    schema = 5
     tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
-              PilotCountry, IndicatorRow, IndicatorVersion, DirectoryFact)
+              PilotCountry, IndicatorRow, IndicatorVersion, DirectoryFact, RatingSetting)
     folded: frozenset[str] = frozenset()
     """The types the directory folds into its tables (set below the class)."""
     kept = True
@@ -118,7 +119,7 @@ class Directory(View):
             "target_countries": json.dumps(state["target_countries"]),
             "pilot_type": None, "dimensions": "[]", "mechanism": None,
             "affiliation_form": None, "stage": "proposed", "starts_on": state["starts_on"],
-            "ends_on": state["ends_on"]})
+            "ends_on": state["ends_on"], "closed_on": None})
         for country in dict.fromkeys([state["origin_country"], *state["target_countries"]]):
             self.write(PilotCountry).insert({"subject": fact.subject, "country": country,
                                              "current": True})
@@ -153,7 +154,8 @@ class Directory(View):
 
     @on("pilot.closed")
     def closed(self, fact: Fact) -> None:
-        self.write(PilotRow).update((fact.subject,), {"stage": "closed"})
+        self.write(PilotRow).update((fact.subject,), {"stage": "closed",
+                                                      "closed_on": fact.occurred_on})
 
     # -- indicators ---------------------------------------------------------------
 
@@ -177,6 +179,23 @@ class Directory(View):
     def indicator_retired(self, fact: Fact) -> None:
         self.write(IndicatorRow).update((fact.subject,), {"retired": True})
 
+    # -- settings -----------------------------------------------------------------
+
+    @on("settings.created")
+    def settings_created(self, fact: Fact) -> None:
+        self._subject(fact, "settings")
+
+    @on("settings.rating-changed")
+    def rating_changed(self, fact: Fact) -> None:
+        """Kept by its recorded moment alone: how the store rates is not a fact about the
+        world, so a view rates by the settings known at its known-at moment, at any day."""
+        if self.kept:
+            state = fact.state
+            self.write(RatingSetting).append({
+                "position": fact.position, "version": fact.version,
+                "on_track": state["on_track"], "at_risk": state["at_risk"],
+                "cap": state["cap"], "valid_on": fact.occurred_on, "since": recorded(fact)})
+
     # -- every event ----------------------------------------------------------------
 
     @on(*ALL)
@@ -191,4 +210,5 @@ class Directory(View):
 
 
 Directory.folded = frozenset(kind for kind, handlers in Directory.handlers.items()
-                             if handlers != (Directory.happened,))
+                             if handlers != (Directory.happened,)
+                             and kind != "settings.rating-changed")

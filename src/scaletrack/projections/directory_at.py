@@ -35,11 +35,15 @@ from scaletrack.projections.tables import (
     ImpactEntry,
     ImpactFigures,
     ProgressEvent,
+    RatingSetting,
     TimelineEvent,
 )
 from scaletrack.projections.tracking import ViewTracking
 
-FOLDED = tuple(table(model) for model in Directory.tables if model is not DirectoryFact)
+FOLDED = tuple(table(model) for model in Directory.tables
+               if model not in (DirectoryFact, RatingSetting))
+"""The tables a point folds anew (the rating settings are read by the point's moment
+alone: :mod:`scaletrack.projections.queries.rating`)."""
 
 
 class _PointDirectory(Directory):
@@ -76,7 +80,7 @@ def _seen(connection: Connection, point: Point, filters: Filters) -> list[Fact]:
     if filters.consortium or filters.pilot or filters.country:
         pilots = pilots & facts.c.subject.in_(selected(filters, ever=True))
     found: list[Any] = []
-    for about in (facts.c.family.in_(("consortium", "indicator")), pilots):
+    for about in (facts.c.family.in_(("consortium", "indicator", "settings")), pilots):
         found += connection.execute(
             select(facts.c.position, facts.c.subject, facts.c.version, facts.c.type,
                    facts.c.state).where(about, point.holds(facts))).all()

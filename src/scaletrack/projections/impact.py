@@ -73,3 +73,8 @@ class Impact(View):
     def retracted(self, fact: Fact) -> None:
         if fact.state["retracted_type"] in FIGURE_OF_TYPE:
             self.figures.end((fact.subject, fact.state["retracts"]), recorded(fact))
+
+
+Impact.shows = frozenset({*Impact.handlers, "settings.rating-changed"})
+"""Its entries, and the rating settings its statuses are decided by (a diff names a change
+of them among the events responsible)."""

@@ -37,23 +37,74 @@ the target to date, rounded to one decimal:
 - no percent when the figure cannot be divided (a target of 0 with no
   baseline below it, when higher is better).
 
-**Status**:
+**Status**, with the store's rating settings (``scaletrack settings show``;
+by default 90% and 60%, no cap), decided by :func:`status` alone:
 
-- *on-track*: 90% achieved or more;
-- *at-risk*: from 60% to under 90%;
-- *off-track*: under 60%;
-- *not-rated*: no percent (a qualitative indicator, no target, or nothing
-  reported yet).
+- *closed*: the period began after the day the pilot was closed (it is no
+  longer rated, whatever its target);
+- *not-due-yet*: no report of its own for the period, which has not ended
+  on the day asked (as of that day, or today);
+- *no-report-yet*: no report of its own for a period that has ended; never
+  off-track for lack of a report;
+- *on-track*: the on-track threshold achieved or more (90%);
+- *at-risk*: from the at-risk threshold (60%) to under the on-track one;
+- *off-track*: under the at-risk threshold;
+- *not-rated*: no percent (a qualitative indicator, or no target to date).
+
+With a cap on over-achievement (say 150%), a percent above it is shown as
+the cap (the row says it was ``capped``); achieved keeps the real figure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-ON_TRACK = Decimal(90)
-AT_RISK = Decimal(60)
+from scaletrack.domain.settings import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+from scaletrack.domain.vocabulary import period_end, period_start
+
 _TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The thresholds a status is decided by, and the cap on over-achievement (None: none),
+    as the store's settings said at the point asked."""
+
+    on_track: Decimal = DEFAULT_ON_TRACK
+    at_risk: Decimal = DEFAULT_AT_RISK
+    cap: Decimal | None = None
+    version: int | None = None
+    """The settings' version that said so (None: the defaults, never changed)."""
+
+    def capped(self, achieved_percent: Decimal | None) -> Decimal | None:
+        if achieved_percent is None or self.cap is None:
+            return achieved_percent
+        return min(achieved_percent, self.cap)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What a view document says it rated by."""
+        return {"on_track": self.on_track, "at_risk": self.at_risk, "cap": self.cap,
+                "settings_version": self.version}
+
+
+DEFAULT = Rating()
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a status needs to know of a row besides its percent."""
+
+    period: str
+    reported: bool
+    """Whether the period has a report (a result) of its own."""
+    day: date | None = None
+    """The day asked about (None: rate as if every period had ended)."""
+    closed_on: date | None = None
+    """The day the pilot was closed, if it was by that point."""
 
 
 def achieved(accumulation: str | None, actuals: Sequence[Decimal | None]) -> Decimal | None:
@@ -99,11 +150,19 @@ def percent(direction: str | None, baseline: Decimal | None, target: Decimal | N
     return (share * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
-def status(achieved_percent: Decimal | None) -> str:
+def status(achieved_percent: Decimal | None, rating: Rating = DEFAULT,
+           period: Period | None = None) -> str:
+    """The one place a row's status is decided (see the module's rules)."""
+    if period is not None:
+        if period.closed_on is not None and period_start(period.period) > period.closed_on:
+            return "closed"
+        if not period.reported:
+            due = period.day is None or period_end(period.period) <= period.day
+            return "no-report-yet" if due else "not-due-yet"
     if achieved_percent is None:
         return "not-rated"
-    if achieved_percent >= ON_TRACK:
+    if achieved_percent >= rating.on_track:
         return "on-track"
-    if achieved_percent >= AT_RISK:
+    if achieved_percent >= rating.at_risk:
         return "at-risk"
     return "off-track"

@@ -90,6 +90,8 @@ class PilotRow(ViewTable):
     stage: Mapped[str] = mapped_column(String(20))
     starts_on: Mapped[str] = mapped_column(DAY)
     ends_on: Mapped[str] = mapped_column(DAY)
+    closed_on: Mapped[str | None] = mapped_column(DAY)
+    """The day it was closed (None while it runs): later periods are no longer rated."""
 
 
 class PilotCountry(ViewTable):
@@ -140,6 +142,18 @@ class DirectoryFact(Occurred, ViewTable):
     state: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("scaletrack_dir_facts_subject", "family", "subject"),)
+
+
+class RatingSetting(Occurred, ViewTable):
+    """A change of the rating settings: the thresholds and cap the views rate by, from the
+    moment it was recorded (``since``), whatever day a view is asked about."""
+
+    __tablename__ = "scaletrack_dir_rating_settings"
+    position: Mapped[int] = mapped_column(POSITION, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    on_track: Mapped[str] = mapped_column(String(40))
+    at_risk: Mapped[str] = mapped_column(String(40))
+    cap: Mapped[str | None] = mapped_column(String(40))
 
 
 # -- progress ---------------------------------------------------------------------

@@ -65,7 +65,8 @@ def pilot(page: Viewer, code: str) -> Response:
     detail = _pilot_or_404(page, code)
     code = detail["code"]
     resource = Resource(consortium=detail["consortium"])
-    impact = reading.view(page, "impact", Filters(pilot=code))["rows"]
+    impact_view = reading.view(page, "impact", Filters(pilot=code))
+    impact = impact_view["rows"]
     decisions = reading.view(page, "decisions", Filters(pilot=code))["decisions"]
     findings = reading.view(page, "quality", Filters(pilot=code))["findings"]
     records = reading.pilot_history(page, code)
@@ -85,8 +86,8 @@ def pilot(page: Viewer, code: str) -> Response:
     if recorded := page.request.query_params.get("recorded"):
         page.messages.append({"level": "done", "text": _("Recorded %(id)s.") % {"id": recorded}})
     return page.render(
-        "pilot.html", pilot=detail, indicators=indicators, decisions=decisions,
-        findings=findings, stages=stages,
+        "pilot.html", pilot=detail, indicators=indicators, rating=impact_view["rating"],
+        decisions=decisions, findings=findings, stages=stages,
         risks=risks, funding=funding, kinds=sorted(KINDS) if writable else [],
         periods=_periods(page, detail, resource), digest=reading.digest(page),
         can_submit=page.point.is_now and page.allows(Action.SUBMIT_PERIOD, resource),

@@ -189,7 +189,7 @@ def dump(ledger: Ledger, path: Path) -> int:
     with SheetWriter(path, layout.header) as out:
         for event in ledger.all_events():
             if event.TYPE not in IMPORT_KIND_OF_TYPE:
-                continue  # an account: not a row; `scaletrack user` makes accounts anew
+                continue  # an account or a setting: not a row (`user`, `settings` make them)
             layout.write(out, IMPORT_KIND_OF_TYPE[event.TYPE], row_of(ledger, event, codes))
             count += 1
     return count

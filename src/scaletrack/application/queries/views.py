@@ -57,8 +57,8 @@ class ViewQuery:
 
 QUERIES: dict[str, ViewQuery] = {
     "progress": ViewQuery(progress.USES, progress.progress, progress.progress),
-    "impact": ViewQuery(impact.USES, lambda c, f, _: impact.impact(c, f),
-                        lambda c, f, _, p: impact.impact(c, f, p)),
+    "impact": ViewQuery(impact.USES, lambda c, f, t: impact.impact(c, f, today=t),
+                        lambda c, f, t, p: impact.impact(c, f, p, t)),
     "portfolio": ViewQuery(portfolio.USES, lambda c, f, _: portfolio.portfolio(c, f),
                            lambda c, f, _, p: portfolio.portfolio(c, f, p)),
     "decisions": ViewQuery(decisions.USES, lambda c, f, _: decisions.decisions(c, f)),

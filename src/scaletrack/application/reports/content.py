@@ -136,8 +136,11 @@ def _milestones(events: list[dict[str, Any]], window: Window) -> Section:
                 entry["due"], entry["slips"] = data["new_due_on"], entry["slips"] + 1
             else:
                 entry["status"], entry["on"] = kind.rsplit("-", 1)[1], event["occurred_on"]
-    rows = [[pilot, milestone, m["title"], m["due"], text(m["slips"]), m["status"],
-             text(m["on"])] for (pilot, milestone), m in sorted(milestones.items())]
+    closed = {e["subject"] for e in events if e["type"] == "pilot.closed"}
+    rows = [[pilot, milestone, m["title"], m["due"], text(m["slips"]),
+             "left open at closure" if m["status"] == "planned" and pilot in closed
+             else m["status"], text(m["on"])]
+            for (pilot, milestone), m in sorted(milestones.items())]
     return Section("Milestones", ["pilot", "milestone", "title", "due", "slips", "status",
                                   "on"], rows, note="Due dates and status at the report's point.")
 
@@ -152,7 +155,7 @@ def _indicators(impact: dict[str, Any], window: Window) -> list[Section]:
     table = Section("Targets and actuals", columns, [], note=(
         "Per indicator and period, as the impact view judges them: incremental values add up "
         "across periods, a cumulative indicator takes its latest report, a snapshot its "
-        "period's value; percent respects the indicator's direction."))
+        "period's value; percent respects the indicator's direction. " + _rated_by(impact)))
     for (pilot, indicator), rows in series.items():
         chosen = [r for r in rows if window.has_quarter(r["period"])]
         table.rows += [[pilot, indicator, r["period"], text(r["baseline"]), text(r["target"]),
@@ -167,6 +170,15 @@ def _indicators(impact: dict[str, Any], window: Window) -> list[Section]:
                 f"{first['direction']} is better): baseline, target and achieved to date",
                 indicator_chart(rows)))
     return [table]
+
+
+def _rated_by(impact: dict[str, Any]) -> str:
+    rating = impact["rating"]
+    cap = "" if rating["cap"] is None else f"; percentages above {percent(rating['cap'])} " \
+        f"count as {percent(rating['cap'])}"
+    return (f"On track from {percent(rating['on_track'])}, at risk from "
+            f"{percent(rating['at_risk'])}{cap}; a period without a report of its own is "
+            "not due yet or has no report yet, and one after a pilot's closure is closed.")
 
 
 def _esf(portfolio: dict[str, Any]) -> Section:

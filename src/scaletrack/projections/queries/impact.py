@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from scaletrack.projections import rules
 from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.database import table
 from scaletrack.projections.filters import Filters
+from scaletrack.projections.queries.rating import rating
 from scaletrack.projections.queries.selection import Pilot, pilots, selected
 from scaletrack.projections.tables import ImpactEntry, ImpactFigures, IndicatorVersion
 
@@ -43,10 +45,15 @@ class Row:
     achieved: Decimal | None = None
     target_to_date: Decimal | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, by: rules.Rating = rules.DEFAULT, day: date | None = None
+                ) -> dict[str, Any]:
+        """The row as the view shows it, rated by ``by`` on ``day`` (None: as if every
+        period had ended)."""
         definition = self.definition or {}
         achieved_percent = rules.percent(definition.get("direction"), self.baseline,
                                          self.target_to_date, self.achieved)
+        shown = by.capped(achieved_percent)
+        period = rules.Period(self.period, self.reported, day, self.pilot.closed_on)
         return {
             "pilot": self.pilot.code, "consortium": self.pilot.consortium,
             "indicator": self.indicator, "indicator_version": self.version,
@@ -55,16 +62,22 @@ class Row:
             "accumulation": definition.get("accumulation"),
             "baseline": self.baseline, "target": self.target, "actual": self.actual,
             "target_to_date": self.target_to_date, "achieved": self.achieved,
-            "percent": achieved_percent,
-            "status": rules.status(achieved_percent), "breakdown": self.breakdown or {},
+            "percent": shown, "capped": shown != achieved_percent,
+            "status": rules.status(achieved_percent, by, period),
+            "breakdown": self.breakdown or {},
             "narrative": self.narrative, "target_narrative": self.target_narrative,
         }
 
 
-def impact(connection: Connection, filters: Filters, point: Point = NOW) -> dict[str, Any]:
+def impact(connection: Connection, filters: Filters, point: Point = NOW,
+           today: date | None = None) -> dict[str, Any]:
+    """The rows the filters select, rated by the settings known at the point, on ``today``
+    (the point's day: a period not ended by then is not due yet)."""
     rows = [row for row in series_rows(connection, filters, point)
             if filters.period is None or row.period == filters.period]
-    return {"filters": filters.describe(), "rows": [row.as_dict() for row in rows]}
+    by = rating(connection, point)
+    return {"filters": filters.describe(), "rating": by.as_dict(),
+            "rows": [row.as_dict(by, today) for row in rows]}
 
 
 def series_rows(connection: Connection, filters: Filters, point: Point = NOW) -> list[Row]:

@@ -5,6 +5,9 @@ overdue (still planned, due before the day asked) and dropped; slips (how
 often a due date was moved); last activity (the latest valid day of its
 events: a correction's is that of the entry it names); open risks; and
 pending approvals (period reports submitted, not yet approved or rejected).
+A closed pilot is no longer judged: the milestones still planned and the
+risks still open when it closed are counted as left open at closure
+(``left_open``, ``risks_left_open``), never as overdue or open.
 Per consortium and per country the same figures add up over the pilots (a
 pilot counts in each of its countries).
 
@@ -28,7 +31,8 @@ from scaletrack.projections.queries.selection import pilots, selected
 from scaletrack.projections.tables import ProgressEvent
 
 USES = ("directory", "progress")
-COUNTS = ("planned", "done", "overdue", "dropped", "slips", "open_risks")
+COUNTS = ("planned", "done", "overdue", "dropped", "slips", "open_risks", "left_open",
+          "risks_left_open")
 
 
 class _Pilot:
@@ -58,15 +62,18 @@ class _Pilot:
         else:
             self.periods[ref] = kind.rsplit("-", 1)[1]
 
-    def figures(self, day: str) -> dict[str, Any]:
+    def figures(self, day: str, closed: bool) -> dict[str, Any]:
         statuses = [m["status"] for m in self.milestones.values()]
+        open_ones = [m for m in self.milestones.values() if m["status"] == "planned"]
+        risks = sum(self.risks.values())
         return {"planned": sum(s != "dropped" for s in statuses),
                 "done": statuses.count("achieved"),
-                "overdue": sum(m["status"] == "planned" and m["due_on"] < day
-                               for m in self.milestones.values()),
+                "overdue": 0 if closed else sum(m["due_on"] < day for m in open_ones),
                 "dropped": statuses.count("dropped"),
                 "slips": sum(m["slips"] for m in self.milestones.values()),
-                "open_risks": sum(self.risks.values())}
+                "open_risks": 0 if closed else risks,
+                "left_open": len(open_ones) if closed else 0,
+                "risks_left_open": risks if closed else 0}
 
     def pending(self) -> list[str]:
         return sorted(p for p, status in self.periods.items() if status == "submitted")
@@ -97,7 +104,9 @@ def progress(connection: Connection, filters: Filters, today: date, point: Point
         state = folded.get(subject, nothing)
         rows.append({"pilot": pilot.code, "consortium": pilot.consortium,
                      "countries": pilot.countries, "stage": pilot.stage,
-                     **state.figures(day), "pending_approvals": state.pending(),
+                     "closed_on": pilot.closed_on,
+                     **state.figures(day, pilot.closed_on is not None),
+                     "pending_approvals": state.pending(),
                      "last_activity": activity.get(subject)})
     return {"today": day, "filters": filters.describe(), "pilots": rows,
             "consortia": _roll_up(rows, "consortium", lambda row: [row["consortium"]]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Connection, Select, select
 
@@ -37,6 +38,8 @@ class Pilot:
     pilot_type: str | None
     dimensions: list[str] = field(default_factory=list)
     mechanism: str | None = None
+    closed_on: date | None = None
+    """The day it was closed, if it was at the point asked."""
 
 
 def selected(filters: Filters, *, ever: bool = False) -> Select[str]:
@@ -61,13 +64,15 @@ def pilots(connection: Connection, filters: Filters) -> dict[str, Pilot]:
     rows = connection.execute(
         select(PilotRow.subject, PilotRow.code, PilotRow.consortium, PilotRow.origin_country,
                PilotRow.target_countries, PilotRow.stage, PilotRow.pilot_type,
-               PilotRow.dimensions, PilotRow.mechanism)
+               PilotRow.dimensions, PilotRow.mechanism, PilotRow.closed_on)
         .where(PilotRow.subject.in_(selected(filters))).order_by(PilotRow.code))
     found = {}
-    for subject, code, consortium, origin, targets, stage, kind, dimensions, mechanism in rows:
+    for (subject, code, consortium, origin, targets, stage, kind, dimensions, mechanism,
+         closed_on) in rows:
         countries = list(dict.fromkeys([origin, *json.loads(targets)]))
         found[subject] = Pilot(subject, code, consortium, countries, stage, kind,
-                               json.loads(dimensions), mechanism)
+                               json.loads(dimensions), mechanism,
+                               date.fromisoformat(closed_on) if closed_on else None)
     return found
 
 
