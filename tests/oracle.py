@@ -46,6 +46,7 @@ class PilotState:
     code: str
     consortium: str
     countries: list[str]
+    targets: list[str]
     stage: str = "proposed"
     pilot_type: str | None = None
     dimensions: list[str] = field(default_factory=list)
@@ -119,7 +120,8 @@ def _pilot(world: World, event: Any, position: int) -> None:
         world.kinds[event.originator_id] = "pilot"
         world.pilots[event.originator_id] = PilotState(
             event.code, event.consortium,
-            list(dict.fromkeys([event.origin_country, *event.target_countries])))
+            list(dict.fromkeys([event.origin_country, *event.target_countries])),
+            list(event.target_countries))
     pilot = world.pilots[event.originator_id]
     day = event.occurred_on.isoformat()
     if isinstance(event, ev.EntryCorrected | ev.EntryRetracted):
@@ -205,7 +207,7 @@ def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
         statuses = [m["status"] for m in p.milestones.values()]
         rows.append({
             "pilot": p.code, "consortium": p.consortium, "countries": p.countries,
-            "stage": p.stage, "planned": sum(s != "dropped" for s in statuses),
+            "target_countries": p.targets, "stage": p.stage, "planned": sum(s != "dropped" for s in statuses),
             "done": statuses.count("achieved"),
             "overdue": sum(m["status"] == "planned" and m["due"] < today
                            for m in p.milestones.values()),
@@ -230,7 +232,7 @@ def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
 
     return {"today": today.isoformat(), "filters": {}, "pilots": rows,
             "consortia": roll_up("consortium", lambda r: [r["consortium"]]),
-            "countries": roll_up("country", lambda r: r["countries"])}
+            "countries": roll_up("country", lambda r: r["target_countries"])}
 
 
 def _number(value: Any) -> Decimal | None:

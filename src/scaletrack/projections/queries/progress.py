@@ -5,8 +5,9 @@ overdue (still planned, due before the day asked) and dropped; slips (how
 often a due date was moved); last activity (the latest valid day of its
 events: a correction's is that of the entry it names); open risks; and
 pending approvals (period reports submitted, not yet approved or rejected).
-Per consortium and per country the same figures add up over the pilots (a
-pilot counts in each of its countries).
+Per consortium and per country the same figures add up over the pilots: a
+pilot counts in each of the countries it is scaled into (its target
+countries), not in the one its innovation comes from.
 
 The events the point sees are folded in the store's order (a pilot's
 versions): a milestone exists once planned, and then takes what each later
@@ -96,12 +97,13 @@ def progress(connection: Connection, filters: Filters, today: date, point: Point
     for subject, pilot in chosen.items():
         state = folded.get(subject, nothing)
         rows.append({"pilot": pilot.code, "consortium": pilot.consortium,
-                     "countries": pilot.countries, "stage": pilot.stage,
+                     "countries": pilot.countries, "target_countries": pilot.targets,
+                     "stage": pilot.stage,
                      **state.figures(day), "pending_approvals": state.pending(),
                      "last_activity": activity.get(subject)})
     return {"today": day, "filters": filters.describe(), "pilots": rows,
             "consortia": _roll_up(rows, "consortium", lambda row: [row["consortium"]]),
-            "countries": _roll_up(rows, "country", lambda row: row["countries"])}
+            "countries": _roll_up(rows, "country", lambda row: row["target_countries"])}
 
 
 def _roll_up(rows: list[dict[str, Any]], name: str, groups: Any) -> list[dict[str, Any]]:

@@ -1,7 +1,9 @@
 """What a view is asked about: filters, and the pilots they select.
 
 A pilot belongs to each of its countries: the one its innovation comes from
-and those it is scaled into. Naming a consortium, pilot or indicator that
+and those it is scaled into; a filter on a country selects it by either. What
+it achieves happens in its target countries, so figures per country count it
+under those (:mod:`scaletrack.projections.queries.attribution`). Naming a consortium, pilot or indicator that
 does not exist is an error (not an empty view), so a typo is never mistaken
 for "nothing to report".
 """
@@ -37,6 +39,8 @@ class Pilot:
     pilot_type: str | None
     dimensions: list[str] = field(default_factory=list)
     mechanism: str | None = None
+    targets: list[str] = field(default_factory=list)
+    """The countries it is scaled into (``countries`` also holds its origin)."""
 
 
 def selected(filters: Filters) -> Select[str]:
@@ -64,7 +68,7 @@ def pilots(connection: Connection, filters: Filters) -> dict[str, Pilot]:
     for subject, code, consortium, origin, targets, stage, kind, dimensions, mechanism in rows:
         countries = list(dict.fromkeys([origin, *json.loads(targets)]))
         found[subject] = Pilot(subject, code, consortium, countries, stage, kind,
-                               json.loads(dimensions), mechanism)
+                               json.loads(dimensions), mechanism, json.loads(targets))
     return found
 
 
