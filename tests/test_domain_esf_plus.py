@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -31,8 +32,9 @@ def _by(reason: str | None = None) -> Provenance:
                       reason=reason)
 
 
-DEFINITION = {"name": "Participants", "level": "output", "measure": "unit", "unit": "people",
-              "direction": "higher", "accumulation": "incremental", "dimensions": ["sex"]}
+DEFINITION: dict[str, Any] = {
+    "name": "Participants", "level": "output", "measure": "unit", "unit": "people",
+    "direction": "higher", "accumulation": "incremental", "dimensions": ["sex"]}
 
 
 def test_an_indicator_is_an_esf_plus_common_indicator_only_when_marked() -> None:
@@ -45,7 +47,7 @@ def test_an_indicator_is_an_esf_plus_common_indicator_only_when_marked() -> None
 
 
 def test_a_definition_stored_before_the_mark_is_read_as_unmarked() -> None:
-    state = {"code": "PART", **DEFINITION}
+    state: dict[str, Any] = {"code": "PART", **DEFINITION}
     Indicator.Defined.upcast_v1_v2(state)
 
     assert state["esf_common"] is False

@@ -3,9 +3,9 @@
 A pilot belongs to each of its countries: the one its innovation comes from
 and those it is scaled into; a filter on a country selects it by either. What
 it achieves happens in its target countries, so figures per country count it
-under those (:mod:`scaletrack.projections.queries.attribution`). Naming a consortium, pilot or indicator that
-does not exist is an error (not an empty view), so a typo is never mistaken
-for "nothing to report".
+under those (:mod:`scaletrack.projections.queries.rollups`). Naming a
+consortium, pilot or indicator that does not exist is an error (not an empty
+view), so a typo is never mistaken for "nothing to report".
 """
 
 from __future__ import annotations
