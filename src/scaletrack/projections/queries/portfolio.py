@@ -9,10 +9,10 @@
   mechanism and stage; "none" where no pathway was chosen yet.
 - **Roll-ups** (``roll_ups``): every indicator with a number, to date, over
   the selected pilots, in the country asked for (``roll_ups_countries``;
-  every country if none), by
-  the rules of :mod:`scaletrack.projections.queries.rollups`: what adds up is
-  summed, with its breakdowns and their unknown parts; snapshots and rates
-  per pilot, with their median.
+  every country if none), by the rules of
+  :mod:`scaletrack.projections.queries.rollups`: what adds up is summed, with
+  its breakdowns and their unknown parts; snapshots and rates per pilot, with
+  their median.
 - **ESF+ roll-ups** (``esf``): the same, counting only the ESF+ common
   indicators (those the catalogue marks) in the ESF+ countries
   (:mod:`scaletrack.domain.esf_plus`). ``esf_scope`` names those countries,
@@ -90,6 +90,7 @@ def _matrix(connection: Connection, filters: Filters, chosen: list[Any]) -> list
 
 def _roll_ups(connection: Connection, filters: Filters, chosen: list[Pilot],
               rows: list[Row]) -> dict[str, Any]:
+    """The roll-ups in the country asked for, and the ESF+ ones with their scope."""
     dimensions, marked = _catalogue(connection)
     asked = EVERYWHERE if filters.country is None else Scope(frozenset({filters.country}))
     esf = ESF_PLUS_COUNTRIES if asked.countries is None else ESF_PLUS_COUNTRIES & asked.countries
