@@ -25,6 +25,7 @@ from typing import Any
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Recorded, plain
+from scaletrack.domain.esf_plus import ESF_PLUS_COUNTRIES
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import payload_of
 from scaletrack.domain.vocabulary import period_of
@@ -51,6 +52,7 @@ class PilotState:
     code: str
     consortium: str
     countries: list[str]
+    targets: list[str]
     stage: str = "proposed"
     pilot_type: str | None = None
     dimensions: list[str] = field(default_factory=list)
@@ -129,7 +131,7 @@ def _pilot(world: World, event: Any, position: int) -> None:
         world.pilots[event.originator_id] = PilotState(
             event.code, event.consortium,
             list(dict.fromkeys([event.origin_country, *event.target_countries])),
-            span=(event.starts_on, event.ends_on))
+            list(event.target_countries), span=(event.starts_on, event.ends_on))
     pilot = world.pilots[event.originator_id]
     day = event.occurred_on.isoformat()
     if isinstance(event, ev.EntryCorrected | ev.EntryRetracted):
@@ -147,6 +149,7 @@ def _pilot(world: World, event: Any, position: int) -> None:
     elif isinstance(event, ev.Amended):
         pilot.countries = list(dict.fromkeys([pilot.countries[0], *event.target_countries]))
         pilot.span = (pilot.span[0], event.ends_on)
+        pilot.targets = list(event.target_countries)
     elif isinstance(event, ev.StageAdvanced):
         pilot.stage = str(event.to_stage)
     elif isinstance(event, ev.PilotClosed):
@@ -222,7 +225,7 @@ def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
         statuses = [m["status"] for m in p.milestones.values()]
         rows.append({
             "pilot": p.code, "consortium": p.consortium, "countries": p.countries,
-            "stage": p.stage, "closed_on": p.closed_on,
+            "target_countries": p.targets, "stage": p.stage, "closed_on": p.closed_on,
             "planned": sum(s != "dropped" for s in statuses),
             "done": statuses.count("achieved"),
             "overdue": 0 if p.closed_on else sum(
@@ -251,7 +254,7 @@ def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
 
     return {"today": today.isoformat(), "filters": {}, "pilots": rows,
             "consortia": roll_up("consortium", lambda r: [r["consortium"]]),
-            "countries": roll_up("country", lambda r: r["countries"])}
+            "countries": roll_up("country", lambda r: r["target_countries"])}
 
 
 def _number(value: Any) -> Decimal | None:
@@ -352,42 +355,110 @@ def _portfolio(world: World, pilots: list[PilotState], rows: list[dict[str, Any]
         for country in consortium["countries"]:
             cells[(code, country)] = {"member": True}
     for p in pilots:
-        for country in p.countries:
+        for country, key in [(p.countries[0], "origin_of"), *((t, "pilots") for t in p.targets)]:
             cell = cells.setdefault((p.consortium, country), {"member": False})
-            cell["pilots"] = cell.get("pilots", 0) + 1
+            cell[key] = cell.get(key, 0) + 1
     matrix = [{"consortium": code, "country": country, "member": cell["member"],
                "centre": world.consortia[code]["centres"].get(country),
                "partners": world.consortia[code]["partners"].count(country),
-               "pilots": cell.get("pilots", 0)}
+               "pilots": cell.get("pilots", 0), "origin_of": cell.get("origin_of", 0)}
               for (code, country), cell in sorted(cells.items())]
-    esf: dict[str, dict[str, Any]] = {}
-    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in rows:
-        if row["_reported"] and row["_measure"] == "unit":
-            series.setdefault((row["pilot"], row["indicator"]), []).append(row)
-    for (_, indicator), reported in sorted(series.items()):
-        latest = reported[-1]
-        if latest["achieved"] is None:
-            continue
-        total = esf.setdefault(indicator, {"indicator": indicator, "name": latest["_name"],
-                                           "unit": latest["unit"], "pilots": 0,
-                                           "total": Decimal(0), "by_sex": Counter(),
-                                           "by_age_band": Counter()})
-        total["pilots"] += 1
-        total["total"] += latest["achieved"]
-        counted = reported if latest["accumulation"] == "incremental" else [latest]
-        for row in counted:
-            for category, value in row["breakdown"].get("sex", {}).items():
-                total["by_sex"][category] += Decimal(value)
-            for category, value in row["breakdown"].get("age-band", {}).items():
-                total["by_age_band"][category] += Decimal(value)
+    targets = {p.code: p.targets for p in pilots}
+    marked = {code for code, versions in world.indicators.items()
+              if versions[max(versions)]["esf_common"]}
+    left_out = sorted({t for p in pilots for t in p.targets} - ESF_PLUS_COUNTRIES)
+    note = None if marked else (
+        "no indicator in the catalogue is marked as an ESF+ common indicator "
+        "(indicator revise CODE --esf-common), so nothing is rolled up as ESF+")
     return {"filters": {}, "matrix": matrix, "pilots_by": {
         "type": dict(sorted(Counter(p.pilot_type or "none" for p in pilots).items())),
         "dimension": dict(sorted(Counter(d for p in pilots for d in p.dimensions).items())),
         "mechanism": dict(sorted(Counter(p.mechanism or "none" for p in pilots).items())),
         "stage": dict(sorted(Counter(p.stage for p in pilots).items()))},
-        "esf": [{**t, "by_sex": dict(t["by_sex"]), "by_age_band": dict(t["by_age_band"])}
-                for _, t in sorted(esf.items())]}
+        "roll_ups": _roll_ups(world, rows, targets, None), "roll_ups_countries": None,
+        "esf": [] if note else _roll_ups(world, [r for r in rows if r["indicator"] in marked],
+                                         targets, ESF_PLUS_COUNTRIES),
+        "esf_scope": {"countries": sorted(ESF_PLUS_COUNTRIES), "left_out": left_out,
+                      "indicators": sorted(marked), "note": note}}
+
+
+def _roll_ups(world: World, rows: list[dict[str, Any]], targets: dict[str, list[str]],
+              scope: frozenset[str] | None) -> list[dict[str, Any]]:
+    """Summed counts (each result's part in the scope's countries, with breakdowns that add
+    up thanks to their unknown part), and per-pilot figures of what does not add up."""
+    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["_reported"] and row["actual"] is not None and row["_measure"] != "qualitative":
+            series.setdefault((row["indicator"], row["pilot"]), []).append(row)
+    found: dict[str, dict[str, Any]] = {}
+    for (indicator, pilot), reported in sorted(series.items()):
+        latest, places = reported[-1], targets[pilot]
+        summed = latest["_measure"] == "unit" and latest["accumulation"] != "snapshot"
+        figure = found.setdefault(indicator, {
+            "indicator": indicator, "name": latest["_name"], "unit": latest["unit"],
+            "measure": latest["_measure"], "accumulation": latest["accumulation"],
+            "counted": "every reported period of each pilot, added up"
+            if latest["accumulation"] == "incremental" else
+            "each pilot's latest reported figure, added up" if summed else
+            f"each pilot's latest reported figure, and their median: a "
+            f"{latest['accumulation']} {latest['_measure']} measure does not add up across "
+            "pilots", "_summed": summed, "_pilots": set(), "_apart": Decimal(0),
+            "_apart_pilots": set(), "total": Decimal(0), "by": {}, "per_pilot": []})
+        if not summed:
+            if scope is None or set(places) & scope:
+                figure["per_pilot"].append({"pilot": pilot, "period": latest["period"],
+                                            "value": latest["actual"], "countries": places})
+            continue
+        dimensions = [d for v in world.indicators[indicator].values() for d in v["dimensions"]
+                      if d != "country"]
+        for row in reported if latest["accumulation"] == "incremental" else [latest]:
+            value, parts = row["actual"], row["breakdown"]
+            countries = parts.get("country") or (
+                {places[0]: value} if len(places) == 1 else {"unknown": value})
+            if scope is not None:
+                if "unknown" in countries and not set(places) <= scope:
+                    if set(places) & scope:
+                        figure["_apart"] += value
+                        figure["_apart_pilots"].add(pilot)
+                    countries = {}
+                countries = {c: v for c, v in countries.items() if c in scope or c == "unknown"}
+            counted = sum(countries.values(), Decimal(0))
+            if countries:
+                figure["_pilots"].add(pilot)
+            figure["total"] += counted
+            by = figure["by"]
+            for dimension in dict.fromkeys([*dimensions, "country"]):
+                split = countries if dimension == "country" else (
+                    dict(parts.get(dimension, {})) if counted == value else {})
+                rest = counted - sum(split.values(), Decimal(0))
+                if rest and dimension != "country":
+                    split["unknown"] = split.get("unknown", Decimal(0)) + rest
+                into = by.setdefault(dimension, {})
+                for category, part in split.items():
+                    into[category] = into.get(category, Decimal(0)) + part
+    result = []
+    for _, figure in sorted(found.items()):
+        if figure["_summed"] and (figure["_pilots"] or figure["_apart_pilots"]):
+            apart = {"total": figure["_apart"], "pilots": sorted(figure["_apart_pilots"]),
+                     "note": "results of pilots scaled into several countries, with no "
+                             "country breakdown: some may lie outside the countries asked "
+                             "for, so they are not in the total"}
+            by = {d: {**{c: v for c, v in sorted(parts.items()) if c != "unknown"},
+                      **({"unknown": parts["unknown"]} if "unknown" in parts else {})}
+                  for d, parts in figure["by"].items()}
+            result.append({**{k: v for k, v in figure.items() if k != "per_pilot"},
+                           "aggregation": "sum", "pilots": len(figure["_pilots"]), "by": by,
+                           "not_broken_down_by_country": apart if figure["_apart_pilots"]
+                           else None})
+        elif not figure["_summed"] and figure["per_pilot"]:
+            values = sorted(p["value"] for p in figure["per_pilot"])
+            middle = len(values) // 2
+            median = values[middle] if len(values) % 2 else (
+                values[middle - 1] + values[middle]) / 2
+            result.append({**{k: v for k, v in figure.items() if k not in ("total", "by")},
+                           "aggregation": "per pilot", "pilots": len(values),
+                           "median": median})
+    return result
 
 
 def _decisions(world: World) -> dict[str, Any]:

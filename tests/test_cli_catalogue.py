@@ -65,7 +65,8 @@ def test_an_indicator_is_defined_revised_and_retired(store: Any) -> None:
     assert revised.json() == {
         "code": "PART", "name": "Participants", "level": "output", "measure": "unit",
         "unit": "FTE", "direction": "higher", "accumulation": "incremental",
-        "dimensions": ["sex", "age-band"], "definition_version": 2, "retired": False}
+        "dimensions": ["sex", "age-band"], "esf_common": False, "definition_version": 2,
+        "retired": False}
     assert run("indicator", "retire", "PART", "--reason", "Replaced").stdout == (
         "indicator:PART@3\n")
     shown = run("indicator", "show", "part", "--json").json()

@@ -217,3 +217,34 @@ def test_fresh_demo_replaces_the_store_and_gives_the_same_events_every_time(
     assert summary["late_reports"] > 0
     assert run("consortium", "show", "ZZ").exit_code == 3
     assert fingerprint(stored(sqlite_url)) == fingerprint(demo_events)
+
+
+def test_per_country_participants_never_count_a_transnational_pilot_twice(
+        on_demo: Any) -> None:
+    """ESIA's pilots run in DK and EE, EE and PL, PL and GB: each country gets its part."""
+    whole = {r["indicator"]: r for r in on_demo(
+        "portfolio", "--consortium", "ESIA", "--indicator", "PART", "--json").json()["roll_ups"]}
+    by_country = whole["PART"]["by"]["country"]
+    apart = []
+    for country in ("DK", "EE", "PL"):
+        part = on_demo("portfolio", "--consortium", "ESIA", "--country", country,
+                       "--indicator", "PART", "--json").json()["roll_ups"][0]
+        assert part["total"] == by_country[country]
+        apart.append(part["not_broken_down_by_country"]["total"])
+    assert sum(by_country.values()) == whole["PART"]["total"]  # GB and unknown beside them
+    assert all(total > 0 for total in apart)  # results from before PART had a country
+
+
+def test_the_portfolio_sums_counts_not_rates_and_the_esf_plus_roll_up_says_why_empty(
+        on_demo: Any) -> None:
+    seen = on_demo("portfolio", "--json").json()
+    figures = {r["indicator"]: r for r in seen["roll_ups"]}
+    assert {code for code, r in figures.items() if r["aggregation"] == "per pilot"} == {
+        "EARNED-INCOME", "FIDELITY"}
+    assert all("total" not in figures[code] for code in ("EARNED-INCOME", "FIDELITY"))
+    part = figures["PART"]
+    assert all(sum(parts.values()) == part["total"] for parts in part["by"].values())
+    # the demo's catalogue marks no ESF+ common indicator yet: nothing, and a note
+    assert seen["esf"] == []
+    assert "marked as an ESF+ common indicator" in seen["esf_scope"]["note"]
+    assert seen["esf_scope"]["left_out"] == ["GB"]

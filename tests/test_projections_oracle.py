@@ -45,9 +45,10 @@ TODAY = date(2023, 3, 1)
 """The day the progress view is asked about: some milestones are overdue by then."""
 
 CONSORTIA = {"SEED": ["IT", "GR", "SI"], "ESIA": ["DE", "PL"]}
-INDICATORS = {
+INDICATORS: dict[str, dict[str, Any]] = {
     "PART": {"measure": "unit", "unit": "people", "direction": "higher",
-             "accumulation": "incremental", "dimensions": ["sex", "age-band"]},
+             "accumulation": "incremental", "dimensions": ["sex", "age-band"],
+             "esf_common": True},
     "SITES": {"measure": "unit", "unit": "sites", "direction": "higher",
               "accumulation": "cumulative", "dimensions": []},
     "EARN": {"measure": "percentage", "unit": "%", "direction": "higher",

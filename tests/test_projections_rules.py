@@ -263,8 +263,9 @@ def test_progress_rolls_up_per_consortium_and_per_country(story: Story) -> None:
 
     assert [(c["consortium"], c["pilots"], c["open_risks"]) for c in seen["consortia"]] == [
         ("ESIA", 1, 0), ("SEED", 2, 1)]
-    assert [(c["country"], c["pilots"]) for c in seen["countries"]] == [
-        ("DE", 1), ("GR", 2), ("IT", 2), ("PL", 1), ("SI", 1)]
+    # under the countries each pilot is scaled into, not the one it comes from (IT, DE)
+    assert [(c["country"], c["pilots"], c["open_risks"]) for c in seen["countries"]] == [
+        ("GR", 2, 1), ("PL", 1, 0), ("SI", 1, 1)]
 
 
 def test_filters_select_pilots_and_an_unknown_name_is_not_found(story: Story) -> None:
@@ -302,13 +303,131 @@ def test_portfolio_counts_pilots_by_pathway_and_rolls_up_participants(story: Sto
                                  "dimension": {"deep": 1, "up": 1},
                                  "mechanism": {"dissemination": 1, "none": 1},
                                  "stage": {"proposed": 2}}
-    assert seen["esf"] == [{"indicator": "PART", "name": "Part", "unit": "people",
-                            "pilots": 2, "total": 17, "by_sex": {"women": 11, "men": 6},
-                            "by_age_band": {}}]
-    assert {(c["consortium"], c["country"]): (c["centre"], c["partners"], c["pilots"])
+    assert seen["roll_ups"] == [{
+        "indicator": "PART", "name": "Part", "unit": "people", "measure": "unit",
+        "accumulation": "incremental", "counted": "every reported period of each pilot, "
+        "added up", "aggregation": "sum", "pilots": 2, "total": 17,
+        "by": {"sex": {"women": 11, "men": 6}, "age-band": {"unknown": 17},
+               "country": {"GR": 13, "SI": 4}},
+        "not_broken_down_by_country": None}]
+    # pilots scaled into a country, and those whose innovation comes from it
+    assert {(c["consortium"], c["country"]): (c["centre"], c["partners"], c["pilots"],
+                                              c["origin_of"])
             for c in seen["matrix"] if c["consortium"] == "SEED"} == {
-        ("SEED", "GR"): ("Athens SI centre", 1, 1), ("SEED", "IT"): (None, 0, 2),
-        ("SEED", "SI"): (None, 0, 1)}
+        ("SEED", "GR"): ("Athens SI centre", 1, 1, 0), ("SEED", "IT"): (None, 0, 0, 2),
+        ("SEED", "SI"): (None, 0, 1, 0)}
+
+
+def _part(seen: dict[str, Any], key: str = "roll_ups") -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in seen[key] if r["indicator"] == "PART")
+    return found
+
+
+def test_a_transnational_pilot_counts_once_across_its_countries(story: Story) -> None:
+    story.indicator("PART", dimensions=["sex", "country"])
+    story.pilot("SEED-GR-01")
+    story.pilot("SEED-SI-01", targets=("SI", "GR"))
+    story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q1", value=20)
+    story.log("result", "SEED-SI-01", indicator="PART", period="2022-Q1", value=10)
+    story.log("result", "SEED-SI-01", indicator="PART", period="2022-Q2", value=12,
+              breakdown={"country": {"SI": 7, "GR": 5}})
+
+    def in_(country: str) -> dict[str, Any]:
+        return _part(story.view(portfolio.portfolio, Filters(country=country)))
+
+    greece, slovenia = in_("GR"), in_("SI")
+    # its country breakdown where it has one; the whole result of a one-country pilot
+    assert (greece["total"], greece["pilots"], greece["by"]["country"]) == (25, 2, {"GR": 25})
+    assert (slovenia["total"], slovenia["pilots"]) == (7, 1)
+    # the 10 without a country breakdown are shown apart, never in each country's total
+    for seen in (greece, slovenia):
+        assert {k: seen["not_broken_down_by_country"][k] for k in ("total", "pilots")} == {
+            "total": 10, "pilots": ["SEED-SI-01"]}
+    assert greece["total"] + slovenia["total"] + 10 == 42
+    whole = _part(story.view(portfolio.portfolio, Filters()))
+    assert (whole["total"], whole["by"]["country"], whole["not_broken_down_by_country"]) == (
+        42, {"GR": 25, "SI": 7, "unknown": 10}, None)
+    # the country the innovation comes from holds none of its participants
+    assert story.view(portfolio.portfolio, Filters(country="IT"))["roll_ups"] == []
+
+
+def test_the_portfolio_sums_counts_and_shows_unit_costs_per_pilot(story: Story) -> None:
+    story.indicator("COST", accumulation="snapshot", direction="lower", unit="EUR",
+                    dimensions=[])
+    story.indicator("SITES", accumulation="cumulative", unit="sites", dimensions=[])
+    story.pilot("SEED-GR-01")
+    story.pilot("SEED-SI-01", targets=("SI",))
+    for pilot, cost, sites in (("SEED-GR-01", 700, 4), ("SEED-SI-01", 900, 3)):
+        story.log("result", pilot, indicator="COST", period="2022-Q1", value=cost + 100)
+        story.log("result", pilot, indicator="COST", period="2022-Q2", value=cost)
+        story.log("result", pilot, indicator="SITES", period="2022-Q1", value=sites - 1)
+        story.log("result", pilot, indicator="SITES", period="2022-Q2", value=sites)
+
+    figures = {r["indicator"]: r for r in story.view(portfolio.portfolio,
+                                                     Filters())["roll_ups"]}
+
+    cost = figures["COST"]
+    assert "total" not in cost
+    assert (cost["aggregation"], cost["pilots"], cost["median"]) == ("per pilot", 2, 800)
+    assert [(p["pilot"], p["period"], p["value"]) for p in cost["per_pilot"]] == [
+        ("SEED-GR-01", "2022-Q2", 700), ("SEED-SI-01", "2022-Q2", 900)]
+    assert "does not add up across pilots" in cost["counted"]
+    assert (figures["SITES"]["aggregation"], figures["SITES"]["total"]) == ("sum", 7)
+
+
+def test_results_without_a_breakdown_are_an_unknown_part(story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q1", value=10,
+              breakdown={"sex": {"women": 6, "men": 4},
+                         "age-band": {"18-29": 3, "30-54": 7}})
+    story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q2", value=5)
+
+    part = _part(story.view(portfolio.portfolio, Filters()))
+
+    assert part["by"]["sex"] == {"women": 6, "men": 4, "unknown": 5}
+    assert part["by"]["age-band"] == {"18-29": 3, "30-54": 7, "unknown": 5}
+    assert all(sum(parts.values()) == part["total"] == 15 for parts in part["by"].values())
+
+
+def test_esf_plus_roll_ups_count_marked_indicators_in_member_states_only(
+        story: Story) -> None:
+    story.indicator("PART", esf_common=True)
+    story.indicator("STAFF")
+    by = story.by()
+    story.ledger.register_consortium("PENCIL", "PENCIL", "Vilnius", ["LT", "GB"], by)
+    for code, target in (("PENCIL-LT-01", "LT"), ("PENCIL-GB-01", "GB")):
+        story.ledger.register_pilot(code, "PENCIL", {
+            "title": "Pilot", "innovation": "Model", "origin_country": "LT",
+            "target_countries": [target], "core_components": ["Method"],
+            "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
+            "ends_on": date(2023, 12, 31)}, by)
+        for indicator in ("PART", "STAFF"):
+            story.log("result", code, indicator=indicator, period="2022-Q1", value=30)
+
+    seen = story.view(portfolio.portfolio, Filters())
+
+    assert _part(seen)["total"] == 60  # every country
+    assert [r["indicator"] for r in seen["esf"]] == ["PART"]  # STAFF is not marked
+    assert (_part(seen, "esf")["total"], _part(seen, "esf")["by"]["country"]) == (
+        30, {"LT": 30})
+    assert (seen["esf_scope"]["left_out"], seen["esf_scope"]["note"]) == (["GB"], None)
+    in_gb = story.view(portfolio.portfolio, Filters(country="GB"))
+    assert in_gb["esf"] == []
+    assert in_gb["esf_scope"]["note"] == "GB is not an ESF+ country (not an EU member state)"
+
+
+def test_an_unmarked_catalogue_says_why_the_esf_plus_roll_up_is_empty(
+        story: Story) -> None:
+    story.indicator("PART")
+    story.pilot("SEED-GR-01")
+    story.log("result", "SEED-GR-01", indicator="PART", period="2022-Q1", value=10)
+
+    seen = story.view(portfolio.portfolio, Filters())
+
+    assert (seen["esf"], _part(seen)["total"]) == ([], 10)
+    assert "no indicator in the catalogue is marked as an ESF+ common indicator" in (
+        seen["esf_scope"]["note"])
 
 
 def test_quality_flags_edits_after_a_lock_and_core_adaptations(story: Story) -> None:

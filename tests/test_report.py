@@ -163,7 +163,7 @@ def test_a_portfolio_report_as_html_is_self_contained_and_checks(
     assert "(synthetic)" in html
     portfolio = cli("--db", demo_url, "portfolio", "--as-of", "2023-05-01", "--known-at",
                     "2023-05-01", "--json").json()
-    part = next(r for r in portfolio["esf"] if r["indicator"] == "PART")
+    part = next(r for r in portfolio["roll_ups"] if r["indicator"] == "PART")
     assert f"<td>{part['total']}</td>" in html
     assert cli("--db", demo_url, "report", "--check", str(page)).exit_code == 0
     page.write_text(html.replace("Milestones", "Milestone"), encoding="utf-8")

@@ -172,3 +172,21 @@ def test_a_closed_pilot_is_not_rated_after_its_closure_and_left_its_risks_open(
     assert "off-track" not in part
     assert "at-risk" not in part
     assert re.search(r'id="rating">On track from 90\s*%, at risk from 60\s*%', page)
+
+
+def test_the_portfolio_sums_only_what_adds_up_and_says_what_it_cannot_split(
+        as_: SignIn) -> None:
+    home = as_("lead").get("/?country=EE")
+    assert home.status_code == 200
+    roll_ups = home.text[home.text.index('id="roll-ups"'):home.text.index('id="esf"')]
+    # participants in EE: the EE part of country breakdowns, the rest shown apart
+    assert "Participants and results, to date: EE" in roll_ups
+    assert "Not broken down by country" in roll_ups
+    assert "ESIA-DK-01, ESIA-EE-01" in roll_ups
+    # a fidelity score does not add up: per pilot, with a median, never a sum
+    fidelity = roll_ups[roll_ups.index("(FIDELITY)"):]
+    assert "per pilot, not summed" in fidelity[:fidelity.index("</tr>")]
+    assert "median" in fidelity[:fidelity.index("</tr>")]
+    esf = home.text[home.text.index('id="esf"'):home.text.index('id="countries"')]
+    assert "no indicator in the catalogue is marked as an ESF+ common indicator" in esf
+    assert "<td" not in esf

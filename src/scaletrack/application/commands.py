@@ -129,6 +129,8 @@ class DefineIndicator(Command[Indicator]):
     direction: Direction
     accumulation: Accumulation
     dimensions: Sequence[Dimension] = ()
+    esf_common: bool = False
+    """An ESF+ common indicator (counted by the roll-ups that say "ESF+")."""
 
     @property
     def subject(self) -> str:
@@ -147,6 +149,7 @@ class ReviseIndicator(Command[Indicator]):
     direction: Direction | None = None
     accumulation: Accumulation | None = None
     dimensions: Sequence[Dimension] | None = None
+    esf_common: bool | None = None
 
     @property
     def subject(self) -> str:

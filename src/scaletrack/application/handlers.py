@@ -88,14 +88,16 @@ def define_indicator(uow: UnitOfWork, c: DefineIndicator, by: Provenance) -> Ind
     uow.require_new(Indicator, code)
     return uow.add(Indicator.define(
         code, by, name=c.name, level=c.level, measure=c.measure, unit=c.unit,
-        direction=c.direction, accumulation=c.accumulation, dimensions=list(c.dimensions)))
+        direction=c.direction, accumulation=c.accumulation, dimensions=list(c.dimensions),
+        esf_common=c.esf_common))
 
 
 def revise_indicator(uow: UnitOfWork, c: ReviseIndicator, by: Provenance) -> Indicator:
     indicator = uow.get(Indicator, c.indicator)
     indicator.revise(by, name=c.name, level=c.level, measure=c.measure, unit=c.unit,
                      direction=c.direction, accumulation=c.accumulation,
-                     dimensions=None if c.dimensions is None else list(c.dimensions))
+                     dimensions=None if c.dimensions is None else list(c.dimensions),
+                     esf_common=c.esf_common)
     return indicator
 
 

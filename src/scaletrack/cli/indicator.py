@@ -39,6 +39,11 @@ def definition_options(required: bool) -> Callable[[F], F]:
                               "total; snapshot: the period's value."),
             click.option("--dimension", "dimensions", type=_choice(Dimension), multiple=True,
                          help="A dimension results may be broken down by (repeatable)."),
+            click.option("--esf-common/--not-esf-common", "esf_common",
+                         default=False if required else None,
+                         help="Whether it is an ESF+ common indicator (Regulation (EU) "
+                              "2021/1057, Annex I): only these count in the ESF+ roll-ups."
+                              + ("" if required else " Unchanged if neither is given.")),
         ]):
             f = option(f)
         return f
@@ -131,9 +136,10 @@ def list_(as_json: bool) -> None:
         emit_json(rows)
     else:
         emit_table(rows, ["code", "name", "level", "measure", "unit", "direction",
-                          "accumulation", "dimensions", "definition_version", "retired"],
-                   optional=["accumulation", "dimensions", "direction", "measure", "level",
-                             "definition_version", "retired"])
+                          "accumulation", "dimensions", "esf_common", "definition_version",
+                          "retired"],
+                   optional=["accumulation", "esf_common", "dimensions", "direction", "measure",
+                             "level", "definition_version", "retired"])
 
 
 @indicator.command()

@@ -190,7 +190,15 @@ def _impact_table(title: str, rows: list[dict[str, Any]]) -> None:
 @click.command()
 @filters("consortium", "country", "pilot", "indicator", saved=True)
 def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
-    """Consortia by country; pilots by type, dimension, mechanism, stage; ESF+ roll-ups.
+    """Consortia by country; pilots by type, dimension, mechanism, stage; roll-ups.
+
+    Counts of people and entities (incremental or cumulative) are summed, with
+    their breakdowns and the part they do not break down ("unknown"); snapshots,
+    rates and scores are shown per pilot, with their median. A pilot's results
+    count in the countries it is scaled into: with --country, its country
+    breakdown's part, and results not broken down by country are shown apart.
+    ESF+ roll-ups count only indicators marked as ESF+ common indicators, in EU
+    member states.
 
     \b
     Example:
@@ -201,15 +209,40 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
         emit_json(document)
         return
     emit_table(document["matrix"], ["consortium", "country", "member", "centre", "partners",
-                                    "pilots"], title="Consortia by country")
+                                    "pilots", "origin_of"], title="Consortia by country")
     emit_table([{"by": aspect, "value": value, "pilots": count}
                 for aspect, counts in document["pilots_by"].items()
                 for value, count in counts.items()], ["by", "value", "pilots"],
                title="Pilots by type, dimension, mechanism and stage")
-    emit_table([{**row, "by_sex": _parts(row["by_sex"]),
-                 "by_age_band": _parts(row["by_age_band"])} for row in document["esf"]],
-               ["indicator", "name", "unit", "pilots", "total", "by_sex", "by_age_band"],
-               title="ESF+ roll-ups (to date)", optional=["unit", "by_sex", "by_age_band"])
+    where = ", ".join(document["roll_ups_countries"] or ["every country"])
+    _roll_ups(document["roll_ups"], f"Roll-ups to date, in {where}")
+    scope = document["esf_scope"]
+    if scope["note"]:
+        click.echo(f"ESF+ roll-ups: {scope['note']}.")
+    else:
+        left_out = ", ".join(scope["left_out"])
+        _roll_ups(document["esf"], "ESF+ roll-ups to date (ESF+ common indicators in EU "
+                  "member states" + (f"; not {left_out}" if left_out else "") + ")")
+
+
+def _roll_ups(figures: list[dict[str, Any]], title: str) -> None:
+    """Summed figures with their breakdowns (the country's apart), then the figures that do
+    not add up, pilot by pilot."""
+    emit_table([{**row, "total": row["total"] if row["aggregation"] == "sum"
+                 else f"median {cell(row['median'])}",
+                 "breakdown": "; ".join(f"{dimension}: {_parts(parts)}"
+                                        for dimension, parts in row.get("by", {}).items()
+                                        if dimension != "country" and parts),
+                 "not_broken_down_by_country": (row.get("not_broken_down_by_country") or {}
+                                                ).get("total")}
+                for row in figures],
+               ["indicator", "unit", "aggregation", "pilots", "total", "breakdown",
+                "not_broken_down_by_country"], title=title)
+    apart = [{"indicator": row["indicator"], "unit": row["unit"], **each}
+             for row in figures for each in row.get("per_pilot", [])]
+    if apart:
+        emit_table(apart, ["indicator", "pilot", "period", "value", "unit"],
+                   title="Not summed (snapshots, rates, scores): each pilot's latest figure")
 
 
 @click.command()

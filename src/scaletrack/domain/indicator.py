@@ -1,4 +1,10 @@
-"""An indicator: a versioned definition of what a pilot measures."""
+"""An indicator: a versioned definition of what a pilot measures.
+
+Schema versions: ``indicator.defined`` and ``indicator.revised`` are at 2,
+which says whether the definition is an ESF+ common indicator
+(``esf_common``, Regulation (EU) 2021/1057, Annex I); version 1 had no such
+mark, and its definitions are upcast as not ESF+ common indicators.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +25,10 @@ from scaletrack.domain.vocabulary import (
     Text,
 )
 
-DEFINITION_FIELDS = ("name", "level", "measure", "unit", "direction", "accumulation", "dimensions")
+DEFINITION_FIELDS = ("name", "level", "measure", "unit", "direction", "accumulation", "dimensions",
+                     "esf_common")
+UNMARKED = {"esf_common": False}
+"""What a definition recorded before the ESF+ mark says: not an ESF+ common indicator."""
 
 
 class Indicator(Aggregate):
@@ -43,6 +52,13 @@ class Indicator(Aggregate):
         direction: Direction
         accumulation: Accumulation
         dimensions: list[Dimension]
+        esf_common: bool
+        """An ESF+ common indicator, which the roll-ups that say "ESF+" count."""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 definitions had no ESF+ mark."""
+            state.setdefault("esf_common", False)
 
         def definition(self) -> dict[str, Any]:
             return {
@@ -53,10 +69,12 @@ class Indicator(Aggregate):
                 "direction": str(self.direction),
                 "accumulation": str(self.accumulation),
                 "dimensions": [str(d) for d in self.dimensions],
+                "esf_common": self.esf_common,
             }
 
     class Defined(Definition, Aggregate.Created):
         TYPE = "indicator.defined"
+        class_version = 2
 
         def apply(self, indicator: Indicator) -> None:
             indicator.code = self.code
@@ -66,6 +84,7 @@ class Indicator(Aggregate):
 
     class Revised(Definition):
         TYPE = "indicator.revised"
+        class_version = 2
         definition_version: int
 
         def apply(self, indicator: Indicator) -> None:
@@ -90,7 +109,8 @@ class Indicator(Aggregate):
 
     @classmethod
     def define(cls, code: str, by: Provenance, **definition: Any) -> Indicator:
-        return start(cls, cls.Defined, cls.id_for(code), by, code=code, **definition)
+        return start(cls, cls.Defined, cls.id_for(code), by, code=code,
+                     **{**UNMARKED, **definition})
 
     def revise(self, by: Provenance, **changes: Any) -> None:
         self._require_active()
@@ -110,10 +130,12 @@ class Indicator(Aggregate):
 
     @property
     def current(self) -> dict[str, Any]:
-        return dict(self.definitions[str(self.definition_version)])
+        return self.definition(self.definition_version)
 
     def definition(self, version: int) -> dict[str, Any]:
-        return dict(self.definitions[str(version)])
+        # a snapshot taken before the ESF+ mark holds definitions without it
+        return {**self.definitions[str(version)], **{
+            k: v for k, v in UNMARKED.items() if k not in self.definitions[str(version)]}}
 
     def _require_active(self) -> None:
         if self.retired:

@@ -8,6 +8,8 @@ pilot, consortium and indicator event type is at version 1, except
 
 - ``pilot.funding-secured`` 2: states its ``currency`` ("EUR"); version 1 had
   none, its amounts being euros by definition.
+- ``indicator.defined`` and ``indicator.revised`` 2: say whether the indicator
+  is an ESF+ common indicator (``esf_common``); version 1 had no such mark.
 
 An event stored in an older version is upcast when it is read
 (``upcast_vN_vM`` on the event class), so readers only ever see the current one.

@@ -38,7 +38,7 @@ from scaletrack.projections.view import View, on
 
 class Directory(View):
     name = "directory"
-    schema = 5
+    schema = 6
     tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
               PilotCountry, IndicatorRow, IndicatorVersion, DirectoryFact, RatingSetting)
     folded: frozenset[str] = frozenset()
@@ -173,7 +173,8 @@ class Directory(View):
             "code": state["code"], "version": version, "name": state["name"],
             "level": state["level"], "measure": state["measure"], "unit": state["unit"],
             "direction": state["direction"], "accumulation": state["accumulation"],
-            "dimensions": json.dumps(state["dimensions"])})
+            "dimensions": json.dumps(state["dimensions"]),
+            "esf_common": bool(state.get("esf_common", False))})
 
     @on("indicator.retired")
     def indicator_retired(self, fact: Fact) -> None:

@@ -126,6 +126,8 @@ class IndicatorVersion(ViewTable):
     direction: Mapped[str] = mapped_column(String(10))
     accumulation: Mapped[str] = mapped_column(String(20))
     dimensions: Mapped[str] = mapped_column(Text)
+    esf_common: Mapped[bool] = mapped_column(Boolean)
+    """An ESF+ common indicator (a definition stored before the mark existed is not)."""
 
 
 class DirectoryFact(Occurred, ViewTable):

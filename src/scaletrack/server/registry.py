@@ -119,6 +119,7 @@ class IndicatorDefinition(Envelope):
     direction: Direction
     accumulation: Accumulation
     dimension: list[Dimension] = []
+    esf_common: bool = False
 
 
 class IndicatorRevision(Envelope):
@@ -129,6 +130,7 @@ class IndicatorRevision(Envelope):
     direction: Direction | None = None
     accumulation: Accumulation | None = None
     dimension: list[Dimension] | None = None
+    esf_common: bool | None = None
 
 
 @router.post("/indicators", status_code=201, tags=["indicators"],
@@ -137,7 +139,8 @@ def define_indicator(request: Request, account: Signed, body: IndicatorDefinitio
                      ) -> dict[str, Any]:
     """Define an indicator (admins)."""
     command = DefineIndicator(body.code, body.name, body.level, body.measure, body.unit,
-                              body.direction, body.accumulation, body.dimension)
+                              body.direction, body.accumulation, body.dimension,
+                              body.esf_common)
     return write(request, account, Action.MANAGE_INDICATORS, ANYTHING, body, command)
 
 
@@ -147,7 +150,8 @@ def revise_indicator(code: str, request: Request, account: Signed, body: Indicat
                      ) -> dict[str, Any]:
     """Revise an indicator: a new version (admins; needs a reason)."""
     command = ReviseIndicator(code, body.name, body.level, body.measure, body.unit,
-                              body.direction, body.accumulation, body.dimension)
+                              body.direction, body.accumulation, body.dimension,
+                              body.esf_common)
     return write(request, account, Action.MANAGE_INDICATORS, ANYTHING, body, command)
 
 

@@ -41,12 +41,17 @@ def portfolio(page: Viewer, consortium: str | None = None,
     charts = [category_bars(names[aspect], None, [Category(value, count) for value, count
                                                   in counts.items()], page.language)
               for aspect, counts in document["pilots_by"].items() if aspect in names]
-    esf = [{**row, "chart": category_bars(
-        _("%(name)s by sex") % {"name": row["name"]}, row["unit"],
-        [Category(sex, value) for sex, value in row["by_sex"].items()], page.language)
-        if row["by_sex"] else None} for row in document["esf"]]
+    def with_chart(row: dict[str, Any]) -> dict[str, Any]:
+        by_sex = row.get("by", {}).get("sex")
+        return {**row, "chart": category_bars(
+            _("%(name)s by sex") % {"name": row["name"]}, row["unit"],
+            [Category(sex, value) for sex, value in by_sex.items()], page.language)
+            if by_sex else None}
+
     return page.render("portfolio.html", portfolio=document, progress=progress, charts=charts,
-                       esf=esf, consortium=filters.consortium, country=filters.country,
+                       roll_ups=[with_chart(row) for row in document["roll_ups"]],
+                       esf=[with_chart(row) for row in document["esf"]],
+                       consortium=filters.consortium, country=filters.country,
                        filters=filters.describe(), digest=reading.digest(page))
 
 

@@ -31,6 +31,7 @@ class Shape(StrEnum):
     PAIRS = "pairs"
     NESTED = "nested"
     OBJECT = "object"
+    YES_NO = "yes-no"
 
 
 EXPECTED = {
@@ -43,6 +44,7 @@ EXPECTED = {
     Shape.PAIRS: "KEY=NUMBER pairs separated by ';' (or a JSON object)",
     Shape.NESTED: "DIMENSION:CATEGORY=NUMBER parts separated by ';' (or a JSON object)",
     Shape.OBJECT: "a JSON object, e.g. {\"value\": 130}",
+    Shape.YES_NO: "yes or no",
 }
 
 
@@ -261,10 +263,23 @@ def _object(raw: Any, reading: Reading) -> dict[str, Any]:
     return value
 
 
+_YES, _NO = frozenset({"yes", "true", "1"}), frozenset({"no", "false", "0"})
+
+
+def _yes_no(raw: Any, reading: Reading) -> bool:
+    """yes / no (true / false, 1 / 0; an XLSX TRUE or FALSE cell)."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise CellError(EXPECTED[Shape.YES_NO])
+
+
 _PARSERS = {
     Shape.TEXT: _text, Shape.CODE: _code, Shape.DATE: _date, Shape.DECIMAL: _decimal,
     Shape.INT: _int, Shape.LIST: _list, Shape.PAIRS: _pairs, Shape.NESTED: _nested,
-    Shape.OBJECT: _object,
+    Shape.OBJECT: _object, Shape.YES_NO: _yes_no,
 }
 
 
@@ -289,6 +304,8 @@ def as_text(shape: Shape, value: Any) -> str:
             list(flat), "{", "=") else _dumps(value)
     if shape is Shape.OBJECT:
         return _dumps(value)
+    if shape is Shape.YES_NO:
+        return "yes" if value else "no"
     return _scalar(value)
 
 

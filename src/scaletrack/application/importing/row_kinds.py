@@ -129,7 +129,7 @@ def shape_of(annotation: Any) -> tuple[Shape, tuple[str, ...]]:
         return (Shape.NESTED if typing.get_origin(inner) is dict else Shape.PAIRS), ()
     if annotation == Code:
         return Shape.CODE, ()
-    simple = {date: Shape.DATE, Decimal: Shape.DECIMAL, int: Shape.INT}
+    simple = {date: Shape.DATE, Decimal: Shape.DECIMAL, int: Shape.INT, bool: Shape.YES_NO}
     return simple.get(base, Shape.TEXT), _choices(base)
 
 
@@ -330,10 +330,12 @@ _INDICATOR_HELP = {
     "name": "what is counted",
     "level": "output, outcome or impact",
     "measure": "unit, percentage, ordinal or qualitative",
+    "esf_common": "yes for an ESF+ common indicator (counted in the ESF+ roll-ups); "
+                  "blank or no otherwise",
 }
 
 _DEFINITION = tuple(DEFINITION_FIELDS)
-_REQUIRED_DEFINITION = set(_DEFINITION) - {"dimensions"}
+_REQUIRED_DEFINITION = set(_DEFINITION) - {"dimensions", "esf_common"}
 
 
 _OTHER_KINDS = [
@@ -371,7 +373,8 @@ _OTHER_KINDS = [
           {"consortium": "SEED", "country": "RO", "name": "SI Competence Centre Romania"},
           help_={"name": "the centre's name"}),
     _kind("indicator", Indicator.Defined, Indicator, _DEFINITION, _REQUIRED_DEFINITION,
-          lambda c, v: DefineIndicator(c, **v), "define an indicator",
+          lambda c, v: DefineIndicator(c, **{**v, "esf_common": bool(v.get("esf_common"))}),
+          "define an indicator",
           {"indicator": "VOLUNTEERS", "name": "Volunteers engaged", "level": "output",
            "measure": "unit", "unit": "people", "direction": "higher",
            "accumulation": "incremental", "dimensions": "sex"},

@@ -2,7 +2,7 @@
 documents at the report's point, kept to its scope and period.
 
 Every figure is the views' own (the impact view's achieved, percent and
-status; the portfolio's ESF+ roll-ups), only selected and formatted here, so
+status; the portfolio's roll-ups), only selected and formatted here, so
 a report says what ``scaletrack impact`` and the other views say at the
 same point.
 """
@@ -102,7 +102,7 @@ def build(documents: dict[str, Any], basis: Basis) -> Report:
     window = Window(basis)
     events = documents["timeline"]["events"]
     sections = [_pilots(documents["progress"], events), _milestones(events, window),
-                *_indicators(documents["impact"], window), _esf(documents["portfolio"]),
+                *_indicators(documents["impact"], window), *_roll_ups(documents["portfolio"]),
                 _decisions(documents["decisions"], window), _funding(events, window),
                 *_quality(documents["quality"], window), _corrections(events, window, basis)]
     return Report(f"Report on the {basis.scope}, {basis.span}", basis, sections)
@@ -181,13 +181,34 @@ def _rated_by(impact: dict[str, Any]) -> str:
             "not due yet or has no report yet, and one after a pilot's closure is closed.")
 
 
-def _esf(portfolio: dict[str, Any]) -> Section:
-    rows = [[r["indicator"], r["name"], text(r["unit"]), text(r["pilots"]), text(r["total"]),
-             text(r["by_sex"]), text(r["by_age_band"])] for r in portfolio["esf"]
-            if r["by_sex"] or r["by_age_band"]]
-    return Section("ESF+ participants by sex and age band",
-                   ["indicator", "name", "unit", "pilots", "total", "by sex", "by age band"],
-                   rows, note="Cumulative to the report's as-of date.")
+def _roll_ups(portfolio: dict[str, Any]) -> list[Section]:
+    columns = ["indicator", "name", "unit", "counted", "pilots", "figure", "by sex",
+               "by age band", "not broken down by country"]
+    scope = portfolio["esf_scope"]
+    left_out = f" Left out: {', '.join(scope['left_out'])}." if scope["left_out"] else ""
+    return [Section("Participants and results across pilots", columns,
+                    _figures(portfolio["roll_ups"]), note=(
+                        "To the report's as-of date. Counts of people and entities are "
+                        "summed, their breakdowns with the part they do not break down "
+                        "(unknown); snapshots, rates and scores are not summed: the median "
+                        "of the pilots' latest figures.")),
+            Section("ESF+ common indicators", columns, _figures(portfolio["esf"]), note=(
+                f"Nothing is rolled up as ESF+: {scope['note']}." if scope["note"] else
+                "Only indicators marked as ESF+ common indicators, in EU member states."
+                + left_out))]
+
+
+def _figures(figures: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for r in figures:
+        by, apart = r.get("by", {}), r.get("not_broken_down_by_country")
+        summed = r["aggregation"] == "sum"
+        rows.append([r["indicator"], r["name"], text(r["unit"]),
+                     "sum" if summed else "per pilot", text(r["pilots"]),
+                     text(r["total"]) if summed else f"median {text(r['median'])}",
+                     text(by.get("sex")), text(by.get("age-band")),
+                     text(apart["total"]) if apart else NONE])
+    return rows
 
 
 def _decisions(decisions: dict[str, Any], window: Window) -> Section:

@@ -76,13 +76,13 @@ def indicators(connection: Connection) -> list[dict[str, Any]]:
     query = (select(IndicatorRow.code, IndicatorVersion.name, IndicatorVersion.level,
                     IndicatorVersion.measure, IndicatorVersion.unit, IndicatorVersion.direction,
                     IndicatorVersion.accumulation, IndicatorVersion.dimensions,
-                    IndicatorRow.current_version, IndicatorRow.retired)
+                    IndicatorVersion.esf_common, IndicatorRow.current_version, IndicatorRow.retired)
              .join(Subject, Subject.subject == IndicatorRow.subject)
              .join(IndicatorVersion, (IndicatorVersion.code == IndicatorRow.code)
                    & (IndicatorVersion.version == IndicatorRow.current_version))
              .order_by(IndicatorRow.code))
     return [{"code": row.code, "name": row.name, "level": row.level, "measure": row.measure,
              "unit": row.unit, "direction": row.direction, "accumulation": row.accumulation,
-             "dimensions": json.loads(row.dimensions),
+             "dimensions": json.loads(row.dimensions), "esf_common": bool(row.esf_common),
              "definition_version": row.current_version, "retired": bool(row.retired)}
             for row in connection.execute(query)]

@@ -1,33 +1,49 @@
-"""Reading the portfolio: consortia by country, pilots by pathway and stage, ESF+ roll-ups.
+"""Reading the portfolio: consortia by country, pilots by pathway and stage, roll-ups.
 
 - **Matrix**: one row per consortium and country (its member countries and
-  any country one of its pilots comes from): membership, its competence
-  centre there, its partner organisations there, and its pilots there.
+  any country one of its pilots is scaled into or comes from): membership,
+  its competence centre there, its partner organisations there, the pilots
+  scaled into it (``pilots``) and those whose innovation comes from it
+  (``origin_of``).
 - **Pilots by** type, scaling dimension (a pilot counts once per dimension),
   mechanism and stage; "none" where no pathway was chosen yet.
-- **ESF+ roll-ups**: for every indicator counted in units (participants and
-  the like), each pilot's figure to date (achieved, as in the impact view, at
-  its latest reported period) added up over the pilots, with its breakdowns
-  by sex and by age band: an incremental indicator adds up the breakdowns of
-  every reported period, the others take the latest period's.
+- **Roll-ups** (``roll_ups``): every indicator with a number, to date, over
+  the selected pilots, in the country asked for (``roll_ups_countries``;
+  every country if none), by the rules of
+  :mod:`scaletrack.projections.queries.rollups`: what adds up is summed, with
+  its breakdowns and their unknown parts; snapshots and rates per pilot, with
+  their median.
+- **ESF+ roll-ups** (``esf``): the same, counting only the ESF+ common
+  indicators (those the catalogue marks) in the ESF+ countries
+  (:mod:`scaletrack.domain.esf_plus`). ``esf_scope`` names those countries,
+  the selected pilots' countries left out (the UK), the marked indicators, and
+  a note saying why nothing is rolled up, when nothing can be.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scaletrack.domain.esf_plus import ESF_PLUS_COUNTRIES
 from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.filters import Filters
-from scaletrack.projections.queries.impact import Breakdown, Row, series_rows
-from scaletrack.projections.queries.selection import pilots
-from scaletrack.projections.tables import Centre, ConsortiumPartner, ConsortiumRow, MemberCountry
+from scaletrack.projections.queries.impact import Row, series_rows
+from scaletrack.projections.queries.rollups import EVERYWHERE, Scope, roll_up
+from scaletrack.projections.queries.selection import Pilot, pilots
+from scaletrack.projections.tables import (
+    Centre,
+    ConsortiumPartner,
+    ConsortiumRow,
+    IndicatorRow,
+    IndicatorVersion,
+    MemberCountry,
+)
 
 USES = ("directory", "impact")
-ROLLED_UP = ("sex", "age-band")
 
 
 def portfolio(connection: Connection, filters: Filters, point: Point = NOW) -> dict[str, Any]:
@@ -39,9 +55,10 @@ def portfolio(connection: Connection, filters: Filters, point: Point = NOW) -> d
                 "dimension": _count(d for p in chosen.values() for d in p.dimensions),
                 "mechanism": _count(p.mechanism or "none" for p in chosen.values()),
                 "stage": _count(p.stage for p in chosen.values())},
-            "esf": _esf(series_rows(connection, Filters(
-                consortium=filters.consortium, country=filters.country, pilot=filters.pilot,
-                indicator=filters.indicator), point))}
+            **_roll_ups(connection, filters, list(chosen.values()), series_rows(
+                connection, Filters(consortium=filters.consortium, country=filters.country,
+                                    pilot=filters.pilot, indicator=filters.indicator),
+                point))}
 
 
 def _count(values: Any) -> dict[str, int]:
@@ -57,49 +74,57 @@ def _matrix(connection: Connection, filters: Filters, chosen: list[Any]) -> list
         select(Centre.subject, Centre.country, Centre.name))}
     partners = Counter((consortia[s], c) for s, c in connection.execute(
         select(ConsortiumPartner.subject, ConsortiumPartner.country)))
-    pilot_count = Counter((p.consortium, c) for p in chosen for c in p.countries)
-    cells = sorted({*members, *pilot_count})
+    into = Counter((p.consortium, c) for p in chosen for c in p.targets)
+    origins = Counter((p.consortium, p.countries[0]) for p in chosen)
+    cells = sorted({*members, *into, *origins})
     return [{"consortium": consortium, "country": country,
              "member": (consortium, country) in members,
              "centre": centres.get((consortium, country)),
              "partners": partners[(consortium, country)],
-             "pilots": pilot_count[(consortium, country)]}
+             "pilots": into[(consortium, country)],
+             "origin_of": origins[(consortium, country)]}
             for consortium, country in cells
             if filters.consortium in (None, consortium) and filters.country in (None, country)
-            and not (filters.pilot and not pilot_count[(consortium, country)])]
+            and not (filters.pilot and not (into + origins)[(consortium, country)])]
 
 
-def _esf(rows: list[Row]) -> list[dict[str, Any]]:
-    reported: dict[tuple[str, str], list[Row]] = {}
-    for row in rows:
-        if row.reported and row.definition and row.definition["measure"] == "unit":
-            reported.setdefault((row.pilot.code, row.indicator), []).append(row)
-    totals: dict[str, dict[str, Any]] = {}
-    for (_, indicator), series in sorted(reported.items()):
-        latest = series[-1]
-        if latest.achieved is None or latest.definition is None:
-            continue
-        incremental = latest.definition["accumulation"] == "incremental"
-        parts: Breakdown = {}
-        for row in series if incremental else [latest]:
-            parts = _add(parts, row.breakdown or {})
-        total = totals.setdefault(indicator, {
-            "indicator": indicator, "name": latest.definition["name"],
-            "unit": latest.definition["unit"], "pilots": 0, "total": Decimal(0),
-            "by_sex": {}, "by_age_band": {}})
-        total["pilots"] += 1
-        total["total"] += latest.achieved
-        for dimension in ROLLED_UP:
-            into = total["by_" + dimension.replace("-", "_")]
-            for category, value in parts.get(dimension, {}).items():
-                into[category] = into.get(category, Decimal(0)) + value
-    return [totals[code] for code in sorted(totals)]
+def _roll_ups(connection: Connection, filters: Filters, chosen: list[Pilot],
+              rows: list[Row]) -> dict[str, Any]:
+    """The roll-ups in the country asked for, and the ESF+ ones with their scope."""
+    dimensions, marked = _catalogue(connection)
+    asked = EVERYWHERE if filters.country is None else Scope(frozenset({filters.country}))
+    esf = ESF_PLUS_COUNTRIES if asked.countries is None else ESF_PLUS_COUNTRIES & asked.countries
+    outside = sorted({c for p in chosen for c in p.targets} - esf if asked.countries is None
+                     else asked.countries - esf)
+    note = None
+    if not marked:
+        note = ("no indicator in the catalogue is marked as an ESF+ common indicator "
+                "(indicator revise CODE --esf-common), so nothing is rolled up as ESF+")
+    elif filters.indicator and filters.indicator not in marked:
+        note = f"{filters.indicator} is not marked as an ESF+ common indicator"
+    elif not esf:
+        note = f"{filters.country} is not an ESF+ country (not an EU member state)"
+    return {
+        "roll_ups": roll_up(rows, asked, dimensions),
+        "roll_ups_countries": None if asked.countries is None else sorted(asked.countries),
+        "esf": [] if note else roll_up([row for row in rows if row.indicator in marked],
+                                       Scope(esf), dimensions),
+        "esf_scope": {"countries": sorted(esf), "left_out": outside,
+                      "indicators": sorted(marked), "note": note},
+    }
 
 
-def _add(into: Breakdown, parts: Breakdown) -> Breakdown:
-    summed = {dimension: dict(categories) for dimension, categories in into.items()}
-    for dimension, categories in parts.items():
-        for category, value in categories.items():
-            summed.setdefault(dimension, {})
-            summed[dimension][category] = summed[dimension].get(category, Decimal(0)) + value
-    return summed
+def _catalogue(connection: Connection) -> tuple[dict[str, list[str]], set[str]]:
+    """Each indicator's breakdown dimensions (over all its versions), and the codes of
+    those its current version marks as ESF+ common indicators."""
+    current = dict(connection.execute(
+        select(IndicatorRow.code, IndicatorRow.current_version)).all())
+    dimensions: dict[str, list[str]] = {}
+    marked = set()
+    for code, version, named, esf_common in connection.execute(
+            select(IndicatorVersion.code, IndicatorVersion.version, IndicatorVersion.dimensions,
+                   IndicatorVersion.esf_common).order_by(IndicatorVersion.version)):
+        dimensions[code] = list(dict.fromkeys([*dimensions.get(code, []), *json.loads(named)]))
+        if esf_common and current.get(code) == version:
+            marked.add(code)
+    return dimensions, marked

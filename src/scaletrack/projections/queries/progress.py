@@ -8,8 +8,9 @@ pending approvals (period reports submitted, not yet approved or rejected).
 A closed pilot is no longer judged: the milestones still planned and the
 risks still open when it closed are counted as left open at closure
 (``left_open``, ``risks_left_open``), never as overdue or open.
-Per consortium and per country the same figures add up over the pilots (a
-pilot counts in each of its countries).
+Per consortium and per country the same figures add up over the pilots: a
+pilot counts in each of the countries it is scaled into (its target
+countries), not in the one its innovation comes from.
 
 The events the point sees are folded in the store's order (a pilot's
 versions): a milestone exists once planned, and then takes what each later
@@ -103,14 +104,14 @@ def progress(connection: Connection, filters: Filters, today: date, point: Point
     for subject, pilot in chosen.items():
         state = folded.get(subject, nothing)
         rows.append({"pilot": pilot.code, "consortium": pilot.consortium,
-                     "countries": pilot.countries, "stage": pilot.stage,
-                     "closed_on": pilot.closed_on,
+                     "countries": pilot.countries, "target_countries": pilot.targets,
+                     "stage": pilot.stage, "closed_on": pilot.closed_on,
                      **state.figures(day, pilot.closed_on is not None),
                      "pending_approvals": state.pending(),
                      "last_activity": activity.get(subject)})
     return {"today": day, "filters": filters.describe(), "pilots": rows,
             "consortia": _roll_up(rows, "consortium", lambda row: [row["consortium"]]),
-            "countries": _roll_up(rows, "country", lambda row: row["countries"])}
+            "countries": _roll_up(rows, "country", lambda row: row["target_countries"])}
 
 
 def _roll_up(rows: list[dict[str, Any]], name: str, groups: Any) -> list[dict[str, Any]]:

@@ -1,9 +1,11 @@
 """What a view is asked about: filters, and the pilots they select.
 
 A pilot belongs to each of its countries: the one its innovation comes from
-and those it is scaled into. Naming a consortium, pilot or indicator that
-does not exist is an error (not an empty view), so a typo is never mistaken
-for "nothing to report".
+and those it is scaled into; a filter on a country selects it by either. What
+it achieves happens in its target countries, so figures per country count it
+under those (:mod:`scaletrack.projections.queries.rollups`). Naming a
+consortium, pilot or indicator that does not exist is an error (not an empty
+view), so a typo is never mistaken for "nothing to report".
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Pilot:
     mechanism: str | None = None
     closed_on: date | None = None
     """The day it was closed, if it was at the point asked."""
+    targets: list[str] = field(default_factory=list)
+    """The countries it is scaled into (``countries`` also holds its origin)."""
 
 
 def selected(filters: Filters, *, ever: bool = False) -> Select[str]:
@@ -72,7 +76,8 @@ def pilots(connection: Connection, filters: Filters) -> dict[str, Pilot]:
         countries = list(dict.fromkeys([origin, *json.loads(targets)]))
         found[subject] = Pilot(subject, code, consortium, countries, stage, kind,
                                json.loads(dimensions), mechanism,
-                               date.fromisoformat(closed_on) if closed_on else None)
+                               closed_on=date.fromisoformat(closed_on) if closed_on else None,
+                               targets=json.loads(targets))
     return found
 
 
