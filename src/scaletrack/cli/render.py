@@ -23,8 +23,8 @@ import click
 
 from scaletrack.application.documents import to_json
 
-__all__ = ["cell", "emit_fields", "emit_json", "emit_jsonl", "emit_table", "moment", "say",
-           "to_json"]
+__all__ = ["cell", "emit_fields", "emit_json", "emit_jsonl", "emit_note", "emit_table", "moment",
+           "say", "to_json"]
 
 MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
 """An ISO 8601 date and time, as documents carry recorded-at moments."""
@@ -203,6 +203,12 @@ def emit_fields(record: dict[str, Any]) -> None:
             click.echo(f"{lead}{wrapped[0]}")
             for more in wrapped[1:]:
                 click.echo(f"{' ' * len(name)}{more}")
+
+
+def emit_note(text: str) -> None:
+    """A sentence among the tables, wrapped to the terminal's width."""
+    room = width()
+    click.echo(text if room is None else "\n".join(textwrap.wrap(text, room)))
 
 
 def say(message: str) -> None:

@@ -18,7 +18,7 @@ import click
 
 from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, json_option, point_from, point_in_time_options
-from scaletrack.cli.render import cell, emit_json, emit_table, say
+from scaletrack.cli.render import cell, emit_json, emit_note, emit_table, say
 from scaletrack.cli.saving import output_from, output_options, save
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -218,7 +218,7 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
     _roll_ups(document["roll_ups"], f"Roll-ups to date, in {where}")
     scope = document["esf_scope"]
     if scope["note"]:
-        click.echo(f"ESF+ roll-ups: {scope['note']}.")
+        emit_note(f"ESF+ roll-ups: {scope['note']}.")
     else:
         left_out = ", ".join(scope["left_out"])
         _roll_ups(document["esf"], "ESF+ roll-ups to date (ESF+ common indicators in EU "
