@@ -7,7 +7,7 @@ DOMAIN.md, then record one event (see :mod:`scaletrack.domain.pilot_events`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,17 +30,23 @@ from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot_state import (
     Milestone,
+    MoneyLine,
     ReportStatus,
     RiskStatus,
     target_key,
     upcast_v1_v2,
     upcast_v2_v3,
     upcast_v3_v4,
+    upcast_v4_v5,
 )
 from scaletrack.domain.results import check_active, check_result, check_target
 from scaletrack.domain.vocabulary import (
     CLOSABLE_STAGES,
+    ESF_PLUS_PROGRAMMES_FROM,
+    EU_SOURCES,
     LEGAL_TRANSITIONS,
+    CostOption,
+    FundingSource,
     Stage,
     canonical,
     period_end,
@@ -77,12 +83,13 @@ class Pilot(Aggregate):
     Event = ev.PilotEvent
     Registered = ev.Registered
 
-    class_version = 4
+    class_version = 5
     """Version of the state a snapshot keeps (see :mod:`scaletrack.domain.pilot_state`)."""
 
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(upcast_v2_v3)
     upcast_v3_v4 = staticmethod(upcast_v3_v4)
+    upcast_v4_v5 = staticmethod(upcast_v4_v5)
 
     def __init__(self) -> None:
         self.code: str
@@ -114,6 +121,11 @@ class Pilot(Aggregate):
         """Reporting period -> status of its report."""
         self.submitted_on: dict[str, date] = {}
         """Reporting period -> the day its report was last submitted."""
+        self.money: dict[str, MoneyLine] = {}
+        """The version (as text: a snapshot's keys are texts) of every entry that commits or
+        pays money from a source -> its line."""
+        self.expenditure: dict[str, int] = {}
+        """Reporting period -> the version of the entry that declared its expenditure."""
         self.entry_count = 0
         self.corrected: set[int] = set()
         """Versions of the entries corrected at least once."""
@@ -269,9 +281,44 @@ class Pilot(Aggregate):
         self._record_entry(ev.AdaptationMade, by, {"component": component, "summary": summary})
 
     def secure_funding(self, funder: str, amount_eur: Decimal | int | str, currency: str,
-                       by: Provenance) -> None:
-        self._record_entry(ev.FundingSecured, by, {"funder": funder, "amount_eur": amount_eur,
-                                                   "currency": currency})
+                       by: Provenance, funding_source: str | None = None,
+                       co_financing_rate: Decimal | str | None = None) -> None:
+        """Funding committed; a commitment that names no source is kept as it was recorded
+        before sources were asked for (it counts in no source's budget)."""
+        self._record_entry(ev.FundingSecured, by, {
+            "funder": funder, "amount_eur": amount_eur, "currency": currency,
+            "funding_source": funding_source, "co_financing_rate": co_financing_rate})
+
+    def pay_funding(self, by: Provenance, **payment: Any) -> None:
+        """Money paid from a source; never more than was committed from it."""
+        self._record_entry(ev.FundingPaid, by, {"currency": "EUR", **payment})
+
+    def declare_expenditure(self, by: Provenance, **declared: Any) -> None:
+        """The eligible expenditure of one reporting period; one declaration per period."""
+        period = canonical(str(declared.get("period", "")))
+        declared_as = self.expenditure.get(period)
+        if declared_as is not None:
+            raise RuleViolation(
+                "expenditure-exists", f"the expenditure for {period} is already declared as "
+                f"{self.code}@{declared_as}", field="period",
+                hint=f"correct it: scaletrack correct {self.code}@{declared_as} "
+                "--set amount_eur=N --reason TEXT")
+        self._record_entry(ev.ExpenditureDeclared, by, {
+            "currency": "EUR", "cost_option": CostOption.REAL_COSTS, "units": None,
+            "unit_cost_eur": None, **declared})
+
+    def committed(self, source: str) -> Decimal:
+        """What the pilot's entries commit from a source, as they stand."""
+        return self._total("committed", source)
+
+    def paid(self, source: str) -> Decimal:
+        return self._total("paid", source)
+
+    def _total(self, flow: str, source: str, without: int | None = None) -> Decimal:
+        left_out = str(without)
+        return sum((line.amount_eur for version, line in self.money.items()
+                    if line.flow == flow and line.source == source and version != left_out),
+                   Decimal(0))
 
     def complete_evaluation(self, by: Provenance, **evaluation: Any) -> None:
         if str(evaluation.get("recommendation")) == "scale":
@@ -423,7 +470,8 @@ class Pilot(Aggregate):
         kind = type(entry)
         envelope = {**by.envelope(), "originator_id": self.id, "originator_version": 1}
         given = payload_of(validated(kind, {**recorded, **changes, **envelope}, new=True))
-        checked = _ENTRY_RULES.get(kind, _no_rules)(self, given, indicator)
+        checked = _ENTRY_RULES.get(kind, _no_rules)(
+            self, given, indicator, Placing(entry.occurred_on, entry.originator_version))
         replacement = plain(payload_of(validated(kind, {**checked, **envelope})))
         if latest is not None and latest.corrects != entry.originator_version:
             raise ValueError(f"{self.code}@{latest.originator_version} does not correct "
@@ -439,6 +487,9 @@ class Pilot(Aggregate):
 
     def retract_entry(self, original: Recorded, by: Provenance) -> None:
         entry = self._correctable(original, by, "retract")
+        line = self.money.get(str(entry.originator_version))
+        if line is not None and line.flow == "committed":
+            _check_paid(self, line.source, Decimal(0), entry.originator_version)
         record(self, ev.EntryRetracted, by, retracts=entry.originator_version,
                retracted_type=entry.TYPE)
 
@@ -472,7 +523,8 @@ class Pilot(Aggregate):
     def _record_entry(self, kind: type[ev.Entry], by: Provenance, values: Values,
                       indicator: Indicator | None = None) -> None:
         """Record an entry whose values obey its kind's rules (:data:`_ENTRY_RULES`)."""
-        checked = _ENTRY_RULES.get(kind, _no_rules)(self, values, indicator)
+        checked = _ENTRY_RULES.get(kind, _no_rules)(self, values, indicator,
+                                                    Placing(by.occurred_on))
         self._require_open()
         period = checked.get("period")
         self._require_unlocked(canonical(str(period)) if period else _quarter(by))
@@ -524,14 +576,25 @@ def _copy_of(value: object) -> object:
 # follows from the others filled in. Recording an entry and correcting one both call it,
 # so a correction can never make an entry that could not have been recorded.
 
-EntryRules = Callable[[Pilot, Values, Indicator | None], Values]
+@dataclass(frozen=True)
+class Placing:
+    """Where the entry a rule checks stands: the day it occurred, and the version it has
+    when a correction replaces its values (None for a new entry)."""
+
+    occurred_on: date
+    replacing: int | None = None
 
 
-def _no_rules(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+EntryRules = Callable[[Pilot, Values, Indicator | None, Placing], Values]
+
+
+def _no_rules(pilot: Pilot, values: Values, indicator: Indicator | None,
+              at: Placing) -> Values:
     return values
 
 
-def _revenue_mix_adds_up(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _revenue_mix_adds_up(pilot: Pilot, values: Values, indicator: Indicator | None,
+                         at: Placing) -> Values:
     mix: Mapping[str, object] = values.get("revenue_mix") or {}
     total = sum((Decimal(str(v)) for v in mix.values()), Decimal(0))
     if mix and total != 100:
@@ -541,7 +604,8 @@ def _revenue_mix_adds_up(pilot: Pilot, values: Values, indicator: Indicator | No
     return values
 
 
-def _adapted_component(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _adapted_component(pilot: Pilot, values: Values, indicator: Indicator | None,
+                       at: Placing) -> Values:
     """The component must be the pilot's; whether it is core follows from it, so an
     adaptation (or its correction) cannot hide or invent a fidelity deviation."""
     component = str(values.get("component"))
@@ -553,26 +617,126 @@ def _adapted_component(pilot: Pilot, values: Values, indicator: Indicator | None
     return {**values, "core": component in pilot.core_components}
 
 
-def _target_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _target_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None,
+                           at: Placing) -> Values:
     if indicator is not None:
         check_target(indicator, values)
     return values
 
 
-def _result_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _result_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None,
+                           at: Placing) -> Values:
+    _require_pilot_period(pilot, values, "report results")
+    if indicator is not None:
+        check_result(indicator, pilot, values)
+    return values
+
+
+def _require_pilot_period(pilot: Pilot, values: Values, what: str) -> None:
     period = str(values.get("period", "")).strip().upper()
     if _is_period(period) and (period_end(period) < pilot.starts_on
                                or period_start(period) > pilot.ends_on):
         raise RuleViolation("period-outside-pilot",
                             f"{period} is outside {pilot.code}'s dates ({pilot.starts_on} to "
                             f"{pilot.ends_on})", field="period",
-                            hint="report results for a period the pilot runs in")
-    if indicator is not None:
-        check_result(indicator, pilot, values)
+                            hint=f"{what} for a period the pilot runs in")
+
+
+def _commitment_from_source(pilot: Pilot, values: Values, indicator: Indicator | None,
+                            at: Placing) -> Values:
+    """A source from the vocabulary; EU money states its co-financing rate, other money
+    has none (0); no ESF+ 2021-2027 programme money before the programmes existed; a
+    corrected commitment still covers what was paid from its source."""
+    source, rate = values.get("funding_source"), values.get("co_financing_rate")
+    if source is None:
+        if rate is not None:
+            raise RuleViolation("co-financing-without-source", "a co-financing rate says how "
+                                "much of a source's money is the EU's: name the source",
+                                field="funding_source", hint="give --funding-source")
+        return values
+    source = FundingSource(str(source))
+    if source in EU_SOURCES and rate is None:
+        raise RuleViolation("co-financing-rate-missing", f"money from {source} states its "
+                            "co-financing rate (the EU's share, 0 to 1)",
+                            field="co_financing_rate", hint="give --co-financing-rate")
+    if source not in EU_SOURCES and rate is not None and Decimal(str(rate)) != 0:
+        raise RuleViolation("not-eu-money", f"money from {source} is not the EU's: its "
+                            "co-financing rate is 0", field="co_financing_rate",
+                            hint="leave --co-financing-rate out")
+    if source is FundingSource.ESF_PLUS_PROGRAMME and at.occurred_on < ESF_PLUS_PROGRAMMES_FROM:
+        raise RuleViolation("esf-plus-before-programmes",
+                            f"no ESF+ 2021-2027 programme had money to commit on "
+                            f"{at.occurred_on}: the programmes were adopted from "
+                            f"{ESF_PLUS_PROGRAMMES_FROM} on", field="funding_source",
+                            hint="name the source the money really came from")
+    if at.replacing is not None:
+        replaced = pilot.money.get(str(at.replacing))
+        if replaced is not None:
+            _check_paid(pilot, replaced.source, Decimal(0), at.replacing,
+                        adding=(str(source), Decimal(str(values["amount_eur"]))))
+    return {**values, "co_financing_rate": Decimal(0) if rate is None else rate}
+
+
+def _payment_within_commitment(pilot: Pilot, values: Values, indicator: Indicator | None,
+                               at: Placing) -> Values:
+    source = str(FundingSource(str(values.get("funding_source"))))
+    _check_paid(pilot, source, Decimal(str(values["amount_eur"])), at.replacing)
+    if at.replacing is not None:
+        replaced = pilot.money.get(str(at.replacing))
+        if replaced is not None and replaced.source != source:
+            _check_paid(pilot, replaced.source, Decimal(0), at.replacing)
+    return values
+
+
+def _check_paid(pilot: Pilot, source: str, paying: Decimal, without: int | None,
+                adding: tuple[str, Decimal] | None = None) -> None:
+    """Paid from a source (with ``paying`` more, and the entry ``without`` left out) stays
+    within what is committed from it (with a commitment ``adding``, if any)."""
+    committed = pilot._total("committed", source, without)
+    if adding is not None and adding[0] == source:
+        committed += adding[1]
+    paid = pilot._total("paid", source, without) + paying
+    if paid > committed:
+        raise RuleViolation("paid-beyond-committed",
+                            f"{pilot.code} would have EUR {paid} paid from {source} but only "
+                            f"EUR {committed} committed from it", field="amount_eur",
+                            hint="record the commitment first, or pay less")
+
+
+def _expenditure_in_period(pilot: Pilot, values: Values, indicator: Indicator | None,
+                           at: Placing) -> Values:
+    """Inside the pilot's dates, not before its period started, and a unit cost times its
+    units (the simplified cost option) makes the amount."""
+    _require_pilot_period(pilot, values, "declare expenditure")
+    period = str(values.get("period", "")).strip().upper()
+    if _is_period(period) and at.occurred_on < period_start(period):
+        raise RuleViolation("expenditure-before-period",
+                            f"expenditure for {period} cannot be declared on {at.occurred_on}, "
+                            "before the period started", field="occurred_on",
+                            hint=f"give a day from {period_start(period)} on")
+    option = CostOption(str(values.get("cost_option") or CostOption.REAL_COSTS))
+    units, unit_cost = values.get("units"), values.get("unit_cost_eur")
+    if option is CostOption.UNIT_COST:
+        if units is None or unit_cost is None:
+            raise RuleViolation("unit-cost-incomplete", "a unit cost declares the units and "
+                                "the cost of one", field="units",
+                                hint="give --units and --unit-cost-eur")
+        total = Decimal(str(units)) * Decimal(str(unit_cost))
+        if total != Decimal(str(values["amount_eur"])):
+            raise RuleViolation("unit-cost-total", f"{units} units at EUR {unit_cost} make "
+                                f"EUR {total}, not EUR {values['amount_eur']}",
+                                field="amount_eur", hint=f"declare EUR {total}")
+    elif units is not None or unit_cost is not None:
+        raise RuleViolation("units-without-unit-cost", "units and a unit cost go with the "
+                            f"unit-cost option, not {option}", field="cost_option",
+                            hint="give --cost-option unit-cost, or leave the units out")
     return values
 
 
 _ENTRY_RULES: dict[type[ev.Entry], EntryRules] = {
+    ev.FundingSecured: _commitment_from_source,
+    ev.FundingPaid: _payment_within_commitment,
+    ev.ExpenditureDeclared: _expenditure_in_period,
     ev.BusinessModelRevised: _revenue_mix_adds_up,
     ev.AdaptationMade: _adapted_component,
     ev.TargetSet: _target_fits_indicator,
