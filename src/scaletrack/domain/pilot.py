@@ -654,6 +654,8 @@ def _commitment_from_source(pilot: Pilot, values: Values, indicator: Indicator |
                                 "much of a source's money is the EU's: name the source",
                                 field="funding_source", hint="give --funding-source")
         return values
+    if str(source) not in FundingSource._value2member_map_:
+        return values  # not a source: the event's type says so
     source = FundingSource(str(source))
     if source in EU_SOURCES and rate is None:
         raise RuleViolation("co-financing-rate-missing", f"money from {source} states its "
@@ -679,7 +681,9 @@ def _commitment_from_source(pilot: Pilot, values: Values, indicator: Indicator |
 
 def _payment_within_commitment(pilot: Pilot, values: Values, indicator: Indicator | None,
                                at: Placing) -> Values:
-    source = str(FundingSource(str(values.get("funding_source"))))
+    source = str(values.get("funding_source"))
+    if source not in FundingSource._value2member_map_:
+        return values  # not a source: the event's type says so
     _check_paid(pilot, source, Decimal(str(values["amount_eur"])), at.replacing)
     if at.replacing is not None:
         replaced = pilot.money.get(str(at.replacing))
@@ -714,9 +718,9 @@ def _expenditure_in_period(pilot: Pilot, values: Values, indicator: Indicator | 
                             f"expenditure for {period} cannot be declared on {at.occurred_on}, "
                             "before the period started", field="occurred_on",
                             hint=f"give a day from {period_start(period)} on")
-    option = CostOption(str(values.get("cost_option") or CostOption.REAL_COSTS))
+    option = str(values.get("cost_option") or CostOption.REAL_COSTS)
     units, unit_cost = values.get("units"), values.get("unit_cost_eur")
-    if option is CostOption.UNIT_COST:
+    if option == CostOption.UNIT_COST:
         if units is None or unit_cost is None:
             raise RuleViolation("unit-cost-incomplete", "a unit cost declares the units and "
                                 "the cost of one", field="units",
