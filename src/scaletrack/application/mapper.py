@@ -81,8 +81,7 @@ class MoneyLineAsList(Transcoding):
 
     def decode(self, data: list[str]) -> MoneyLine:
         flow, source, amount = data
-        assert flow in ("committed", "paid")
-        return MoneyLine(flow, source, Decimal(amount))
+        return MoneyLine("paid" if flow == "paid" else "committed", source, Decimal(amount))
 
 
 def register_state_types(transcoder: JSONTranscoder) -> None:

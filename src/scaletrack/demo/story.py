@@ -93,11 +93,11 @@ class PilotStory:
         self.participants: dict[str, int] = {}
         """Participants per period, as planned (reported or not)."""
         self.easi, self.ta = grant_of(facts)
-        self.co_funding = round(
-            (self.easi + self.ta) * self.cash.uniform(*data.CO_FUNDING_SHARE), -3)
+        self.co_funding = int(round(
+            (self.easi + self.ta) * self.cash.uniform(*data.CO_FUNDING_SHARE), -3))
         self.budget = self.easi + self.ta + self.co_funding
         """What the pilot has to spend from the 2020 call and its own co-funding."""
-        self.spent = round(self.budget * self.cash.uniform(*data.SPENT_SHARE), -2)
+        self.spent = int(round(self.budget * self.cash.uniform(*data.SPENT_SHARE), -2))
         self._tell()
 
     # -- the story --------------------------------------------------------------
