@@ -7,7 +7,7 @@ DOMAIN.md, then record one event (see :mod:`scaletrack.domain.pilot_events`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,15 @@ from scaletrack.domain.envelope import (
 )
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.money import (
+    Placing,
+    check_commitment,
+    check_expenditure,
+    check_paid,
+    check_payment,
+    require_pilot_period,
+    total,
+)
 from scaletrack.domain.pilot_state import (
     Milestone,
     MoneyLine,
@@ -42,14 +51,11 @@ from scaletrack.domain.pilot_state import (
 from scaletrack.domain.results import check_active, check_result, check_target
 from scaletrack.domain.vocabulary import (
     CLOSABLE_STAGES,
-    ESF_PLUS_PROGRAMMES_FROM,
-    EU_SOURCES,
     LEGAL_TRANSITIONS,
     CostOption,
-    FundingSource,
     Stage,
     canonical,
-    period_end,
+    is_period,
     period_of,
     period_start,
 )
@@ -309,16 +315,11 @@ class Pilot(Aggregate):
 
     def committed(self, source: str) -> Decimal:
         """What the pilot's entries commit from a source, as they stand."""
-        return self._total("committed", source)
+        return total(self, "committed", source)
 
     def paid(self, source: str) -> Decimal:
-        return self._total("paid", source)
+        return total(self, "paid", source)
 
-    def _total(self, flow: str, source: str, without: int | None = None) -> Decimal:
-        left_out = str(without)
-        return sum((line.amount_eur for version, line in self.money.items()
-                    if line.flow == flow and line.source == source and version != left_out),
-                   Decimal(0))
 
     def complete_evaluation(self, by: Provenance, **evaluation: Any) -> None:
         if str(evaluation.get("recommendation")) == "scale":
@@ -384,7 +385,7 @@ class Pilot(Aggregate):
     def report_result(self, indicator: Indicator, by: Provenance, **result: Any) -> None:
         check_active(indicator)
         period = str(result.get("period", "")).strip().upper()
-        if _is_period(period) and by.occurred_on < period_start(period):
+        if is_period(period) and by.occurred_on < period_start(period):
             raise RuleViolation("result-before-period",
                                 f"a result for {period} cannot have occurred on "
                                 f"{by.occurred_on}, before the period started",
@@ -406,7 +407,7 @@ class Pilot(Aggregate):
 
     def submit_period_report(self, period: str, by: Provenance) -> None:
         period = period.strip().upper()
-        if _is_period(period) and by.occurred_on < period_start(period):
+        if is_period(period) and by.occurred_on < period_start(period):
             raise RuleViolation("period-not-started",
                                 f"the {period} report cannot be submitted on {by.occurred_on}, "
                                 "before the period started", field="period")
@@ -489,7 +490,7 @@ class Pilot(Aggregate):
         entry = self._correctable(original, by, "retract")
         line = self.money.get(str(entry.originator_version))
         if line is not None and line.flow == "committed":
-            _check_paid(self, line.source, Decimal(0), entry.originator_version)
+            check_paid(self, line.source, Decimal(0), entry.originator_version)
         record(self, ev.EntryRetracted, by, retracts=entry.originator_version,
                retracted_type=entry.TYPE)
 
@@ -558,11 +559,6 @@ def _quarter(by: Provenance) -> str:
     return period_of(by.occurred_on)
 
 
-def _is_period(text: str) -> bool:
-    """Whether a text is a reporting period (pydantic explains a malformed one later)."""
-    return len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234"
-
-
 def _copy_of(value: object) -> object:
     if isinstance(value, dict | list | set):
         return value.copy()
@@ -575,15 +571,6 @@ def _copy_of(value: object) -> object:
 # entry's values (as given, or as validated) and returns them, with any value that
 # follows from the others filled in. Recording an entry and correcting one both call it,
 # so a correction can never make an entry that could not have been recorded.
-
-@dataclass(frozen=True)
-class Placing:
-    """Where the entry a rule checks stands: the day it occurred, and the version it has
-    when a correction replaces its values (None for a new entry)."""
-
-    occurred_on: date
-    replacing: int | None = None
-
 
 EntryRules = Callable[[Pilot, Values, Indicator | None, Placing], Values]
 
@@ -626,121 +613,16 @@ def _target_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | 
 
 def _result_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None,
                            at: Placing) -> Values:
-    _require_pilot_period(pilot, values, "report results")
+    require_pilot_period(pilot, values, "report results")
     if indicator is not None:
         check_result(indicator, pilot, values)
     return values
 
 
-def _require_pilot_period(pilot: Pilot, values: Values, what: str) -> None:
-    period = str(values.get("period", "")).strip().upper()
-    if _is_period(period) and (period_end(period) < pilot.starts_on
-                               or period_start(period) > pilot.ends_on):
-        raise RuleViolation("period-outside-pilot",
-                            f"{period} is outside {pilot.code}'s dates ({pilot.starts_on} to "
-                            f"{pilot.ends_on})", field="period",
-                            hint=f"{what} for a period the pilot runs in")
-
-
-def _commitment_from_source(pilot: Pilot, values: Values, indicator: Indicator | None,
-                            at: Placing) -> Values:
-    """A source from the vocabulary; EU money states its co-financing rate, other money
-    has none (0); no ESF+ 2021-2027 programme money before the programmes existed; a
-    corrected commitment still covers what was paid from its source."""
-    source, rate = values.get("funding_source"), values.get("co_financing_rate")
-    if source is None:
-        if rate is not None:
-            raise RuleViolation("co-financing-without-source", "a co-financing rate says how "
-                                "much of a source's money is the EU's: name the source",
-                                field="funding_source", hint="give --funding-source")
-        return values
-    if str(source) not in FundingSource._value2member_map_:
-        return values  # not a source: the event's type says so
-    source = FundingSource(str(source))
-    if source in EU_SOURCES and rate is None:
-        raise RuleViolation("co-financing-rate-missing", f"money from {source} states its "
-                            "co-financing rate (the EU's share, 0 to 1)",
-                            field="co_financing_rate", hint="give --co-financing-rate")
-    if source not in EU_SOURCES and rate is not None and Decimal(str(rate)) != 0:
-        raise RuleViolation("not-eu-money", f"money from {source} is not the EU's: its "
-                            "co-financing rate is 0", field="co_financing_rate",
-                            hint="leave --co-financing-rate out")
-    if source is FundingSource.ESF_PLUS_PROGRAMME and at.occurred_on < ESF_PLUS_PROGRAMMES_FROM:
-        raise RuleViolation("esf-plus-before-programmes",
-                            f"no ESF+ 2021-2027 programme had money to commit on "
-                            f"{at.occurred_on}: the programmes were adopted from "
-                            f"{ESF_PLUS_PROGRAMMES_FROM} on", field="funding_source",
-                            hint="name the source the money really came from")
-    if at.replacing is not None:
-        replaced = pilot.money.get(str(at.replacing))
-        if replaced is not None:
-            _check_paid(pilot, replaced.source, Decimal(0), at.replacing,
-                        adding=(str(source), Decimal(str(values["amount_eur"]))))
-    return {**values, "co_financing_rate": Decimal(0) if rate is None else rate}
-
-
-def _payment_within_commitment(pilot: Pilot, values: Values, indicator: Indicator | None,
-                               at: Placing) -> Values:
-    source = str(values.get("funding_source"))
-    if source not in FundingSource._value2member_map_:
-        return values  # not a source: the event's type says so
-    _check_paid(pilot, source, Decimal(str(values["amount_eur"])), at.replacing)
-    if at.replacing is not None:
-        replaced = pilot.money.get(str(at.replacing))
-        if replaced is not None and replaced.source != source:
-            _check_paid(pilot, replaced.source, Decimal(0), at.replacing)
-    return values
-
-
-def _check_paid(pilot: Pilot, source: str, paying: Decimal, without: int | None,
-                adding: tuple[str, Decimal] | None = None) -> None:
-    """Paid from a source (with ``paying`` more, and the entry ``without`` left out) stays
-    within what is committed from it (with a commitment ``adding``, if any)."""
-    committed = pilot._total("committed", source, without)
-    if adding is not None and adding[0] == source:
-        committed += adding[1]
-    paid = pilot._total("paid", source, without) + paying
-    if paid > committed:
-        raise RuleViolation("paid-beyond-committed",
-                            f"{pilot.code} would have EUR {paid} paid from {source} but only "
-                            f"EUR {committed} committed from it", field="amount_eur",
-                            hint="record the commitment first, or pay less")
-
-
-def _expenditure_in_period(pilot: Pilot, values: Values, indicator: Indicator | None,
-                           at: Placing) -> Values:
-    """Inside the pilot's dates, not before its period started, and a unit cost times its
-    units (the simplified cost option) makes the amount."""
-    _require_pilot_period(pilot, values, "declare expenditure")
-    period = str(values.get("period", "")).strip().upper()
-    if _is_period(period) and at.occurred_on < period_start(period):
-        raise RuleViolation("expenditure-before-period",
-                            f"expenditure for {period} cannot be declared on {at.occurred_on}, "
-                            "before the period started", field="occurred_on",
-                            hint=f"give a day from {period_start(period)} on")
-    option = str(values.get("cost_option") or CostOption.REAL_COSTS)
-    units, unit_cost = values.get("units"), values.get("unit_cost_eur")
-    if option == CostOption.UNIT_COST:
-        if units is None or unit_cost is None:
-            raise RuleViolation("unit-cost-incomplete", "a unit cost declares the units and "
-                                "the cost of one", field="units",
-                                hint="give --units and --unit-cost-eur")
-        total = Decimal(str(units)) * Decimal(str(unit_cost))
-        if total != Decimal(str(values["amount_eur"])):
-            raise RuleViolation("unit-cost-total", f"{units} units at EUR {unit_cost} make "
-                                f"EUR {total}, not EUR {values['amount_eur']}",
-                                field="amount_eur", hint=f"declare EUR {total}")
-    elif units is not None or unit_cost is not None:
-        raise RuleViolation("units-without-unit-cost", "units and a unit cost go with the "
-                            f"unit-cost option, not {option}", field="cost_option",
-                            hint="give --cost-option unit-cost, or leave the units out")
-    return values
-
-
 _ENTRY_RULES: dict[type[ev.Entry], EntryRules] = {
-    ev.FundingSecured: _commitment_from_source,
-    ev.FundingPaid: _payment_within_commitment,
-    ev.ExpenditureDeclared: _expenditure_in_period,
+    ev.FundingSecured: lambda p, v, i, at: check_commitment(p, v, at),
+    ev.FundingPaid: lambda p, v, i, at: check_payment(p, v, at),
+    ev.ExpenditureDeclared: lambda p, v, i, at: check_expenditure(p, v, at),
     ev.BusinessModelRevised: _revenue_mix_adds_up,
     ev.AdaptationMade: _adapted_component,
     ev.TargetSet: _target_fits_indicator,

@@ -176,6 +176,11 @@ def _check_period(value: str) -> str:
     return value
 
 
+def is_period(text: str) -> bool:
+    """Whether a text is a reporting period (pydantic explains a malformed one later)."""
+    return len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234"
+
+
 def period_of(day: date) -> str:
     """The quarterly reporting period a day falls in."""
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
