@@ -505,11 +505,14 @@ class PilotStory:
 
     def _expenditure(self) -> None:
         """Each quarter's expenditure, in step with its participants, adding up to what the
-        pilot spends of its budget; some pilots declare a unit cost per participant."""
+        pilot spends of its budget; some pilots declare a unit cost per participant. An
+        open pilot declares the demo's last quarter with its report, after the demo ends."""
         cash, planned = self.cash, self.participants
         total = sum(planned.values()) or 1
         unit_cost = round(self.spent / total, -1)
         for period, part in planned.items():
+            if period == LAST_QUARTER and not self.f.closes:
+                continue
             end = period_end(period)
             window = (self.deadline(period).date() - end).days - 2
             if self.f.code in data.UNIT_COST_PILOTS and part:
