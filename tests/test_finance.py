@@ -212,17 +212,13 @@ def with_money(ledger: Ledger) -> Ledger:
     return ledger
 
 
+BUDGET = [{"funding_source": "easi-2014-2020", "committed": 200000, "paid": 80000},
+          {"funding_source": "esf-plus-2021-2027", "committed": 40000, "paid": 0},
+          {"funding_source": "other-public", "committed": 50000, "paid": 0}]
 EXPECTED_PILOT = {
-    "pilot": CODE, "consortium": "SEED",
-    "budget": [{"funding_source": "easi-2014-2020", "committed": 200000, "paid": 80000},
-               {"funding_source": "esf-plus-2021-2027", "committed": 40000, "paid": 0},
-               {"funding_source": "other-public", "committed": 50000, "paid": 0}],
-    "committed": 290000, "paid": 80000, "eu_contribution": 230000,
+    "pilot": CODE, "consortium": "SEED", "committed": 290000, "paid": 80000,
+    "eu_contribution": 230000,
     "national_contribution": 60000, "private_contribution": 0, "co_financing_rate": 0.7931,
-    "expenditure": [{"id": f"{CODE}@6", "period": "2022-Q1", "amount_eur": 30000,
-                     "cost_option": "real-costs", "units": None, "unit_cost_eur": None},
-                    {"id": f"{CODE}@7", "period": "2022-Q2", "amount_eur": 12000,
-                     "cost_option": "unit-cost", "units": 40, "unit_cost_eur": 300}],
     "declared": 42000, "simplified_cost_options": ["unit-cost"],
     "participant_indicator": "PART", "participants": 60, "cost_per_participant": 700,
     "results": {}, "cost_per_result": {}, "stated_cost_per_beneficiary": 800,
@@ -237,11 +233,16 @@ def test_finance_json_is_the_pilots_money_with_costs_computed(with_money: Ledger
     assert shown.json() == {
         "filters": {"pilot": CODE}, "currency": "EUR", "cost_factor": 2,
         "participant_indicators": ["EECO01", "PART"], "pilots": [EXPECTED_PILOT],
+        "budget": [{"pilot": CODE, **line} for line in BUDGET],
+        "expenditure": [
+            {"pilot": CODE, "id": f"{CODE}@6", "period": "2022-Q1", "amount_eur": 30000,
+             "cost_option": "real-costs", "units": None, "unit_cost_eur": None},
+            {"pilot": CODE, "id": f"{CODE}@7", "period": "2022-Q2", "amount_eur": 12000,
+             "cost_option": "unit-cost", "units": 40, "unit_cost_eur": 300}],
         "consortia": [{"consortium": "SEED", "pilots": 1, "committed": 290000, "paid": 80000,
                        "eu_contribution": 230000, "declared": 42000,
-                       "by_source": {"easi-2014-2020": 200000, "esf-plus-2021-2027": 40000,
-                                     "other-public": 50000},
                        "co_financing_rate": 0.7931}],
+        "consortium_budget": [{"consortium": "SEED", **line} for line in BUDGET],
         "findings": []}
 
 
@@ -257,6 +258,7 @@ def test_finance_prints_readable_tables(with_money: Ledger, run: Any) -> None:
         "SEED-GR-01 other-public 50000 0",
         "SEED-GR-01@6 2022-Q1 30000 real-costs",
         "SEED-GR-01@7 2022-Q2 12000 unit-cost 40 300"]
+    assert "By consortium and source" in shown.stdout
     assert "Findings (cost factor 2)" in shown.stdout
 
 
@@ -379,12 +381,13 @@ def test_the_demos_money_reconciles_with_its_funding_events(demo_url: str, cli: 
                                                    declared[code]), code
         assert row["paid"] <= row["committed"], code
         assert row["declared"] <= row["committed"], code
-        assert all(line["paid"] <= line["committed"] for line in row["budget"]), code
-        assert row["budget"], code
-        assert all(
-            by_source[code, line["funding_source"]] == [Decimal(str(line["committed"])),
-                                                        Decimal(str(line["paid"]))]
-            for line in row["budget"]), code
+    for line in document["budget"]:
+        code = line["pilot"]
+        assert line["paid"] <= line["committed"], code
+        assert by_source[code, line["funding_source"]] == [
+            Decimal(str(line["committed"])), Decimal(str(line["paid"]))], code
+    assert {line["pilot"] for line in document["budget"]} == set(rows)
+    for code, row in rows.items():
         assert row["cost_per_participant"] is None or (
             Decimal(str(row["cost_per_participant"]))
             == (declared[code] / Decimal(str(row["participants"]))).quantize(Decimal("0.01")))
@@ -393,6 +396,8 @@ def test_the_demos_money_reconciles_with_its_funding_events(demo_url: str, cli: 
     assert len(grants) == 6
     assert grants["FUSE"] == 650_000
     assert all(0.6 <= c["co_financing_rate"] <= 0.95 for c in document["consortia"])
+    assert {(line["consortium"], line["funding_source"]) for line in document[
+        "consortium_budget"]} >= {(c, "easi-2014-2020") for c in grants}
     assert any(row["simplified_cost_options"] == ["unit-cost"] for row in rows.values())
     # stated costs per beneficiary follow what is spent per participant, except where the
     # evaluation found take-up far below plan (the pilot that stopped)

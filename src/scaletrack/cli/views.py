@@ -270,16 +270,16 @@ def finance(filters: Any, as_json: bool, **point: Any) -> None:
                                     "participants", "cost_per_participant",
                                     "stated_cost_per_beneficiary", "cost_per_result"],
                title="Money per pilot (EUR)")
-    emit_table([{"pilot": row["pilot"], **line} for row in document["pilots"]
-                for line in row["budget"]], ["pilot", "funding_source", "committed", "paid"],
+    emit_table(document["budget"], ["pilot", "funding_source", "committed", "paid"],
                title="Budget by source")
-    emit_table([{"pilot": row["pilot"], **line} for row in document["pilots"]
-                for line in row["expenditure"]],
+    emit_table(document["expenditure"],
                ["id", "period", "amount_eur", "cost_option", "units", "unit_cost_eur"],
                title="Expenditure declared")
     emit_table(document["consortia"], ["consortium", "pilots", "committed", "paid",
                                        "declared", "eu_contribution", "co_financing_rate"],
                title="By consortium")
+    emit_table(document["consortium_budget"], ["consortium", "funding_source", "committed",
+                                               "paid"], title="By consortium and source")
     emit_table(document["findings"], ["code", "pilot", "entry", "message"],
                title=f"Findings (cost factor {cell(document['cost_factor'])})")
 

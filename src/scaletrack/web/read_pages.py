@@ -85,7 +85,8 @@ def pilot(page: Viewer, code: str) -> Response:
         page.messages.append({"level": "done", "text": _("Recorded %(id)s.") % {"id": recorded}})
     return page.render(
         "pilot.html", pilot=detail, indicators=indicators, decisions=decisions, stages=stages,
-        risks=risks, money=next(iter(money["pilots"]), None), money_findings=money["findings"],
+        risks=risks, money=next(iter(money["pilots"]), None), budget=money["budget"],
+        expenditure=money["expenditure"], money_findings=money["findings"],
         kinds=sorted(KINDS) if writable else [],
         periods=_periods(page, detail, resource), digest=reading.digest(page),
         can_submit=page.point.is_now and page.allows(Action.SUBMIT_PERIOD, resource),

@@ -20,6 +20,7 @@ Everything here is computed from the entries as they stand, never typed:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -96,8 +97,19 @@ def finance(connection: Connection, filters: Filters) -> dict[str, Any]:
             for b in books.values()]
     return {"filters": filters.describe(), "currency": "EUR", "cost_factor": COST_FACTOR,
             "participant_indicators": list(PARTICIPANTS), "pilots": rows,
+            "budget": [line for b in books.values() for line in _budget(b)],
+            "expenditure": [{"pilot": b.pilot.code, **e} for b in books.values()
+                            for e in b.expenditure],
             "consortia": _consortia(rows),
+            "consortium_budget": _consortium_budget(books.values()),
             "findings": [finding for row in rows for finding in _findings(row)]}
+
+
+def _budget(books: Books) -> list[dict[str, Any]]:
+    """A pilot's budget by source: committed and paid."""
+    return [{"pilot": books.pilot.code, "funding_source": source,
+             "committed": books.committed.get(source, ZERO), "paid": books.paid.get(source, ZERO)}
+            for source in SOURCES if source in books.committed or source in books.paid]
 
 
 def _pilot(books: Books, counts: dict[str, Decimal],
@@ -109,14 +121,11 @@ def _pilot(books: Books, counts: dict[str, Decimal],
     results = {code: n for code, n in sorted(counts.items()) if code.startswith(RESULT_PREFIX)}
     return {
         "pilot": books.pilot.code, "consortium": books.pilot.consortium,
-        "budget": [{"funding_source": source, "committed": books.committed.get(source, ZERO),
-                    "paid": books.paid.get(source, ZERO)}
-                   for source in SOURCES if source in books.committed or source in books.paid],
         "committed": committed, "paid": paid,
         "eu_contribution": _cents(books.eu), "national_contribution": _cents(books.national),
         "private_contribution": _cents(books.private),
         "co_financing_rate": _share(books.eu, committed),
-        "expenditure": books.expenditure, "declared": declared,
+        "declared": declared,
         "simplified_cost_options": sorted({str(e["cost_option"]) for e in books.expenditure
                                            if e["cost_option"] != "real-costs"}),
         "participant_indicator": indicator, "participants": participants,
@@ -151,18 +160,26 @@ def _consortia(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         total = totals.setdefault(row["consortium"], {
             "consortium": row["consortium"], "pilots": 0, "committed": ZERO, "paid": ZERO,
-            "eu_contribution": ZERO, "declared": ZERO, "by_source": {}})
+            "eu_contribution": ZERO, "declared": ZERO})
         total["pilots"] += 1
         for key in ("committed", "paid", "eu_contribution", "declared"):
             total[key] += row[key]
-        for line in row["budget"]:
-            source = line["funding_source"]
-            total["by_source"][source] = total["by_source"].get(source, ZERO) + line["committed"]
     for total in totals.values():
-        total["by_source"] = {s: total["by_source"][s] for s in SOURCES
-                              if s in total["by_source"]}
         total["co_financing_rate"] = _share(total["eu_contribution"], total["committed"])
     return sorted(totals.values(), key=lambda t: str(t["consortium"]))
+
+
+def _consortium_budget(books: Iterable[Books]) -> list[dict[str, Any]]:
+    """Per consortium and funding source: committed and paid, over its pilots."""
+    lines: dict[tuple[str, str], dict[str, Any]] = {}
+    for b in books:
+        for source in set(b.committed) | set(b.paid):
+            line = lines.setdefault((b.pilot.consortium, source), {
+                "consortium": b.pilot.consortium, "funding_source": source,
+                "committed": ZERO, "paid": ZERO})
+            line["committed"] += b.committed.get(source, ZERO)
+            line["paid"] += b.paid.get(source, ZERO)
+    return [lines[key] for key in sorted(lines, key=lambda k: (k[0], SOURCES.index(k[1])))]
 
 
 def _counts(connection: Connection, filters: Filters) -> dict[str, dict[str, Decimal]]:
