@@ -1,5 +1,6 @@
-"""Money per pilot: the rules of funding, payments and expenditure, the finance view and its
-computed costs (CLI, API), and a demo whose figures reconcile with its funding events."""
+"""Money per pilot: the rules of funding, payments and expenditure (and a stateful machine
+of them), the finance view and its computed costs (CLI, API), and a demo whose figures
+reconcile with its funding events."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.mapper import event_state
@@ -91,12 +95,12 @@ def test_a_commitment_corrected_or_retracted_still_covers_what_was_paid() -> Non
 
 def test_eu_money_states_its_co_financing_rate_and_other_money_has_none() -> None:
     pilot = a_pilot()
-    for source, rate, rule in (("easi-2014-2020", None, "co-financing-rate-missing"),
-                               ("other-public", Decimal("0.5"), "not-eu-money"),
-                               (None, Decimal("0.5"), "co-financing-without-source")):
+    for source, rate, broken in (("easi-2014-2020", None, "co-financing-rate-missing"),
+                                 ("other-public", Decimal("0.5"), "not-eu-money"),
+                                 (None, Decimal("0.5"), "co-financing-without-source")):
         with pytest.raises(RuleViolation) as error:
             pilot.secure_funding("F", 1000, "EUR", by(), source, rate)
-        assert error.value.rule == rule
+        assert error.value.rule == broken
     with pytest.raises(InvalidInput, match="co-financing-rate: must be 1 or less"):
         pilot.secure_funding("F", 1000, "EUR", by(), "easi-2014-2020", Decimal("1.2"))
     with pytest.raises(InvalidInput, match="funding-source: 'bank' is not one of"):
@@ -138,10 +142,10 @@ def test_expenditure_is_declared_once_per_period_inside_the_pilot_and_unit_costs
               date(2022, 4, 5), "unit-cost-incomplete"),
              ({"period": "2022-Q1", "amount_eur": 50, "units": 5}, date(2022, 4, 5),
               "units-without-unit-cost")]
-    for values, on, rule in cases:
+    for values, on, broken in cases:
         with pytest.raises(RuleViolation) as error:
             pilot.declare_expenditure(by(on), **values)
-        assert error.value.rule == rule, values
+        assert error.value.rule == broken, values
     pilot.declare_expenditure(by(date(2022, 4, 5)), period="2022-Q1", amount_eur=12_000,
                               cost_option="unit-cost", units=40, unit_cost_eur=300)
     declared = last(pilot)
@@ -403,3 +407,102 @@ def test_the_demos_money_reconciles_with_its_funding_events(demo_url: str, cli: 
     # evaluation found take-up far below plan (the pilot that stopped)
     assert [(f["code"], f["pilot"]) for f in document["findings"]] == [
         ("cost-disagrees", "PENCIL-FI-01")]
+
+
+# -- a stateful machine: commitments, payments, corrections and retractions ---------------
+
+SOURCES = ("easi-2014-2020", "other-public")
+amounts = st.integers(1, 5).map(lambda n: Decimal(n * 1000))
+
+
+class MoneyMachine(RuleBasedStateMachine):
+    """A pilot's money beside a trivial model: lines of committed and paid money by entry;
+    whatever is refused, nothing is ever paid beyond what is committed from its source."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pilot = a_pilot()
+        self.lines: dict[int, tuple[str, str, Decimal]] = {}
+        """Entry version -> (flow, source, amount), as the model believes it."""
+
+    def sums(self, flow: str, source: str, lines: dict[int, tuple[str, str, Decimal]]
+             ) -> Decimal:
+        return sum((a for f, s, a in lines.values() if (f, s) == (flow, source)), Decimal(0))
+
+    def legal(self, lines: dict[int, tuple[str, str, Decimal]]) -> bool:
+        return all(self.sums("paid", s, lines) <= self.sums("committed", s, lines)
+                   for s in SOURCES)
+
+    def attempt(self, lines: dict[int, tuple[str, str, Decimal]], command: Any) -> None:
+        version = self.pilot.version
+        if self.legal(lines):
+            command()
+            self.lines = lines
+        else:
+            with pytest.raises(RuleViolation) as error:
+                command()
+            assert error.value.rule == "paid-beyond-committed"
+            assert self.pilot.version == version
+
+    @rule(source=st.sampled_from(SOURCES), amount=amounts)
+    def commit(self, source: str, amount: Decimal) -> None:
+        rate = Decimal(1) if source == "easi-2014-2020" else None
+        lines = {**self.lines, self.pilot.version + 1: ("committed", source, amount)}
+        self.attempt(lines, lambda: self.pilot.secure_funding("F", amount, "EUR", by(),
+                                                              source, rate))
+
+    @rule(source=st.sampled_from(SOURCES), amount=amounts)
+    def pay(self, source: str, amount: Decimal) -> None:
+        lines = {**self.lines, self.pilot.version + 1: ("paid", source, amount)}
+        self.attempt(lines, lambda: self.pilot.pay_funding(
+            by(), funder="F", funding_source=source, amount_eur=amount))
+
+    @rule(data=st.data(), amount=amounts)
+    def correct(self, data: st.DataObject, amount: Decimal) -> None:
+        if not self.lines:
+            return
+        version = data.draw(st.sampled_from(sorted(self.lines)))
+        flow, source, before = self.lines[version]
+        if amount == before:
+            return
+        original = next(e for e in self.pilot.pending_events
+                        if e.originator_version == version)
+        assert isinstance(original, Recorded)
+        latest = next((e for e in reversed(self.pilot.pending_events)
+                       if getattr(e, "corrects", None) == version), None)
+        lines = {**self.lines, version: (flow, source, amount)}
+        self.attempt(lines, lambda: self.pilot.correct_entry(
+            original, {"amount_eur": amount}, by(reason="Signed"), None,
+            latest))  # type: ignore[arg-type]
+
+    @rule(data=st.data())
+    def retract(self, data: st.DataObject) -> None:
+        if not self.lines:
+            return
+        version = data.draw(st.sampled_from(sorted(self.lines)))
+        original = next(e for e in self.pilot.pending_events
+                        if e.originator_version == version)
+        assert isinstance(original, Recorded)
+        lines = {v: line for v, line in self.lines.items() if v != version}
+        self.attempt(lines, lambda: self.pilot.retract_entry(original, by(reason="Wrong")))
+
+    @invariant()
+    def the_pilot_adds_up_as_the_model_does(self) -> None:
+        for source in SOURCES:
+            assert self.pilot.committed(source) == self.sums("committed", source, self.lines)
+            assert self.pilot.paid(source) == self.sums("paid", source, self.lines)
+            assert self.pilot.paid(source) <= self.pilot.committed(source)
+
+    @invariant()
+    def replaying_the_events_gives_the_same_money(self) -> None:
+        replayed: Any = None
+        for event in self.pilot.pending_events:
+            replayed = event.mutate(replayed)
+        assert replayed.money == self.pilot.money
+
+
+MoneyMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=25,
+                                          deadline=None,
+                                          suppress_health_check=[HealthCheck.too_slow])
+test_money_rules_hold_whatever_is_committed_paid_corrected_or_retracted = \
+    MoneyMachine.TestCase
