@@ -286,6 +286,29 @@ def test_a_stated_cost_more_than_the_factor_off_the_computed_one_is_a_finding(
 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_costs_per_participant_and_per_result_use_the_esf_common_indicators(
+        with_money: Ledger, run: Any) -> None:
+    unit = {"level": "output", "measure": "unit", "unit": "persons", "direction": "higher",
+            "accumulation": "incremental", "dimensions": []}
+    at = Provenance(occurred_on=date(2022, 1, 3), recorded_at=datetime(2022, 12, 2, tzinfo=UTC),
+                    actor="tester")
+    ledger = with_money
+    ledger.define_indicator("EECO01", {"name": "Total participants", **unit}, at)
+    ledger.define_indicator("EECR04", {"name": "Participants in employment upon leaving",
+                                       **unit, "level": "outcome"}, at)
+    for code, value in (("EECO01", 84), ("EECR04", 21)):
+        ledger.log_event("result", CODE, {"indicator": code, "period": "2022-Q2",
+                                          "value": value},
+                         Provenance(occurred_on=date(2022, 6, 30),
+                                    recorded_at=datetime(2022, 12, 2, tzinfo=UTC),
+                                    actor="tester"))
+    row = run("finance", "--pilot", CODE, "--json").json()["pilots"][0]
+    assert (row["participant_indicator"], row["participants"]) == ("EECO01", 84)
+    assert row["cost_per_participant"] == 500  # 42,000 / 84 (EECO01 before PART)
+    assert (row["results"], row["cost_per_result"]) == ({"EECR04": 21}, {"EECR04": 2000})
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_finance_as_of_a_day_shows_the_money_as_it_stood(with_money: Ledger,
                                                          run: Any) -> None:
     then = run("finance", "--as-of", "2022-07-06", "--json").json()["pilots"][0]
