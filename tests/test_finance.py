@@ -229,7 +229,6 @@ EXPECTED_PILOT = {
     "stated_in": f"{CODE}@9"}
 
 
-@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_finance_json_is_the_pilots_money_with_costs_computed(with_money: Ledger,
                                                               run: Any) -> None:
     shown = run("finance", "--pilot", CODE, "--json")
@@ -308,7 +307,6 @@ def test_costs_per_participant_and_per_result_use_the_esf_common_indicators(
     assert (row["results"], row["cost_per_result"]) == ({"EECR04": 21}, {"EECR04": 2000})
 
 
-@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_finance_as_of_a_day_shows_the_money_as_it_stood(with_money: Ledger,
                                                          run: Any) -> None:
     then = run("finance", "--as-of", "2022-07-06", "--json").json()["pilots"][0]
@@ -328,7 +326,6 @@ def test_finance_refuses_unknown_pilots_and_bad_options(with_money: Ledger,
     assert run("finance", "--indicator", "PART").exit_code == 2
 
 
-@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_the_api_serves_the_finance_view_as_the_cli_prints_it(served: Deployment,
                                                                run: Any) -> None:
     ledger = Ledger(StoreURL.parse(served.url))
