@@ -41,7 +41,7 @@ from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source, period_of
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 """Bump when the generated stores change, so cached stores are rebuilt."""
 
 BIG_PILOT = "BIG-PILOT-01"
@@ -179,6 +179,9 @@ class Life:
     partners: int = 0
     recent: list[Recorded] = field(default_factory=list)
     """Entries of the open quarter: what a correction or retraction may name."""
+    corrections: dict[int, Any] = field(default_factory=dict)
+    """The last correction of each recent entry corrected: a new one must change its values
+    (as they stand), which the pilot checks against it."""
 
     keep_open: bool = False
     """Still running when the store's history ends: commands can be logged to it."""
@@ -258,6 +261,7 @@ class Life:
             pilot.submit_period_report(period, self.by())
         pilot.approve_period_report(period, self.by())
         self.recent.clear()
+        self.corrections.clear()
 
     def _log(self, kind: str) -> None:
         try:
@@ -395,15 +399,19 @@ class Life:
         if not results:
             return False
         original: Any = self.rng.choice(results)
+        latest = self.corrections.get(original.originator_version)
+        current = latest.data if latest is not None else {"value": original.value,
+                                                          "narrative": original.narrative}
         indicator = next(i for i in self.indicators if i.code == original.indicator)
         changes = self._figures(indicator)
         changes.pop("narrative", None)
-        while changes and changes["value"] == original.value:  # a correction changes something
-            changes = self._figures(indicator)
+        while changes and str(changes["value"]) == str(current["value"]):
+            changes = self._figures(indicator)  # a correction changes something
         if not changes:
-            changes = {"narrative": "Corrected narrative"}
+            changes = {"narrative": f"Corrected narrative ({current['narrative']})"}
         self.pilot.correct_entry(original, changes, self.by(self.rng.choice(_REASONS)),
-                                 indicator)
+                                 indicator, latest)
+        self.corrections[original.originator_version] = self.pilot.pending_events[-1]
         return True
 
     def _retract(self) -> bool:

@@ -46,6 +46,9 @@ SETUP: dict[str, list[tuple[str, dict[str, Any]]]] = {
                ("evaluation", {"method": "Survey", "findings": "Works",
                                "recommendation": "scale"}),
                ("stage", {"to_stage": "evaluated"})],
+    "funding-paid": [("funding", {"funder": "European Commission, EaSI",
+                                  "amount_eur": 150000, "funding_source": "easi-2014-2020",
+                                  "co_financing_rate": 1})],
     "adoption": PLANNED,  # a proposed pilot takes no adoption decision
     "evaluation": PLANNED,  # nor a recommendation to scale
 }
@@ -87,7 +90,28 @@ INVALID: dict[str, list[tuple[str, int]]] = {
                ("--indicator POLICY --period 2022-Q4", 1)],
     "adaptation": [("--component Logo --summary New", 1)],
     "funding": [("--funder F --amount-eur -5", 2), ("--funder F --amount-eur 0", 2),
-                ("--funder F --amount-eur 5 --currency USD", 2)],
+                ("--funder F --amount-eur 5 --currency USD", 2),
+                ("--funder F --amount-eur 5 --funding-source bank", 2),
+                ("--funder F --amount-eur 5 --funding-source easi-2014-2020", 1),
+                ("--funder F --amount-eur 5 --funding-source easi-2014-2020 "
+                 "--co-financing-rate 1.5", 2),
+                ("--funder F --amount-eur 5 --funding-source private --co-financing-rate 0.5",
+                 1),
+                ("--funder F --amount-eur 5 --co-financing-rate 0.5", 1),
+                ("--funder F --amount-eur 5 --funding-source esf-plus-2021-2027 "
+                 "--co-financing-rate 0.6 --occurred-on 2022-06-30", 1)],
+    "funding-paid": [("--funder F --funding-source easi-2014-2020 --amount-eur 150001", 1),
+                     ("--funder F --funding-source private --amount-eur 5", 1),
+                     ("--funder F --funding-source easi-2014-2020 --amount-eur -5", 2),
+                     ("--funder F --amount-eur 5", 2)],
+    "expenditure": [("--period 2021-Q4 --amount-eur 5", 1),
+                    ("--period 2022-Q2 --amount-eur 5 --occurred-on 2022-03-31", 1),
+                    ("--period 2022-Q2 --amount-eur 50 --cost-option unit-cost --units 4 "
+                     "--unit-cost-eur 10", 1),
+                    ("--period 2022-Q2 --amount-eur 50 --cost-option unit-cost", 1),
+                    ("--period 2022-Q2 --amount-eur 50 --units 5", 1),
+                    ("--period 2022-Q2 --amount-eur 5 --cost-option bulk", 2),
+                    ("--period 2022-Q2 --amount-eur -5", 2)],
     "risk-raised": [("--risk R1 --description D --severity dire", 2)],
     "risk-closed": [("--risk R9", 1)],
     "evaluation": [("--method M --findings F --recommendation maybe", 2)],

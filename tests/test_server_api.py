@@ -194,7 +194,7 @@ def test_an_auditor_downloads_an_export_and_verifies_it_and_a_tampered_one_fails
     assert served.get("/api/v1/verify/store", "aud").json()["valid"] is True
 
 
-VIEWS = ("progress", "impact", "portfolio", "decisions", "quality", "timeline")
+VIEWS = ("progress", "impact", "portfolio", "decisions", "quality", "timeline", "finance")
 
 
 @pytest.mark.parametrize("login", list(ACCOUNTS))

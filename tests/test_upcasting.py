@@ -74,7 +74,8 @@ def stored_states(path: Path, topic: str) -> list[dict[str, Any]]:
     return [json.loads(state) for (state,) in rows]
 
 
-def test_a_version_1_funding_event_reads_as_version_2_in_euros(db: Path) -> None:
+def test_a_version_1_funding_event_reads_as_version_3_in_euros_from_no_stated_source(
+        db: Path) -> None:
     ledger = open_ledger(db)
     event = ledger.pilot_event(CODE, 2)
     assert isinstance(event, ev.FundingSecured)
@@ -83,13 +84,14 @@ def test_a_version_1_funding_event_reads_as_version_2_in_euros(db: Path) -> None
     assert (event.occurred_on, event.actor) == (date(2022, 4, 28), "ana")
     (record,) = [r for r in pilot_history(ledger, CODE) if r["type"] == "pilot.funding-secured"]
     assert record["data"] == {"funder": "ESF+ OP Attica", "amount_eur": "150000",
-                           "currency": "EUR"}
+                              "currency": "EUR", "funding_source": None,
+                              "co_financing_rate": None}
     pilot = ledger.get(Pilot, CODE)
     assert (pilot.version, pilot.entry_count) == (2, 1)
     ledger.close()
 
 
-def test_a_version_1_event_can_be_corrected_and_new_ones_are_stored_as_version_2(
+def test_a_version_1_event_can_be_corrected_and_new_ones_are_stored_as_version_3(
         db: Path) -> None:
     ledger = open_ledger(db)
     ledger.correct(f"{CODE}@2", {"amount_eur": "140000"}, by(reason="Co-funding share"))
@@ -97,19 +99,22 @@ def test_a_version_1_event_can_be_corrected_and_new_ones_are_stored_as_version_2
     correction = ledger.pilot_event(CODE, 3)
     assert isinstance(correction, ev.EntryCorrected)
     assert correction.data == {"funder": "ESF+ OP Attica", "amount_eur": "140000",
-                               "currency": "EUR"}
+                               "currency": "EUR", "funding_source": None,
+                               "co_financing_rate": None}
     ledger.close()
 
     old, new = stored_states(db, "pilot.funding-secured")
     assert "class_version" not in old, "reading must never rewrite what was stored"
-    assert (new["class_version"], new["currency"]) == (2, "EUR")
+    assert (new["class_version"], new["currency"]) == (3, "EUR")
 
 
 def test_every_event_type_declares_its_schema_version() -> None:
     versions = {name: cls.class_version for name, cls in EVENT_TYPES.items()}
-    upcast = {"pilot.funding-secured", "indicator.defined", "indicator.revised"}
+    assert versions["pilot.funding-secured"] == 3
+    upcast = {"indicator.defined", "indicator.revised"}
     assert {name: versions[name] for name in upcast} == dict.fromkeys(upcast, 2)
-    assert {v for name, v in versions.items() if name not in upcast} == {1}
+    assert {v for name, v in versions.items()
+            if name not in {*upcast, "pilot.funding-secured"}} == {1}
     for name, cls in EVENT_TYPES.items():
         for version in range(1, cls.class_version):
             assert callable(getattr(cls, f"upcast_v{version}_v{version + 1}", None)), name

@@ -190,3 +190,22 @@ def test_the_portfolio_sums_only_what_adds_up_and_says_what_it_cannot_split(
     esf = home.text[home.text.index('id="esf"'):home.text.index('id="countries"')]
     assert "no indicator in the catalogue is marked as an ESF+ common indicator" in esf
     assert "<td" not in esf
+
+
+@pytest.mark.parametrize("login", READERS)
+def test_the_pilot_page_shows_its_money_from_the_finance_view(as_: SignIn, login: str) -> None:
+    page = as_(login).get(f"/pilots/{PILOT}").text
+    money = page[page.index('<h2 id="money">'):]
+    for label in ("Committed", "Paid", "Expenditure declared", "EU contribution",
+                  "Co-financing rate (EU share)", "Cost per participant (computed)",
+                  "Cost per beneficiary (stated in the business model)", "Budget by source",
+                  "easi-2014-2020", "esf-technical-assistance", "Expenditure declared per period",
+                  "2022-Q1"):
+        assert label in money, label
+    assert "/api/v1/views/finance?format=csv&amp;pilot=SEED-GR-01" in money
+
+
+def test_a_pilot_whose_costs_disagree_shows_the_finding(as_: SignIn) -> None:
+    page = as_("officer").get("/pilots/PENCIL-FI-01").text
+    assert "Finding cost-disagrees:" in page
+    assert "Finding cost-disagrees:" not in as_("officer").get(f"/pilots/{PILOT}").text

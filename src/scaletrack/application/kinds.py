@@ -76,6 +76,13 @@ FIELD_HELP: dict[str, str] = {
     "funder": "who funds",
     "amount_eur": "amount in EUR, positive",
     "currency": "must be EUR",
+    "funding_source": "easi-2014-2020, esf-technical-assistance, esf-plus-2021-2027 (a national or "
+              "regional ESF+ programme), other-public or private",
+    "co_financing_rate": "the EU's share of the amount, 0 to 1 (EU sources; other money has "
+                         "0)",
+    "cost_option": "real-costs, or a simplified cost option: unit-cost, lump-sum, flat-rate",
+    "units": "units declared at the unit cost (e.g. participants)",
+    "unit_cost_eur": "cost of one unit in EUR (with --cost-option unit-cost)",
     "risk": "the risk's short reference, e.g. R2",
     "description": "what could go wrong",
     "severity": "low, medium or high",
@@ -228,11 +235,25 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
           lambda p, v, by, i: p.make_adaptation(v["component"], v["summary"], by),
           "record an adaptation of a component (a core one is a fidelity deviation)",
           "--component 'Training format' --summary 'Online sessions'"),
-    _kind("funding", ev.FundingSecured, "funder amount_eur currency",
+    _kind("funding", ev.FundingSecured, "funder amount_eur currency funding_source "
+          "co_financing_rate",
           lambda p, v, by, i: p.secure_funding(v["funder"], v["amount_eur"], v["currency"],
-                                               by),
-          "record funding secured, in EUR", "--funder 'ESF+ OP' --amount-eur 150000",
+                                               by, v["funding_source"],
+                                               v["co_financing_rate"]),
+          "record funding committed (secured) from a source, in EUR",
+          "--funder 'European Commission, EaSI' --amount-eur 150000 "
+          "--funding-source easi-2014-2020 --co-financing-rate 1", defaults={"currency": "EUR"}),
+    _kind("funding-paid", ev.FundingPaid, "funder funding_source amount_eur currency",
+          lambda p, v, by, i: p.pay_funding(by, **v),
+          "record money paid from a source (never more than committed from it)",
+          "--funder 'European Commission, EaSI' --funding-source easi-2014-2020 "
+          "--amount-eur 60000",
           defaults={"currency": "EUR"}),
+    _kind("expenditure", ev.ExpenditureDeclared, "period amount_eur currency cost_option "
+          "units unit_cost_eur", lambda p, v, by, i: p.declare_expenditure(by, **v),
+          "declare a period's eligible expenditure (one declaration per period)",
+          "--period 2022-Q2 --amount-eur 42000", defaults={"currency": "EUR",
+                                                          "cost_option": "real-costs"}),
     _kind("risk-raised", ev.RiskRaised, "risk description severity",
           lambda p, v, by, i: p.raise_risk(v["risk"], v["description"], v["severity"], by),
           "raise a risk", "--risk R1 --description 'Staff turnover' --severity high"),

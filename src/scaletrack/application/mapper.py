@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from eventsourcing.domain import DomainEventProtocol, Snapshot
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 
 from scaletrack.domain.envelope import EVENT_TYPES, Recorded, adapter_for
-from scaletrack.domain.pilot_state import Milestone
+from scaletrack.domain.pilot_state import Milestone, MoneyLine
 
 _ENVELOPE_ONLY = {"originator_id", "originator_version"}
 
@@ -68,9 +69,24 @@ class MilestoneAsList(Transcoding):
         return Milestone(title, date.fromisoformat(due_on), status, slips, planned_on)
 
 
+class MoneyLineAsList(Transcoding):
+    """Money a pilot's entry commits or pays, as ``[flow, source, amount_eur]`` (the amount
+    as text, exact)."""
+
+    type = MoneyLine
+    name = "money_line"
+
+    def encode(self, obj: MoneyLine) -> list[str]:
+        return [obj.flow, obj.source, str(obj.amount_eur)]
+
+    def decode(self, data: list[str]) -> MoneyLine:
+        flow, source, amount = data
+        return MoneyLine("paid" if flow == "paid" else "committed", source, Decimal(amount))
+
+
 def register_state_types(transcoder: JSONTranscoder) -> None:
     """Teach a snapshot transcoder the types of aggregate state beyond the library's."""
-    for transcoding in (DateAsISO(), SetAsList(), MilestoneAsList()):
+    for transcoding in (DateAsISO(), SetAsList(), MilestoneAsList(), MoneyLineAsList()):
         transcoder.register(transcoding)
 
 

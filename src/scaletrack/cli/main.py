@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "decisions": "scaletrack.cli.views:decisions",
     "quality": "scaletrack.cli.views:quality",
     "timeline": "scaletrack.cli.views:timeline",
+    "finance": "scaletrack.cli.views:finance",
     "projections": "scaletrack.cli.projections:projections",
     "diff": "scaletrack.cli.diff:diff",
     "export": "scaletrack.cli.audit:export",

@@ -1,4 +1,5 @@
-"""The views: ``progress``, ``impact``, ``portfolio``, ``decisions``, ``quality``, ``timeline``.
+"""The views: ``progress``, ``impact``, ``portfolio``, ``decisions``, ``quality``, ``timeline``,
+``finance``.
 
 Each command reads one view document (``application.queries.views``), which
 is never stale, and prints readable tables or, with ``--json``, the document
@@ -316,6 +317,47 @@ def timeline(filters: Any, as_json: bool, **point: Any) -> None:
             for event in document["events"]]
     emit_table(rows, ["id", "type", "occurred_on", "recorded", "actor", "reason", "link"],
                title="Timeline", optional=["recorded", "reason", "link", "actor"])
+
+
+@click.command()
+@filters("consortium", "country", "pilot", saved=True)
+def finance(filters: Any, as_json: bool, **point: Any) -> None:
+    """Per pilot: budget by source (committed, paid), contributions, expenditure, costs.
+
+    The EU contribution is each commitment times its co-financing rate; the
+    co-financing rate is the EU's share of all that is committed. Cost per
+    participant is the expenditure declared divided by the participants to
+    date (EECO01, else PART), cost per result the same per ESF+ result
+    indicator (EECR..); both are computed, never typed. A finding
+    cost-disagrees says the computed cost and the business model's stated
+    cost per beneficiary are more than the cost factor apart.
+
+    \b
+    Example:
+      scaletrack finance --pilot SEED-GR-01 --json
+    """
+    document = read("finance", filters, point)
+    if as_json:
+        emit_json(document)
+        return
+    emit_table(document["pilots"], ["pilot", "committed", "paid", "declared",
+                                    "eu_contribution", "national_contribution",
+                                    "private_contribution", "co_financing_rate",
+                                    "participants", "cost_per_participant",
+                                    "stated_cost_per_beneficiary", "cost_per_result"],
+               title="Money per pilot (EUR)")
+    emit_table(document["budget"], ["pilot", "funding_source", "committed", "paid"],
+               title="Budget by source")
+    emit_table(document["expenditure"],
+               ["id", "period", "amount_eur", "cost_option", "units", "unit_cost_eur"],
+               title="Expenditure declared")
+    emit_table(document["consortia"], ["consortium", "pilots", "committed", "paid",
+                                       "declared", "eu_contribution", "co_financing_rate"],
+               title="By consortium")
+    emit_table(document["consortium_budget"], ["consortium", "funding_source", "committed",
+                                               "paid"], title="By consortium and source")
+    emit_table(document["findings"], ["code", "pilot", "entry", "message"],
+               title=f"Findings (cost factor {cell(document['cost_factor'])})")
 
 
 def _parts(parts: dict[str, Any]) -> str:

@@ -422,12 +422,33 @@ RISKS = (
     ("Energy prices raise running costs", "medium"),
     ("Managing authority reorganised", "low"),
 )
-FUNDERS = (
-    ("ESF+ EaSI strand grant", 180_000, 420_000),
-    ("National ESF+ programme co-funding", 60_000, 250_000),
-    ("Municipal budget line", 15_000, 90_000),
-    (synthetic("Social Innovation Foundation"), 10_000, 60_000),
+EU_GRANTS: dict[str, tuple[int, int]] = {
+    "BUICASUS": (760_000, 120_000), "ESIA": (680_000, 110_000), "FUSE": (560_000, 90_000),
+    "PENCIL": (620_000, 100_000), "SIPLUS": (600_000, 95_000), "SEED": (800_000, 140_000),
+}
+"""Per consortium, the EU money of the 2020 call for competence centres: EaSI 2014-2020
+and ESF technical assistance, shared among its pilots (EUR 0.6-1 million in all; FUSE's
+EUR 650,000 is public, the other amounts are synthetic)."""
+EASI_FUNDER = "European Commission, EaSI 2014-2020"
+TA_FUNDER = "European Commission, ESF technical assistance"
+CO_FUNDERS = (
+    (synthetic("Municipal budget line"), "other-public"),
+    (synthetic("Regional social affairs budget"), "other-public"),
+    (synthetic("Social Innovation Foundation"), "private"),
 )
+"""Partners' own co-funding of the part of the costs the EU grant does not cover."""
+CO_FUNDING_SHARE = (0.12, 0.22)
+"""Own co-funding as a share of a pilot's EU grant."""
+SPENT_SHARE = (0.82, 0.95)
+"""How much of its budget a pilot declares as expenditure over its quarters."""
+ESF_PLUS_FUNDER = "{} ESF+ programme 2021-2027"
+ESF_PLUS_RATES = ("0.6", "0.7", "0.8", "0.85")
+"""Synthetic EU co-financing rates of national and regional ESF+ programmes."""
+PLANNED_TAKE_UP_MISSED = 3
+"""A stopped pilot planned for this many times the participants that came."""
+UNIT_COST_PILOTS = frozenset({"BUICASUS-FR-01", "PENCIL-CZ-01", "FUSE-PT-01"})
+"""Pilots that declare expenditure as a unit cost per participant (a simplified cost
+option) rather than real costs."""
 HR_CHANGES = (
     (("coach",), "Coaches hired and trained in the core method"),
     (("peer worker",), "Peer workers recruited from former participants"),

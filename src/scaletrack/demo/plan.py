@@ -90,6 +90,17 @@ def split(total: int, weights: Mapping[str, float]) -> dict[str, int]:
     return parts
 
 
+def grant_of(pilot: data.PilotFacts) -> tuple[int, int]:
+    """A pilot's share of its consortium's EU grant: (EaSI, ESF technical assistance), whole
+    thousands of euros; the shares of a consortium's pilots add up to its grant."""
+    mates = [p.code for p in data.PILOTS if p.consortium == pilot.consortium]
+    rng = Random(f"{SEED}:grants:{pilot.consortium}")
+    weights = {code: rng.uniform(0.7, 1.3) for code in mates}
+    easi, ta = data.EU_GRANTS[pilot.consortium]
+    return (split(easi // 1000, weights)[pilot.code] * 1000,
+            split(ta // 1000, weights)[pilot.code] * 1000)
+
+
 def consortium_steps() -> list[Step]:
     rng, steps = Random(f"{SEED}:consortia"), []
     for n, c in enumerate(data.CONSORTIA):

@@ -27,11 +27,18 @@ from scaletrack.demo.plan import (
     Step,
     day_between,
     days,
+    grant_of,
     moment,
     quarters,
     split,
 )
-from scaletrack.domain.vocabulary import Source, period_end, period_of
+from scaletrack.domain.vocabulary import (
+    ESF_PLUS_PROGRAMMES_FROM,
+    Source,
+    period_end,
+    period_of,
+    period_start,
+)
 
 CUMULATIVE_CAPS = {"SITES": 6, "ADOPT-ORG": 24, "PUB-COMMISSION": 4, "PUB-ADMIN": 10}
 """How far cumulative indicators grow (sites and commissioning: one per provider, if more)."""
@@ -47,6 +54,8 @@ class PilotStory:
     def __init__(self, facts: data.PilotFacts) -> None:
         self.f = facts
         self.rng = rng = Random(f"{SEED}:{facts.code}")
+        self.cash = Random(f"{SEED}:{facts.code}:money")
+        """Draws for the pilot's money, apart from the rest of its story."""
         consortium = next(c for c in data.CONSORTIA if c.code == facts.consortium)
         self.lead, self.reporter = consortium.lead_actor, consortium.reporter
         self.local_partners = [p for p in consortium.partners
@@ -81,6 +90,14 @@ class PilotStory:
         self.piloting: Step | None = None
         self.milestones: dict[str, Step] = {}
         self.results: dict[tuple[str, str], tuple[Step, int]] = {}
+        self.participants: dict[str, int] = {}
+        """Participants per period, as planned (reported or not)."""
+        self.easi, self.ta = grant_of(facts)
+        self.co_funding = int(round(
+            (self.easi + self.ta) * self.cash.uniform(*data.CO_FUNDING_SHARE), -3))
+        self.budget = self.easi + self.ta + self.co_funding
+        """What the pilot has to spend from the 2020 call and its own co-funding."""
+        self.spent = int(round(self.budget * self.cash.uniform(*data.SPENT_SHARE), -2))
         self._tell()
 
     # -- the story --------------------------------------------------------------
@@ -94,6 +111,7 @@ class PilotStory:
         self._partners()
         self._risks()
         self._decisions()
+        self._expenditure()
         self._special()
         for cycle in self.cycles.values():
             self.steps += cycle
@@ -117,7 +135,7 @@ class PilotStory:
             "pilot_type": pilot_type, "dimensions": list(dimensions), "mechanism": mechanism,
             "affiliation_form": form}, after=stage, lag=rng.randint(0, 3))
         stage = self.stage("planned", self.planned_on, pathway)
-        self.funding(data.FUNDERS[0], self.planned_on + days(rng, 0, 20))
+        self._grant(self.planned_on + days(rng, 0, 20))
         self.piloting = self.stage("piloting", self.piloting_on, stage)
         if f.code in data.PATHWAY_CHANGES:
             (pilot_type, dimensions, mechanism, form), why = data.PATHWAY_CHANGES[f.code]
@@ -270,6 +288,7 @@ class PilotStory:
         for k, period in enumerate(self.periods):
             ramp = min(1.0, 0.35 + 0.25 * k)
             part = round(self.size * ramp * self.performance * rng.uniform(0.85, 1.15))
+            self.participants[period] = part
             for indicator in self.f.indicators:
                 if not self._reported(indicator, period):
                     continue
@@ -390,8 +409,7 @@ class PilotStory:
             self._business_model(day_between(rng, first, last), summary)
         for _ in range(rng.randint(1, 2)):
             self.adaptation(day_between(rng, first, last), core=rng.random() < 0.15)
-        for funder in rng.sample(data.FUNDERS[1:], rng.randint(0, 2)):
-            self.funding(funder, day_between(rng, first, last))
+        self._esf_plus_programme()
         for provider, level in self.f.providers:
             self._adoption(provider, level)
 
@@ -399,7 +417,7 @@ class PilotStory:
         rng = self.rng
         sources = rng.sample(data.REVENUE_SOURCES, rng.randint(2, 3))
         mix = split(100, {s: rng.uniform(0.5, 2.0) for s in sources})
-        cost = Decimal(rng.randint(150, 2400))
+        cost = self._cost_per_beneficiary()
         step = self.add("business-model", on, {
             "revenue_mix": mix, "cost_per_beneficiary_eur": cost,
             "summary": data.synthetic(summary)})
@@ -430,13 +448,91 @@ class PilotStory:
             "component": component,
             "summary": data.synthetic(self.rng.choice(data.ADAPTATIONS))})
 
-    def funding(self, funder: tuple[str, int, int], on: date) -> None:
-        name, low, high = funder
-        amount = Decimal(self.rng.randint(low // 1000, high // 1000) * 1000)
-        step = self.add("funding", on, {"funder": name, "amount_eur": amount})
-        if step and self.rng.random() < 0.15:
-            step.values["amount_eur"] = amount + 500
-            self.correct(step, period_of(on), {"amount_eur": amount}, data.CORRECTIONS[2])
+    # -- money ------------------------------------------------------------------
+
+    def _grant(self, on: date) -> None:
+        """The pilot's share of its consortium's EU grant (EaSI and ESF technical
+        assistance), its partners' own co-funding, and the payments made on them."""
+        cash = self.cash
+        easi = self.commit(data.EASI_FUNDER, "easi-2014-2020", self.easi, on, "1")
+        ta = self.commit(data.TA_FUNDER, "esf-technical-assistance", self.ta,
+                         on + days(cash, 0, 10), "1")
+        funder, source = cash.choice(data.CO_FUNDERS)
+        own = self.commit(funder, source, self.co_funding, on + days(cash, 5, 40), None)
+        for step, amount, share in ((easi, self.easi, 0.4), (ta, self.ta, 0.5),
+                                    (own, self.co_funding, 1.0)):
+            if step is None:
+                continue
+            first = round(amount * share, -2)
+            paid = self.pay(step, first, step.occurred + days(cash, 20, 60))
+            if paid is not None and share < 1 and step is easi:
+                interim = step.occurred + days(cash, 420, 500)
+                self.pay(step, round(amount * 0.3, -2), min(interim, self.last_day), paid)
+
+    def _esf_plus_programme(self) -> None:
+        """Money for rolling the model out from a national or regional ESF+ programme
+        2021-2027, committed only once such programmes were adopted (from mid-2022)."""
+        rolled_out = self.stage_on.get("rolling-out")
+        if rolled_out is None:
+            return
+        on = max(rolled_out, ESF_PLUS_PROGRAMMES_FROM) + days(self.cash, 15, 90)
+        if on > self.last_day:
+            return
+        country = data.COUNTRY_NAMES[self.f.targets[0]]
+        amount = self.cash.randint(40, 150) * 1000
+        self.commit(data.synthetic(data.ESF_PLUS_FUNDER.format(country)),
+                    "esf-plus-2021-2027", amount, on, self.cash.choice(data.ESF_PLUS_RATES))
+
+    def commit(self, funder: str, source: str, amount: int, on: date,
+               rate: str | None) -> Step | None:
+        values: dict[str, Any] = {"funder": funder, "amount_eur": Decimal(amount),
+                                  "funding_source": source}
+        if rate is not None:
+            values["co_financing_rate"] = Decimal(rate)
+        step = self.add("funding", on, values)
+        if step and self.cash.random() < 0.12:
+            step.values["amount_eur"] = Decimal(amount + 500)
+            self.correct(step, period_of(on), {"amount_eur": Decimal(amount)},
+                         data.CORRECTIONS[2])
+        return step
+
+    def pay(self, commitment: Step, amount: float, on: date,
+            after: Step | None = None) -> Step | None:
+        return self.add("funding-paid", on, {
+            "funder": commitment.values["funder"],
+            "funding_source": commitment.values["funding_source"],
+            "amount_eur": Decimal(int(amount))}, after=after or commitment)
+
+    def _expenditure(self) -> None:
+        """Each quarter's expenditure, in step with its participants, adding up to what the
+        pilot spends of its budget; some pilots declare a unit cost per participant. An
+        open pilot declares the demo's last quarter with its report, after the demo ends."""
+        cash, planned = self.cash, self.participants
+        total = sum(planned.values()) or 1
+        unit_cost = round(self.spent / total, -1)
+        for period, part in planned.items():
+            if period == LAST_QUARTER and not self.f.closes:
+                continue
+            end = period_end(period)
+            window = (self.deadline(period).date() - end).days - 2
+            if self.f.code in data.UNIT_COST_PILOTS and part:
+                values: dict[str, Any] = {
+                    "amount_eur": Decimal(part * unit_cost), "cost_option": "unit-cost",
+                    "units": Decimal(part), "unit_cost_eur": Decimal(unit_cost)}
+            else:
+                amount = round(self.spent * part / total * cash.uniform(0.9, 1.1), -1)
+                values = {"amount_eur": Decimal(max(10, amount))}
+            self.add("expenditure", max(end, period_start(period)),
+                     {"period": period, **values}, actor=self.reporter,
+                     lag=cash.randint(2, max(2, window)))
+
+    def _cost_per_beneficiary(self) -> Decimal:
+        """What a business model states a beneficiary costs: near what the pilot spends per
+        participant, as planned; a pilot that is stopped planned for far more participants
+        than came (its evaluation says so, and the finance view finds it)."""
+        per_participant = self.spent / max(1, sum(self.participants.values()))
+        planned = data.PLANNED_TAKE_UP_MISSED if self.f.fate == "stopped" else 1
+        return Decimal(round(per_participant / planned * self.cash.uniform(0.85, 1.2)))
 
     # -- special stories: late news that reopens an approved period ----------------
 
@@ -467,8 +563,8 @@ class PilotStory:
                           reason="Co-funding signed in December was reported to us only now",
                           after=self.cycles[period][-1], lag=0)
         funding = self.add("funding", occurred, {
-            "funder": data.FUNDERS[1][0], "amount_eur": Decimal(85_000)}, after=unlock,
-            cap=self.horizon)
+            "funder": data.CO_FUNDERS[1][0], "amount_eur": Decimal(85_000),
+            "funding_source": "other-public"}, after=unlock, cap=self.horizon)
         self._reapprove(period, on, funding)
 
     def _reapprove(self, period: str, on: date, after: Step | None) -> None:

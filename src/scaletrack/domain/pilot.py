@@ -29,22 +29,34 @@ from scaletrack.domain.envelope import (
 )
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.money import (
+    Placing,
+    check_commitment,
+    check_expenditure,
+    check_paid,
+    check_payment,
+    require_pilot_period,
+    total,
+)
 from scaletrack.domain.pilot_state import (
     Milestone,
+    MoneyLine,
     ReportStatus,
     RiskStatus,
     target_key,
     upcast_v1_v2,
     upcast_v2_v3,
     upcast_v3_v4,
+    upcast_v4_v5,
 )
 from scaletrack.domain.results import check_active, check_result, check_target
 from scaletrack.domain.vocabulary import (
     CLOSABLE_STAGES,
     LEGAL_TRANSITIONS,
+    CostOption,
     Stage,
     canonical,
-    period_end,
+    is_period,
     period_of,
     period_start,
 )
@@ -83,12 +95,13 @@ class Pilot(Aggregate):
     Registered = ev.Registered
     Amended = ev.Amended
 
-    class_version = 4
+    class_version = 5
     """Version of the state a snapshot keeps (see :mod:`scaletrack.domain.pilot_state`)."""
 
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(upcast_v2_v3)
     upcast_v3_v4 = staticmethod(upcast_v3_v4)
+    upcast_v4_v5 = staticmethod(upcast_v4_v5)
 
     def __init__(self) -> None:
         self.code: str
@@ -120,6 +133,11 @@ class Pilot(Aggregate):
         """Reporting period -> status of its report."""
         self.submitted_on: dict[str, date] = {}
         """Reporting period -> the day its report was last submitted."""
+        self.money: dict[str, MoneyLine] = {}
+        """The version (as text: a snapshot's keys are texts) of every entry that commits or
+        pays money from a source -> its line."""
+        self.expenditure: dict[str, int] = {}
+        """Reporting period -> the version of the entry that declared its expenditure."""
         self.entry_count = 0
         self.corrected: set[int] = set()
         """Versions of the entries corrected at least once."""
@@ -205,7 +223,7 @@ class Pilot(Aggregate):
                                 f"it cannot end on {ends_on}, before it starts",
                                 field="ends_on", hint="give an end date after the start")
         later = sorted(period for period in {key.split("|", 1)[1] for key in self.results}
-                       if _is_period(period) and period_start(period) > ends_on)
+                       if is_period(period) and period_start(period) > ends_on)
         if later:
             raise RuleViolation("results-after-end",
                                 f"{self.code} has results for {', '.join(later)}, after "
@@ -328,9 +346,39 @@ class Pilot(Aggregate):
         self._record_entry(ev.AdaptationMade, by, {"component": component, "summary": summary})
 
     def secure_funding(self, funder: str, amount_eur: Decimal | int | str, currency: str,
-                       by: Provenance) -> None:
-        self._record_entry(ev.FundingSecured, by, {"funder": funder, "amount_eur": amount_eur,
-                                                   "currency": currency})
+                       by: Provenance, funding_source: str | None = None,
+                       co_financing_rate: Decimal | str | None = None) -> None:
+        """Funding committed; a commitment that names no source is kept as it was recorded
+        before sources were asked for (it counts in no source's budget)."""
+        self._record_entry(ev.FundingSecured, by, {
+            "funder": funder, "amount_eur": amount_eur, "currency": currency,
+            "funding_source": funding_source, "co_financing_rate": co_financing_rate})
+
+    def pay_funding(self, by: Provenance, **payment: Any) -> None:
+        """Money paid from a source; never more than was committed from it."""
+        self._record_entry(ev.FundingPaid, by, {"currency": "EUR", **payment})
+
+    def declare_expenditure(self, by: Provenance, **declared: Any) -> None:
+        """The eligible expenditure of one reporting period; one declaration per period."""
+        period = canonical(str(declared.get("period", "")))
+        declared_as = self.expenditure.get(period)
+        if declared_as is not None:
+            raise RuleViolation(
+                "expenditure-exists", f"the expenditure for {period} is already declared as "
+                f"{self.code}@{declared_as}", field="period",
+                hint=f"correct it: scaletrack correct {self.code}@{declared_as} "
+                "--set amount_eur=N --reason TEXT")
+        self._record_entry(ev.ExpenditureDeclared, by, {
+            "currency": "EUR", "cost_option": CostOption.REAL_COSTS, "units": None,
+            "unit_cost_eur": None, **declared})
+
+    def committed(self, source: str) -> Decimal:
+        """What the pilot's entries commit from a source, as they stand."""
+        return total(self, "committed", source)
+
+    def paid(self, source: str) -> Decimal:
+        return total(self, "paid", source)
+
 
     def complete_evaluation(self, by: Provenance, **evaluation: Any) -> None:
         if str(evaluation.get("recommendation")) == "scale":
@@ -396,7 +444,7 @@ class Pilot(Aggregate):
     def report_result(self, indicator: Indicator, by: Provenance, **result: Any) -> None:
         check_active(indicator)
         period = str(result.get("period", "")).strip().upper()
-        if _is_period(period) and by.occurred_on < period_start(period):
+        if is_period(period) and by.occurred_on < period_start(period):
             raise RuleViolation("result-before-period",
                                 f"a result for {period} cannot have occurred on "
                                 f"{by.occurred_on}, before the period started",
@@ -418,7 +466,7 @@ class Pilot(Aggregate):
 
     def submit_period_report(self, period: str, by: Provenance) -> None:
         period = period.strip().upper()
-        if _is_period(period) and by.occurred_on < period_start(period):
+        if is_period(period) and by.occurred_on < period_start(period):
             raise RuleViolation("period-not-started",
                                 f"the {period} report cannot be submitted on {by.occurred_on}, "
                                 "before the period started", field="period")
@@ -482,7 +530,8 @@ class Pilot(Aggregate):
         kind = type(entry)
         envelope = {**by.envelope(), "originator_id": self.id, "originator_version": 1}
         given = payload_of(validated(kind, {**recorded, **changes, **envelope}, new=True))
-        checked = _ENTRY_RULES.get(kind, _no_rules)(self, given, indicator)
+        checked = _ENTRY_RULES.get(kind, _no_rules)(
+            self, given, indicator, Placing(entry.occurred_on, entry.originator_version))
         replacement = plain(payload_of(validated(kind, {**checked, **envelope})))
         if latest is not None and latest.corrects != entry.originator_version:
             raise ValueError(f"{self.code}@{latest.originator_version} does not correct "
@@ -498,6 +547,9 @@ class Pilot(Aggregate):
 
     def retract_entry(self, original: Recorded, by: Provenance) -> None:
         entry = self._correctable(original, by, "retract")
+        line = self.money.get(str(entry.originator_version))
+        if line is not None and line.flow == "committed":
+            check_paid(self, line.source, Decimal(0), entry.originator_version)
         record(self, ev.EntryRetracted, by, retracts=entry.originator_version,
                retracted_type=entry.TYPE)
 
@@ -531,7 +583,8 @@ class Pilot(Aggregate):
     def _record_entry(self, kind: type[ev.Entry], by: Provenance, values: Values,
                       indicator: Indicator | None = None) -> None:
         """Record an entry whose values obey its kind's rules (:data:`_ENTRY_RULES`)."""
-        checked = _ENTRY_RULES.get(kind, _no_rules)(self, values, indicator)
+        checked = _ENTRY_RULES.get(kind, _no_rules)(self, values, indicator,
+                                                    Placing(by.occurred_on))
         self._require_open()
         period = checked.get("period")
         self._require_unlocked(canonical(str(period)) if period else _quarter(by))
@@ -561,11 +614,6 @@ def _quarter(by: Provenance) -> str:
     return period_of(by.occurred_on)
 
 
-def _is_period(text: str) -> bool:
-    """Whether a text is a reporting period (pydantic explains a malformed one later)."""
-    return len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234"
-
-
 def _copy_of(value: object) -> object:
     if isinstance(value, dict | list | set):
         return value.copy()
@@ -579,14 +627,16 @@ def _copy_of(value: object) -> object:
 # follows from the others filled in. Recording an entry and correcting one both call it,
 # so a correction can never make an entry that could not have been recorded.
 
-EntryRules = Callable[[Pilot, Values, Indicator | None], Values]
+EntryRules = Callable[[Pilot, Values, Indicator | None, Placing], Values]
 
 
-def _no_rules(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _no_rules(pilot: Pilot, values: Values, indicator: Indicator | None,
+              at: Placing) -> Values:
     return values
 
 
-def _revenue_mix_adds_up(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _revenue_mix_adds_up(pilot: Pilot, values: Values, indicator: Indicator | None,
+                         at: Placing) -> Values:
     mix: Mapping[str, object] = values.get("revenue_mix") or {}
     total = sum((Decimal(str(v)) for v in mix.values()), Decimal(0))
     if mix and total != 100:
@@ -596,7 +646,8 @@ def _revenue_mix_adds_up(pilot: Pilot, values: Values, indicator: Indicator | No
     return values
 
 
-def _adapted_component(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _adapted_component(pilot: Pilot, values: Values, indicator: Indicator | None,
+                       at: Placing) -> Values:
     """The component must be the pilot's; whether it is core follows from it, so an
     adaptation (or its correction) cannot hide or invent a fidelity deviation."""
     component = str(values.get("component"))
@@ -608,26 +659,25 @@ def _adapted_component(pilot: Pilot, values: Values, indicator: Indicator | None
     return {**values, "core": component in pilot.core_components}
 
 
-def _target_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
+def _target_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None,
+                           at: Placing) -> Values:
     if indicator is not None:
         check_target(indicator, values)
     return values
 
 
-def _result_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None) -> Values:
-    period = str(values.get("period", "")).strip().upper()
-    if _is_period(period) and (period_end(period) < pilot.starts_on
-                               or period_start(period) > pilot.ends_on):
-        raise RuleViolation("period-outside-pilot",
-                            f"{period} is outside {pilot.code}'s dates ({pilot.starts_on} to "
-                            f"{pilot.ends_on})", field="period",
-                            hint="report results for a period the pilot runs in")
+def _result_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None,
+                           at: Placing) -> Values:
+    require_pilot_period(pilot, values, "report results")
     if indicator is not None:
         check_result(indicator, pilot, values)
     return values
 
 
 _ENTRY_RULES: dict[type[ev.Entry], EntryRules] = {
+    ev.FundingSecured: lambda p, v, i, at: check_commitment(p, v, at),
+    ev.FundingPaid: lambda p, v, i, at: check_payment(p, v, at),
+    ev.ExpenditureDeclared: lambda p, v, i, at: check_expenditure(p, v, at),
     ev.BusinessModelRevised: _revenue_mix_adds_up,
     ev.AdaptationMade: _adapted_component,
     ev.TargetSet: _target_fits_indicator,

@@ -6,8 +6,9 @@ which of these to record.
 Schema versions (``class_version``, stored with an event when above 1): every
 pilot, consortium and indicator event type is at version 1, except
 
-- ``pilot.funding-secured`` 2: states its ``currency`` ("EUR"); version 1 had
-  none, its amounts being euros by definition.
+- ``pilot.funding-secured`` 3: states its ``funding_source`` and ``co_financing_rate``
+  (None in older events: not stated); version 2 stated its ``currency``
+  ("EUR"), version 1 had none, its amounts being euros by definition.
 - ``indicator.defined`` and ``indicator.revised`` 2: say whether the indicator
   is an ESF+ common indicator (``esf_common``); version 1 had no such mark.
 
@@ -24,18 +25,27 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from eventsourcing.domain import Aggregate
 
 from scaletrack.domain.envelope import Recorded
-from scaletrack.domain.pilot_state import Milestone, ReportStatus, target_key
+from scaletrack.domain.pilot_state import (
+    MONEY_TYPES,
+    Milestone,
+    MoneyLine,
+    ReportStatus,
+    target_key,
+)
 from scaletrack.domain.vocabulary import (
     AdoptionDecision,
     AdoptionLevel,
     AffiliationForm,
     Code,
+    CostOption,
     CountryCode,
     Euros,
+    FundingSource,
     Mechanism,
     NonNegative,
     Period,
     PilotType,
+    Rate,
     Recommendation,
     Ref,
     ScalingDimension,
@@ -284,18 +294,67 @@ class AdaptationMade(Entry):
 
 
 class FundingSecured(Entry):
-    """Funding secured from one funder. Schema version 2 (see the module docstring)."""
+    """Funding committed by one funder, from one source. Schema version 3 (see the module
+    docstring)."""
 
     TYPE = "pilot.funding-secured"
-    class_version = 2
+    class_version = 3
     funder: Text
     amount_eur: Euros
     currency: Literal["EUR"]
+    funding_source: FundingSource | None
+    co_financing_rate: Rate | None
+    """The share of the amount that is EU money (0 for other public and private money)."""
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Version 1 amounts were euros without saying so."""
         state.setdefault("currency", "EUR")
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Version 2 did not say where the money came from."""
+        state.setdefault("funding_source", None)
+        state.setdefault("co_financing_rate", None)
+
+    def apply(self, pilot: Pilot) -> None:
+        super().apply(pilot)
+        if self.funding_source is not None:
+            pilot.money[str(self.originator_version)] = MoneyLine(
+                "committed", str(self.funding_source), self.amount_eur)
+
+
+class FundingPaid(Entry):
+    """Money paid out of a commitment from one source (a pre-financing or an interim or
+    final payment)."""
+
+    TYPE = "pilot.funding-paid"
+    funder: Text
+    funding_source: FundingSource
+    amount_eur: Euros
+    currency: Literal["EUR"]
+
+    def apply(self, pilot: Pilot) -> None:
+        super().apply(pilot)
+        pilot.money[str(self.originator_version)] = MoneyLine("paid", str(self.funding_source),
+                                                         self.amount_eur)
+
+
+class ExpenditureDeclared(Entry):
+    """The eligible expenditure a pilot declares for one reporting period, at real costs or
+    by a simplified cost option (a unit cost gives the units and the cost of one)."""
+
+    TYPE = "pilot.expenditure-declared"
+    period: Period
+    amount_eur: Euros
+    currency: Literal["EUR"]
+    cost_option: CostOption
+    units: NonNegative | None
+    unit_cost_eur: Euros | None
+
+    def apply(self, pilot: Pilot) -> None:
+        super().apply(pilot)
+        pilot.expenditure[self.period] = self.originator_version
 
 
 class RiskRaised(PilotEvent):
@@ -369,6 +428,12 @@ class EntryCorrected(PilotEvent):
 
     def apply(self, pilot: Pilot) -> None:
         pilot.corrected.add(self.corrects)
+        if self.corrected_type in MONEY_TYPES:
+            line = MoneyLine.of(self.corrected_type, self.data)
+            if line is None:
+                pilot.money.pop(str(self.corrects), None)
+            else:
+                pilot.money[str(self.corrects)] = line
 
 
 class EntryRetracted(PilotEvent):
@@ -380,9 +445,10 @@ class EntryRetracted(PilotEvent):
 
     def apply(self, pilot: Pilot) -> None:
         pilot.retracted.add(self.retracts)
-        # its period takes a new target, or a new result, again
-        taken = {TargetSet.TYPE: pilot.targets, ResultReported.TYPE: pilot.results}.get(
-            self.retracted_type, {})
+        pilot.money.pop(str(self.retracts), None)
+        # its period takes a new target, result or expenditure again
+        taken = {TargetSet.TYPE: pilot.targets, ResultReported.TYPE: pilot.results,
+                 ExpenditureDeclared.TYPE: pilot.expenditure}.get(self.retracted_type, {})
         for key in [k for k, v in taken.items() if v == self.retracts]:
             del taken[key]
 

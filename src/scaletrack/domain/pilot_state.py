@@ -13,20 +13,31 @@ every type here has a transcoding beside the event mapper.
 Snapshot versions (``Pilot.class_version``): 1 kept a record of every entry
 (``entries``) and milestones and targets as plain dictionaries; 2 kept targets
 as a set and no day a report was submitted; 3 kept the day a report was
-submitted, and no results; 4 is this module's form (3 kept no results). Older
+submitted, and no results; 4 kept no money and no expenditure periods; 5 is this
+module's form. Older
 snapshots are upcast when they are read (:func:`upcast_v1_v2`,
-:func:`upcast_v2_v3`, :func:`upcast_v3_v4`).
+:func:`upcast_v2_v3`, :func:`upcast_v3_v4`, :func:`upcast_v4_v5`).
+
+Money is kept by the entry that commits or pays it (only entries that name a
+source, a handful per pilot), because a correction or retraction of one
+changes what was committed or paid from its source.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 MilestoneStatus = Literal["planned", "achieved", "dropped"]
 RiskStatus = Literal["open", "closed"]
 ReportStatus = Literal["submitted", "approved", "rejected", "unlocked"]
+MoneyFlow = Literal["committed", "paid"]
+
+MONEY_TYPES = {"pilot.funding-secured": "committed", "pilot.funding-paid": "paid"}
+"""The entries that commit or pay money from a source, and which they do."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,27 @@ class Milestone:
 
     def slipped_to(self, due_on: date) -> Milestone:
         return replace(self, due_on=due_on, slips=self.slips + 1)
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """Money committed or paid from one source by one entry, as the entry stands."""
+
+    flow: MoneyFlow
+    source: str
+    amount_eur: Decimal
+
+    def __deepcopy__(self, memo: dict[int, object]) -> MoneyLine:
+        return self
+
+    @classmethod
+    def of(cls, event_type: str, values: Mapping[str, Any]) -> MoneyLine | None:
+        """The line an entry's values make (None: a commitment that names no source)."""
+        source = values.get("funding_source")
+        if source is None:
+            return None
+        flow: MoneyFlow = "paid" if MONEY_TYPES[event_type] == "paid" else "committed"
+        return cls(flow, str(source), Decimal(str(values["amount_eur"])))
 
 
 def target_key(indicator: str, period: str) -> str:
@@ -90,3 +122,14 @@ def upcast_v3_v4(state: dict[str, Any]) -> None:
     store is copied).
     """
     state.setdefault("results", {})
+
+
+def upcast_v4_v5(state: dict[str, Any]) -> None:
+    """A version 4 snapshot's state in version 5's form (in place).
+
+    Version 4 kept no money and no expenditure periods: an upcast pilot knows only the
+    money committed, paid and declared after its snapshot until it is next snapshotted
+    from its events (as :func:`upcast_v3_v4` says of results).
+    """
+    state.setdefault("money", {})
+    state.setdefault("expenditure", {})

@@ -132,6 +132,35 @@ class Severity(StrEnum):
     HIGH = "high"
 
 
+class FundingSource(StrEnum):
+    """Where a pilot's money comes from (DOMAIN.md, Money)."""
+
+    EASI = "easi-2014-2020"
+    ESF_TECHNICAL_ASSISTANCE = "esf-technical-assistance"
+    ESF_PLUS_PROGRAMME = "esf-plus-2021-2027"
+    """A national or regional ESF+ programme 2021-2027."""
+    OTHER_PUBLIC = "other-public"
+    PRIVATE = "private"
+
+
+EU_SOURCES = frozenset({FundingSource.EASI, FundingSource.ESF_TECHNICAL_ASSISTANCE,
+                        FundingSource.ESF_PLUS_PROGRAMME})
+"""The sources whose money is (partly) the EU's: only they have a co-financing rate above 0."""
+
+ESF_PLUS_PROGRAMMES_FROM = date(2022, 7, 1)
+"""The national and regional ESF+ programmes 2021-2027 were adopted from the second half of
+2022 on: no money from them exists before."""
+
+
+class CostOption(StrEnum):
+    """How declared expenditure is costed: real costs, or a simplified cost option."""
+
+    REAL_COSTS = "real-costs"
+    UNIT_COST = "unit-cost"
+    LUMP_SUM = "lump-sum"
+    FLAT_RATE = "flat-rate"
+
+
 class Source(StrEnum):
     CLI = "cli"
     IMPORT = "import"
@@ -145,6 +174,11 @@ def _check_period(value: str) -> str:
     if not _PERIOD.match(value):
         raise ValueError("a reporting period is a quarter written YYYY-QN, e.g. 2022-Q3")
     return value
+
+
+def is_period(text: str) -> bool:
+    """Whether a text is a reporting period (pydantic explains a malformed one later)."""
+    return len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234"
 
 
 def period_of(day: date) -> str:
@@ -231,6 +265,8 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), BeforeVal
 Period = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True),
                    AfterValidator(_check_period)]
 Euros = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
+Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
+"""A share written as a fraction from 0 to 1 (a co-financing rate)."""
 NonNegative = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
 Share = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)]
 Score = Annotated[int, Field(ge=0, le=100)]

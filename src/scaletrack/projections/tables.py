@@ -231,6 +231,30 @@ class Decision(ViewTable):
     correction_reason: Mapped[str | None] = mapped_column(Text)
 
 
+# -- finance ----------------------------------------------------------------------
+
+
+class MoneyRow(ViewTable):
+    """Money committed or paid from a source, or expenditure declared for a period, as the
+    entry stands (amounts and rates as exact text)."""
+
+    __tablename__ = "scaletrack_finance_money"
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)
+    flow: Mapped[str] = mapped_column(String(20))
+    """committed, paid or declared."""
+    occurred_on: Mapped[str] = mapped_column(DAY)
+    funder: Mapped[str | None] = mapped_column(Text)
+    funding_source: Mapped[str | None] = mapped_column(String(40))
+    co_financing_rate: Mapped[str | None] = mapped_column(String(40))
+    period: Mapped[str | None] = mapped_column(String(7))
+    amount_eur: Mapped[str] = mapped_column(String(40))
+    cost_option: Mapped[str | None] = mapped_column(String(20))
+    units: Mapped[str | None] = mapped_column(String(40))
+    unit_cost_eur: Mapped[str | None] = mapped_column(String(40))
+
+
 # -- data quality -----------------------------------------------------------------
 
 

@@ -115,7 +115,8 @@ def view(name: str, request: Request, account: Signed, consortium: Code = None,
              description="json (the document), or the file `--format csv|xlsx` writes")
          ] = "json") -> Any:
     """A view's document, as ``scaletrack NAME --json`` prints it (progress, impact,
-    portfolio, decisions, quality, timeline); filters a view does not take are ignored.
+    portfolio, decisions, quality, timeline, finance); filters a view does not take are
+    ignored.
     With ``format`` csv or xlsx, the file ``scaletrack NAME --format ... -o`` writes."""
     at = point(as_of, known_at)
     _reading(account, at)

@@ -86,14 +86,16 @@ def pilot(page: Viewer, code: str) -> Response:
                   for indicator, rows in by_indicator.items()]
     stages = [r for r in records if r["type"] == "pilot.stage-advanced"]
     risks = _risks(records)
-    funding = [r for r in records if r["type"] == "pilot.funding-secured"]
+    money = reading.view(page, "finance", Filters(pilot=code))
     writable = page.point.is_now and page.allows(Action.WRITE_PILOT, resource)
     if recorded := page.request.query_params.get("recorded"):
         page.messages.append({"level": "done", "text": _("Recorded %(id)s.") % {"id": recorded}})
     return page.render(
         "pilot.html", pilot=detail, indicators=indicators, rating=impact_view["rating"],
         decisions=decisions, findings=findings, stages=stages,
-        risks=risks, funding=funding, kinds=sorted(KINDS) if writable else [],
+        risks=risks, money=next(iter(money["pilots"]), None), budget=money["budget"],
+        expenditure=money["expenditure"], money_findings=money["findings"],
+        kinds=sorted(KINDS) if writable else [],
         periods=_periods(page, detail, resource), digest=reading.digest(page),
         can_submit=page.point.is_now and page.allows(Action.SUBMIT_PERIOD, resource),
         diff_href=f"/pilots/{code}/diff" if page.allows(Action.DIFF) else None,

@@ -58,6 +58,8 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
     "period-rejected": {"pilot": "ESIA-DE-01", "period": "2023-Q2",
                         "occurred_on": "2023-07-28"},
     "period-unlocked": {"period": "2023-Q1"},
+    "expenditure": {"period": "2023-Q2"},  # declared with the report, after the demo
+    "funding-paid": {"amount_eur": "5000"},  # within what is left of the EaSI commitment
 }
 """Where a kind's generic example would break a rule in the demo's final state (July
 2023: which pilot has a planned milestone, which periods are approved, ...), the

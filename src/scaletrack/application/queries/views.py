@@ -6,7 +6,7 @@ each of their rows held and when the store believed it
 (:mod:`scaletrack.projections.bitemporal`), so at any point they are the
 same indexed queries as now, over the rows that point sees, with the
 directory as that point saw it (:mod:`scaletrack.projections.directory_at`).
-The others (decisions, quality), at a point in the past, replay the facts that point sees
+The others (decisions, quality, finance), at a point in the past, replay the facts that point sees
 into a private in-memory database (:mod:`scaletrack.projections.pointintime`),
 so the live views are never touched. A point after now sees what now sees.
 """
@@ -27,7 +27,15 @@ from scaletrack.projections.database import reading
 from scaletrack.projections.directory_at import directory_at, sees_anything
 from scaletrack.projections.filters import EVERYTHING, Filters
 from scaletrack.projections.pointintime import views_of, visible
-from scaletrack.projections.queries import decisions, impact, portfolio, progress, quality, timeline
+from scaletrack.projections.queries import (
+    decisions,
+    finance,
+    impact,
+    portfolio,
+    progress,
+    quality,
+    timeline,
+)
 from scaletrack.projections.runner import OnPage
 
 if TYPE_CHECKING:
@@ -65,6 +73,7 @@ QUERIES: dict[str, ViewQuery] = {
     "quality": ViewQuery(quality.USES, quality.quality),
     "timeline": ViewQuery(timeline.USES, lambda c, f, _: timeline.timeline(c, f),
                           lambda c, f, _, p: timeline.timeline(c, f, p)),
+    "finance": ViewQuery(finance.USES, lambda c, f, _: finance.finance(c, f)),
 }
 """Every view document by name, in the order the CLI lists them."""
 

@@ -220,12 +220,16 @@ def _decisions(decisions: dict[str, Any], window: Window) -> Section:
 
 
 def _funding(events: list[dict[str, Any]], window: Window) -> Section:
-    rows = [[e["id"], e["occurred_on"], e["data"]["funder"], text(e["data"]["amount_eur"]),
-             text(e["data"].get("currency")), text(e["corrected_by"])]
+    rows = [[e["id"], e["occurred_on"], e["data"]["funder"],
+             text(e["data"].get("funding_source") or "not stated"),
+             text(e["data"]["amount_eur"]), text(e["data"].get("co_financing_rate")),
+             text(e["corrected_by"])]
             for e in events if e["type"] == "pilot.funding-secured"
             and e["occurred_on"] <= window.end.isoformat()]
-    return Section("Funding", ["id", "secured on", "funder", "amount (EUR)", "currency",
-                               "corrected by"], rows, note=f"Secured up to {window.end}.")
+    return Section("Funding", ["id", "secured on", "funder", "source", "amount (EUR)",
+                               "co-financing rate", "corrected by"], rows,
+                   note=f"Secured up to {window.end}; the finance view adds up payments, "
+                        "expenditure and costs.")
 
 
 def _quality(quality: dict[str, Any], window: Window) -> list[Section]:
