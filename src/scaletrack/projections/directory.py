@@ -33,7 +33,7 @@ from scaletrack.projections.view import View, on
 
 class Directory(View):
     name = "directory"
-    schema = 3
+    schema = 4
     tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
               PilotCountry, IndicatorRow, IndicatorVersion, DirectoryFact)
     folded: frozenset[str] = frozenset()
@@ -129,6 +129,13 @@ class Directory(View):
     @on("indicator.retired")
     def indicator_retired(self, fact: Fact) -> None:
         self.write(IndicatorRow).update((fact.subject,), {"retired": True})
+
+    # -- organisations ---------------------------------------------------------------
+
+    @on("organisation.registered")
+    def organisation_registered(self, fact: Fact) -> None:
+        """Its code, for the timeline (the list reads the organisations themselves)."""
+        self._subject(fact, "organisation")
 
     # -- every event ----------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import scaletrack.domain.consortium
-import scaletrack.domain.indicator  # noqa: F401 - importing declares its event types
+import scaletrack.domain.indicator
+import scaletrack.domain.organisation  # noqa: F401 - importing declares its event types
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.account import Account
 from scaletrack.domain.envelope import EVENT_TYPES
