@@ -352,3 +352,39 @@ def test_a_store_with_organisations_and_maps_exports_and_verifies(
         assert verified.json()["valid"] is True
         assert verified.json()["events"] == events
     assert mapped("verify", "--store", "--json").json()["valid"] is True
+
+
+# -- the HTTP API ---------------------------------------------------------------------
+
+
+def test_every_role_reads_organisations_and_a_centre_s_map_and_plan_over_http(
+        served: Any, run: Any) -> None:
+    from serving import ACCOUNTS
+
+    for args in (("organisation", "add", "GR-MA", "--name", "ESF managing authority, Greece",
+                  "--type", "managing-authority", "--country", "GR",
+                  "--occurred-on", "2022-01-04"),
+                 ("centre", "map-stakeholder", "SEED", "GR", "--organisation", "GR-MA",
+                  "--role", "funder", "--need", "SI procurement", "--occurred-on", "2022-02-01"),
+                 ("centre", "plan-action", "SEED", "GR", "A1", "--title", "Map", "--owner",
+                  "GR-MA", "--due-on", "2022-06-30", "--occurred-on", "2022-02-01")):
+        assert run(*args).exit_code == 0
+    paths = ("/api/v1/organisations", "/api/v1/organisations/GR-MA",
+             "/api/v1/supported-entities", "/api/v1/centres?consortium=SEED",
+             "/api/v1/centres/SEED/GR/map", "/api/v1/centres/SEED/GR/plan?as_of=2022-03-01",
+             "/api/v1/centres/SEED/GR/activities",
+             "/api/v1/centres/SEED/GR/map-diff?as_of=2022-01-31&to_as_of=2022-02-28")
+    for path in paths:
+        assert served.get(path).status_code == 401, path
+        for login in ACCOUNTS:
+            response = served.get(path, login)
+            assert response.status_code == 200, (path, login, response.text)
+    shown = served.get("/api/v1/centres/SEED/GR/map?as_of=2022-03-01", "ana").json()
+    assert shown == run("centre", "map", "SEED", "GR", "--as-of", "2022-03-01",
+                        "--json").json()
+    diff = served.get("/api/v1/centres/SEED/GR/map-diff?as_of=2022-01-31&to_as_of=2022-02-28",
+                      "eva").json()
+    assert [s["organisation"] for s in diff["stakeholders_added"]] == ["GR-MA"]
+    assert served.get("/api/v1/centres/SEED/FR/map", "eva").status_code == 404
+    assert served.get("/api/v1/organisations?type=bank", "eva").status_code in (400, 422)
+    assert served.get("/api/v1/organisations/NOPE", "eva").status_code == 404

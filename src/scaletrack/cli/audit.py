@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from scaletrack.cli.context import session
-from scaletrack.cli.options import CODE, DATE, MOMENT, json_option
+from scaletrack.cli.options import CODE, DATE, MOMENT, AnyPath, json_option
 from scaletrack.cli.render import emit_fields, emit_json, say
 
-PATH = click.Path(path_type=Path)
+PATH = AnyPath(path_type=Path)
 
 
 @contextmanager

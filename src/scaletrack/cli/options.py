@@ -64,7 +64,17 @@ class ISOMoment(click.ParamType[datetime, Any]):
             self.fail(str(error), param, ctx)
 
 
-class OutputFile(click.Path):
+class AnyPath(click.Path):
+    """A path; one with a NUL character is refused here (the OS would raise ValueError)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        if "\x00" in os.fsdecode(value):
+            self.fail("a file name cannot contain a NUL character (\\0)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutputFile(AnyPath):
     """A file to write: its folder must exist (checked before any work is done)."""
 
     def __init__(self) -> None:

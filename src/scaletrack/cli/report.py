@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scaletrack.cli.options import CODE, DATE, MOMENT, OutputFile
+from scaletrack.cli.options import CODE, DATE, MOMENT, AnyPath, OutputFile
 from scaletrack.cli.render import say
 from scaletrack.cli.views import Quarter
 
 if TYPE_CHECKING:
     from scaletrack.application.reports.basis import Basis
 
-PATH = click.Path(dir_okay=False, path_type=Path)
+PATH = AnyPath(dir_okay=False, path_type=Path)
 
 
 @click.command()
