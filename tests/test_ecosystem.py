@@ -388,3 +388,42 @@ def test_every_role_reads_organisations_and_a_centre_s_map_and_plan_over_http(
     assert served.get("/api/v1/centres/SEED/FR/map", "eva").status_code == 404
     assert served.get("/api/v1/organisations?type=bank", "eva").status_code in (400, 422)
     assert served.get("/api/v1/organisations/NOPE", "eva").status_code == 404
+
+
+def test_a_consortium_s_lead_and_admins_write_its_centres_work_over_http(
+        served: Any) -> None:
+    organisation = {"code": "GR-HLIN", "name": "Hellenic Local Innovation Network",
+                    "type": "network", "country": "GR", "occurred_on": "2022-01-04"}
+    head = served.head()
+    for login in ("olga", "eva", "aud"):
+        assert served.post("/api/v1/organisations", login, json=organisation
+                           ).status_code == 403, login
+    assert served.head() == head
+    done = served.post("/api/v1/organisations", "fiona", json=organisation)
+    assert done.status_code == 201, done.text
+    assert (done.json()["id"], done.json()["actor"]) == ("GR-HLIN@1", "Fiona Byrne (fiona)")
+
+    mapping = {"kind": "centre-stakeholder", "country": "GR", "organisation": "GR-HLIN",
+               "role": "SI promoter", "needs": ["Impact measurement"],
+               "occurred_on": "2022-02-01"}
+    head = served.head()
+    for login in ("fiona", "olga", "eva", "aud"):
+        refused = served.post("/api/v1/centres/SEED/events", login, json=mapping)
+        assert refused.status_code == 403, (login, refused.text)
+    assert served.head() == head
+    mapped = served.post("/api/v1/centres/SEED/events", "ana", json=mapping)
+    assert mapped.status_code == 201, mapped.text
+    assert mapped.json()["type"] == "consortium.stakeholder-mapped"
+    again = served.post("/api/v1/centres/SEED/events", "root", json=mapping)
+    assert again.status_code == 422
+    assert "already on the ecosystem map" in again.json()["error"]
+    action = {"kind": "centre-action", "country": "GR", "action": "A1", "title": "Map",
+              "owner": "GR-HLIN", "due_on": "2022-06-30", "occurred_on": "2022-02-01"}
+    assert served.post("/api/v1/centres/SEED/events", "root", json=action).status_code == 201
+    unknown = served.post("/api/v1/centres/SEED/events", "ana",
+                          json={**mapping, "kind": "centre-party"})
+    assert unknown.status_code in (400, 422)
+    assert served.post("/api/v1/centres/NOPE/events", "root", json=mapping).status_code == 404
+    plan = served.get("/api/v1/centres/SEED/GR/plan", "eva").json()
+    assert [(a["action"], a["owner_name"]) for a in plan["actions"]] == [
+        ("A1", "Hellenic Local Innovation Network")]

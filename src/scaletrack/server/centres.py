@@ -1,19 +1,29 @@
-"""Reads of organisations and of the competence centres' work: each answers the document
-``scaletrack organisation ... --json`` or ``scaletrack centre ... --json`` prints, from the
-same application query (scaletrack.application.queries.organisations and .centres).
-Everyone signed in reads them, now or at any point."""
+"""Organisations and the competence centres' work over HTTP.
+
+Reads answer the document ``scaletrack organisation ... --json`` or ``scaletrack
+centre ... --json`` prints, from the same application query; everyone signed in reads
+them, now or at any point. Writes take the fields of the spreadsheet row of the same
+kind (scaletrack.application.importing.row_kinds) and go through the same handlers: a
+consortium's lead or an admin writes its centres' work, leads and admins register and
+rename organisations."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, cast
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
+from pydantic import BaseModel, Field, create_model
 
-from scaletrack.application.access import Action, require
+from scaletrack.application.access import ANYTHING, Action, Resource, require
+from scaletrack.application.commands import Command, RegisterOrganisation, RenameOrganisation
+from scaletrack.application.importing.row_kinds import IMPORT_KINDS, ImportKind
 from scaletrack.application.queries import centres, organisations
+from scaletrack.domain.consortium import Consortium as ConsortiumAggregate
+from scaletrack.domain.organisation import OrganisationType as Types
 from scaletrack.domain.vocabulary import canonical
 from scaletrack.server.auth import state
 from scaletrack.server.reads import CODE, AsOf, Code, Country, KnownAt, Signed, answer, point
+from scaletrack.server.writes import Envelope, created, write
 
 router = APIRouter(prefix="/api/v1")
 
@@ -100,3 +110,70 @@ def centre_activities(consortium: Consortium, country: CentreCountry, request: R
     require(account, Action.READ_CENTRES)
     return answer(centres.activities(state(request).ledger, consortium, country,
                                      point(as_of, known_at)))
+
+
+# -- writes ----------------------------------------------------------------------------
+
+
+class OrganisationRegistration(Envelope):
+    """The options of ``scaletrack organisation add``."""
+
+    code: str = Field(min_length=2, max_length=40)
+    name: str = Field(min_length=1, max_length=2000)
+    type: OrganisationType
+    country: str
+
+
+class OrganisationRenaming(Envelope):
+    name: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/organisations", status_code=201, tags=["organisations"],
+             responses=created("the organisation's first event"))
+def register_organisation(request: Request, account: Signed, body: OrganisationRegistration
+                          ) -> dict[str, Any]:
+    """Register an organisation (leads and admins)."""
+    return write(request, account, Action.MANAGE_ORGANISATIONS, ANYTHING, body,
+                 RegisterOrganisation(body.code, body.name, Types(body.type), body.country))
+
+
+@router.post("/organisations/{code}/renames", status_code=201, tags=["organisations"],
+             responses=created("the event"))
+def rename_organisation(code: Annotated[str, Path(pattern=CODE)], request: Request,
+                        account: Signed, body: OrganisationRenaming) -> dict[str, Any]:
+    """An organisation takes a new name (leads and admins)."""
+    return write(request, account, Action.MANAGE_ORGANISATIONS, ANYTHING, body,
+                 RenameOrganisation(code, body.name))
+
+
+CENTRE_KINDS = {name: kind for name, kind in IMPORT_KINDS.items()
+                if name.startswith("centre-")}
+"""The kinds of a centre's work, by the name a spreadsheet row gives its kind."""
+
+
+def _centre_body(kind: ImportKind) -> type[BaseModel]:
+    fields: dict[str, Any] = {"kind": (Literal[kind.name], ...)}
+    model: type[BaseModel] = create_model(
+        "".join(part.title() for part in kind.name.split("-")),
+        __base__=(kind.model, Envelope), __doc__=kind.summary, **fields)
+    return model
+
+
+CENTRE_BODY: Any = Annotated[Union[tuple(_centre_body(k) for k in CENTRE_KINDS.values())],  # noqa: UP007
+                             Field(discriminator="kind")]
+
+
+@router.post("/centres/{consortium}/events", status_code=201, tags=["centres"],
+             responses=created("the recorded event of the consortium"))
+def centre_event(consortium: Consortium, request: Request, account: Signed,
+                 body: Annotated[CENTRE_BODY, Body()]) -> dict[str, Any]:
+    """Record one event of a consortium's centre: ``{"kind": KIND, "country": CC, ...}``
+    with the columns of the spreadsheet row of that kind (``import template KIND``), by
+    the consortium's lead or an admin."""
+    code = canonical(consortium)
+    state(request).ledger.get(ConsortiumAggregate, code)  # NotFound (404) first
+    kind = CENTRE_KINDS[body.kind]
+    values = body.model_dump(exclude={"kind", *Envelope.model_fields}, exclude_none=True)
+    command = cast("Command[ConsortiumAggregate]", kind.command(code, values))  # centre kinds
+    return write(request, account, Action.WRITE_CENTRE, Resource(consortium=code), body,
+                 command)
