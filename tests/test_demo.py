@@ -23,6 +23,7 @@ OTHER_TYPES = {"pilot.registered", "pilot.entry-corrected", "pilot.entry-retract
                "indicator.defined", "indicator.revised", "indicator.retired",
                "organisation.registered", "consortium.stakeholder-mapped",
                "consortium.stakeholder-revised", "consortium.relationship-recorded",
+               "consortium.relationship-ended",
                "consortium.action-planned", "consortium.action-status-changed",
                "consortium.capacity-building-held", "consortium.gathering-held",
                "consortium.exchange-held"}

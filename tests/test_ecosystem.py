@@ -427,3 +427,45 @@ def test_a_consortium_s_lead_and_admins_write_its_centres_work_over_http(
     plan = served.get("/api/v1/centres/SEED/GR/plan", "eva").json()
     assert [(a["action"], a["owner_name"]) for a in plan["actions"]] == [
         ("A1", "Hellenic Local Innovation Network")]
+
+
+def test_a_map_as_known_at_a_moment_leaves_out_what_was_recorded_later(
+        sqlite_url: str) -> None:
+    from scaletrack.application import commands
+    from scaletrack.application.ledger import Ledger
+    from scaletrack.application.queries.centres import centre_map, map_diff
+    from scaletrack.application.store import StoreURL
+    from scaletrack.application.timetravel import PointInTime
+    from scaletrack.domain.organisation import OrganisationType
+
+    now = [datetime(2021, 6, 1, 9, tzinfo=UTC)]
+    ledger = Ledger(StoreURL.parse(sqlite_url), clock=lambda: now[0])
+    ledger.create_tables()
+    try:
+        def record(command: Any, on: date, at: datetime) -> None:
+            now[0] = at
+            ledger.handle(command, by=ledger.provenance("tester", on))
+
+        june = datetime(2021, 6, 1, 9, tzinfo=UTC)
+        record(commands.RegisterConsortium("SEED", "Seed", "Turin", ("IT", "GR")),
+               date(2021, 5, 3), june)
+        for code in ("GR-MA", "GR-HUB"):
+            record(commands.RegisterOrganisation(code, code, OrganisationType.NETWORK, "GR"),
+                   date(2021, 5, 4), june)
+        record(commands.MapStakeholder("SEED", "GR", "GR-MA", "funder"), date(2021, 5, 10),
+               june)
+        late = datetime(2021, 9, 15, 9, tzinfo=UTC)  # mapped in May, recorded in September
+        record(commands.MapStakeholder("SEED", "GR", "GR-HUB", "promoter"), date(2021, 5, 11),
+               late)
+
+        def who(point: PointInTime) -> list[str]:
+            return [s["organisation"]
+                    for s in centre_map(ledger, "SEED", "GR", point)["stakeholders"]]
+
+        july = datetime(2021, 7, 1, tzinfo=UTC)
+        assert who(PointInTime(as_of=date(2021, 6, 30))) == ["GR-MA", "GR-HUB"]
+        assert who(PointInTime(as_of=date(2021, 6, 30), known_at=july)) == ["GR-MA"]
+        changed = map_diff(ledger, "SEED", "GR", PointInTime(known_at=july), PointInTime())
+        assert [s["organisation"] for s in changed["stakeholders_added"]] == ["GR-HUB"]
+    finally:
+        ledger.close()

@@ -21,6 +21,7 @@ from scaletrack.application.aggregates import Changed
 from scaletrack.application.commands import (
     ChangeActionStatus,
     Command,
+    EndRelationship,
     HoldCapacityBuilding,
     HoldExchange,
     HoldGathering,
@@ -186,13 +187,17 @@ class CentresStory:
 
     def _changes(self, c: data.ConsortiumFacts, country: str, hub: str, third: str,
                  third_type: OrganisationType, needs: list[str]) -> None:
-        """The map a year on: the hub's needs after the capacity building; a provider
-        adopting the promoted model in some countries."""
+        """The map a year on: the hub's needs after the capacity building; a local funder's
+        grant ending, or a provider adopting the promoted model, in some countries."""
         rng, actor = self.rng, c.lead_actor
         later = [n for n in NEEDS if n not in needs]
         self._add(day_between(rng, date(2022, 3, 1), date(2022, 10, 31)), actor,
                   "revise-stakeholder", c.code, country=country, organisation=hub,
                   needs=[needs[1], rng.choice(later)])
+        ending = Random(f"{SEED}:ended:{c.code}:{country}")  # leaves the other draws alone
+        if third_type is OrganisationType.FUNDER and ending.random() < 0.5:
+            self._add(date(2022, 12, 31) + days(ending, 0, 60), actor, "end-relationship",
+                      c.code, country=country, relationship="R2")
         if third_type is OrganisationType.PUBLIC_SERVICE_PROVIDER and rng.random() < 0.6:
             on = day_between(rng, date(2022, 9, 1), date(2023, 3, 31))
             self._add(on, actor, "relate", c.code, country=country, relationship="R3",
@@ -265,6 +270,7 @@ COMMANDS: dict[str, Callable[[str, dict[str, Any]], Command[Changed]]] = {
     "map-stakeholder": lambda code, v: MapStakeholder(code, **v),
     "revise-stakeholder": lambda code, v: ReviseStakeholder(code, **v),
     "relate": lambda code, v: RecordRelationship(code, **v),
+    "end-relationship": lambda code, v: EndRelationship(code, **v),
     "plan-action": lambda code, v: PlanAction(code, **v),
     "action-status": lambda code, v: ChangeActionStatus(code, **v),
     "capacity-building": lambda code, v: HoldCapacityBuilding(code, **v),
