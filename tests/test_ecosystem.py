@@ -335,6 +335,13 @@ def test_supported_entities_count_each_organisation_once_however_often_it_is_nam
     assert counted["unregistered"] == ["Unregistered helpers"]
     before = mapped("organisation", "supported", "--as-of", "2021-06-30", "--json").json()
     assert [i["organisations"] for i in before["indicators"]] == [0, 0]
+    assert mapped("log", "funding", "SEED-GR-01", "--funder", "gr-se", "--amount-eur", "5000",
+                  "--occurred-on", "2021-07-02").exit_code == 0
+    named = mapped("organisation", "show", "GR-SE", "--json").json()["named_by"]
+    assert named == [{"subject": "SEED-GR-01", "as": "pilot partner"},
+                     {"subject": "SEED-GR-01", "as": "funder"},
+                     {"subject": "SEED-GR-02", "as": "pilot partner"}]
+    assert mapped("organisation", "supported", "--json").json() == counted
 
 
 # -- audit ------------------------------------------------------------------------------

@@ -68,7 +68,8 @@ def organisation_list(ledger: Ledger, *, organisation_type: str | None = None,
 
 
 def organisation_show(ledger: Ledger, code: str, point: PointInTime = NOW) -> Document:
-    """One organisation, and the centres' maps it is on."""
+    """One organisation, the centres' maps it is on, and where consortia and pilots name it
+    (as a partner, an adopting provider or a funder, by its code or its name)."""
     organisation = aggregate_at(ledger, Organisation, code, point)
     if organisation is None:
         raise NotFound(f"no organisation {canonical(code)} at {point.words()}",
@@ -83,7 +84,11 @@ def organisation_show(ledger: Ledger, code: str, point: PointInTime = NOW) -> Do
             if stakeholder is not None:
                 maps.append({"consortium": consortium.code, "country": country,
                              "role": stakeholder.role, "needs": list(stakeholder.needs)})
-    shown = {**summary(organisation), "on_maps": maps}
+    names = {organisation.code.casefold(), organisation.name.casefold()}
+    named = [{"subject": subject, "as": named_as}
+             for subject, named_as, written in _mentions(ledger, point)
+             if written.strip().casefold() in names]
+    shown = {**summary(organisation), "on_maps": maps, "named_by": named}
     if not point.is_now:
         shown["point_in_time"] = point.describe()
     return shown
@@ -95,15 +100,26 @@ def _named(known: dict[str, Organisation]) -> dict[str, Organisation]:
             **{code.casefold(): o for code, o in known.items()}}
 
 
-def _mentions(ledger: Ledger, point: PointInTime) -> Iterable[tuple[str, str]]:
-    """(pilot code, organisation as written) for every partner and adopting provider."""
+def _mentions(ledger: Ledger, point: PointInTime) -> Iterable[tuple[str, str, str]]:
+    """(subject, as what, organisation as written) for every consortium partner, pilot
+    partner, adopting provider and funder the point sees."""
+    for code in ledger.codes(Consortium):
+        consortium = aggregate_at(ledger, Consortium, code, point)
+        for partner in consortium.partners if consortium is not None else ():
+            yield code, "consortium partner", partner["organisation"]
     for code in ledger.codes(Pilot):
         events = [e for e in ledger.events.get(Pilot.id_for(code)) if isinstance(e, Recorded)]
         for event in point.visible(events):
             if isinstance(event, ev.PartnerJoined):
-                yield code, event.organisation
+                yield code, "pilot partner", event.organisation
             elif isinstance(event, ev.AdoptionDecided):
-                yield code, event.provider
+                yield code, "provider", event.provider
+            elif isinstance(event, ev.FundingSecured):
+                yield code, "funder", event.funder
+
+
+SUPPORTED = frozenset({"pilot partner", "provider"})
+"""What a pilot supports: its partners and the providers deciding on adoption."""
 
 
 def supported_entities(ledger: Ledger, point: PointInTime = NOW) -> Document:
@@ -114,7 +130,9 @@ def supported_entities(ledger: Ledger, point: PointInTime = NOW) -> Document:
     counted: dict[str, set[str]] = {"EECO18": set(), "EECO19": set()}
     mentions = {"EECO18": 0, "EECO19": 0}
     unregistered: set[str] = set()
-    for _pilot, written in _mentions(ledger, point):
+    for _pilot, named_as, written in _mentions(ledger, point):
+        if named_as not in SUPPORTED:
+            continue
         organisation = by_name.get(written.strip().casefold())
         if organisation is None:
             unregistered.add(written)
