@@ -107,7 +107,8 @@ def list_(organisation_type: str | None, country: str | None, as_json: bool,
 @point_in_time_options
 @json_option
 def show(code: str, as_json: bool, **point: Any) -> None:
-    """Show one organisation and the centres' maps it is on.
+    """Show one organisation, the centres' maps it is on, and where consortia and pilots
+    name it (partner, adopting provider, funder).
 
     \b
     Example:
