@@ -230,11 +230,12 @@ def test_the_demo_names_organisations_as_they_were_and_marks_invented_ones(
     names = [o["name"] for o in organisations]
     assert "Pôle emploi regional office, Lyon (synthetic)" in names
     assert not any("France Travail" in n for n in names)
-    real = {"City of Turin", "Rethink Ireland", "L&R Social Research", "Genio",
-            "Spanish ministry of social rights", "Spanish ESF managing authority",
-            "Municipality of Athens"}
-    assert all(n.endswith("(synthetic)") or n in real or n.startswith("Municipality of")
-               or "ministry" in n or "ESF+" in n for n in names)
+    from scaletrack.demo import data
+
+    named_already = ({p[0] for c in data.CONSORTIA for p in c.partners}
+                     | {name for p in data.PILOTS for name, _ in p.providers})
+    assert all(n.endswith(data.SYNTHETIC) or n in named_already for n in names), \
+        "an organisation record is marked synthetic unless the demo's facts name it"
     supported = on_demo("organisation", "supported", "--json").json()["indicators"][0]
     assert supported["indicator"] == "EECO18"
     assert 0 < supported["organisations"] < supported["mentions"]
