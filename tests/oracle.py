@@ -24,9 +24,11 @@ from typing import Any
 
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.ecosystem import CentreEvent
 from scaletrack.domain.envelope import Recorded, plain
 from scaletrack.domain.esf_plus import ESF_PLUS_COUNTRIES
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import payload_of
 from scaletrack.domain.vocabulary import period_of
 from scaletrack.projections import findings as checks
@@ -84,11 +86,15 @@ class World:
 def fold(events: Iterable[Recorded]) -> World:
     world = World()
     # Accounts are the server's, not the views' (projections.types.ALL leaves them out).
-    programme = (e for e in events if isinstance(e, Consortium.Event | Indicator.Event
+    programme = (e for e in events if isinstance(e, Consortium.Event | CentreEvent
+                                                  | Indicator.Event | Organisation.Event
                                                   | ev.PilotEvent))
     for position, event in enumerate(programme, start=1):
         world.events.append(event)
-        if isinstance(event, Consortium.Event):
+        if isinstance(event, Organisation.Registered):
+            world.codes[event.originator_id] = event.code
+            world.kinds[event.originator_id] = "organisation"
+        elif isinstance(event, Consortium.Event | CentreEvent):
             _consortium(world, event)
         elif isinstance(event, Indicator.Event):
             _indicator(world, event)

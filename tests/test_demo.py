@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +20,13 @@ ENVELOPE = {"id", "type", "version", "occurred_on", "recorded_at", "actor", "rea
 OTHER_TYPES = {"pilot.registered", "pilot.entry-corrected", "pilot.entry-retracted",
                "consortium.registered", "consortium.country-joined",
                "consortium.partner-added", "consortium.centre-established",
-               "indicator.defined", "indicator.revised", "indicator.retired"}
+               "indicator.defined", "indicator.revised", "indicator.retired",
+               "organisation.registered", "consortium.stakeholder-mapped",
+               "consortium.stakeholder-revised", "consortium.relationship-recorded",
+               "consortium.relationship-ended",
+               "consortium.action-planned", "consortium.action-status-changed",
+               "consortium.capacity-building-held", "consortium.gathering-held",
+               "consortium.exchange-held"}
 
 def stored(url: str) -> list[Recorded]:
     ledger = Ledger(StoreURL.parse(url))
@@ -68,9 +74,9 @@ def test_demo_lists_at_least_twenty_pilots_across_all_six_consortia(on_demo: Any
     assert all(p["type"] in ("replication", "scale-up") for p in pilots)
 
 
-def test_demo_records_two_to_three_thousand_events_on_a_clock_from_2021_to_2023(
+def test_demo_records_two_to_four_thousand_events_on_a_clock_from_2021_to_2023(
         demo_events: list[Recorded]) -> None:
-    assert 2000 <= len(demo_events) <= 3000
+    assert 2000 <= len(demo_events) <= 4000
     times = [e.recorded_at for e in demo_events]
     assert times == sorted(times), "the store's order is the order things were recorded"
     assert (times[0].year, times[-1].year) == (2021, 2023)
@@ -249,3 +255,40 @@ def test_the_portfolio_sums_counts_not_rates_and_the_esf_plus_roll_up_says_why_e
     assert seen["esf"] == []
     assert "marked as an ESF+ common indicator" in seen["esf_scope"]["note"]
     assert seen["esf_scope"]["left_out"] == ["GB"]
+
+
+def test_every_centre_has_a_map_and_an_action_plan_before_its_consortium_s_first_pilot(
+        on_demo: Any) -> None:
+    from scaletrack.demo import data
+
+    for consortium in data.CONSORTIA:
+        first = min(p.registered for p in data.PILOTS if p.consortium == consortium.code)
+        before = (first - timedelta(days=1)).isoformat()
+        centres = on_demo("centre", "list", "--consortium", consortium.code, "--as-of",
+                          before, "--json").json()
+        assert [c["country"] for c in centres] == list(consortium.countries)
+        assert all(c["stakeholders"] >= 3 and c["relationships"] >= 2 and c["actions"] >= 3
+                   for c in centres), (consortium.code, centres)
+        assert not any(c["actions_done"] for c in centres)
+        now = on_demo("centre", "list", "--consortium", consortium.code, "--json").json()
+        assert len(now) == len(consortium.countries) + bool(consortium.joins_later)
+        assert all(c["stakeholders"] >= 3 and c["actions_done"] >= 1 for c in now)
+    plan = on_demo("centre", "plan", "SEED", "GR", "--json").json()
+    assert plan["progress"]["done"] >= 1
+
+
+def test_the_demo_names_organisations_as_they_were_and_marks_invented_ones(
+        on_demo: Any) -> None:
+    organisations = on_demo("organisation", "list", "--json").json()
+    names = [o["name"] for o in organisations]
+    assert "Pôle emploi regional office, Lyon (synthetic)" in names
+    assert not any("France Travail" in n for n in names)
+    from scaletrack.demo import data
+
+    named_already = ({p[0] for c in data.CONSORTIA for p in c.partners}
+                     | {name for p in data.PILOTS for name, _ in p.providers})
+    assert all(n.endswith(data.SYNTHETIC) or n in named_already for n in names), \
+        "an organisation record is marked synthetic unless the demo's facts name it"
+    supported = on_demo("organisation", "supported", "--json").json()["indicators"][0]
+    assert supported["indicator"] == "EECO18"
+    assert 0 < supported["organisations"] < supported["mentions"]

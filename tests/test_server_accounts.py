@@ -216,14 +216,17 @@ def account(role: Role, *consortia: str, login: str = "someone") -> Account:
 @pytest.mark.parametrize(("role", "allowed"), [
     (Role.ADMIN, {Action.READ, Action.READ_AT_POINT, Action.DIFF, Action.IMPORT,
                   Action.EXPORT, Action.VERIFY, Action.DIGEST, Action.MANAGE_CONSORTIA,
-                  Action.MANAGE_INDICATORS, Action.MANAGE_ACCOUNTS}),
+                  Action.MANAGE_INDICATORS, Action.MANAGE_ACCOUNTS, Action.READ_CENTRES,
+                  Action.WRITE_CENTRE, Action.MANAGE_ORGANISATIONS}),
     (Role.LEAD, {Action.READ, Action.REGISTER_PILOT, Action.WRITE_PILOT, Action.SUBMIT_PERIOD,
-                 Action.IMPORT}),
+                 Action.IMPORT, Action.READ_CENTRES, Action.WRITE_CENTRE,
+                 Action.MANAGE_ORGANISATIONS}),
     (Role.OFFICER, {Action.READ, Action.READ_AT_POINT, Action.DIFF, Action.DECIDE_PERIOD,
-                    Action.UNLOCK_PERIOD, Action.DIGEST}),
-    (Role.EVALUATOR, {Action.READ, Action.READ_AT_POINT, Action.DIFF, Action.DIGEST}),
+                    Action.UNLOCK_PERIOD, Action.DIGEST, Action.READ_CENTRES}),
+    (Role.EVALUATOR, {Action.READ, Action.READ_AT_POINT, Action.DIFF, Action.DIGEST,
+                      Action.READ_CENTRES}),
     (Role.AUDITOR, {Action.READ, Action.READ_AT_POINT, Action.DIFF, Action.EXPORT,
-                    Action.VERIFY, Action.DIGEST}),
+                    Action.VERIFY, Action.DIGEST, Action.READ_CENTRES}),
 ])
 def test_each_role_may_take_exactly_its_actions(role: Role, allowed: set[Action]) -> None:
     who = account(role, *(["SEED"] if role is Role.LEAD else []))
@@ -245,6 +248,16 @@ def test_a_lead_writes_only_its_own_consortia() -> None:
     assert can(fuse_lead, Action.WRITE_PILOT, Resource(consortium="SEED"))
     fuse_lead.revoke(Role.LEAD, BY)
     assert not can(fuse_lead, Action.WRITE_PILOT, Resource(consortium="FUSE"))
+
+
+def test_a_lead_writes_only_its_own_consortia_s_centres_and_an_admin_writes_any() -> None:
+    fuse_lead = account(Role.LEAD, "FUSE")
+    assert can(fuse_lead, Action.WRITE_CENTRE, Resource(consortium="FUSE"))
+    assert not can(fuse_lead, Action.WRITE_CENTRE, Resource(consortium="SEED"))
+    assert can(fuse_lead, Action.MANAGE_ORGANISATIONS)
+    assert can(account(Role.ADMIN), Action.WRITE_CENTRE, Resource(consortium="SEED"))
+    assert not can(account(Role.EVALUATOR), Action.WRITE_CENTRE, Resource(consortium="SEED"))
+    assert not can(account(Role.OFFICER), Action.MANAGE_ORGANISATIONS)
 
 
 def test_an_officer_never_decides_a_report_the_same_account_submitted() -> None:

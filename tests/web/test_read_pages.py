@@ -143,11 +143,11 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
 
     from scaletrack.server.app import create_app
 
-    menus = {Role.ADMIN: {"Portfolio", "Period reports", "Import", "Audit"},
-             Role.LEAD: {"Portfolio", "Period reports", "Import"},
-             Role.OFFICER: {"Portfolio", "Period reports"},
-             Role.EVALUATOR: {"Portfolio", "Period reports"},
-             Role.AUDITOR: {"Portfolio", "Period reports", "Audit"}}
+    menus = {Role.ADMIN: {"Portfolio", "Centres", "Period reports", "Import", "Audit"},
+             Role.LEAD: {"Portfolio", "Centres", "Period reports", "Import"},
+             Role.OFFICER: {"Portfolio", "Centres", "Period reports"},
+             Role.EVALUATOR: {"Portfolio", "Centres", "Period reports"},
+             Role.AUDITOR: {"Portfolio", "Centres", "Period reports", "Audit"}}
     with TestClient(create_app(pages_store), follow_redirects=False) as client:
         signed = client.post("/sign-in", data={"login": demo.login, "password": demo.password})
         assert signed.status_code == 303

@@ -5,14 +5,20 @@ template or a handler never decides a permission itself. The roles
 (scaletrack.domain.account.Role):
 
 =========  ==================================================================
-admin      accounts, consortia, indicators; reads everything
+admin      accounts, consortia, indicators, organisations, every centre's work;
+           reads everything
 lead       registers and writes the pilots of its consortia, submits their
-           period reports; reads the views and histories as they are now
+           period reports, writes its consortia's centres' work (maps, plans,
+           activities), registers and renames organisations; reads the views
+           and histories as they are now
 officer    approves, rejects and unlocks periods (never a report the same
            account submitted); reads everything, at any point
 evaluator  reads everything at any point, diffs; writes nothing
 auditor    reads everything at any point, exports, verifies; writes nothing
 =========  ==================================================================
+
+Organisations, the centres' maps, plans and activities are read by everyone
+signed in, now or at any point (a lead follows how its own map changed).
 
 A disabled account may do nothing.
 """
@@ -43,6 +49,12 @@ class Action(StrEnum):
     EXPORT = "export"
     VERIFY = "verify"
     DIGEST = "digest"
+    READ_CENTRES = "read-centres"
+    """Organisations, and the centres' maps, plans and activities, at any point."""
+    WRITE_CENTRE = "write-centre"
+    """Map, plan or record an activity of a centre of a consortium."""
+    MANAGE_ORGANISATIONS = "manage-organisations"
+    """Register or rename an organisation."""
     MANAGE_CONSORTIA = "manage-consortia"
     MANAGE_INDICATORS = "manage-indicators"
     MANAGE_ACCOUNTS = "manage-accounts"
@@ -76,6 +88,9 @@ _GRANTS: dict[Action, frozenset[Role]] = {
     Action.EXPORT: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.VERIFY: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.DIGEST: _AT_ANY_POINT,
+    Action.READ_CENTRES: _READERS,
+    Action.WRITE_CENTRE: frozenset({Role.LEAD, Role.ADMIN}),
+    Action.MANAGE_ORGANISATIONS: frozenset({Role.LEAD, Role.ADMIN}),
     Action.MANAGE_CONSORTIA: frozenset({Role.ADMIN}),
     Action.MANAGE_INDICATORS: frozenset({Role.ADMIN}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
@@ -83,8 +98,8 @@ _GRANTS: dict[Action, frozenset[Role]] = {
 """Which roles may take each action (before the resource is looked at)."""
 
 _OF_ITS_CONSORTIA = frozenset({Action.REGISTER_PILOT, Action.WRITE_PILOT,
-                               Action.SUBMIT_PERIOD})
-"""Actions a lead may take only on its own consortia's pilots."""
+                               Action.SUBMIT_PERIOD, Action.WRITE_CENTRE})
+"""Actions a lead may take only on its own consortia's pilots and centres."""
 
 
 def can(account: Account | None, action: Action, resource: Resource = ANYTHING) -> bool:

@@ -17,7 +17,16 @@ from typing import Any, Generic, TypeVar
 from scaletrack.application.aggregates import Changed
 from scaletrack.application.kinds import KINDS
 from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.ecosystem import (
+    ActionStatus,
+    Audience,
+    ExchangeKind,
+    ExchangeRole,
+    GatheringKind,
+    RelationshipKind,
+)
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.organisation import Organisation, OrganisationType
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import (
     Accumulation,
@@ -38,7 +47,7 @@ class Command(Generic[A]):
 
     @property
     def subject(self) -> str:
-        """The code of the consortium, indicator or pilot it changes."""
+        """The code of the consortium, indicator, organisation or pilot it changes."""
         raise NotImplementedError(f"{type(self).__name__} names no subject")
 
 
@@ -114,6 +123,124 @@ class EstablishCentre(Command[Consortium]):
     @property
     def subject(self) -> str:
         return self.consortium
+
+
+# -- organisations -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterOrganisation(Command[Organisation]):
+    code: Code
+    name: str
+    organisation_type: OrganisationType
+    country: CountryCode
+
+    @property
+    def subject(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class RenameOrganisation(Command[Organisation]):
+    organisation: Code
+    name: str
+
+    @property
+    def subject(self) -> str:
+        return self.organisation
+
+
+# -- a competence centre's work (one member country of a consortium) -------------------
+
+
+@dataclass(frozen=True)
+class CentreCommand(Command[Consortium]):
+    """Base of the commands about one centre: a consortium's member country."""
+
+    consortium: Code
+    country: CountryCode
+
+    @property
+    def subject(self) -> str:
+        return self.consortium
+
+
+@dataclass(frozen=True)
+class MapStakeholder(CentreCommand):
+    organisation: Code
+    role: str
+    expertise: Sequence[str] = ()
+    needs: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ReviseStakeholder(CentreCommand):
+    """What the map says of a stakeholder; a field left None keeps its current value."""
+
+    organisation: Code
+    role: str | None = None
+    expertise: Sequence[str] | None = None
+    needs: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class RecordRelationship(CentreCommand):
+    relationship: str
+    source_organisation: Code
+    relation: RelationshipKind
+    target_organisation: Code
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True)
+class EndRelationship(CentreCommand):
+    relationship: str
+
+
+@dataclass(frozen=True)
+class PlanAction(CentreCommand):
+    action: str
+    title: str
+    owner: Code
+    due_on: date
+
+
+@dataclass(frozen=True)
+class ChangeActionStatus(CentreCommand):
+    action: str
+    status: ActionStatus
+
+
+@dataclass(frozen=True)
+class HoldCapacityBuilding(CentreCommand):
+    activity: str
+    title: str
+    audience: Audience
+    participants: int
+    organisations: Sequence[Code] = ()
+
+
+@dataclass(frozen=True)
+class HoldGathering(CentreCommand):
+    """A networking or advocacy event."""
+
+    activity: str
+    title: str
+    purpose: GatheringKind
+    organisations: Sequence[Code] = ()
+
+
+@dataclass(frozen=True)
+class HoldExchange(CentreCommand):
+    """Transnational exchange with another country's centre (``role`` is this centre's)."""
+
+    activity: str
+    title: str
+    form: ExchangeKind
+    peer_consortium: Code
+    peer_country: CountryCode
+    role: ExchangeRole
 
 
 # -- indicators ----------------------------------------------------------------------

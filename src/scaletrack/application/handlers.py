@@ -19,23 +19,35 @@ from scaletrack.application.commands import (
     AddPartner,
     AmendConsortium,
     AmendPilot,
+    ChangeActionStatus,
     Command,
     CorrectEntry,
     DefineIndicator,
+    EndRelationship,
     EstablishCentre,
+    HoldCapacityBuilding,
+    HoldExchange,
+    HoldGathering,
     LogPilotEvent,
+    MapStakeholder,
+    PlanAction,
+    RecordRelationship,
     RegisterConsortium,
+    RegisterOrganisation,
     RegisterPilot,
     RemoveCountry,
+    RenameOrganisation,
     RetireIndicator,
     RetractEntry,
     ReviseIndicator,
+    ReviseStakeholder,
 )
 from scaletrack.application.kinds import KINDS
 from scaletrack.application.unit_of_work import UnitOfWork
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import canonical
 
@@ -80,6 +92,91 @@ def add_partner(uow: UnitOfWork, c: AddPartner, by: Provenance) -> Consortium:
 def establish_centre(uow: UnitOfWork, c: EstablishCentre, by: Provenance) -> Consortium:
     consortium = uow.get(Consortium, c.consortium)
     consortium.establish_centre(c.country, c.name, by)
+    return consortium
+
+
+def register_organisation(uow: UnitOfWork, c: RegisterOrganisation,
+                          by: Provenance) -> Organisation:
+    code = canonical(c.code)
+    uow.require_new(Organisation, code)
+    return uow.add(Organisation.register(code, c.name, c.organisation_type, c.country, by))
+
+
+def rename_organisation(uow: UnitOfWork, c: RenameOrganisation, by: Provenance) -> Organisation:
+    organisation = uow.get(Organisation, c.organisation)
+    organisation.rename(c.name, by)
+    return organisation
+
+
+def _organisation(uow: UnitOfWork, code: str) -> str:
+    """The code of a registered organisation (NotFound, exit 3, if there is none)."""
+    return uow.get(Organisation, code).code
+
+
+def map_stakeholder(uow: UnitOfWork, c: MapStakeholder, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.map_stakeholder(c.country, _organisation(uow, c.organisation), c.role,
+                               list(c.expertise), list(c.needs), by)
+    return consortium
+
+
+def revise_stakeholder(uow: UnitOfWork, c: ReviseStakeholder, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.revise_stakeholder(
+        c.country, _organisation(uow, c.organisation), c.role,
+        None if c.expertise is None else list(c.expertise),
+        None if c.needs is None else list(c.needs), by)
+    return consortium
+
+
+def record_relationship(uow: UnitOfWork, c: RecordRelationship, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.relate(c.country, c.relationship, _organisation(uow, c.source_organisation),
+                      c.relation, _organisation(uow, c.target_organisation), c.valid_from,
+                      c.valid_until, by)
+    return consortium
+
+
+def end_relationship(uow: UnitOfWork, c: EndRelationship, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.end_relationship(c.country, c.relationship, by)
+    return consortium
+
+
+def plan_action(uow: UnitOfWork, c: PlanAction, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.plan_action(c.country, c.action, c.title, _organisation(uow, c.owner),
+                           c.due_on, by)
+    return consortium
+
+
+def change_action_status(uow: UnitOfWork, c: ChangeActionStatus, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.change_action_status(c.country, c.action, c.status, by)
+    return consortium
+
+
+def hold_capacity_building(uow: UnitOfWork, c: HoldCapacityBuilding,
+                           by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.hold_capacity_building(
+        c.country, c.activity, c.title, c.audience, c.participants,
+        [_organisation(uow, o) for o in c.organisations], by)
+    return consortium
+
+
+def hold_gathering(uow: UnitOfWork, c: HoldGathering, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    consortium.hold_gathering(c.country, c.activity, c.title, c.purpose,
+                              [_organisation(uow, o) for o in c.organisations], by)
+    return consortium
+
+
+def hold_exchange(uow: UnitOfWork, c: HoldExchange, by: Provenance) -> Consortium:
+    consortium = uow.get(Consortium, c.consortium)
+    peer = uow.get(Consortium, c.peer_consortium)
+    consortium.hold_exchange(c.country, c.activity, c.title, c.form, peer, c.peer_country,
+                             c.role, by)
     return consortium
 
 
@@ -163,6 +260,17 @@ HANDLERS: dict[type[Command[Any]], Handler] = {
     AmendConsortium: amend_consortium,
     AddPartner: add_partner,
     EstablishCentre: establish_centre,
+    RegisterOrganisation: register_organisation,
+    RenameOrganisation: rename_organisation,
+    MapStakeholder: map_stakeholder,
+    ReviseStakeholder: revise_stakeholder,
+    RecordRelationship: record_relationship,
+    EndRelationship: end_relationship,
+    PlanAction: plan_action,
+    ChangeActionStatus: change_action_status,
+    HoldCapacityBuilding: hold_capacity_building,
+    HoldGathering: hold_gathering,
+    HoldExchange: hold_exchange,
     DefineIndicator: define_indicator,
     ReviseIndicator: revise_indicator,
     RetireIndicator: retire_indicator,

@@ -49,6 +49,7 @@ from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.settings import Settings
 from scaletrack.domain.vocabulary import Source, canonical
@@ -232,7 +233,7 @@ class Ledger(Application[UUID]):
     def codes(self, cls: type[AggregateT]) -> list[str]:
         """Codes of every aggregate of a kind, in the order they were registered."""
         first = {Consortium: Consortium.Registered, Indicator: Indicator.Defined,
-                 Pilot: Pilot.Registered}[cls]
+                 Organisation: Organisation.Registered, Pilot: Pilot.Registered}[cls]
         return [str(e.code) for e in self.all_events(types=[first.TYPE])]  # type: ignore[attr-defined]
 
     def pilot_codes(self, consortium: str) -> list[str]:

@@ -28,6 +28,7 @@ from scaletrack.audit.store_check import StoreReport, check_store
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import Pilot
 
 
@@ -139,7 +140,8 @@ def verify_store(ledger: AuditedStore, against: str | None = None,
 
 
 def _named(aggregate: Any) -> str:
-    for noun, cls in (("pilot", Pilot), ("consortium", Consortium), ("indicator", Indicator)):
+    for noun, cls in (("pilot", Pilot), ("consortium", Consortium), ("indicator", Indicator),
+                      ("organisation", Organisation)):
         if isinstance(aggregate, cls):
             return f"{noun} {aggregate.code}"
     return f"aggregate {getattr(aggregate, 'id', '?')}"

@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "init": "scaletrack.cli.store:init",
     "demo": "scaletrack.cli.demo:demo",
     "consortium": "scaletrack.cli.consortium:consortium",
+    "organisation": "scaletrack.cli.organisation:organisation",
+    "centre": "scaletrack.cli.centre:centre",
     "indicator": "scaletrack.cli.indicator:indicator",
     "pilot": "scaletrack.cli.pilot:pilot",
     "log": "scaletrack.cli.log:log",

@@ -238,7 +238,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("replication", ("out",), "affiliation", "licence"),
         ("PART", "PART-UNEMP", "PART-55", "SITES"),
         "rolling-out", date(2021, 6, 14), date(2022, 11, 21),
-        providers=((synthetic("France Travail regional office, Lyon"), "regional"),)),
+        providers=((synthetic("Pôle emploi regional office, Lyon"), "regional"),)),
     PilotFacts(
         "BUICASUS-SE-01", synthetic("Municipal co-creation labs for elderly care"),
         synthetic("Co-creation labs with older residents"), "SE", ("SE", "LV"),

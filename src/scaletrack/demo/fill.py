@@ -33,6 +33,8 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.application.records import event_id, parse_event_id
 from scaletrack.application.store import StoreURL, empty_store
 from scaletrack.demo import data
+from scaletrack.demo.ecosystem import COMMANDS as CENTRE_COMMANDS
+from scaletrack.demo.ecosystem import centre_steps
 from scaletrack.demo.plan import (
     CLOSING,
     Step,
@@ -78,7 +80,7 @@ class DemoSummary:
 
 def plan() -> list[Step]:
     """Every step of the demo, in the order it is recorded."""
-    steps = [*consortium_steps(), *indicator_steps()]
+    steps = [*consortium_steps(), *indicator_steps(), *centre_steps()]
     for facts in data.PILOTS:
         steps += PilotStory(facts).steps
     return sorted(steps, key=lambda s: s.at)  # stable: same-moment steps keep their order
@@ -140,6 +142,8 @@ def record(ledger: Ledger, clock: SimulatedClock, steps: list[Step]) -> None:
 def command_of(step: Step, ids: dict[str, str]) -> Command[Changed]:
     """The command a step stands for; ``ids`` has the event ids of the labelled steps."""
     code, values = step.subject, step.values
+    if step.op in CENTRE_COMMANDS:
+        return CENTRE_COMMANDS[step.op](code, values)
     match step.op:
         case "register-consortium":
             return RegisterConsortium(code, values["name"], values["lead"], values["countries"])

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from scaletrack.domain import ecosystem as eco
 from scaletrack.domain.envelope import (
     Provenance,
     Recorded,
@@ -101,6 +102,7 @@ class Consortium(Aggregate):
         self.registered_on: date
         self.partners: list[dict[str, str]] = []
         self.centres: dict[str, str] = {}
+        self.centre_work: dict[str, eco.CentreWork] = {}
 
     @staticmethod
     def id_for(code: str) -> UUID:
@@ -180,6 +182,146 @@ class Consortium(Aggregate):
             )
         record(self, self.CentreEstablished, by, country=country, name=name)
 
+    # -- a centre's own work (scaletrack.domain.ecosystem) -----------------------------
+
+    def work_in(self, country: str) -> eco.CentreWork:
+        """A member country's map, plan and activities (empty before anything is recorded)."""
+        return self.centre_work.get(_country(country), eco.CentreWork())
+
+    def map_stakeholder(self, country: str, organisation: str, role: str,
+                        expertise: list[str], needs: list[str], by: Provenance) -> None:
+        work = self._work(country, by)
+        if organisation in work.stakeholders:
+            raise RuleViolation("already-on-the-map", f"{organisation} is already on the "
+                                f"ecosystem map of {country}", field="organisation",
+                                hint="revise it: scaletrack centre revise-stakeholder")
+        record(self, eco.StakeholderMapped, by, country=country, organisation=organisation,
+               role=role, expertise=expertise, needs=needs)
+
+    def revise_stakeholder(self, country: str, organisation: str, role: str | None,
+                           expertise: list[str] | None, needs: list[str] | None,
+                           by: Provenance) -> None:
+        """What the map says of a stakeholder; a value left None keeps its current one."""
+        work = self._work(country, by)
+        now = work.require_stakeholder(organisation, country)
+        revised = {"role": now.role if role is None else role,
+                   "expertise": list(now.expertise) if expertise is None else expertise,
+                   "needs": list(now.needs) if needs is None else needs}
+        if (revised["role"], tuple(revised["expertise"]), tuple(revised["needs"])) == (
+                now.role, now.expertise, now.needs):
+            raise RuleViolation("nothing-changed", f"the map of {country} already says this "
+                                f"of {organisation}", field="organisation")
+        record(self, eco.StakeholderRevised, by, country=country, organisation=organisation,
+               **revised)
+
+    def relate(self, country: str, relationship: str, source: str, relation: str, target: str,
+               valid_from: date | None, valid_until: date | None, by: Provenance) -> None:
+        """A typed relationship between two stakeholders of the map, valid over a period
+        (from the day it is recorded, unless told otherwise)."""
+        work = self._work(country, by)
+        if relationship in work.relationships:
+            raise RuleViolation("relationship-exists", f"the map of {country} already has "
+                                f"relationship {relationship}", field="relationship",
+                                hint="give it a new reference")
+        work.require_stakeholder(source, country)
+        work.require_stakeholder(target, country)
+        if source == target:
+            raise RuleViolation("self-relationship", f"{source} cannot be related to itself",
+                                field="target_organisation")
+        starts = valid_from or by.occurred_on
+        if valid_until is not None and valid_until < starts:
+            raise RuleViolation("ends-before-it-starts", f"valid-until {valid_until} is "
+                                f"before valid-from {starts}", field="valid_until")
+        record(self, eco.RelationshipRecorded, by, country=country, relationship=relationship,
+               source_organisation=source, relation=relation, target_organisation=target,
+               valid_from=starts, valid_until=valid_until)
+
+    def end_relationship(self, country: str, relationship: str, by: Provenance) -> None:
+        work = self._work(country, by)
+        found = work.relationships.get(relationship)
+        if found is None:
+            raise RuleViolation("unknown-relationship", f"the map of {country} has no "
+                                f"relationship {relationship}", field="relationship",
+                                hint="see scaletrack centre map")
+        if found.valid_until is not None and found.valid_until <= by.occurred_on:
+            raise RuleViolation("relationship-ended", f"relationship {relationship} ended on "
+                                f"{found.valid_until}", field="relationship")
+        if by.occurred_on < found.valid_from:
+            raise RuleViolation("ends-before-it-starts", f"relationship {relationship} holds "
+                                f"from {found.valid_from}", field="occurred_on")
+        record(self, eco.RelationshipEnded, by, country=country, relationship=relationship)
+
+    def plan_action(self, country: str, action: str, title: str, owner: str, due_on: date,
+                    by: Provenance) -> None:
+        work = self._work(country, by)
+        if action in work.actions:
+            raise RuleViolation("action-exists", f"the action plan of {country} already has "
+                                f"action {action}", field="action",
+                                hint="give it a new reference")
+        if due_on < by.occurred_on:
+            raise RuleViolation("due-before-planned", f"due-on {due_on} is before the day it "
+                                f"is planned ({by.occurred_on})", field="due_on")
+        record(self, eco.ActionPlanned, by, country=country, action=action, title=title,
+               owner=owner, due_on=due_on)
+
+    def change_action_status(self, country: str, action: str, status: str,
+                             by: Provenance) -> None:
+        work = self._work(country, by)
+        now = work.require_action(action, country)
+        try:
+            wanted = eco.ActionStatus(status)
+        except ValueError:
+            raise InvalidInput(f"status: {status!r} is not one of "
+                               f"{', '.join(eco.ActionStatus)}", field="status") from None
+        if now.status in eco.FINISHED:
+            raise RuleViolation("action-finished", f"action {action} is {now.status} since "
+                                f"{now.since}; a finished action does not change",
+                                field="status")
+        if wanted == now.status or wanted is eco.ActionStatus.PLANNED:
+            raise RuleViolation("action-status", f"action {action} is {now.status}; it can "
+                                "become in-progress, done or dropped", field="status")
+        if by.occurred_on < now.since:
+            raise RuleViolation("before-last-status", f"action {action} took its status "
+                                f"{now.status} on {now.since}", field="occurred_on")
+        record(self, eco.ActionStatusChanged, by, country=country, action=action,
+               status=wanted)
+
+    def hold_capacity_building(self, country: str, activity: str, title: str, audience: str,
+                               participants: int, organisations: list[str],
+                               by: Provenance) -> None:
+        self._work(country, by).require_new_activity(activity, country)
+        record(self, eco.CapacityBuildingHeld, by, country=country, activity=activity,
+               title=title, audience=audience, participants=participants,
+               organisations=_distinct(organisations))
+
+    def hold_gathering(self, country: str, activity: str, title: str, purpose: str,
+                       organisations: list[str], by: Provenance) -> None:
+        self._work(country, by).require_new_activity(activity, country)
+        record(self, eco.GatheringHeld, by, country=country, activity=activity, title=title,
+               purpose=purpose, organisations=_distinct(organisations))
+
+    def hold_exchange(self, country: str, activity: str, title: str, form: str,
+                      peer: Consortium, peer_country: str, role: str, by: Provenance) -> None:
+        """Exchange with the centre of another country (of this or another consortium)."""
+        self._work(country, by).require_new_activity(activity, country)
+        peer._require_member(peer_country)
+        if _country(peer_country) == _country(country):
+            raise RuleViolation("same-country", "a transnational exchange is between centres "
+                                f"of different countries, not {country} and {peer_country}",
+                                field="peer_country")
+        pair = {str(eco.ExchangeKind.MENTORING): {"mentor", "mentee"},
+                str(eco.ExchangeKind.PEER_LEARNING): {"peer"}}.get(str(form), set())
+        if pair and str(role) not in pair:
+            raise RuleViolation("exchange-role", f"in {form} a centre is "
+                                f"{' or '.join(sorted(pair))}, not {role}", field="role")
+        record(self, eco.ExchangeHeld, by, country=country, activity=activity, title=title,
+               form=form, peer_consortium=peer.code, peer_country=peer_country, role=role)
+
+    def _work(self, country: str, by: Provenance) -> eco.CentreWork:
+        self._require_registered(by)
+        self._require_member(country)
+        return self.work_in(country)
+
     @property
     def member_countries(self) -> frozenset[str]:
         """The member countries in canonical codes (a store may hold the EU's EL or UK)."""
@@ -201,6 +343,11 @@ class Consortium(Aggregate):
                 f"({', '.join(self.countries)})",
                 field="country", hint="add the country to the consortium first",
             )
+
+
+def _distinct(codes: list[str]) -> list[str]:
+    """Organisations once each, in the order given (a list names a record once)."""
+    return list(dict.fromkeys(str(c).strip().upper() for c in codes))
 
 
 def _country(code: str, field: str = "country") -> str:

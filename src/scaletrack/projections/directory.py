@@ -38,7 +38,7 @@ from scaletrack.projections.view import View, on
 
 class Directory(View):
     name = "directory"
-    schema = 6
+    schema = 7
     tables = (Subject, ConsortiumRow, MemberCountry, ConsortiumPartner, Centre, PilotRow,
               PilotCountry, IndicatorRow, IndicatorVersion, DirectoryFact, RatingSetting)
     folded: frozenset[str] = frozenset()
@@ -196,6 +196,13 @@ class Directory(View):
                 "position": fact.position, "version": fact.version,
                 "on_track": state["on_track"], "at_risk": state["at_risk"],
                 "cap": state["cap"], "valid_on": fact.occurred_on, "since": recorded(fact)})
+
+    # -- organisations ---------------------------------------------------------------
+
+    @on("organisation.registered")
+    def organisation_registered(self, fact: Fact) -> None:
+        """Its code, for the timeline (the list reads the organisations themselves)."""
+        self._subject(fact, "organisation")
 
     # -- every event ----------------------------------------------------------------
 

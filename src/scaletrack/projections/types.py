@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import scaletrack.domain.consortium
 import scaletrack.domain.indicator
+import scaletrack.domain.organisation
 import scaletrack.domain.settings  # noqa: F401 - importing declares its event types
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.account import Account

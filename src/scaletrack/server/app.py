@@ -52,6 +52,7 @@ def create_app(store_url: str | None = None, *, pages: bool = True,
     from scaletrack.server import (
         api,
         audits,
+        centres,
         downloads,
         imports,
         reads,
@@ -65,6 +66,7 @@ def create_app(store_url: str | None = None, *, pages: bool = True,
     app.include_router(writes.router)
     app.include_router(registry.router)
     app.include_router(reads.router)
+    app.include_router(centres.router)
     app.include_router(audits.router)
     app.include_router(imports.router)
     app.include_router(downloads.router)

@@ -31,6 +31,7 @@ from scaletrack.domain.account import Account
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source, canonical
 from scaletrack.server.auth import ServerState, current_account, state
@@ -39,7 +40,7 @@ from scaletrack.server.errors import ERROR_SCHEMA
 router = APIRouter(prefix="/api/v1")
 Signed = Annotated[Account, Depends(current_account)]
 
-Changed = TypeVar("Changed", Consortium, Indicator, Pilot)
+Changed = TypeVar("Changed", Consortium, Indicator, Organisation, Pilot)
 
 IGNORED = ("actor", "recorded_at")
 """What a client may send but the server decides: who and when."""
@@ -102,7 +103,8 @@ def submitted_by(server: ServerState, code: str, period: str) -> str | None:
     return None
 
 
-def recorded(server: ServerState, aggregate: Consortium | Indicator | Pilot) -> dict[str, Any]:
+def recorded(server: ServerState, aggregate: Consortium | Indicator | Organisation | Pilot
+             ) -> dict[str, Any]:
     """The event a write recorded (the aggregate's newest version), as ``pilot history
     --json`` shows it."""
     for event in server.ledger.events.get(aggregate.id, gt=aggregate.version - 1,

@@ -162,8 +162,8 @@ class Page:
 
     def nav(self) -> list[dict[str, Any]]:
         _ = self.language.gettext
-        items = [("/", _("Portfolio"), Action.READ), ("/periods", _("Period reports"),
-                                                       Action.READ),
+        items = [("/", _("Portfolio"), Action.READ), ("/centres", _("Centres"), Action.READ),
+                 ("/periods", _("Period reports"), Action.READ),
                  ("/import", _("Import"), Action.IMPORT), ("/audit", _("Audit"), Action.EXPORT)]
         here = self.request.url.path
         return [{"href": self.link(href) if action is Action.READ else href, "label": label,

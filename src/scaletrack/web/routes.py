@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from scaletrack.web import audit_pages, import_pages, read_pages, write_pages
+from scaletrack.web import audit_pages, centre_pages, import_pages, read_pages, write_pages
 from scaletrack.web.rendering import STATIC, render
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +33,7 @@ def sign_in_form(request: Request, next: str | None = None, failed: str | None =
 
 
 router.include_router(read_pages.router)
+router.include_router(centre_pages.router)
 router.include_router(write_pages.router)
 router.include_router(import_pages.router)
 router.include_router(audit_pages.router)

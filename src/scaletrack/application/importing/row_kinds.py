@@ -29,25 +29,38 @@ from scaletrack.application.commands import (
     AddPartner,
     AmendConsortium,
     AmendPilot,
+    ChangeActionStatus,
     Command,
     CorrectEntry,
     DefineIndicator,
+    EndRelationship,
     EstablishCentre,
+    HoldCapacityBuilding,
+    HoldExchange,
+    HoldGathering,
     LogPilotEvent,
+    MapStakeholder,
+    PlanAction,
+    RecordRelationship,
     RegisterConsortium,
+    RegisterOrganisation,
     RegisterPilot,
     RemoveCountry,
+    RenameOrganisation,
     RetireIndicator,
     RetractEntry,
     ReviseIndicator,
+    ReviseStakeholder,
 )
 from scaletrack.application.importing.cells import Shape
 from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
+from scaletrack.domain import ecosystem as eco
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Recorded
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import DEFINITION_FIELDS, Indicator
+from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import ENVELOPE_FIELDS, IDENTITY_FIELDS, Pilot, payload_of
 from scaletrack.domain.vocabulary import Code, canonical
 
@@ -82,7 +95,7 @@ class Column:
 class ImportKind:
     name: str
     event: type[Recorded]
-    aggregate: type[Consortium] | type[Indicator] | type[Pilot]
+    aggregate: type[Consortium] | type[Indicator] | type[Organisation] | type[Pilot]
     columns: tuple[Column, ...]
     model: type[BaseModel]
     to_command: ToCommand
@@ -409,6 +422,103 @@ _OTHER_KINDS = [
                  "(a later one extends the pilot)"}, needs_reason=True, keeps_absent=True),
 ]
 
+_CENTRE_HELP = {
+    "country": "the centre's country: a member country of the consortium (two letters)",
+    "organisation": "an organisation's code (scaletrack organisation list)",
+    "role": "its role (in the ecosystem; in an exchange: peer, mentor or mentee)",
+    "expertise": "what it knows, separated by ';'",
+    "needs": "its capacity-building needs, separated by ';'",
+    "relationship": "the relationship's reference on the map, e.g. R1",
+    "source_organisation": "code of the organisation that acts",
+    "target_organisation": "code of the organisation it acts on",
+    "valid_from": "first day it holds, YYYY-MM-DD",
+    "valid_until": "last day it holds, YYYY-MM-DD (blank: open)",
+    "action": "the action's reference in the plan, e.g. A1",
+    "owner": "code of the organisation that owns it",
+    "due_on": "due date, YYYY-MM-DD",
+    "activity": "the activity's reference, e.g. CB1",
+    "organisations": "codes of the organisations that took part, separated by ';'",
+    "participants": "how many people took part",
+    "peer_consortium": "the consortium of the other centre",
+    "peer_country": "the other centre's country",
+    "name": "its name as it was at the time",
+    "organisation_type": "what kind of organisation it is",
+}
+
+
+def _centre_kind(name: str, event: type[Recorded], command: type[Command[Changed]],
+                 required: set[str], summary: str, example: dict[str, Any],
+                 keeps_absent: bool = False) -> ImportKind:
+    def to_command(code: str, values: dict[str, Any]) -> Command[Changed]:
+        return command(code, **values)  # type: ignore[call-arg]
+
+    return _kind(name, event, Consortium, _own(event), required, to_command, summary,
+                 {"consortium": "SEED", "country": "GR", **example}, help_=_CENTRE_HELP,
+                 keeps_absent=keeps_absent)
+
+
+_ORGANISATION_KINDS = [
+    _kind("organisation", Organisation.Registered, Organisation,
+          ("name", "organisation_type", "country"), {"name", "organisation_type", "country"},
+          lambda c, v: RegisterOrganisation(c, v["name"], v["organisation_type"],
+                                            v["country"]),
+          "register an organisation",
+          {"organisation": "GR-MUN-PIR", "name": "Municipality of Piraeus (synthetic)",
+           "organisation_type": "public-service-provider", "country": "GR"},
+          help_=_CENTRE_HELP),
+    _kind("organisation-renamed", Organisation.Renamed, Organisation, ("name",), {"name"},
+          lambda c, v: RenameOrganisation(c, v["name"]),
+          "an organisation takes a new name",
+          {"organisation": "GR-HLIN", "name": "Hellenic Innovation Network (synthetic)"},
+          help_=_CENTRE_HELP),
+    _centre_kind("centre-stakeholder", eco.StakeholderMapped, MapStakeholder,
+                 {"country", "organisation", "role"},
+                 "put an organisation on a centre's ecosystem map",
+                 {"organisation": "IT-CIT-TUR", "role": "consortium lead",
+                  "needs": "Scaling strategies"}),
+    _centre_kind("centre-stakeholder-revised", eco.StakeholderRevised, ReviseStakeholder,
+                 {"country", "organisation"},
+                 "revise what a map says of a stakeholder (blank cells keep its values)",
+                 {"organisation": "GR-HLIN", "needs": "Impact measurement"},
+                 keeps_absent=True),
+    _centre_kind("centre-relationship", eco.RelationshipRecorded, RecordRelationship,
+                 {"country", "relationship", "source_organisation", "relation",
+                  "target_organisation"},
+                 "a typed relationship between two stakeholders of a map",
+                 {"relationship": "R9", "source_organisation": "GR-ESF-GRE",
+                  "relation": "funds", "target_organisation": "GR-HLIN"}),
+    _centre_kind("centre-relationship-ended", eco.RelationshipEnded, EndRelationship,
+                 {"country", "relationship"}, "a relationship of a map stops holding",
+                 {"relationship": "R2"}),
+    _centre_kind("centre-action", eco.ActionPlanned, PlanAction,
+                 {"country", "action", "title", "owner", "due_on"},
+                 "add an action to a centre's action plan",
+                 {"action": "A9", "title": "Second ecosystem forum (synthetic)",
+                  "owner": "GR-HLIN", "due_on": "2023-12-31"}),
+    _centre_kind("centre-action-status", eco.ActionStatusChanged, ChangeActionStatus,
+                 {"country", "action", "status"},
+                 "an action of a plan starts, is done or is dropped",
+                 {"action": "A3", "status": "dropped"}),
+    _centre_kind("centre-capacity-building", eco.CapacityBuildingHeld, HoldCapacityBuilding,
+                 {"country", "activity", "title", "audience", "participants"},
+                 "a capacity-building activity of a centre",
+                 {"activity": "CB9", "title": "Impact measurement clinic (synthetic)",
+                  "audience": "practitioners", "participants": "18",
+                  "organisations": "GR-HLIN"}),
+    _centre_kind("centre-gathering", eco.GatheringHeld, HoldGathering,
+                 {"country", "activity", "title", "purpose"},
+                 "a networking or advocacy event of a centre",
+                 {"activity": "N9", "title": "Advocacy round table (synthetic)",
+                  "purpose": "advocacy", "organisations": "GR-HLIN; GR-ESF-GRE"}),
+    _centre_kind("centre-exchange", eco.ExchangeHeld, HoldExchange,
+                 {"country", "activity", "title", "form", "peer_consortium", "peer_country",
+                  "role"},
+                 "transnational exchange with another country's centre",
+                 {"activity": "X9", "title": "Peer visit (synthetic)",
+                  "form": "peer-learning", "peer_consortium": "SEED",
+                  "peer_country": "IT", "role": "peer"}),
+]
+
 _ENTRY_KINDS = [
     ImportKind("correction", ev.EntryCorrected, Pilot,
                (Column("entry", Shape.TEXT, True, _ENTRY_HELP),
@@ -424,7 +534,8 @@ _ENTRY_KINDS = [
 ]
 
 IMPORT_KINDS: dict[str, ImportKind] = {
-    k.name: k for k in [*_OTHER_KINDS, *(_log_kind(k) for k in KINDS.values()), *_ENTRY_KINDS]
+    k.name: k for k in [*_OTHER_KINDS, *_ORGANISATION_KINDS,
+                        *(_log_kind(k) for k in KINDS.values()), *_ENTRY_KINDS]
 }
 """Every kind of row, by name; every event type has exactly one."""
 

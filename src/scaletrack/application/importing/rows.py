@@ -29,7 +29,8 @@ from scaletrack.application.importing.spreadsheets import Sheet
 from scaletrack.domain.errors import InvalidInput
 
 SUBJECT_COLUMNS = {"pilot": ("pilot", "code"), "consortium": ("consortium", "code"),
-                   "indicator": ("indicator", "code")}
+                   "indicator": ("indicator", "code"),
+                   "organisation": ("organisation", "code")}
 ENVELOPE_COLUMNS = ("occurred_on", "actor", "reason", "key")
 COMMON_COLUMNS = ("kind", *ENVELOPE_COLUMNS)
 _OCCURRED_ON = Column("occurred_on", Shape.DATE, True, "the date it happened, YYYY-MM-DD")

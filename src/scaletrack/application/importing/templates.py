@@ -32,6 +32,7 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Recorded
 from scaletrack.domain.indicator import Indicator
+from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import Pilot
 
 EXAMPLE_PILOT = "SEED-GR-01"
@@ -200,7 +201,8 @@ def dump(ledger: Ledger, path: Path) -> int:
 def row_of(ledger: Ledger, event: Recorded, codes: dict[Any, str]) -> dict[str, Any]:
     """One recorded event as the row that would record it."""
     kind = IMPORT_KIND_OF_TYPE[event.TYPE]
-    if isinstance(event, (Consortium.Registered, Indicator.Defined, Pilot.Registered)):
+    if isinstance(event, (Consortium.Registered, Indicator.Defined, Organisation.Registered,
+                          Pilot.Registered)):
         codes[event.originator_id] = str(event.code)
     code = codes[event.originator_id]
     values = kind.as_row(event, code, lambda n: ledger.pilot_event(code, n))
