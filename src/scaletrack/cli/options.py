@@ -69,12 +69,15 @@ NAME_MAX = 255
 
 
 class FilePath(click.Path):
-    """A path the system can name: no NUL character, no name over ``NAME_MAX`` bytes
-    (said as invalid input, exit 2, instead of failing when the file is opened)."""
+    """A path the system can name: not empty, no NUL character, no name over
+    ``NAME_MAX`` bytes (said as invalid input, exit 2, instead of failing when the file
+    is opened)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> Any:
         text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
+        if not text.strip():
+            self.fail("give a file name, not an empty one", param, ctx)
         if "\x00" in text:
             self.fail("a path cannot contain a NUL character", param, ctx)
         if any(len(os.fsencode(part)) > NAME_MAX for part in Path(text).parts):
