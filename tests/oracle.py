@@ -28,7 +28,7 @@ from scaletrack.domain.vocabulary import period_of
 LATE = 30
 DECISION_TYPES = (ev.PathwayChosen, ev.PathwayChanged, ev.StageAdvanced, ev.AdoptionDecided,
                   ev.BusinessModelRevised, ev.HRProcessChanged, ev.AdaptationMade,
-                  ev.PilotClosed)
+                  ev.EvaluationCompleted, ev.PilotClosed)
 
 
 @dataclass

@@ -180,7 +180,7 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
 @click.command()
 @filters("consortium", "country", "pilot", "period", saved=True)
 def decisions(filters: Any, as_json: bool, **point: Any) -> None:
-    """The decision log: pathway, stage, adoption, business model, HR, adaptations.
+    """The decision log: pathway, stage, adoption, business model, HR, adaptations, evaluations.
 
     \b
     Example:
