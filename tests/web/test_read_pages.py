@@ -140,3 +140,15 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
         assert nav
         assert set(re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav.group(1))) == \
             menus[demo.role]
+
+
+def test_the_decision_log_shows_evaluation_and_adoption_detail(as_: SignIn) -> None:
+    page = as_("evaluator").get("/pilots/ESIA-DK-01")
+    assert page.status_code == 200
+    decisions = page.text.split('id="decisions"')[1].split('id="stage"')[0]
+    assert "evaluation-completed" in decisions
+    assert "design: qualitative" in decisions
+    assert "independence: external" in decisions
+    assert "evidence_level: " in decisions
+    assert "budget_eur: " in decisions
+    assert "approved_by: None" not in decisions  # a detail not stated is left out
