@@ -163,6 +163,10 @@ def test_a_quantitative_design_states_its_sample_size_a_qualitative_one_need_not
                           method="Before and after", findings="Works", recommendation="adapt",
                           design="before-after")
     assert refused.field == "sample_size"
+    assert str(rule_broken("sample-size-required", pilot.complete_evaluation, by(),
+                           method="Trial", findings="Works", recommendation="adapt",
+                           design="experimental")) == (
+        "an experimental evaluation states its sample size; give --sample-size")
     pilot.complete_evaluation(by(), method="Interviews", findings="Works",
                               recommendation="adapt", design="qualitative",
                               independence="internal")

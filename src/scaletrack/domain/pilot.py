@@ -597,8 +597,9 @@ def _evaluation_design(pilot: Pilot, values: Values, indicator: Indicator | None
     design = values.get("design")
     if design is not None and str(design) != EvaluationDesign.QUALITATIVE and (
             values.get("sample_size") is None):
+        article = "an" if str(design)[0] in "aeiou" else "a"
         raise RuleViolation("sample-size-required",
-                            f"a {design} evaluation states its sample size",
+                            f"{article} {design} evaluation states its sample size",
                             field="sample_size", hint="give --sample-size")
     return values
 

@@ -279,8 +279,8 @@ def _object(raw: Any, reading: Reading) -> dict[str, Any]:
 
 _PARSERS = {
     Shape.TEXT: _text, Shape.CODE: _code, Shape.DATE: _date, Shape.DECIMAL: _decimal,
-    Shape.INT: _int, Shape.FLAG: _flag, Shape.LIST: _list, Shape.PAIRS: _pairs, Shape.NESTED: _nested,
-    Shape.OBJECT: _object,
+    Shape.INT: _int, Shape.FLAG: _flag, Shape.LIST: _list, Shape.PAIRS: _pairs,
+    Shape.NESTED: _nested, Shape.OBJECT: _object,
 }
 
 
