@@ -208,6 +208,18 @@ def test_an_adopted_decision_corrected_or_retracted_no_longer_counts() -> None:
     pilot.close("continued-by-promoter", "Line up the budget cycle", by())
 
 
+def test_a_pilot_taken_over_keeps_its_last_adopted_decision() -> None:
+    pilot = evaluated(piloting())
+    pilot.decide_adoption(by(), **ADOPTED)
+    decision = last(pilot)
+    pilot.close("taken-over-by-public-provider", "Start small", by())
+    rule_broken("closure-needs-adoption", pilot.retract_entry, decision, by(reason="Wrong"))
+    rule_broken("closure-needs-adoption", pilot.correct_entry, decision,
+                {"decision": "deferred"}, by(reason="It was deferred"))
+    pilot.correct_entry(decision, {"budget_eur": Decimal(1000)}, by(reason="Signed amount"))
+    assert pilot.adopted == {decision.originator_version}
+
+
 def test_a_closure_outcome_is_a_choice_of_the_vocabulary() -> None:
     pilot = evaluated(piloting())
     with pytest.raises(InvalidInput, match="outcome: 'Adopted by region' is not one of "

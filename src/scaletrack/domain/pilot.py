@@ -128,6 +128,8 @@ class Pilot(Aggregate):
         """Versions of the entries retracted."""
         self.adopted: set[int] = set()
         """Versions of the adoption decisions that stand as "adopted"."""
+        self.outcome: str | None = None
+        """How the pilot closed, once it has."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> Pilot:
         """A copy that shares no container with this pilot (the aggregate cache hands
@@ -456,13 +458,25 @@ class Pilot(Aggregate):
                                 f"the correction leaves {self.code}@"
                                 f"{entry.originator_version} as it is", field="changes",
                                 hint="give the values that were wrong with --set")
+        if replacement.get("decision", "adopted") != "adopted":
+            self._keep_closure_adopted(entry.originator_version)
         record(self, ev.EntryCorrected, by, corrects=entry.originator_version,
                corrected_type=entry.TYPE, data=replacement)
 
     def retract_entry(self, original: Recorded, by: Provenance) -> None:
         entry = self._correctable(original, by, "retract")
+        self._keep_closure_adopted(entry.originator_version)
         record(self, ev.EntryRetracted, by, retracts=entry.originator_version,
                retracted_type=entry.TYPE)
+
+    def _keep_closure_adopted(self, version: int) -> None:
+        """A pilot closed as taken over keeps an adopted decision: its last one stands."""
+        if self.outcome == ClosureOutcome.TAKEN_OVER and self.adopted == {version}:
+            raise RuleViolation("closure-needs-adoption",
+                                f"{self.code} closed as {ClosureOutcome.TAKEN_OVER}; "
+                                f"{self.code}@{version} is its only adopted decision",
+                                field="entry", hint="record the decision that was really "
+                                "taken before withdrawing this one")
 
     def _correctable(self, original: Recorded, by: Provenance, verb: str) -> ev.Entry:
         """The entry event itself says its type and period; the pilot knows what became

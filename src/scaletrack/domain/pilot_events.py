@@ -407,3 +407,4 @@ class PilotClosed(PilotEvent):
 
     def apply(self, pilot: Pilot) -> None:
         pilot.stage = "closed"
+        pilot.outcome = self.outcome
