@@ -36,7 +36,7 @@ from scaletrack.projections import findings as checks
 LATE = 30
 DECISION_TYPES = (ev.PathwayChosen, ev.PathwayChanged, ev.StageAdvanced, ev.AdoptionDecided,
                   ev.BusinessModelRevised, ev.HRProcessChanged, ev.AdaptationMade,
-                  ev.PilotClosed)
+                  ev.EvaluationCompleted, ev.PilotClosed)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from scaletrack.application.kinds import KINDS
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.mapper import event_state
 from scaletrack.application.store import StoreURL, empty_store
+from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.envelope import Recorded
 
 CONSORTIA = {"BUICASUS", "ESIA", "FUSE", "PENCIL", "SIPLUS", "SEED"}
@@ -292,3 +293,47 @@ def test_the_demo_names_organisations_as_they_were_and_marks_invented_ones(
     supported = on_demo("organisation", "supported", "--json").json()["indicators"][0]
     assert supported["indicator"] == "EECO18"
     assert 0 < supported["organisations"] < supported["mentions"]
+
+
+def test_demo_decisions_carry_their_detail_and_closures_follow_adoption(
+        on_demo: Any, demo_events: list[Recorded]) -> None:
+    """Adoptions state what is committed (ESF+ money only once the 2021-2027 programmes
+    were adopted, from mid-2022) and why when rejected or deferred; evaluations their design;
+    core deviations their reason and, where the pilot asks for it, the originator's
+    approval; a pilot closes as taken over only with an adopted decision."""
+    log = on_demo("decisions", "--json").json()["decisions"]
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for entry in log:
+        by_kind.setdefault(entry["decision"], []).append(entry)
+    asks = {e.code for e in demo_events
+            if isinstance(e, ev.Registered) and e.originator_approval_required}
+    assert asks, "some pilots (affiliations) ask for the originator's approval"
+    for adoption in by_kind["adoption-decided"]:
+        details = adoption["details"]
+        if details["decision"] in ("rejected", "deferred"):
+            assert adoption["reason"], adoption
+        else:
+            assert details["budget_eur"] is not None, adoption
+            assert details["duration_months"], adoption
+            assert details["coverage"].endswith("(synthetic)")
+        if details.get("esf_funded"):
+            assert adoption["occurred_on"] >= "2022-07-01", adoption
+    for evaluation in by_kind["evaluation-completed"]:
+        details = evaluation["details"]
+        assert None not in (details["design"], details["independence"],
+                            details["evidence_level"]), details
+        assert details["sample_size"] or details["design"] == "qualitative"
+    deviations = [a for a in by_kind["adaptation-made"] if a["details"]["core"]]
+    assert deviations
+    for deviation in deviations:
+        assert deviation["reason"], deviation
+        if deviation["pilot"] in asks:
+            assert deviation["details"]["approved_by"].endswith("(synthetic)"), deviation
+    adopted = {a["pilot"] for a in by_kind["adoption-decided"]
+               if a["details"]["decision"] == "adopted"}
+    outcomes = {c["pilot"]: c["details"]["outcome"] for c in by_kind["closed"]}
+    assert set(outcomes.values()) <= {"taken-over-by-public-provider", "continued-by-promoter",
+                                      "continued-by-partner", "stopped"}
+    taken_over = {p for p, o in outcomes.items() if o == "taken-over-by-public-provider"}
+    assert taken_over
+    assert taken_over <= adopted

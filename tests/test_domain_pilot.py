@@ -116,7 +116,7 @@ def test_stages_follow_the_state_machine_to_sustained_and_close(pilot: Pilot) ->
     advance_to_evaluated(pilot)
     pilot.advance_stage("rolling-out", by())
     pilot.advance_stage("sustained", by())
-    pilot.close("Adopted by the region", "Start with HR", by())
+    pilot.close("continued-by-promoter", "Start with HR", by())
     assert pilot.stage == "closed"
 
 
@@ -134,7 +134,7 @@ def test_a_stopped_pilot_goes_nowhere_but_closed(pilot: Pilot) -> None:
     advance_to_evaluated(pilot)
     pilot.advance_stage("stopped", by())
     rejected("illegal-stage-transition", pilot.advance_stage, "rolling-out", by())
-    pilot.close("Stopped", "Too early", by())
+    pilot.close("stopped", "Too early", by())
 
 
 def test_adapting_goes_back_to_piloting(pilot: Pilot) -> None:
@@ -161,7 +161,7 @@ def test_a_pilot_closes_only_once_evaluated(pilot: Pilot) -> None:
 
 def test_a_closed_pilot_refuses_further_events(pilot: Pilot) -> None:
     advance_to_evaluated(pilot)
-    pilot.close("Done", "Many", by())
+    pilot.close("continued-by-promoter", "Many", by())
     rejected("pilot-closed", pilot.plan_milestone, "M1", "Site open", date(2023, 9, 1), by())
     rejected("pilot-closed", pilot.advance_stage, "rolling-out", by())
     rejected("pilot-closed", pilot.close, "Again", "None", by())
@@ -299,7 +299,7 @@ def test_occurred_on_cannot_be_after_the_day_it_is_recorded(pilot: Pilot) -> Non
 
 
 def test_an_adaptation_of_a_core_component_is_a_fidelity_deviation(pilot: Pilot) -> None:
-    pilot.make_adaptation("Method", "Shorter workshops", by())
+    pilot.make_adaptation("Method", "Shorter workshops", by(reason="Working participants"))
     pilot.make_adaptation("Venue", "Online", by())
     cores = [e.core for e in pilot.pending_events if isinstance(e, ev.AdaptationMade)]
     assert cores == [True, False]

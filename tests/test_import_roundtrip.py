@@ -140,14 +140,23 @@ class Story:
         elif choice == "adoption":
             self.add("adoption", {"pilot": code, "provider": self.draw(text),
                                   "level": self.draw(st.sampled_from(["local", "national"])),
-                                  "decision": "adopted", "instrument": self.draw(text)})
-        elif choice == "adaptation":
+                                  "decision": "adopted", "instrument": self.draw(text),
+                                  "budget_eur": self.draw(st.none() | counts),
+                                  "duration_months": self.draw(st.none() | st.integers(1, 60)),
+                                  "coverage": self.draw(st.none() | text),
+                                  "esf_funded": self.draw(st.none() | st.booleans())})
+        elif choice == "adaptation":  # a core component's deviation needs a reason
             self.add("adaptation", {"pilot": code, "summary": self.draw(text),
                                     "component": self.draw(st.sampled_from(
-                                        pilot["components"]))})
+                                        pilot["components"]))}, reason=True)
         elif choice == "evaluation":
             self.add("evaluation", {"pilot": code, "method": self.draw(text),
-                                    "findings": self.draw(text), "recommendation": "adapt"})
+                                    "findings": self.draw(text), "recommendation": "adapt",
+                                    "design": "qualitative",
+                                    "independence": self.draw(st.sampled_from(
+                                        ["internal", "external", "independent"])),
+                                    "sample_size": self.draw(st.none() | st.integers(1, 900)),
+                                    "evidence_level": self.draw(st.none() | st.integers(1, 5))})
         elif choice == "readiness":
             self.add("readiness", {"pilot": code, "score": self.draw(st.integers(0, 100)),
                                    "summary": self.draw(text)})

@@ -252,7 +252,8 @@ class PilotMachine(RuleBasedStateMachine):
 
         def accepted() -> None:
             m.stage = "closed"
-        self.attempt(legal, lambda: self.pilot.close("Ended", "Lessons", by(on)), accepted)
+        self.attempt(legal, lambda: self.pilot.close("continued-by-promoter", "Lessons", by(on)),
+                     accepted)
 
     # -- milestones -----------------------------------------------------------------
 

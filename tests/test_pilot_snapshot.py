@@ -70,7 +70,7 @@ def long_pilot() -> Pilot:
             lambda: pilot.decide_adoption(by(on), provider="City of Patras", level="local",
                                           decision="adopted", instrument="Service contract"),
             lambda: pilot.make_adaptation("Venue" if n % 2 else "Method", "Online sessions",
-                                          by(on)),
+                                          by(on, reason="Lockdown")),
             lambda: pilot.secure_funding("ESF+ OP", Decimal(1000 * (n % 50 + 1)), "EUR", by(on)),
             lambda: pilot.complete_evaluation(by(on), method="Survey", findings="On track",
                                               recommendation="scale"),

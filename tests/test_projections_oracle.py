@@ -191,7 +191,7 @@ class Views(RuleBasedStateMachine):
         if following:
             self._log("stage", code, {"to_stage": data.draw(st.sampled_from(following))}, day)
         else:
-            self._log("closed", code, {"outcome": "Done", "lessons": "Many"}, day)
+            self._log("closed", code, {"outcome": "continued-by-promoter", "lessons": "Many"}, day)
 
     @precondition(lambda self: self.pilots)
     @rule(data=st.data(), day=days, reason=reasons)

@@ -97,7 +97,7 @@ def pilot_history(ledger: Ledger, code: str) -> None:
     log("pathway", code, {"pilot_type": "replication", "dimensions": ["out"],
                           "mechanism": "dissemination"}, by("ana", date(2022, 2, 1)))
     log("adaptation", code, {"component": "Method", "summary": "Shorter sessions"},
-        by("ana", date(2022, 8, 1)))
+        ledger.provenance("ana", date(2022, 8, 1), "working participants"))
 
 
 @pytest.fixture

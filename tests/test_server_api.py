@@ -231,3 +231,19 @@ def test_view_queries_are_checked_like_the_cli_options(served: Deployment) -> No
     assert get("/api/v1/views/impact", "eva", params={"known_at": "2022-06-30"}
                ).status_code == 200
     assert get("/api/v1/pilots/NOPE-01/events", "eva").status_code == 404
+
+
+def test_a_core_deviation_through_the_api_says_why_and_keeps_its_approval(
+        served: Deployment) -> None:
+    deviation = {"kind": "adaptation", "component": "Mapping method", "summary": "Shorter",
+                 "approved_by": "Originator's board", "approved_on": "2022-05-02",
+                 "occurred_on": "2022-05-10"}
+    head = served.head()
+    refused = served.post("/api/v1/pilots/SEED-GR-01/events", "ana", json=deviation)
+    assert (refused.status_code, refused.json()["field"]) == (422, "reason"), refused.text
+    assert served.head() == head
+    done = served.post("/api/v1/pilots/SEED-GR-01/events", "ana",
+                       json={**deviation, "reason": "Local law"})
+    assert done.status_code == 201, done.text
+    assert (done.json()["data"]["approved_by"], done.json()["reason"]) == (
+        "Originator's board", "Local law")

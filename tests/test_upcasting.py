@@ -190,9 +190,10 @@ def replayed(ledger: Ledger) -> dict[str, Any]:
 
 def kept_by_version_1(state: dict[str, Any]) -> dict[str, Any]:
     """A pilot's state without what a version 1 snapshot did not record: the day each
-    milestone was planned and each report submitted, and the results (upcast as unknown)."""
+    milestone was planned and each report submitted, the results and the adopted decisions
+    (upcast as unknown)."""
     kept = {k: v for k, v in state.items()
-            if not k.startswith("_") and k not in ("submitted_on", "results")}
+            if not k.startswith("_") and k not in ("submitted_on", "results", "adopted")}
     kept["milestones"] = {ref: replace(m, planned_on=None) for ref, m in kept["milestones"].items()}
     return kept
 
@@ -211,6 +212,7 @@ def test_a_version_1_snapshot_reads_as_the_pilot_its_events_make(tmp_path: Path)
     assert upcast.targets == {"PART|2023-Q1": 5}
     assert (upcast.entry_count, upcast.corrected, upcast.retracted) == (3, {6}, {7})
     assert upcast.milestones["M1"].due_on == date(2023, 5, 31)
+    assert (upcast.adopted, upcast.originator_approval_required) == ({0}, False)
 
     pilot = ledger.get(Pilot, CODE)
     assert kept_by_version_1(vars(pilot)) == kept_by_version_1(replayed(ledger))

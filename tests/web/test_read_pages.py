@@ -211,3 +211,15 @@ def test_a_pilot_whose_costs_disagree_shows_the_finding(as_: SignIn) -> None:
     page = as_("officer").get("/pilots/PENCIL-FI-01").text
     assert "Finding cost-disagrees:" in page
     assert "Finding cost-disagrees:" not in as_("officer").get(f"/pilots/{PILOT}").text
+
+
+def test_the_decision_log_shows_evaluation_and_adoption_detail(as_: SignIn) -> None:
+    page = as_("evaluator").get("/pilots/ESIA-DK-01")
+    assert page.status_code == 200
+    decisions = page.text.split('id="decisions"')[1].split('id="stage"')[0]
+    assert "evaluation-completed" in decisions
+    assert "design: qualitative" in decisions
+    assert "independence: external" in decisions
+    assert "evidence_level: " in decisions
+    assert "budget_eur: " in decisions
+    assert "approved_by: None" not in decisions  # a detail not stated is left out

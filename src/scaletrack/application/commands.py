@@ -307,6 +307,8 @@ class RegisterPilot(Command[Pilot]):
     ends_on: date
     core_components: Sequence[str] = ()
     adaptable_components: Sequence[str] = ()
+    originator_approval_required: bool | None = False
+    """Whether a core-component deviation needs the originator's approval (None: not)."""
 
     @property
     def subject(self) -> str:

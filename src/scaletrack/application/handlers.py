@@ -212,7 +212,8 @@ def register_pilot(uow: UnitOfWork, c: RegisterPilot, by: Provenance) -> Pilot:
         origin_country=c.origin_country, target_countries=list(c.target_countries),
         core_components=list(c.core_components),
         adaptable_components=list(c.adaptable_components),
-        starts_on=c.starts_on, ends_on=c.ends_on))
+        starts_on=c.starts_on, ends_on=c.ends_on,
+        originator_approval_required=bool(c.originator_approval_required)))
 
 
 def amend_pilot(uow: UnitOfWork, c: AmendPilot, by: Provenance) -> Pilot:

@@ -22,7 +22,7 @@ from scaletrack.domain.envelope import Provenance, describe
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
-from scaletrack.domain.vocabulary import LEGAL_TRANSITIONS, Stage
+from scaletrack.domain.vocabulary import LEGAL_TRANSITIONS, ClosureOutcome, Stage
 
 
 def _next_stages() -> str:
@@ -33,9 +33,11 @@ def _next_stages() -> str:
 
 FIELD_CHOICES: dict[str, list[str]] = {
     "to_stage": [str(s) for s in Stage if any(s in nexts for nexts in LEGAL_TRANSITIONS.values())],
+    "outcome": [str(o) for o in ClosureOutcome],
 }
 """The values a field offers where they are fewer than its type allows (a pilot is never
-advanced to proposed, and closing it is its own kind, ``closed``)."""
+advanced to proposed, and closing it is its own kind, ``closed``; a closure's outcome is
+text in closures stored before its vocabulary)."""
 
 
 Decide = Callable[[Pilot, dict[str, Any], Provenance, Indicator | None], None]
@@ -62,6 +64,10 @@ FIELD_HELP: dict[str, str] = {
     "level": "national, regional or local",
     "decision": "adopted, rejected, deferred or piloting",
     "instrument": "how it is adopted: contract, regulation, budget line, ...",
+    "budget_eur": "budget the provider commits, in EUR (0 or more)",
+    "duration_months": "how many months the commitment runs",
+    "coverage": "who and where it covers: target groups, territory",
+    "esf_funded": "whether an ESF+ programme funds it",
     "organisation": "partner organisation's name",
     "country": "two-letter country code",
     "role": "the partner's role",
@@ -73,6 +79,8 @@ FIELD_HELP: dict[str, str] = {
     "narrative": "narrative (qualitative indicators)",
     "breakdown": "disaggregation DIMENSION:CATEGORY=VALUE, e.g. sex:women=12 (repeatable)",
     "component": "the innovation component adapted",
+    "approved_by": "who approved a core-component deviation for the originator",
+    "approved_on": "the day the originator approved it, YYYY-MM-DD",
     "funder": "who funds",
     "amount_eur": "amount in EUR, positive",
     "currency": "must be EUR",
@@ -89,7 +97,13 @@ FIELD_HELP: dict[str, str] = {
     "method": "evaluation method",
     "findings": "main findings",
     "recommendation": "scale, adapt or stop",
-    "outcome": "how the pilot ended",
+    "design": "experimental, quasi-experimental, before-after or qualitative",
+    "independence": "who evaluated: internal, external or independent",
+    "sample_size": "how many people or cases it observed (whole number; needed unless "
+                   "qualitative)",
+    "evidence_level": "standards of evidence level, 1 (a logical case) to 5 (replicated at "
+                      "scale)",
+    "outcome": f"how the pilot ended: {', '.join(ClosureOutcome)}",
     "lessons": "lessons learned",
 }
 
@@ -205,11 +219,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
           lambda p, v, by, i: p.change_hr_process(by, **v),
           "record an HR process change", "--roles coach --fte 2.5 --training '3-day course' "
           "--summary 'Coaches hired'"),
-    _kind("adoption", ev.AdoptionDecided, "provider level decision instrument",
+    _kind("adoption", ev.AdoptionDecided, "provider level decision instrument budget_eur "
+          "duration_months coverage esf_funded",
           lambda p, v, by, i: p.decide_adoption(by, **v),
-          "record a public service provider's adoption decision",
+          "record a public service provider's adoption decision (a rejection or deferral "
+          "needs --reason)",
           "--provider 'City of Patras' --level local --decision adopted "
-          "--instrument 'Service contract'"),
+          "--instrument 'Service contract' --budget-eur 240000 --duration-months 36 "
+          "--coverage 'Long-term unemployed, Patras'"),
     _kind("partner-joined", ev.PartnerJoined, "organisation country role",
           lambda p, v, by, i: p.join_partner(v["organisation"], v["country"], v["role"], by),
           "a partner joins the pilot", "--organisation 'Social Hub' --country GR "
@@ -231,9 +248,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
           "report a result against an indicator for a period",
           "--indicator PART --period 2022-Q4 --value 10 --breakdown sex:women=6 "
           "--breakdown sex:men=4", needs_indicator=True),
-    _kind("adaptation", ev.AdaptationMade, "component summary",
-          lambda p, v, by, i: p.make_adaptation(v["component"], v["summary"], by),
-          "record an adaptation of a component (a core one is a fidelity deviation)",
+    _kind("adaptation", ev.AdaptationMade, "component summary approved_by approved_on",
+          lambda p, v, by, i: p.make_adaptation(v["component"], v["summary"], by,
+                                                approved_by=v.get("approved_by"),
+                                                approved_on=v.get("approved_on")),
+          "record an adaptation of a component (a core one is a fidelity deviation: it needs "
+          "--reason, and the originator's approval where the pilot asks for it)",
           "--component 'Training format' --summary 'Online sessions'"),
     _kind("funding", ev.FundingSecured, "funder amount_eur currency funding_source "
           "co_financing_rate",
@@ -259,10 +279,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
           "raise a risk", "--risk R1 --description 'Staff turnover' --severity high"),
     _kind("risk-closed", ev.RiskClosed, "risk",
           lambda p, v, by, i: p.close_risk(v["risk"], by), "close a risk", "--risk R1"),
-    _kind("evaluation", ev.EvaluationCompleted, "method findings recommendation",
+    _kind("evaluation", ev.EvaluationCompleted, "method findings recommendation design "
+          "independence sample_size evidence_level",
           lambda p, v, by, i: p.complete_evaluation(by, **v),
           "record a completed evaluation", "--method 'Mixed methods' --findings 'Works' "
-          "--recommendation scale"),
+          "--recommendation scale --design quasi-experimental --independence external "
+          "--sample-size 240 --evidence-level 3"),
     _kind("period-submitted", ev.PeriodReportSubmitted, "period",
           lambda p, v, by, i: p.submit_period_report(v["period"], by),
           "submit a period's report", "--period 2022-Q2"),
@@ -279,7 +301,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
           "--reason 'Late invoices'", needs_reason=True),
     _kind("closed", ev.PilotClosed, "outcome lessons",
           lambda p, v, by, i: p.close(v["outcome"], v["lessons"], by),
-          "close the pilot", "--outcome 'Adopted by region' --lessons 'Start with HR'"),
+          "close the pilot (taken-over-by-public-provider needs an adopted decision)",
+          "--outcome continued-by-promoter --lessons 'Start with HR'"),
 ]}
 """Every kind a user can log, by name."""
 

@@ -54,11 +54,13 @@ def _option(kind: Kind, name: str) -> click.Option:
         choice = click.Choice([e.value for e in item]) if _is_enum(item) else None
         return click.Option([flag, name], type=choice, multiple=True,
                             required=kind.required(name), help=help_)
+    if annotation is bool:
+        return click.Option([f"{flag}/--not-{flag[2:]}", name], default=None, help=help_)
     if annotation is date:
         return click.Option([flag, name], type=DATE, required=kind.required(name), help=help_)
     if hints[name] == Code:  # an indicator code, case-insensitive like every code
         return click.Option([flag, name], type=CODE, required=kind.required(name), help=help_)
-    if _is_enum(annotation):
+    if _is_enum(annotation) or name in FIELD_CHOICES:
         offered = FIELD_CHOICES.get(name) or [e.value for e in annotation]
         return click.Option([flag, name], type=click.Choice(offered),
                             required=kind.required(name), help=help_)

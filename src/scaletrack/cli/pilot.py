@@ -39,6 +39,8 @@ def pilot() -> None:
               help="An adaptable component: may change (repeatable).")
 @click.option("--starts-on", type=DATE, required=True, metavar="YYYY-MM-DD")
 @click.option("--ends-on", type=DATE, required=True, metavar="YYYY-MM-DD")
+@click.option("--originator-approval-required", is_flag=True,
+              help="A deviation from a core component needs the originator's approval.")
 @provenance_options
 @json_option
 def register(code: str, consortium: str, as_json: bool, **kwargs: Any) -> None:

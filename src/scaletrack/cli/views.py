@@ -249,7 +249,7 @@ def _roll_ups(figures: list[dict[str, Any]], title: str) -> None:
 @click.command()
 @filters("consortium", "country", "pilot", "period", saved=True)
 def decisions(filters: Any, as_json: bool, **point: Any) -> None:
-    """The decision log: pathway, stage, adoption, business model, HR, adaptations.
+    """The decision log: pathway, stage, adoption, business model, HR, adaptations, evaluations.
 
     \b
     Example:

@@ -514,9 +514,29 @@ FINDINGS = {
     "stop": "Take-up too low and costs per participant far above plan",
 }
 OUTCOMES = {
-    "sustained": ("Service taken over by the public provider",
-                  "Start in one place and add sites one by one"),
-    "stopped": ("Stopped after the evaluation; resources moved to the origin model",
-                "Test take-up with a small group before building the tool"),
+    "taken-over-by-public-provider": "Start in one place and add sites one by one",
+    "continued-by-promoter": "Line up the public provider's budget cycle before the pilot ends",
+    "stopped": "Test take-up with a small group before building the tool",
 }
+"""How a pilot closes (the closure vocabulary), and the lessons it records."""
+EVALUATION_DESIGNS = {
+    "Mixed methods with a comparison group": ("quasi-experimental", 3),
+    "Contribution analysis": ("qualitative", 2),
+    "Process evaluation with fidelity checks": ("before-after", 2),
+    "Realist evaluation": ("qualitative", 1),
+}
+"""Each evaluation method's design and the evidence level it reaches."""
+ADOPTION_REASONS = {
+    "deferred": ("Waiting for the next annual budget", "Council elections first",
+                 "The regional ESF+ programme is not adopted yet"),
+    "rejected": ("No budget line for the service after 2023",
+                 "The provider prefers to extend its own service"),
+}
+"""Why a provider defers or rejects adoption."""
+COVERAGES = ("Residents of the municipality", "Long-term unemployed in the region",
+             "Older residents living alone", "Two districts first, then the whole city")
+DEVIATION_REASONS = ("Local law does not allow the original eligibility rule",
+                     "The partner's staff cannot be trained to the original standard in time",
+                     "Participants could not attend the full original format")
+ORIGINATOR_APPROVER = "Licensing board of the originator"
 CORRECTIONS = ("Typo in the figure", "Site log re-counted", "Amount in the signed agreement")

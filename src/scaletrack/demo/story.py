@@ -56,6 +56,11 @@ class PilotStory:
         self.rng = rng = Random(f"{SEED}:{facts.code}")
         self.cash = Random(f"{SEED}:{facts.code}:money")
         """Draws for the pilot's money, apart from the rest of its story."""
+        self.detail = Random(f"{SEED}:{facts.code}:detail")
+        """Draws for the details of decisions, evaluations and deviations, apart from
+        ``rng`` so that adding a detail leaves the rest of the story as it was."""
+        self.adopted = False
+        """Whether a provider's adoption decision that stands says adopted."""
         consortium = next(c for c in data.CONSORTIA if c.code == facts.consortium)
         self.lead, self.reporter = consortium.lead_actor, consortium.reporter
         self.local_partners = [p for p in consortium.partners
@@ -123,7 +128,8 @@ class PilotStory:
         details = {"title": f.title, "innovation": f.innovation, "origin_country": f.origin,
                    "target_countries": list(f.targets), "core_components": list(f.core),
                    "adaptable_components": list(f.adaptable),
-                   "starts_on": self.piloting_on, "ends_on": self.ends_on}
+                   "starts_on": self.piloting_on, "ends_on": self.ends_on,
+                   "originator_approval_required": f.pathway[2] == "affiliation"}
         registered = self.add("register-pilot", f.registered, details, lag=rng.randint(0, 2))
         readiness = self.add("readiness", self.readiness_on, {
             "score": rng.randint(55, 90),
@@ -171,9 +177,14 @@ class PilotStory:
             self.stage("stopped", day + days(rng, 10, 20), stage)
 
     def _evaluation(self, on: date, verdict: str, after: Step | None) -> Step | None:
+        method = self.rng.choice(data.EVALUATION_METHODS)
+        design, level = data.EVALUATION_DESIGNS[method]
+        qualitative = design == "qualitative"
         evaluation = self.add("evaluation", on, {
-            "method": self.rng.choice(data.EVALUATION_METHODS),
-            "findings": data.FINDINGS[verdict], "recommendation": verdict},
+            "method": method, "findings": data.FINDINGS[verdict], "recommendation": verdict,
+            "design": design, "independence": "external",
+            "sample_size": self.detail.randint(12, 40) if qualitative
+            else self.detail.randint(60, 420), "evidence_level": level},
             actor=data.EVALUATOR, after=after, lag=self.rng.randint(0, 10))
         return self.stage("evaluated", on + days(self.rng, 3, 12), evaluation or after)
 
@@ -184,9 +195,10 @@ class PilotStory:
             if last.op in ("milestone-planned", "milestone-slipped"):
                 self.add("milestone-dropped", f.closes, {"milestone": ref},
                          reason="The pilot closes", after=last, lag=rng.randint(0, 5))
-        outcome, lessons = data.OUTCOMES["stopped" if f.fate == "stopped" else "sustained"]
+        outcome = ("stopped" if f.fate == "stopped" else
+                   "taken-over-by-public-provider" if self.adopted else "continued-by-promoter")
         self.steps.append(Step(self.horizon, f.closes, self.lead, "closed", f.code,
-                               {"outcome": outcome, "lessons": lessons}))
+                               {"outcome": outcome, "lessons": data.OUTCOMES[outcome]}))
 
     # -- milestones -------------------------------------------------------------
 
@@ -429,24 +441,50 @@ class PilotStory:
     def _adoption(self, provider: str, level: str) -> None:
         rng = self.rng
         first = day_between(rng, self.piloting_on + timedelta(days=90), self.last_day)
+        said = rng.choice(("piloting", "piloting", "deferred"))
         decision = self.add("adoption", first, {
-            "provider": provider, "level": level,
-            "decision": rng.choice(("piloting", "piloting", "deferred")),
-            "instrument": data.synthetic(rng.choice(data.INSTRUMENTS))})
+            "provider": provider, "level": level, "decision": said,
+            "instrument": data.synthetic(rng.choice(data.INSTRUMENTS)),
+            **self._commitment(said, first)}, reason=self._why_not(said))
         if decision and rng.random() < 0.08:
             self.retract(decision, period_of(first), "Recorded for the wrong provider")
         later = first + days(rng, 90, 240)
         if decision and later <= self.last_day:
-            self.add("adoption", later, {
-                "provider": provider, "level": level,
-                "decision": "adopted" if rng.random() < 0.7 else "rejected",
-                "instrument": data.synthetic(rng.choice(data.INSTRUMENTS))}, after=decision)
+            said = "adopted" if rng.random() < 0.7 else "rejected"
+            final = self.add("adoption", later, {
+                "provider": provider, "level": level, "decision": said,
+                "instrument": data.synthetic(rng.choice(data.INSTRUMENTS)),
+                **self._commitment(said, later)}, reason=self._why_not(said), after=decision)
+            self.adopted = self.adopted or bool(final and said == "adopted")
+
+    def _commitment(self, decision: str, on: date) -> dict[str, Any]:
+        """What a provider commits: money, months and coverage when it adopts or pilots;
+        ESF+ money only once the 2021-2027 programmes were adopted (from mid-2022)."""
+        rng = self.detail
+        if decision not in ("adopted", "piloting"):
+            return {}
+        months = rng.choice((12, 24, 36, 48)) if decision == "adopted" else rng.choice((6, 12))
+        return {"budget_eur": Decimal(rng.randint(2, 40) * 5_000 * months // 12),
+                "duration_months": months,
+                "coverage": data.synthetic(rng.choice(data.COVERAGES)),
+                "esf_funded": on >= date(2022, 7, 1) and rng.random() < 0.5}
+
+    def _why_not(self, decision: str) -> str | None:
+        reasons = data.ADOPTION_REASONS.get(decision)
+        return self.detail.choice(reasons) if reasons else None
 
     def adaptation(self, on: date, core: bool) -> Step | None:
         component = self.rng.choice(self.f.core if core else self.f.adaptable)
-        return self.add("adaptation", on, {
-            "component": component,
-            "summary": data.synthetic(self.rng.choice(data.ADAPTATIONS))})
+        summary = data.synthetic(self.rng.choice(data.ADAPTATIONS))
+        if component not in self.f.core:
+            return self.add("adaptation", on, {"component": component, "summary": summary})
+        approval: dict[str, Any] = {}
+        if self.f.pathway[2] == "affiliation":
+            approval = {"approved_by": data.synthetic(data.ORIGINATOR_APPROVER),
+                        "approved_on": on - timedelta(days=self.detail.randint(3, 20))}
+        return self.add("adaptation", on, {"component": component, "summary": summary,
+                                           **approval},
+                        reason=self.detail.choice(data.DEVIATION_REASONS))
 
     # -- money ------------------------------------------------------------------
 

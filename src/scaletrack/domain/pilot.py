@@ -48,12 +48,16 @@ from scaletrack.domain.pilot_state import (
     upcast_v2_v3,
     upcast_v3_v4,
     upcast_v4_v5,
+    upcast_v5_v6,
 )
 from scaletrack.domain.results import check_active, check_result, check_target
 from scaletrack.domain.vocabulary import (
     CLOSABLE_STAGES,
     LEGAL_TRANSITIONS,
+    AdoptionDecision,
+    ClosureOutcome,
     CostOption,
+    EvaluationDesign,
     Stage,
     canonical,
     is_period,
@@ -95,13 +99,14 @@ class Pilot(Aggregate):
     Registered = ev.Registered
     Amended = ev.Amended
 
-    class_version = 5
+    class_version = 6
     """Version of the state a snapshot keeps (see :mod:`scaletrack.domain.pilot_state`)."""
 
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(upcast_v2_v3)
     upcast_v3_v4 = staticmethod(upcast_v3_v4)
     upcast_v4_v5 = staticmethod(upcast_v4_v5)
+    upcast_v5_v6 = staticmethod(upcast_v5_v6)
 
     def __init__(self) -> None:
         self.code: str
@@ -114,6 +119,8 @@ class Pilot(Aggregate):
         self.adaptable_components: list[str]
         self.starts_on: date
         self.ends_on: date
+        self.originator_approval_required = False
+        """Whether a core-component deviation needs the originator's approval."""
         self.stage = str(Stage.PROPOSED)
         self.pilot_type: str | None = None
         self.dimensions: list[str] = []
@@ -143,6 +150,10 @@ class Pilot(Aggregate):
         """Versions of the entries corrected at least once."""
         self.retracted: set[int] = set()
         """Versions of the entries retracted."""
+        self.adopted: set[int] = set()
+        """Versions of the adoption decisions that stand as "adopted"."""
+        self.outcome: str | None = None
+        """How the pilot closed, once it has."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> Pilot:
         """A copy that shares no container with this pilot (the aggregate cache hands
@@ -339,11 +350,24 @@ class Pilot(Aggregate):
         self._record_entry(ev.HRProcessChanged, by, change)
 
     def decide_adoption(self, by: Provenance, **decision: Any) -> None:
+        """A provider's decision; one that rejects or defers adoption says why (``reason``)."""
         self._require_beyond_proposal("an adoption decision")
+        said = str(decision.get("decision", "")).strip()
+        if said in (AdoptionDecision.REJECTED, AdoptionDecision.DEFERRED):
+            self._require_reason(by, f"a {said} adoption decision")
         self._record_entry(ev.AdoptionDecided, by, decision)
 
-    def make_adaptation(self, component: str, summary: str, by: Provenance) -> None:
-        self._record_entry(ev.AdaptationMade, by, {"component": component, "summary": summary})
+    def make_adaptation(self, component: str, summary: str, by: Provenance, *,
+                        approved_by: str | None = None, approved_on: date | None = None
+                        ) -> None:
+        """An adaptation; one of a core component is a fidelity deviation, which says why
+        (``reason``) and, where the pilot asks for it, who approved it for the originator
+        (``approved_by``, ``approved_on``)."""
+        if str(component).strip() in self.core_components:
+            self._require_reason(by, "a core-component deviation")
+        self._record_entry(ev.AdaptationMade, by, {"component": component, "summary": summary,
+                                                   "approved_by": approved_by,
+                                                   "approved_on": approved_on})
 
     def secure_funding(self, funder: str, amount_eur: Decimal | int | str, currency: str,
                        by: Provenance, funding_source: str | None = None,
@@ -542,6 +566,8 @@ class Pilot(Aggregate):
                                 f"the correction leaves {self.code}@"
                                 f"{entry.originator_version} as it is", field="changes",
                                 hint="give the values that were wrong with --set")
+        if replacement.get("decision", "adopted") != "adopted":
+            self._keep_closure_adopted(entry.originator_version)
         record(self, ev.EntryCorrected, by, corrects=entry.originator_version,
                corrected_type=entry.TYPE, data=replacement)
 
@@ -550,8 +576,18 @@ class Pilot(Aggregate):
         line = self.money.get(str(entry.originator_version))
         if line is not None and line.flow == "committed":
             check_paid(self, line.source, Decimal(0), entry.originator_version)
+        self._keep_closure_adopted(entry.originator_version)
         record(self, ev.EntryRetracted, by, retracts=entry.originator_version,
                retracted_type=entry.TYPE)
+
+    def _keep_closure_adopted(self, version: int) -> None:
+        """A pilot closed as taken over keeps an adopted decision: its last one stands."""
+        if self.outcome == ClosureOutcome.TAKEN_OVER and self.adopted == {version}:
+            raise RuleViolation("closure-needs-adoption",
+                                f"{self.code} closed as {ClosureOutcome.TAKEN_OVER}; "
+                                f"{self.code}@{version} is its only adopted decision",
+                                field="entry", hint="record the decision that was really "
+                                "taken before withdrawing this one")
 
     def _correctable(self, original: Recorded, by: Provenance, verb: str) -> ev.Entry:
         """The entry event itself says its type and period; the pilot knows what became
@@ -576,6 +612,12 @@ class Pilot(Aggregate):
         if Stage(self.stage) not in CLOSABLE_STAGES:
             raise RuleViolation("not-closable", f"{self.code} is {self.stage}; a pilot closes "
                                 "once evaluated", field=NOUN)
+        if str(outcome).strip() == ClosureOutcome.TAKEN_OVER and not self.adopted:
+            raise RuleViolation("no-adoption-decision",
+                                f"{self.code} has no adopted decision by a public provider; "
+                                f"it cannot close as {ClosureOutcome.TAKEN_OVER}",
+                                field="outcome", hint="record the provider's decision first "
+                                "(log adoption --decision adopted), or choose another outcome")
         record(self, ev.PilotClosed, by, outcome=outcome, lessons=lessons)
 
     # -- shared checks ------------------------------------------------------------
@@ -656,7 +698,31 @@ def _adapted_component(pilot: Pilot, values: Values, indicator: Indicator | None
         raise RuleViolation("unknown-component", f"{component!r} is not a component of "
                             f"{pilot.code}", field="component",
                             hint=f"choose among {', '.join(known)}")
-    return {**values, "core": component in pilot.core_components}
+    core = component in pilot.core_components
+    approved_by, approved_on = values.get("approved_by"), values.get("approved_on")
+    if (approved_by is None) != (approved_on is None):
+        raise RuleViolation("approval-incomplete", "an approval says who approved and when",
+                            field="approved_by" if approved_by is None else "approved_on",
+                            hint="give both --approved-by and --approved-on")
+    if core and pilot.originator_approval_required and approved_by is None:
+        raise RuleViolation("originator-approval-required",
+                            f"{pilot.code} asks for the originator's approval of a deviation "
+                            f"from its core component {component!r}", field="approved_by",
+                            hint="give --approved-by and --approved-on")
+    return {**values, "core": core}
+
+
+def _evaluation_design(pilot: Pilot, values: Values, indicator: Indicator | None,
+                       at: Placing) -> Values:
+    """A quantitative design counts whom it observed; a qualitative one need not."""
+    design = values.get("design")
+    if design is not None and str(design) != EvaluationDesign.QUALITATIVE and (
+            values.get("sample_size") is None):
+        article = "an" if str(design)[0] in "aeiou" else "a"
+        raise RuleViolation("sample-size-required",
+                            f"{article} {design} evaluation states its sample size",
+                            field="sample_size", hint="give --sample-size")
+    return values
 
 
 def _target_fits_indicator(pilot: Pilot, values: Values, indicator: Indicator | None,
@@ -680,6 +746,7 @@ _ENTRY_RULES: dict[type[ev.Entry], EntryRules] = {
     ev.ExpenditureDeclared: lambda p, v, i, at: check_expenditure(p, v, at),
     ev.BusinessModelRevised: _revenue_mix_adds_up,
     ev.AdaptationMade: _adapted_component,
+    ev.EvaluationCompleted: _evaluation_design,
     ev.TargetSet: _target_fits_indicator,
     ev.TargetRevised: _target_fits_indicator,
     ev.ResultReported: _result_fits_indicator,

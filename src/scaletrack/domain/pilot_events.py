@@ -36,18 +36,25 @@ from scaletrack.domain.vocabulary import (
     AdoptionDecision,
     AdoptionLevel,
     AffiliationForm,
+    ClosedAs,
     Code,
+    Committed,
     CostOption,
     CountryCode,
     Euros,
+    EvaluationDesign,
+    EvaluationIndependence,
+    EvidenceLevel,
     FundingSource,
     Mechanism,
+    Months,
     NonNegative,
     Period,
     PilotType,
     Rate,
     Recommendation,
     Ref,
+    SampleSize,
     ScalingDimension,
     Score,
     Severity,
@@ -92,8 +99,11 @@ class Registered(PilotEvent, Aggregate.Created):
     adaptable_components: list[Text]
     starts_on: date
     ends_on: date
+    originator_approval_required: bool = False
+    """Whether a deviation from a core component needs the originator's approval."""
 
     def apply(self, pilot: Pilot) -> None:
+        pilot.originator_approval_required = self.originator_approval_required
         pilot.code = self.code
         pilot.consortium = self.consortium
         pilot.title = self.title
@@ -230,6 +240,18 @@ class AdoptionDecided(Entry):
     level: AdoptionLevel
     decision: AdoptionDecision
     instrument: Text
+    budget_eur: Committed | None = None
+    """The budget the provider commits, in EUR."""
+    duration_months: Months | None = None
+    coverage: Text | None = None
+    """Who and where the decision covers (target groups, territory)."""
+    esf_funded: bool | None = None
+    """Whether an ESF+ programme funds what is adopted."""
+
+    def apply(self, pilot: Pilot) -> None:
+        super().apply(pilot)
+        if self.decision == "adopted":
+            pilot.adopted.add(self.originator_version)
 
 
 class PartnerJoined(PilotEvent):
@@ -291,6 +313,9 @@ class AdaptationMade(Entry):
     component: Text
     core: bool
     summary: Text
+    approved_by: Text | None = None
+    """Who approved the deviation for the innovation's originator."""
+    approved_on: date | None = None
 
 
 class FundingSecured(Entry):
@@ -380,6 +405,11 @@ class EvaluationCompleted(Entry):
     method: Text
     findings: Text
     recommendation: Recommendation
+    design: EvaluationDesign | None = None
+    independence: EvaluationIndependence | None = None
+    sample_size: SampleSize | None = None
+    """How many people (or cases) the evaluation observed."""
+    evidence_level: EvidenceLevel | None = None
 
     def apply(self, pilot: Pilot) -> None:
         super().apply(pilot)
@@ -434,6 +464,11 @@ class EntryCorrected(PilotEvent):
                 pilot.money.pop(str(self.corrects), None)
             else:
                 pilot.money[str(self.corrects)] = line
+        if self.corrected_type == AdoptionDecided.TYPE:
+            if self.data.get("decision") == "adopted":
+                pilot.adopted.add(self.corrects)
+            else:
+                pilot.adopted.discard(self.corrects)
 
 
 class EntryRetracted(PilotEvent):
@@ -446,6 +481,7 @@ class EntryRetracted(PilotEvent):
     def apply(self, pilot: Pilot) -> None:
         pilot.retracted.add(self.retracts)
         pilot.money.pop(str(self.retracts), None)
+        pilot.adopted.discard(self.retracts)
         # its period takes a new target, result or expenditure again
         taken = {TargetSet.TYPE: pilot.targets, ResultReported.TYPE: pilot.results,
                  ExpenditureDeclared.TYPE: pilot.expenditure}.get(self.retracted_type, {})
@@ -455,8 +491,9 @@ class EntryRetracted(PilotEvent):
 
 class PilotClosed(PilotEvent):
     TYPE = "pilot.closed"
-    outcome: Text
+    outcome: ClosedAs
     lessons: Text
 
     def apply(self, pilot: Pilot) -> None:
         pilot.stage = "closed"
+        pilot.outcome = self.outcome

@@ -13,10 +13,11 @@ every type here has a transcoding beside the event mapper.
 Snapshot versions (``Pilot.class_version``): 1 kept a record of every entry
 (``entries``) and milestones and targets as plain dictionaries; 2 kept targets
 as a set and no day a report was submitted; 3 kept the day a report was
-submitted, and no results; 4 kept no money and no expenditure periods; 5 is this
-module's form. Older
+submitted, and no results; 4 kept no money and no expenditure periods; 5 kept no
+adopted decisions, no closure outcome and no flag saying whether a core-component
+deviation needs the originator's approval; 6 is this module's form. Older
 snapshots are upcast when they are read (:func:`upcast_v1_v2`,
-:func:`upcast_v2_v3`, :func:`upcast_v3_v4`, :func:`upcast_v4_v5`).
+:func:`upcast_v2_v3`, :func:`upcast_v3_v4`, :func:`upcast_v4_v5`, :func:`upcast_v5_v6`).
 
 Money is kept by the entry that commits or pays it (only entries that name a
 source, a handful per pilot), because a correction or retraction of one
@@ -133,3 +134,23 @@ def upcast_v4_v5(state: dict[str, Any]) -> None:
     """
     state.setdefault("money", {})
     state.setdefault("expenditure", {})
+
+
+UNKNOWN_DECISION = 0
+"""The version an upcast pilot gives the adopted decisions its older snapshot did not keep."""
+
+
+def upcast_v5_v6(state: dict[str, Any]) -> None:
+    """A version 5 snapshot's state in version 6's form (in place).
+
+    Version 5 kept neither the adopted decisions, nor how a closed pilot closed, nor
+    whether the pilot asks for the originator's approval of core-component deviations.
+    The flag is read as not asked (its default) and the outcome as unknown; a pilot that
+    recorded any entry counts as possibly adopted (:data:`UNKNOWN_DECISION`), so closing
+    it as taken over by a public provider is not refused for want of what the snapshot
+    forgot (nor is withdrawing an adopted decision of a pilot closed so), until the pilot
+    is next snapshotted from its events.
+    """
+    state.setdefault("originator_approval_required", False)
+    state.setdefault("outcome", None)
+    state.setdefault("adopted", {UNKNOWN_DECISION} if state.get("entry_count") else set())

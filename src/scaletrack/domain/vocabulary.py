@@ -120,6 +120,32 @@ class AdoptionDecision(StrEnum):
     PILOTING = "piloting"
 
 
+class EvaluationDesign(StrEnum):
+    EXPERIMENTAL = "experimental"
+    QUASI_EXPERIMENTAL = "quasi-experimental"
+    BEFORE_AFTER = "before-after"
+    QUALITATIVE = "qualitative"
+
+
+class EvaluationIndependence(StrEnum):
+    """Who evaluated: the pilot's own team, a contracted evaluator, or a body independent
+    of both promoter and funder."""
+
+    INTERNAL = "internal"
+    EXTERNAL = "external"
+    INDEPENDENT = "independent"
+
+
+class ClosureOutcome(StrEnum):
+    """How a pilot ended, as a closure states it (closures recorded before this vocabulary
+    keep their free text)."""
+
+    TAKEN_OVER = "taken-over-by-public-provider"
+    CONTINUED_BY_PROMOTER = "continued-by-promoter"
+    CONTINUED_BY_PARTNER = "continued-by-partner"
+    STOPPED = "stopped"
+
+
 class Recommendation(StrEnum):
     SCALE = "scale"
     ADAPT = "adapt"
@@ -264,9 +290,27 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), BeforeVal
                         AfterValidator(_country_rule)]
 Period = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True),
                    AfterValidator(_check_period)]
+def _closure_rule(value: str, info: ValidationInfo) -> str:
+    if info.context and info.context.get("command") and (
+            value not in ClosureOutcome._value2member_map_):
+        raise ValueError(f"{value!r} is not one of {', '.join(ClosureOutcome)}")
+    return value
+
+
+ClosedAs = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+                     AfterValidator(_closure_rule)]
+"""A closure's outcome: one of :class:`ClosureOutcome` when recorded now; a closure stored
+before the vocabulary existed reads back with its free text."""
 Euros = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
 Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
 """A share written as a fraction from 0 to 1 (a co-financing rate)."""
 NonNegative = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+Committed = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+"""An amount in EUR committed to something, zero allowed (a decision without money)."""
+Months = Annotated[int, Field(ge=1, le=600)]
+SampleSize = Annotated[int, Field(ge=1)]
+EvidenceLevel = Annotated[int, Field(ge=1, le=5)]
+"""A level of the standards of evidence, 1 (a logical case for impact) to 5 (impact
+replicated independently at scale)."""
 Share = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)]
 Score = Annotated[int, Field(ge=0, le=100)]

@@ -1,7 +1,8 @@
 """The decision log: what was decided about each pilot, when, by whom and why.
 
 Pathway and stage decisions, public providers' adoption decisions,
-business-model and HR changes, adaptations, and closing the pilot. A
+business-model and HR changes, adaptations, evaluations (their design,
+independence, sample size and evidence level), and closing the pilot. A
 corrected decision shows its corrected details and the correction's reason;
 a retracted one leaves the log (the timeline still shows both).
 """
@@ -16,12 +17,13 @@ from scaletrack.projections.view import View, on
 
 DECISIONS = ("pilot.pathway-chosen", "pilot.pathway-changed", "pilot.stage-advanced",
              "pilot.adoption-decided", "pilot.business-model-revised",
-             "pilot.hr-process-changed", "pilot.adaptation-made", "pilot.closed")
+             "pilot.hr-process-changed", "pilot.adaptation-made", "pilot.evaluation-completed",
+             "pilot.closed")
 
 
 class Decisions(View):
     name = "decisions"
-    schema = 2
+    schema = 3
     tables = (Decision,)
 
     @on(*DECISIONS)

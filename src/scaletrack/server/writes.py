@@ -183,6 +183,7 @@ class PilotRegistration(Envelope):
     adaptable: list[str] = []
     starts_on: date
     ends_on: date
+    originator_approval_required: bool = False
 
 
 @router.post("/pilots", status_code=201, tags=["pilots"],
@@ -194,7 +195,8 @@ def register_pilot(request: Request, account: Signed, body: PilotRegistration
         body.code, body.consortium, title=body.title, innovation=body.innovation,
         origin_country=body.origin_country, target_countries=body.target_country,
         core_components=body.core, adaptable_components=body.adaptable,
-        starts_on=body.starts_on, ends_on=body.ends_on)
+        starts_on=body.starts_on, ends_on=body.ends_on,
+        originator_approval_required=body.originator_approval_required)
     return write(request, account, Action.REGISTER_PILOT,
                  Resource(consortium=canonical(body.consortium)), body, command)
 

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData, ImmutableMultiDict
 
-from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
+from scaletrack.application.kinds import FIELD_CHOICES, FIELD_HELP, KINDS, Kind, plain_type
 from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.web.i18n import Language
 
@@ -78,9 +78,13 @@ def fields(kind: Kind, language: Language) -> list[Field]:
     found.append(Field(OCCURRED_ON, _("Happened on"), _("the day it happened, YYYY-MM-DD "
                                                          "(default: today)"),
                        pattern=DATE_PATTERN))
+    sometimes = {"adoption": _("why (required for a rejection or deferral)"),
+                 "adaptation": _("why (required for a core-component deviation)")}
     if kind.needs_reason:
         found.append(Field(REASON, _("Reason"), _("why (required for this kind)"),
                            widget="textarea", required=True))
+    elif kind.name in sometimes:
+        found.append(Field(REASON, _("Reason"), sometimes[kind.name], widget="textarea"))
     return found
 
 
@@ -99,6 +103,12 @@ def _field(name: str, annotation: Any, required: bool) -> Field:
                      "textarea", required)
     if isinstance(held, type) and issubclass(held, Enum):
         return Field(name, label_of(name), hint, "select", required, _choices(held))
+    if name in FIELD_CHOICES and not (isinstance(held, type) and issubclass(held, Enum)):
+        offered = tuple((choice, choice) for choice in FIELD_CHOICES[name])
+        return Field(name, label_of(name), hint, "select", required, offered)
+    if held is bool:
+        return Field(name, label_of(name), hint, "select", required,
+                     (("yes", "yes"), ("no", "no")))
     if held is date:
         return Field(name, label_of(name), hint, "text", required, pattern=DATE_PATTERN)
     if held in (Decimal, int, float):

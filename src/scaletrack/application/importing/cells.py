@@ -27,11 +27,11 @@ class Shape(StrEnum):
     DATE = "date"
     DECIMAL = "decimal"
     INT = "int"
+    FLAG = "flag"
     LIST = "list"
     PAIRS = "pairs"
     NESTED = "nested"
     OBJECT = "object"
-    YES_NO = "yes-no"
 
 
 EXPECTED = {
@@ -40,11 +40,11 @@ EXPECTED = {
     Shape.DATE: "a date YYYY-MM-DD",
     Shape.DECIMAL: "a number like 1234.5",
     Shape.INT: "a whole number",
+    Shape.FLAG: "yes or no",
     Shape.LIST: "items separated by ';' (or a JSON list)",
     Shape.PAIRS: "KEY=NUMBER pairs separated by ';' (or a JSON object)",
     Shape.NESTED: "DIMENSION:CATEGORY=NUMBER parts separated by ';' (or a JSON object)",
     Shape.OBJECT: "a JSON object, e.g. {\"value\": 130}",
-    Shape.YES_NO: "yes or no",
 }
 
 
@@ -195,6 +195,20 @@ def _int(raw: Any, reading: Reading) -> int:
     return int(value)
 
 
+_FLAGS = {"yes": True, "y": True, "true": True, "1": True,
+          "no": False, "n": False, "false": False, "0": False}
+
+
+def _flag(raw: Any, reading: Reading) -> bool:
+    """yes or no, as people and spreadsheets write it (an XLSX or JSON boolean too)."""
+    if isinstance(raw, bool):
+        return raw
+    flag = _FLAGS.get(str(raw).strip().lower()) if isinstance(raw, (str, int)) else None
+    if flag is None:
+        raise CellError(EXPECTED[Shape.FLAG])
+    return flag
+
+
 def _json(text: str, kind: type, shape: Shape) -> Any:
     try:
         value = json.loads(text, parse_float=Decimal)
@@ -263,23 +277,10 @@ def _object(raw: Any, reading: Reading) -> dict[str, Any]:
     return value
 
 
-_YES, _NO = frozenset({"yes", "true", "1"}), frozenset({"no", "false", "0"})
-
-
-def _yes_no(raw: Any, reading: Reading) -> bool:
-    """yes / no (true / false, 1 / 0; an XLSX TRUE or FALSE cell)."""
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in _YES or text in _NO:
-        return text in _YES
-    raise CellError(EXPECTED[Shape.YES_NO])
-
-
 _PARSERS = {
     Shape.TEXT: _text, Shape.CODE: _code, Shape.DATE: _date, Shape.DECIMAL: _decimal,
-    Shape.INT: _int, Shape.LIST: _list, Shape.PAIRS: _pairs, Shape.NESTED: _nested,
-    Shape.OBJECT: _object, Shape.YES_NO: _yes_no,
+    Shape.INT: _int, Shape.FLAG: _flag, Shape.LIST: _list, Shape.PAIRS: _pairs,
+    Shape.NESTED: _nested, Shape.OBJECT: _object,
 }
 
 
@@ -304,7 +305,7 @@ def as_text(shape: Shape, value: Any) -> str:
             list(flat), "{", "=") else _dumps(value)
     if shape is Shape.OBJECT:
         return _dumps(value)
-    if shape is Shape.YES_NO:
+    if shape is Shape.FLAG:
         return "yes" if value else "no"
     return _scalar(value)
 
@@ -350,6 +351,8 @@ def as_cell(shape: Shape, value: Any) -> Any:
         return value
     if shape is Shape.INT:
         return int(value)
+    if shape is Shape.FLAG:
+        return bool(value)
     if shape is Shape.DECIMAL:
         number = float(value)
         if str(_decimal_of_float(number)) == str(value):

@@ -53,7 +53,7 @@ from scaletrack.application.commands import (
     ReviseStakeholder,
 )
 from scaletrack.application.importing.cells import Shape
-from scaletrack.application.kinds import FIELD_HELP, KINDS, Kind, plain_type
+from scaletrack.application.kinds import FIELD_CHOICES, FIELD_HELP, KINDS, Kind, plain_type
 from scaletrack.domain import ecosystem as eco
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
@@ -142,7 +142,7 @@ def shape_of(annotation: Any) -> tuple[Shape, tuple[str, ...]]:
         return (Shape.NESTED if typing.get_origin(inner) is dict else Shape.PAIRS), ()
     if annotation == Code:
         return Shape.CODE, ()
-    simple = {date: Shape.DATE, Decimal: Shape.DECIMAL, int: Shape.INT, bool: Shape.YES_NO}
+    simple = {date: Shape.DATE, Decimal: Shape.DECIMAL, int: Shape.INT, bool: Shape.FLAG}
     return simple.get(base, Shape.TEXT), _choices(base)
 
 
@@ -162,6 +162,7 @@ def _columns(event: type[Recorded], names: tuple[str, ...], required: set[str],
     columns = []
     for name in names:
         shape, choices = shape_of(hints[name])
+        choices = choices or tuple(FIELD_CHOICES.get(name, ()))  # a closure's outcome
         takes_empty = name in required and hints[name] is str
         columns.append(Column(name, shape, name in required and not takes_empty,
                               texts.get(name, ""), choices, "" if takes_empty else None))
