@@ -111,6 +111,7 @@ def test_an_admin_gets_the_consortium_kinds_and_their_templates(as_: SignIn) -> 
     page = client.get("/import").text
     kinds = re.findall(r'<option value="([a-z-]+)"', page)
     assert "consortium" in kinds
+    assert {"organisation", "organisation-renamed"} <= set(kinds)
     assert "result" not in kinds
     answer = client.get("/import/template?kind=consortium-partner&format=xlsx")
     assert answer.status_code == 200

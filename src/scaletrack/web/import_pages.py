@@ -34,11 +34,13 @@ PILOT_KINDS_FIRST = ("result", "target", "milestone-achieved", "risk-raised", "s
 
 def _kinds(page: Page) -> list[str]:
     """The kinds whose rows this account may record, most used first: a lead's are its
-    pilots', an admin's consortia and indicators (the one check decides each row again)."""
+    pilots', an admin's consortia, indicators and organisations (the one check decides
+    each row again)."""
     led = page.account.roles.get(Role.LEAD, [])
     may = {"pilot": any(page.allows(Action.WRITE_PILOT, Resource(consortium=c)) for c in led),
            "consortium": page.allows(Action.MANAGE_CONSORTIA),
-           "indicator": page.allows(Action.MANAGE_INDICATORS)}
+           "indicator": page.allows(Action.MANAGE_INDICATORS),
+           "organisation": page.allows(Action.MANAGE_ORGANISATIONS)}
     chosen = [name for name, kind in IMPORT_KINDS.items() if may[kind.noun]]
     first = [name for name in PILOT_KINDS_FIRST if name in chosen]
     return first + sorted(set(chosen) - set(first))
