@@ -41,7 +41,7 @@ from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source, period_of
 
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 """Bump when the generated stores change, so cached stores are rebuilt."""
 
 BIG_PILOT = "BIG-PILOT-01"
@@ -251,7 +251,7 @@ class Life:
         elif pilot.stage in _NEXT_TO_CLOSE:
             pilot.advance_stage(_NEXT_TO_CLOSE[pilot.stage], self.by())
         else:
-            pilot.close("Adopted by the region", "Start with HR", self.by())
+            pilot.close("continued-by-promoter", "Start with HR", self.by())
 
     def _report_period(self, period: str) -> None:
         pilot, rng = self.pilot, self.rng

@@ -134,11 +134,11 @@ def test_data_is_the_stored_event_and_its_schema_names_every_field(
     assert run("export", "-o", str(tmp_path / "b")).exit_code == 0
     funding = next(e for e in lines(tmp_path / "b") if e["type"] == "pilot.funding-secured")
 
-    schema = json.loads((tmp_path / "b" / "schemas" / "pilot.funding-secured.v2.json").read_text())
+    schema = json.loads((tmp_path / "b" / "schemas" / "pilot.funding-secured.v3.json").read_text())
 
     assert funding["data"]["amount_eur"] == "1500.50"
-    assert funding["data"]["class_version"] == 2
-    assert funding["dataschema"] == "urn:scaletrack:schema:pilot.funding-secured:2"
+    assert funding["data"]["class_version"] == 3
+    assert funding["dataschema"] == "urn:scaletrack:schema:pilot.funding-secured:3"
     assert set(schema["required"]) <= set(funding["data"])
     assert set(funding["data"]) <= set(schema["properties"])
 

@@ -163,7 +163,7 @@ def test_show_a_closed_pilot_with_what_it_left_open_not_overdue(seeded: Any) -> 
             ("evaluation", "--method", "Survey", "--findings", "Works", "--recommendation",
              "stop"),
             ("stage", "--to-stage", "evaluated"),
-            ("closed", "--outcome", "Stopped", "--lessons", "Start smaller")):
+            ("closed", "--outcome", "stopped", "--lessons", "Start smaller")):
         assert run("log", kind, "SEED-GR-01", *options, "--occurred-on", "2022-01-10"
                    ).exit_code == 0, kind
 
