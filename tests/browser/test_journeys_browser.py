@@ -159,7 +159,11 @@ def test_the_pilot_page_fits_a_phone(page: Any, served: LiveServer, shoot: Any) 
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, served, "evaluator")
     page.goto(f"{served.url}/pilots/{PILOT}")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e =>
+        e.getBoundingClientRect().right > 391 && ![...e.children].some(c =>
+        c.getBoundingClientRect().right > 391)).slice(0, 4).map(e =>
+        e.tagName + ' ' + e.textContent.slice(0, 60))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide  # what is wider
     assert page.locator("svg.chart").first.bounding_box()["width"] <= 390
     shoot("top", full=False)
     page.locator("#ind-PART").scroll_into_view_if_needed()
