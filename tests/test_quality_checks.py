@@ -185,8 +185,15 @@ def test_providers_commissioning_beyond_the_adoptions_logged_contradicts_the_dec
 
 
 def test_a_core_component_adapted_without_a_reason_is_flagged(story: Story) -> None:
-    silent = story.log("adaptation", PILOT, day=date(2022, 3, 3), reason=None,
-                       component="Method", summary="Shorter sessions")
+    with pytest.raises(RuleViolation) as refused:
+        story.log("adaptation", PILOT, day=date(2022, 3, 3), reason=None,
+                  component="Method", summary="Shorter sessions")
+    assert refused.value.rule == "reason-required"
+    pilot = story.ledger.get(Pilot, PILOT)  # as a store from before the rule holds it
+    record(pilot, ev.AdaptationMade, story.by(date(2022, 3, 3), reason=None),
+           component="Method", core=True, summary="Shorter sessions")
+    story.ledger.save(pilot)
+    silent = pilot.version
     story.log("adaptation", PILOT, day=date(2022, 3, 4), reason=None, component="Venue",
               summary="Online")  # adaptable: no deviation
     story.log("adaptation", PILOT, day=date(2022, 5, 4), reason="the hall closed",
