@@ -157,12 +157,13 @@ class Views(RuleBasedStateMachine):
     def register(self, consortium: str, day: date) -> None:
         code = f"P-{next(pilot_numbers)}"
         origin, *targets = CONSORTIA[consortium]
-        self._try(lambda: self.ledger.register_pilot(code, consortium, {
+        registered = self._try(lambda: self.ledger.register_pilot(code, consortium, {
             "title": "A pilot", "innovation": "An innovation", "origin_country": origin,
             "target_countries": targets, "core_components": [CORE],
             "adaptable_components": [ADAPTABLE], "starts_on": date(2022, 1, 1),
             "ends_on": date(2023, 12, 31)}, self._by(day)))
-        self.pilots.append(code)
+        if registered is not None:  # refused where a country has left the consortium
+            self.pilots.append(code)
 
     @precondition(lambda self: self.pilots)
     @rule(data=st.data(), day=days, reason=reasons)

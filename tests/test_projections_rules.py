@@ -515,7 +515,7 @@ def _close(story: Story, pilot: str, on: date) -> None:
                                          "recommendation": "stop"}),
                          ("stage", {"to_stage": "evaluated"})):
         story.log(kind, pilot, day=date(2022, 5, 2), **values)
-    story.log("closed", pilot, day=on, outcome="Stopped", lessons="Start smaller")
+    story.log("closed", pilot, day=on, outcome="stopped", lessons="Start smaller")
 
 
 def test_a_closed_pilot_is_not_rated_after_its_closure(story: Story) -> None:
