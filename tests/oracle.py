@@ -415,6 +415,7 @@ def _roll_ups(world: World, rows: list[dict[str, Any]], targets: dict[str, list[
                 figure["per_pilot"].append({"pilot": pilot, "period": latest["period"],
                                             "value": latest["actual"], "countries": places})
             continue
+        figure["_any_summed"] = True  # a pilot whose latest definition adds up
         dimensions = [d for v in world.indicators[indicator].values() for d in v["dimensions"]
                       if d != "country"]
         for row in reported if latest["accumulation"] == "incremental" else [latest]:
@@ -444,7 +445,12 @@ def _roll_ups(world: World, rows: list[dict[str, Any]], targets: dict[str, list[
                     into[category] = into.get(category, Decimal(0)) + part
     result = []
     for _, figure in sorted(found.items()):
-        if figure["_summed"] and (figure["_pilots"] or figure["_apart_pilots"]):
+        # Pilots reporting under definitions that differ (an indicator revised between
+        # their results): the sum of those whose latest definition adds up, the others
+        # beside it one by one.
+        if figure.get("_any_summed"):
+            if not (figure["_pilots"] or figure["_apart_pilots"]):
+                continue
             apart = {"total": figure["_apart"], "pilots": sorted(figure["_apart_pilots"]),
                      "note": "results of pilots scaled into several countries, with no "
                              "country breakdown: some may lie outside the countries asked "
@@ -452,11 +458,12 @@ def _roll_ups(world: World, rows: list[dict[str, Any]], targets: dict[str, list[
             by = {d: {**{c: v for c, v in sorted(parts.items()) if c != "unknown"},
                       **({"unknown": parts["unknown"]} if "unknown" in parts else {})}
                   for d, parts in figure["by"].items()}
-            result.append({**{k: v for k, v in figure.items() if k != "per_pilot"},
+            result.append({**{k: v for k, v in figure.items()
+                              if k != "per_pilot" or figure["per_pilot"]},
                            "aggregation": "sum", "pilots": len(figure["_pilots"]), "by": by,
                            "not_broken_down_by_country": apart if figure["_apart_pilots"]
                            else None})
-        elif not figure["_summed"] and figure["per_pilot"]:
+        elif figure["per_pilot"]:
             values = sorted(p["value"] for p in figure["per_pilot"])
             middle = len(values) // 2
             median = values[middle] if len(values) % 2 else (

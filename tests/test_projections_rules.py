@@ -351,6 +351,18 @@ def test_a_transnational_pilot_counts_once_across_its_countries(story: Story) ->
     assert story.view(portfolio.portfolio, Filters(country="IT"))["roll_ups"] == []
 
 
+def test_a_pilot_that_reported_zero_counts_as_one_that_reported(story: Story) -> None:
+    story.indicator("PART", dimensions=["sex", "country"])
+    story.pilot("SEED-SI-01", targets=("SI", "GR"))  # no country breakdown: unknown, apart
+    story.log("result", "SEED-SI-01", indicator="PART", period="2022-Q1", value=0)
+
+    whole = _part(story.view(portfolio.portfolio, Filters()))
+    assert (whole["total"], whole["pilots"], whole["by"]["country"]) == (0, 1, {"unknown": 0})
+    greece = _part(story.view(portfolio.portfolio, Filters(country="GR")))
+    assert (greece["pilots"], greece["not_broken_down_by_country"]["pilots"]) == (
+        0, ["SEED-SI-01"])
+
+
 def test_the_portfolio_sums_counts_and_shows_unit_costs_per_pilot(story: Story) -> None:
     story.indicator("COST", accumulation="snapshot", direction="lower", unit="EUR",
                     dimensions=[])

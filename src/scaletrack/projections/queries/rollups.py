@@ -77,14 +77,15 @@ class _Share:
     """The whole result is counted, so its other breakdowns hold for what is counted."""
     counts: bool
     """The pilot contributes to the total with this result."""
-    apart: Decimal = Decimal(0)
-    """May lie in the scope, but is not broken down by country."""
+    apart: Decimal | None = None
+    """May lie in the scope, but is not broken down by country (None: nothing apart)."""
 
 
 def _share(row: Row, value: Decimal, scope: Scope) -> _Share:
+    """A zero is a figure too: a pilot that reported 0 counts as one that reported."""
     targets = row.pilot.targets
     parts = (row.breakdown or {}).get(COUNTRY)
-    unsplit = Decimal(0)
+    unsplit: Decimal | None = None
     if parts:
         by_country = dict(parts)
     elif len(targets) == 1:
@@ -93,12 +94,13 @@ def _share(row: Row, value: Decimal, scope: Scope) -> _Share:
         by_country, unsplit = {}, value
     kept = {country: part for country, part in by_country.items() if scope.holds(country)}
     counted = sum(kept.values(), Decimal(0))
-    if unsplit and scope.holds_all(targets):
+    apart = None
+    if unsplit is not None and scope.holds_all(targets):
         kept[UNKNOWN] = unsplit
         counted += unsplit
-        unsplit = Decimal(0)
-    return _Share(counted, kept, counted == value, bool(kept),
-                  unsplit if scope.touches(targets) else Decimal(0))
+    elif unsplit is not None and scope.touches(targets):
+        apart = unsplit
+    return _Share(counted, kept, counted == value, bool(kept), apart)
 
 
 @dataclass
@@ -115,7 +117,7 @@ class _Sum:
     def add(self, row: Row, share: _Share) -> None:
         if share.counts:
             self.pilots.add(row.pilot.code)
-        if share.apart:
+        if share.apart is not None:
             self.apart += share.apart
             self.apart_pilots.add(row.pilot.code)
         self.total += share.counted
