@@ -2,7 +2,9 @@
 
 Tables fit the terminal (its width, or ``COLUMNS``; piped output keeps whole
 cells): where a table is wider, the columns a command names as optional are
-left out, last first, with one line saying so, and text columns wrap. A code
+left out, last first, with one line saying so; then the columns with room to spare
+(a heading or a text longer than its longest word) give it up in proportion, so text
+wraps between words, and folds a word only where nothing else is left. A code
 (a cell without spaces, such as SEED-GR-01 or SEED-GR-01@12) is never wrapped
 or cut. Every moment is shown one way: ``YYYY-MM-DD HH:MM UTC``.
 """
@@ -94,30 +96,63 @@ def _is_code(texts: Sequence[str]) -> bool:
                for text in texts for line in text.split("\n"))
 
 
+def _longest_word(texts: Sequence[str]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=0)
+
+
 def least(title: str, texts: Sequence[str]) -> int:
     """The fewest characters a column can take: a code's whole width (its heading
     may wrap); a text column's ``TEXT``, or less if all of it is shorter (a longer
     word folds)."""
     whole = _longest_line([title, *texts])
-    heading = max(len(word) for word in title.split() or [""])
+    heading = _longest_word([title])
     if _is_code(texts):
         return max(heading, _longest_line(texts or [""]))
     return min(whole, TEXT)
+
+
+def _floors(header: Mapping[str, str], cells: Mapping[str, list[str]], shown: Sequence[str],
+            widths: Mapping[str, int]) -> list[dict[str, int]]:
+    """How far each column may narrow, in the order the floors are tried: first no word
+    folds (a code stays whole, a heading and a text wrap between words); then, where
+    that is still too wide, a text's words fold down to ``NARROWEST``. A code never
+    folds."""
+    whole_words = {c: min(widths[c], max(_longest_word([header[c]]),
+                                         _longest_line(cells[c] or [""]) if _is_code(cells[c])
+                                         else _longest_word(cells[c])))
+                   for c in shown}
+    folded = {c: whole_words[c] if _is_code(cells[c]) else min(whole_words[c], NARROWEST)
+              for c in shown}
+    return [whole_words, folded]
 
 
 def _frame(columns: Sequence[str]) -> int:
     return FRAME * len(columns) + 1
 
 
+def _share(excess: int, slack: Mapping[str, int]) -> dict[str, int]:
+    """``excess`` characters taken from the columns in proportion to their slack (the
+    largest remainders, then the leftmost, take the odd characters)."""
+    total = sum(slack.values())
+    taken = {c: excess * s // total for c, s in slack.items()}
+    rest = excess - sum(taken.values())
+    by_remainder = sorted(enumerate(slack), key=lambda n_c: (-(excess * slack[n_c[1]] % total),
+                                                              n_c[0]))
+    for _, column in by_remainder[:rest]:
+        taken[column] += 1
+    return taken
+
+
 def fit(header: Mapping[str, str], cells: Mapping[str, list[str]], optional: Sequence[str],
         room: int | None) -> dict[str, int | None]:
-    """Each column shown and its width, in ``room`` characters: optional columns
-    left out, last first, until the rest fit; then the widest columns narrowed
-    first, none below its least width (a code's own)."""
+    """Each column shown and its width, in ``room`` characters: optional columns left
+    out, last first, until the rest fit; then every column with slack gives up room in
+    proportion to its slack, none below its longest word while that fits, text below it
+    only where the table is still too wide, a code never (see ``_floors``)."""
     shown = list(header)
-    smallest = {column: least(header[column], cells[column]) for column in shown}
     if room is None:
         return dict.fromkeys(shown)
+    smallest = {column: least(header[column], cells[column]) for column in shown}
     for column in reversed(optional):
         if sum(smallest[c] for c in shown) + _frame(shown) <= room:
             break
@@ -125,15 +160,16 @@ def fit(header: Mapping[str, str], cells: Mapping[str, list[str]], optional: Seq
             shown.remove(column)
     widths = {c: _longest_line([header[c], *cells[c]]) for c in shown}
     excess = sum(widths.values()) + _frame(shown) - room
-    # Then, where there is no optional column left, text narrower still (codes stay whole).
-    for floor in (smallest, {c: smallest[c] if _is_code(cells[c]) else NARROWEST
-                             for c in shown}):
-        while excess > 0:
-            slack = [c for c in shown if widths[c] > min(floor[c], widths[c])]
-            if not slack:
-                break
-            widths[max(slack, key=lambda c: widths[c])] -= 1
-            excess -= 1
+    for floor in _floors(header, cells, shown, widths):
+        if excess <= 0:
+            break
+        slack = {c: widths[c] - floor[c] for c in shown if widths[c] > floor[c]}
+        if not slack:
+            continue
+        taken = _share(min(excess, sum(slack.values())), slack)
+        for column, characters in taken.items():
+            widths[column] -= characters
+        excess -= sum(taken.values())
     return dict(widths)
 
 
