@@ -526,3 +526,17 @@ MoneyMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=2
                                           suppress_health_check=[HealthCheck.too_slow])
 test_money_rules_hold_whatever_is_committed_paid_corrected_or_retracted = \
     MoneyMachine.TestCase
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_finance_fits_the_terminal_leaving_out_the_least_needed_money(
+        demo_url: str, cli: Any, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    shown = cli("--db", demo_url, "finance")
+    assert shown.exit_code == 0, shown.stderr
+    assert [line for line in shown.stdout.splitlines() if len(line) > columns] == []
+    assert f"left out to fit {columns} columns: national contribution" in shown.stderr
+    header = " ".join(shown.stdout.split("Budget by source")[0].replace("┃", " ").split())
+    for kept in ("pilot", "committed", "paid", "declared", "eu", "contribution", "cost per"):
+        assert kept in header
+    assert "SEED-GR-01@" in shown.stdout  # the expenditure's entries, whole

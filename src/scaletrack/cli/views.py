@@ -319,6 +319,12 @@ def timeline(filters: Any, as_json: bool, **point: Any) -> None:
                title="Timeline", optional=["recorded", "reason", "link", "actor"])
 
 
+MONEY_OPTIONAL = ["co_financing_rate", "participants", "stated_cost_per_beneficiary",
+                  "cost_per_result", "national_contribution", "private_contribution"]
+"""What a narrow terminal leaves out of the money per pilot, most valuable first: the
+budget, payments, declarations, EU share and cost per participant stay (--json has all)."""
+
+
 @click.command()
 @filters("consortium", "country", "pilot", saved=True)
 def finance(filters: Any, as_json: bool, **point: Any) -> None:
@@ -345,15 +351,15 @@ def finance(filters: Any, as_json: bool, **point: Any) -> None:
                                     "private_contribution", "co_financing_rate",
                                     "participants", "cost_per_participant",
                                     "stated_cost_per_beneficiary", "cost_per_result"],
-               title="Money per pilot (EUR)")
+               title="Money per pilot (EUR)", optional=MONEY_OPTIONAL)
     emit_table(document["budget"], ["pilot", "funding_source", "committed", "paid"],
                title="Budget by source")
     emit_table(document["expenditure"],
                ["id", "period", "amount_eur", "cost_option", "units", "unit_cost_eur"],
-               title="Expenditure declared")
+               title="Expenditure declared", optional=["units", "unit_cost_eur"])
     emit_table(document["consortia"], ["consortium", "pilots", "committed", "paid",
                                        "declared", "eu_contribution", "co_financing_rate"],
-               title="By consortium")
+               title="By consortium", optional=["co_financing_rate", "pilots"])
     emit_table(document["consortium_budget"], ["consortium", "funding_source", "committed",
                                                "paid"], title="By consortium and source")
     emit_table(document["findings"], ["code", "pilot", "entry", "message"],
