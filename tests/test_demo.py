@@ -267,7 +267,7 @@ def test_every_centre_has_a_map_and_an_action_plan_before_its_consortium_s_first
         before = (first - timedelta(days=1)).isoformat()
         centres = on_demo("centre", "list", "--consortium", consortium.code, "--as-of",
                           before, "--json").json()
-        assert [c["country"] for c in centres] == list(consortium.countries)
+        assert sorted(c["country"] for c in centres) == sorted(consortium.countries)
         assert all(c["stakeholders"] >= 3 and c["relationships"] >= 2 and c["actions"] >= 3
                    for c in centres), (consortium.code, centres)
         assert not any(c["actions_done"] for c in centres)

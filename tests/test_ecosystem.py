@@ -257,9 +257,25 @@ def test_centre_list_and_activities_count_what_each_centre_did(mapped: Any) -> N
     assert [a["organisations"] for a in activities["activities"]] == [["GR-MA"], ["GR-MA"]]
     rows = mapped("centre", "list", "--json").json()
     assert [(r["country"], r["stakeholders"], r["actions"], r["actions_done"],
-             r["activities"]) for r in rows] == [("IT", 0, 0, 0, 1), ("GR", 3, 2, 1, 2)]
-    assert mapped("centre", "list", "--as-of", "2021-05-31", "--json").json()[1][
+             r["activities"]) for r in rows] == [("GR", 3, 2, 1, 2), ("IT", 0, 0, 0, 1)]
+    assert mapped("centre", "list", "--as-of", "2021-05-31", "--json").json()[0][
         "stakeholders"] == 0
+
+
+def test_organisations_and_centres_are_listed_by_name_then_code(mapped: Any) -> None:
+    """Registered GR-MA, GR-HUB, GR-ATH, FR-PE, GR-SE; listed by name, accents aside."""
+    assert mapped("organisation", "add", "FR-PE2", "--name", "pole emploi", "--type",
+                  "public-service-provider", "--country", "FR").exit_code == 0
+    listed = mapped("organisation", "list", "--json").json()
+    assert [o["code"] for o in listed] == ["GR-SE", "GR-MA", "GR-HUB", "GR-ATH", "FR-PE",
+                                           "FR-PE2"]
+    table = mapped("organisation", "list").stdout
+    assert table.index("Athens Social Cooperative") < table.index("Pôle emploi")
+    assert mapped("consortium", "establish-centre", "SEED", "--country", "IT", "--name",
+                  "Centro per l'innovazione sociale").exit_code == 0
+    centres = mapped("centre", "list", "--json").json()
+    assert [(c["country"], c["centre"]) for c in centres] == [
+        ("IT", "Centro per l'innovazione sociale"), ("GR", None)]
 
 
 def test_an_organisation_keeps_the_name_it_had_at_the_time(mapped: Any) -> None:

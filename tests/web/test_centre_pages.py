@@ -3,6 +3,8 @@ map, plan and activities, now and as of a day of the demo."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from urllib.parse import unquote
 
 import pytest
@@ -26,6 +28,20 @@ def test_every_role_reads_every_centre_and_one_centre_s_map_and_plan(
                  "Action plan", "Publish the national SI ecosystem map", "Activities"):
         assert text in page.text, text
     assert 'href="/centres"' in client.get("/").text
+
+
+def test_every_centre_is_listed_by_its_name_then_consortium_and_country(
+        as_: SignIn) -> None:
+    """The demo registers ESIA's centres first; the page lists Austria's first."""
+    from scaletrack.application.queries.ordering import folded
+
+    page = as_("evaluator").get("/centres").text.split("<tbody>", 1)[1]
+    listed = re.findall(r'<a href="/centres/([A-Z]+)/([A-Z]{2})">([^<]+)</a>', page)
+    assert len(listed) > 20
+    assert listed[0][:2] == ("SIPLUS", "AT")
+    keys = [(folded(unescape(name)), consortium, country)
+            for consortium, country, name in listed]
+    assert keys == sorted(keys)
 
 
 def test_a_centre_as_of_a_day_shows_the_map_and_plan_of_that_day(as_: SignIn) -> None:

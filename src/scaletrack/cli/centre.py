@@ -300,7 +300,9 @@ def exchange(consortium: str, country: str, activity: str, title: str, form: str
 @point_in_time_options
 @json_option
 def list_(consortium: str | None, as_json: bool, **point: Any) -> None:
-    """Every centre (consortium and member country) and how far its work has come.
+    """Every centre (consortium and member country) and how far its work has come, by
+    the centre's name (case and accents aside; a country without one last), then
+    consortium and country.
 
     \b
     Example:

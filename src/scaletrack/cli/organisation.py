@@ -86,7 +86,8 @@ def rename(code: str, name: str, as_json: bool, **kwargs: Any) -> None:
 @json_option
 def list_(organisation_type: str | None, country: str | None, as_json: bool,
           **point: Any) -> None:
-    """List organisations, with their names as they were at the point.
+    """List organisations, with their names as they were at the point, by name (case
+    and accents aside), then code.
 
     \b
     Example:

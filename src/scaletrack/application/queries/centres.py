@@ -15,6 +15,7 @@ from typing import Any
 
 from scaletrack.application.documents import Document
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.ordering import by_name
 from scaletrack.application.queries.organisations import aggregate_at, organisations_at
 from scaletrack.application.timetravel import NOW, PointInTime
 from scaletrack.domain.consortium import Consortium, checked_country
@@ -165,7 +166,8 @@ def activities(ledger: Ledger, code: str, country: str, point: PointInTime = NOW
 def centre_list(ledger: Ledger, consortium: str | None = None,
                 point: PointInTime = NOW) -> list[Document]:
     """Every member country of every consortium (or one): its centre, and how far its map,
-    plan and activities have come."""
+    plan and activities have come; by the centre's name, then consortium and country
+    (:mod:`.ordering`)."""
     codes = [canonical(consortium)] if consortium else ledger.codes(Consortium)
     rows = []
     for code in codes:
@@ -181,4 +183,4 @@ def centre_list(ledger: Ledger, consortium: str | None = None,
                          "relationships": len(work.relationships),
                          "actions": len(work.actions), "actions_done": done,
                          "activities": len(work.activities)})
-    return rows
+    return by_name(rows, name="centre", code=["consortium", "country"])

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from scaletrack.application.documents import Document
 from scaletrack.application.ledger import Ledger
+from scaletrack.application.queries.ordering import by_name
 from scaletrack.application.timetravel import NOW, PointInTime, replay
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
@@ -56,15 +57,15 @@ def organisations_at(ledger: Ledger, point: PointInTime = NOW) -> dict[str, Orga
 
 def organisation_list(ledger: Ledger, *, organisation_type: str | None = None,
                       country: str | None = None, point: PointInTime = NOW) -> list[Document]:
-    """The organisations in the order they were registered, optionally of one type or
+    """The organisations by name, then code (:mod:`.ordering`), optionally of one type or
     country."""
     if organisation_type is not None and organisation_type not in set(OrganisationType):
         raise InvalidInput(f"type: {organisation_type!r} is not one of "
                            f"{', '.join(OrganisationType)}", field="type")
     wanted = canonical(country) if country else None
-    return [summary(o) for o in organisations_at(ledger, point).values()
-            if (organisation_type is None or o.organisation_type == organisation_type)
-            and (wanted is None or o.country == wanted)]
+    return by_name((summary(o) for o in organisations_at(ledger, point).values()
+                    if (organisation_type is None or o.organisation_type == organisation_type)
+                    and (wanted is None or o.country == wanted)), name="name", code=["code"])
 
 
 def organisation_show(ledger: Ledger, code: str, point: PointInTime = NOW) -> Document:
