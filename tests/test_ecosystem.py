@@ -278,6 +278,16 @@ def test_organisations_and_centres_are_listed_by_name_then_code(mapped: Any) -> 
         ("IT", "Centro per l'innovazione sociale"), ("GR", None)]
 
 
+def test_the_list_counts_the_relationships_the_map_shows_on_its_day(mapped: Any) -> None:
+    """R1 holds from June 2021 and ended with 2022; R2 holds from May 2022."""
+    for point, holding in (((), 1), (("--as-of", "2022-06-30"), 2),
+                           (("--as-of", "2021-06-30"), 1), (("--as-of", "2021-05-31"), 0)):
+        shown = mapped("centre", "map", "SEED", "GR", *point, "--json").json()
+        listed = mapped("centre", "list", "--consortium", "SEED", *point, "--json").json()
+        greek = next(row for row in listed if row["country"] == "GR")
+        assert (greek["relationships"], len(shown["relationships"])) == (holding, holding)
+
+
 def test_an_organisation_keeps_the_name_it_had_at_the_time(mapped: Any) -> None:
     assert mapped("organisation", "rename", "FR-PE", "--name", "France Travail",
                   "--occurred-on", "2024-01-01").stdout == "FR-PE@2\n"

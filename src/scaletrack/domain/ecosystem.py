@@ -131,6 +131,11 @@ class CentreWork:
     actions: dict[str, Action] = field(default_factory=dict)
     activities: dict[str, Activity] = field(default_factory=dict)
 
+    def holding_on(self, day: date) -> list[Relationship]:
+        """The relationships of the map on a day: begun and not ended. One that ended
+        stays recorded (its history) but is no current relationship."""
+        return [r for r in self.relationships.values() if r.holds_on(day)]
+
     def require_stakeholder(self, organisation: str, country: str) -> Stakeholder:
         found = self.stakeholders.get(organisation)
         if found is None:

@@ -54,7 +54,7 @@ def centre_map(ledger: Ledger, code: str, country: str, point: PointInTime = NOW
     known = organisations_at(ledger, point)
     stakeholders = [_stakeholder(s.organisation, known, asdict(s))
                     for s in work.stakeholders.values()]
-    holding = [r for r in work.relationships.values() if r.holds_on(day)]
+    holding = work.holding_on(day)
     links: dict[str, list[str]] = {s.organisation: [] for s in work.stakeholders.values()}
     for r in holding:
         links.setdefault(r.source, []).append(f"{r.relation} {r.target}")
@@ -165,10 +165,12 @@ def activities(ledger: Ledger, code: str, country: str, point: PointInTime = NOW
 
 def centre_list(ledger: Ledger, consortium: str | None = None,
                 point: PointInTime = NOW) -> list[Document]:
-    """Every member country of every consortium (or one): its centre, and how far its map,
+    """Every member country of every consortium (or one): its centre, and how far its map
+    (its relationships as the map counts them: those that hold on the point's day),
     plan and activities have come; by the centre's name, then consortium and country
     (:mod:`.ordering`)."""
     codes = [canonical(consortium)] if consortium else ledger.codes(Consortium)
+    day = point.day(ledger.clock())
     rows = []
     for code in codes:
         found = aggregate_at(ledger, Consortium, code, point)
@@ -180,7 +182,7 @@ def centre_list(ledger: Ledger, consortium: str | None = None,
             rows.append({"consortium": found.code, "country": country,
                          "centre": found.centres.get(country),
                          "stakeholders": len(work.stakeholders),
-                         "relationships": len(work.relationships),
+                         "relationships": len(work.holding_on(day)),
                          "actions": len(work.actions), "actions_done": done,
                          "activities": len(work.activities)})
     return by_name(rows, name="centre", code=["consortium", "country"])
