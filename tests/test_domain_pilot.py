@@ -422,6 +422,45 @@ def test_a_target_is_set_once_then_revised_with_a_reason(pilot: Pilot, part: Ind
     assert set(pilot.targets) == {"PART|2023-Q1"}
 
 
+def test_a_period_holds_one_result_target_and_expenditure_each_refused_alike(
+        pilot: Pilot, part: Indicator) -> None:
+    """Each second entry names the first and says to correct it, in the same words."""
+    pilot.set_target(part, by(), period="2023-Q1", target=Decimal(120))
+    target = pilot.version
+    pilot.report_result(part, by(), period="2023-Q1", value=Decimal(3))
+    result = pilot.version
+    pilot.declare_expenditure(by(), period="2023-Q1", amount_eur=1000)
+    declared = pilot.version
+    refusals = [
+        (rejected("target-exists", pilot.set_target, part, by(), period="2023-q1",
+                  target=Decimal(5)), "a target for PART in 2023-Q1 is already set",
+         target, "target"),
+        (rejected("result-exists", pilot.report_result, part, by(), period="2023-Q1",
+                  value=Decimal(4)), "a result for PART in 2023-Q1 is already recorded",
+         result, "value"),
+        (rejected("expenditure-exists", pilot.declare_expenditure, by(), period="2023-Q1",
+                  amount_eur=5), "the expenditure for 2023-Q1 is already declared",
+         declared, "amount_eur")]
+    for error, what, version, field in refusals:
+        assert error.field == "period"
+        assert str(error).startswith(
+            f"{what} as SEED-GR-01@{version}; correct it: scaletrack correct "
+            f"SEED-GR-01@{version} --set {field}=N --reason TEXT"), str(error)
+    assert "scaletrack log target-revised SEED-GR-01 --indicator" in refusals[0][0].hint
+
+
+def test_a_target_kept_from_before_pilots_knew_its_entry_is_refused_all_the_same() -> None:
+    from scaletrack.domain.period_entries import TARGET
+
+    with pytest.raises(RuleViolation) as caught:
+        TARGET.refuse_another("a target for PART in 2023-Q1", "SEED-GR-01", 0)
+    assert str(caught.value).startswith(
+        "a target for PART in 2023-Q1 is already set; correct it: scaletrack correct "
+        "SEED-GR-01@N --set target=N --reason TEXT (N from scaletrack pilot history "
+        "SEED-GR-01)")
+    TARGET.refuse_another("a target for PART in 2023-Q2", "SEED-GR-01", None)
+
+
 # -- reporting periods and locks --------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from scaletrack.domain.money import (
     require_pilot_period,
     total,
 )
+from scaletrack.domain.period_entries import EXPENDITURE, RESULT, TARGET
 from scaletrack.domain.pilot_state import (
     Milestone,
     MoneyLine,
@@ -385,13 +386,8 @@ class Pilot(Aggregate):
     def declare_expenditure(self, by: Provenance, **declared: Any) -> None:
         """The eligible expenditure of one reporting period; one declaration per period."""
         period = canonical(str(declared.get("period", "")))
-        declared_as = self.expenditure.get(period)
-        if declared_as is not None:
-            raise RuleViolation(
-                "expenditure-exists", f"the expenditure for {period} is already declared as "
-                f"{self.code}@{declared_as}", field="period",
-                hint=f"correct it: scaletrack correct {self.code}@{declared_as} "
-                "--set amount_eur=N --reason TEXT")
+        EXPENDITURE.refuse_another(f"the expenditure for {period}", self.code,
+                                   self.expenditure.get(period))
         self._record_entry(ev.ExpenditureDeclared, by, {
             "currency": "EUR", "cost_option": CostOption.REAL_COSTS, "units": None,
             "unit_cost_eur": None, **declared})
@@ -443,10 +439,8 @@ class Pilot(Aggregate):
 
     def set_target(self, indicator: Indicator, by: Provenance, **target: Any) -> None:
         key = target_key(indicator.code, str(target.get("period", "")).upper())
-        if key in self.targets:
-            raise RuleViolation("target-exists", f"a target for {key.replace('|', ' in ')} "
-                                "is already set", field="period",
-                                hint="use target-revised with a reason")
+        TARGET.refuse_another(f"a target for {key.replace('|', ' in ')}", self.code,
+                              self.targets.get(key))
         self._record_target(ev.TargetSet, indicator, by, target)
 
     def revise_target(self, indicator: Indicator, by: Provenance, **target: Any) -> None:
@@ -474,13 +468,8 @@ class Pilot(Aggregate):
                                 f"{by.occurred_on}, before the period started",
                                 field="occurred_on",
                                 hint=f"give a day from {period_start(period)} on")
-        reported = self.results.get(target_key(indicator.code, period))
-        if reported is not None:
-            raise RuleViolation(
-                "result-exists", f"a result for {indicator.code} in {period} is already "
-                f"recorded as {self.code}@{reported}", field="period",
-                hint=f"correct it: scaletrack correct {self.code}@{reported} --set value=N "
-                "--reason TEXT")
+        RESULT.refuse_another(f"a result for {indicator.code} in {period}", self.code,
+                              self.results.get(target_key(indicator.code, period)))
         self._record_entry(ev.ResultReported, by, {
             "value": None, "narrative": None, "breakdown": {}, **result,
             "indicator": indicator.code, "indicator_version": indicator.definition_version},

@@ -49,11 +49,12 @@ from scaletrack.domain.errors import (
     RuleViolation,
     ScaletrackError,
 )
+from scaletrack.domain.period_entries import RESULT, TARGET
 from scaletrack.domain.pilot import IDENTITY_FIELDS, Pilot
 from scaletrack.domain.pilot_state import target_key
 from scaletrack.domain.vocabulary import Source, canonical
 
-TAKEN_IDENTITY = {"result-exists": "results", "target-exists": "targets"}
+TAKEN_IDENTITY = {RESULT.rule: "results", TARGET.rule: "targets"}
 """The rules refusing an entry whose identity is recorded, and where a pilot keeps it."""
 
 
