@@ -46,6 +46,7 @@ def test_a_change_is_an_event_with_its_reason_and_actor(store: Any) -> None:
     (["--at-risk", "90", "--reason", "r"], 1, "at-risk threshold (90%) must be below"),
     (["--cap", "95", "--reason", "r"], 1, "100% or more"),
     (["--on-track", "90", "--reason", "r"], 1, "already on track 90%, at risk 60%, no cap"),
+    (["--reason", "r"], 2, "names nothing to change"),
     (["--cap", "150", "--no-cap", "--reason", "r"], 2, "not both"),
     (["--on-track", "ninety", "--reason", "r"], 2, "--on-track"),
     (["--on-track", "85.55", "--reason", "r"], 2, "decimal"),
