@@ -15,6 +15,7 @@ from scaletrack.application.timetravel import parse_moment
 from scaletrack.audit.verify import head_digest, head_known_at
 from scaletrack.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from scaletrack.domain.account import Role
+from serving import post_sign_in
 
 READERS = sorted(PEOPLE)
 PILOT = "SEED-GR-01"
@@ -149,7 +150,7 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
              Role.EVALUATOR: {"Portfolio", "Centres", "Period reports"},
              Role.AUDITOR: {"Portfolio", "Centres", "Period reports", "Audit"}}
     with TestClient(create_app(pages_store), follow_redirects=False) as client:
-        signed = client.post("/sign-in", data={"login": demo.login, "password": demo.password})
+        signed = post_sign_in(client, {"login": demo.login, "password": demo.password})
         assert signed.status_code == 303
         assert signed.headers["location"] == "/"
         home = client.get("/")
