@@ -137,6 +137,20 @@ def test_the_diff_page_names_what_changed_and_the_events_responsible(as_: SignIn
     assert as_("lead").get(f"/pilots/{PILOT}/diff").status_code == 403
 
 
+@pytest.mark.parametrize("query", ["from_knwon_at=2022-06-30", "as_of=2022-06-30",
+                                   "to_known_at=2022-12-31&pilot=SEED-GR-02"])
+def test_the_diff_page_refuses_a_query_parameter_it_does_not_take(as_: SignIn,
+                                                                  query: str) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}/diff?{query}")
+
+    assert page.status_code == 400
+    (said,) = re.findall(r'<p class="error" role="alert">([^<]*)</p>', page.text)
+    unknown = [name for name in re.findall(r"(\w+)=", query) if not name.startswith(
+        ("from_", "to_")) or name == "from_knwon_at"]
+    assert said == f"this page takes no query parameter {', '.join(unknown)}"
+    assert "it takes from_as_of, from_known_at, to_as_of, to_known_at" in page.text
+
+
 @pytest.mark.parametrize("demo", DEMO_ACCOUNTS, ids=lambda d: d.login)
 def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
                                                             demo: DemoAccount) -> None:

@@ -182,12 +182,16 @@ def history(page: Viewer, code: str) -> Response:
                        digest=reading.digest(page))
 
 
+DIFF_QUERY = ("from_as_of", "from_known_at", "to_as_of", "to_known_at")
+
+
 @router.get("/pilots/{code}/diff")
 def pilot_diff(page: Viewer, code: str, from_as_of: str | None = None,
                from_known_at: str | None = None, to_as_of: str | None = None,
                to_known_at: str | None = None) -> Response:
     """What changed in a pilot's impact between two points, and the events responsible."""
     page.require(Action.DIFF)
+    page.require_known_query(DIFF_QUERY)
     before = point_in_time(from_as_of, from_known_at)
     after = point_in_time(to_as_of, to_known_at)
     detail = _pilot_or_404(page, code)
