@@ -57,7 +57,9 @@ def test_reading_at_a_point_is_for_the_roles_that_may(as_: SignIn, login: str,
     assert answer.status_code == (200 if allowed else 403)
     if allowed:
         assert "as of 2022-06-30, known at 2022-07-15 23:59:59 UTC" in answer.text
-        assert re.search(r"Store head digest:.*sha256:[0-9a-f]{64}", answer.text, re.S)
+        assert re.search(r"Store head digest: <code>\d+ events, head sha256:[0-9a-f]{64}, "
+                         r"taken ", answer.text)
+        assert "scaletrack digest" not in answer.text  # the label says "digest" once
     else:
         assert "may not read at point" in answer.text
 
@@ -72,8 +74,9 @@ def test_a_page_at_a_known_at_moment_shows_the_digest_of_that_moment(
         then.close()
     page = as_("evaluator").get(f"/pilots/{PILOT}?known_at=2022-07-15").text
     assert expected != now
-    assert expected.split(", taken")[0] in page
-    assert now.split(", taken")[0] not in page
+    # under its label, the line without its own "scaletrack digest: " (still read back)
+    assert expected.split(", taken")[0].removeprefix("scaletrack digest: ") in page
+    assert now.split(", taken")[0].removeprefix("scaletrack digest: ") not in page
 
 
 def test_a_malformed_point_is_an_invalid_input_page(as_: SignIn) -> None:
@@ -173,6 +176,22 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
         assert nav
         assert set(re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav.group(1))) == \
             menus[demo.role]
+
+
+def test_statuses_and_stages_read_as_words_where_people_read_them(as_: SignIn) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}?as_of=2022-06-30").text
+    statuses = re.findall(r'class="status-([a-z-]+)">([^<]*)</td>', page)
+
+    assert ("not-due-yet", "not due yet") in statuses
+    assert {code for code, _ in statuses} & {"on-track", "at-risk", "off-track"}
+    assert all(shown == code.replace("-", " ") or code == "left-open"
+               for code, shown in statuses), statuses
+    assert re.search(r"<dt>Stage</dt><dd>[a-z ]+</dd>", page)
+    history = page[page.index('id="stage"'):]
+    assert "proposed → readiness assessed" in history[:history.index("</ol>")]
+    periods = page[page.index('id="periods"'):page.index('id="decisions"')]
+    assert re.findall(r'data-label="Status">([^<]*)</td>', periods)
+    assert "-" not in "".join(re.findall(r'data-label="Status">([^<]*)</td>', periods))
 
 
 def test_a_closed_pilot_is_not_rated_after_its_closure_and_left_its_risks_open(

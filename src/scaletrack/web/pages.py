@@ -88,6 +88,12 @@ class Point:
         return self.at.is_now
 
     @property
+    def digest_shown(self) -> str | None:
+        """The digest line after its label (which says "digest" already); what is left
+        still reads back in ``verify --against``."""
+        return self.digest.removeprefix("scaletrack digest: ") if self.digest else None
+
+    @property
     def known_at_shown(self) -> str | None:
         return Language.moment(self.at.known_at) if self.at.known_at else None
 

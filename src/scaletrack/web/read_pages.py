@@ -38,8 +38,9 @@ def portfolio(page: Viewer, consortium: str | None = None,
     progress = reading.view(page, "progress", filters)
     names = {"type": _("Pilots by type"), "dimension": _("Pilots by scaling dimension"),
              "mechanism": _("Pilots by mechanism"), "stage": _("Pilots by stage")}
-    charts = [category_bars(names[aspect], None, [Category(value, count) for value, count
-                                                  in counts.items()], page.language)
+    charts = [category_bars(names[aspect], None, [
+        Category(page.language.word(value) if aspect == "stage" else value, count)
+        for value, count in counts.items()], page.language)
               for aspect, counts in document["pilots_by"].items() if aspect in names]
     def with_chart(row: dict[str, Any]) -> dict[str, Any]:
         by_sex = row.get("by", {}).get("sex")
