@@ -140,6 +140,17 @@ def test_the_diff_page_names_what_changed_and_the_events_responsible(as_: SignIn
     assert as_("lead").get(f"/pilots/{PILOT}/diff").status_code == 403
 
 
+def test_the_diff_page_pairs_a_redefined_row_and_names_a_missing_value(as_: SignIn) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}/diff?from_known_at=2022-06-01"
+                                "&to_known_at=2022-12-31").text  # PART revised on 2022-06-15
+    changes = html.unescape(page.split('id="changes"')[1].split('id="events"')[0])
+    values = re.findall(r"<li>([^<]*)</li>", changes)
+
+    assert "indicator_version: 1 → 2" in values  # one change, not a removal and an addition
+    assert [v for v in values if re.fullmatch(r"actual: \(none\) → \d+", v)]
+    assert not [v for v in values if v.endswith(("→ ", ": "))]
+
+
 @pytest.mark.parametrize("query", ["from_knwon_at=2022-06-30", "as_of=2022-06-30",
                                    "to_known_at=2022-12-31&pilot=SEED-GR-02"])
 def test_the_diff_page_refuses_a_query_parameter_it_does_not_take(as_: SignIn,
