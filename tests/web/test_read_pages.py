@@ -261,11 +261,25 @@ def test_a_pilot_whose_costs_disagree_shows_the_finding(as_: SignIn) -> None:
 def test_the_decision_log_shows_evaluation_and_adoption_detail(as_: SignIn) -> None:
     page = as_("evaluator").get("/pilots/ESIA-DK-01")
     assert page.status_code == 200
-    decisions = page.text.split('id="decisions"')[1].split('id="stage"')[0]
-    assert "evaluation-completed" in decisions
-    assert re.search(r"design: (experimental|quasi-experimental|before-after|qualitative)",
+    decisions = html.unescape(page.text.split('id="decisions"')[1].split('id="stage"')[0])
+    assert "evaluation completed" in decisions
+    assert re.search(r"Design: (experimental|quasi-experimental|before-after|qualitative)",
                      decisions)
-    assert re.search(r"independence: (internal|external|independent)", decisions)
-    assert "evidence_level: " in decisions
-    assert "budget_eur: " in decisions
-    assert "approved_by: None" not in decisions  # a detail not stated is left out
+    assert re.search(r"Independence: (internal|external|independent)", decisions)
+    assert re.search(r"Evidence level \(1-5\): [1-5]", decisions)
+    assert re.search(r"Budget: [\d,]+(\.\d+)?\xa0EUR", decisions)
+    assert "Approved by: None" not in decisions  # a detail not stated is left out
+
+
+def test_the_decision_log_reads_as_a_person_expects(as_: SignIn) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}").text
+    decisions = html.unescape(page.split('id="decisions"')[1].split('id="quality"')[0])
+    details = [re.sub(r"<[^>]+>", "", cell) for cell in
+               re.findall(r'data-label="Details">(.*?)</td>', decisions, re.S)]
+
+    assert re.search(r"ESF\+-funded: (yes|no)", decisions)
+    assert re.search(r"Duration: \d+ months?", decisions)
+    assert re.search(r"Budget: \d{1,3}(,\d{3})*\xa0EUR", decisions)  # as the money facts
+    assert re.search(r"Revenue mix: \w+ \d+\xa0%", decisions)
+    assert "From stage: proposed; To stage: readiness assessed" in details
+    assert not [d for d in details if re.search(r"\b[a-z]+_[a-z_]+: |True|False|None", d)]

@@ -20,6 +20,7 @@ from scaletrack.domain.pilot_events import Entry
 from scaletrack.projections.filters import Filters
 from scaletrack.web import reading
 from scaletrack.web.charts import Category, PeriodPoint, category_bars, impact_chart
+from scaletrack.web.details import decision_details
 from scaletrack.web.pages import Page, PageRoute, Viewer, point_in_time
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -73,7 +74,8 @@ def pilot(page: Viewer, code: str) -> Response:
     resource = Resource(consortium=detail["consortium"])
     impact_view = reading.view(page, "impact", Filters(pilot=code))
     impact = impact_view["rows"]
-    decisions = reading.view(page, "decisions", Filters(pilot=code))["decisions"]
+    decisions = [{**d, "shown_details": decision_details(page.language, d["details"])}
+                 for d in reading.view(page, "decisions", Filters(pilot=code))["decisions"]]
     findings = reading.view(page, "quality", Filters(pilot=code))["findings"]
     records = reading.pilot_history(page, code)
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
