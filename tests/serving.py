@@ -3,6 +3,7 @@ one account per role (and a second officer), and an HTTP client on the app."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -34,6 +35,20 @@ ACCOUNTS: dict[str, tuple[str, Role, list[str]]] = {
     "aud": ("Aud Berg", Role.AUDITOR, []),
 }
 PILOTS = {"SEED-GR-01": "SEED", "FUSE-IE-01": "FUSE"}
+
+
+def sign_in_form_token(client: TestClient) -> str:
+    """The CSRF token of the sign-in form, as a browser gets it (with its cookie)."""
+    page = client.get("/sign-in")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def post_sign_in(client: TestClient, form: dict[str, str], **options: Any) -> Any:
+    """``POST /sign-in`` as the browser's form sends it: the form's CSRF token included."""
+    return client.post("/sign-in", data={"csrf_token": sign_in_form_token(client), **form},
+                       **options)
 
 
 def seed(ledger: Ledger) -> None:

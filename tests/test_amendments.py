@@ -195,7 +195,7 @@ def test_pilot_amend_records_one_event_and_every_list_shows_it(store: Any) -> No
 @pytest.mark.parametrize(("args", "code", "words"), [
     (("--title", "SI mapping"), 2, "needs a reason"),
     (("--title", "SI maping", "--reason", "r"), 1, "leaves SEED-GR-01 as it is"),
-    (("--reason", "r"), 1, "leaves SEED-GR-01 as it is"),
+    (("--reason", "r"), 2, "amendment of SEED-GR-01 names nothing to change"),
     (("--target-country", "FR", "--reason", "r"), 1, "FR are not members of SEED"),
     (("--target-country", "XX", "--reason", "r"), 2, "ISO 3166-1"),
     (("--ends-on", "2021-05-01", "--reason", "r"), 1, "before it starts"),
@@ -237,7 +237,10 @@ def test_consortium_amend_and_remove_country(store: Any, store_url: str) -> None
     refused(run("consortium", "remove-country", "SEED", "SI"), 2, "needs a reason")
     refused(run("consortium", "remove-country", "SEED", "FR", "--reason", "r"), 1,
             "not a member country")
-    refused(run("consortium", "amend", "SEED", "--reason", "r"), 1, "leaves SEED as it is")
+    refused(run("consortium", "amend", "SEED", "--reason", "r"), 2,
+            "amendment of SEED names nothing to change")
+    refused(run("consortium", "amend", "SEED", "--name", "Seed", "--reason", "r"), 1,
+            "leaves SEED as it is")
     assert store_digest_of(store_url) == before
 
     removed = run("consortium", "remove-country", "SEED", "SI", "--reason", "By mistake")

@@ -81,6 +81,9 @@ def test_indicator_commands_refuse_broken_rules_and_bad_input(store: Any) -> Non
     run(*PART)
     refused(run(*PART), 1, "already exists")
     refused(run("indicator", "revise", "PART", "--unit", "FTE"), 2, "needs a reason")
+    refused(run("indicator", "revise", "PART", "--reason", "r"), 2, "names nothing to change")
+    refused(run("indicator", "revise", "PART", "--name", "Participants", "--reason", "r"), 1,
+            "leaves indicator PART as it is")
     refused(run(*PART[:-4], "--measure", "vibes"), 2, "--measure", "qualitative")
     refused(run(*PART[:5]), 2, "Missing option")
     refused(run("indicator", "show", "NOPE"), 3, "no indicator NOPE")

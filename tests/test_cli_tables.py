@@ -134,11 +134,13 @@ def test_diff_links_each_changed_row_to_its_events(demo: Any) -> None:
 
 
 def test_diff_shows_the_values_of_added_rows(demo: Any) -> None:
-    args = ("diff", "impact", "--pilot", PILOT, "--as-of", "2022-03-31",
+    args = ("diff", "decisions", "--pilot", PILOT, "--as-of", "2022-03-31",
             "--to-as-of", "2022-06-30")
     document = demo(*args, "--json").json()
     added = [change for change in document["changes"] if change["change"] == "added"]
     assert added
     shown = demo(*args).stdout
     assert "added" in shown
-    assert re.search(r"target=\d+", shown)
+    # a line per value, under "to", never one string of field=value pairs
+    assert re.search(r"│ decision +│ +│ [a-z-]+ +│", shown)
+    assert not re.search(r"\w=\w", shown)

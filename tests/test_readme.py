@@ -59,3 +59,20 @@ def test_readme_console_examples_run_as_documented(steps: list[tuple[str, list[s
     done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+MAKEFILE = README.parent / "Makefile"
+
+
+def test_readme_documents_every_setting_of_make_demo() -> None:
+    """Each variable the demo's recipe reads that a user may set (``?=``) is shown
+    in the README as ``make demo NAME=...``, so a busy port has a documented way out."""
+    text = MAKEFILE.read_text()
+    settable = set(re.findall(r"^([A-Z_]+) \?=", text, flags=re.M))
+    recipe = re.search(r"^demo:.*\n((?:\t.*\n)+)", text, flags=re.M)
+    assert recipe is not None
+    used = set(re.findall(r"\$\(([A-Z_]+)\)", recipe.group(1))) & settable
+    assert used >= {"PORT", "DEMO_DB"}
+    readme = README.read_text()
+    assert [name for name in sorted(used) if f"make demo {name}=" not in readme
+            and not re.search(rf"make demo (\S+=\S+ )*{name}=", readme)] == []

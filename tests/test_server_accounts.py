@@ -9,15 +9,18 @@ import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
+from fastapi.testclient import TestClient
 
 from expect import refused
 from scaletrack.application.access import Action, Resource, can
 from scaletrack.domain.account import Account, Role
 from scaletrack.domain.envelope import Provenance
+from scaletrack.server.app import create_app
 from scaletrack.server.security import CONTENT_SECURITY_POLICY
-from serving import Deployment
+from serving import Deployment, post_sign_in
 
 ERROR_KEYS = {"error", "hint", "field"}
 
@@ -138,9 +141,14 @@ def test_a_session_cookie_is_signed_httponly_samesite_and_writes_need_its_csrf_t
 
 def test_the_sign_in_form_redirects_and_refuses_another_sites_page(
         served: Deployment) -> None:
-    client = served.client
+    with TestClient(create_app(served.url)) as client:  # the form is a web page
+        _sign_in_form_redirects_and_refuses_another_sites_page(served, client)
+
+
+def _sign_in_form_redirects_and_refuses_another_sites_page(
+        served: Deployment, client: TestClient) -> None:
     form = {"login": "olga", "password": served.passwords["olga"], "next": "/pages"}
-    signed = client.post("/sign-in", data=form, follow_redirects=False)
+    signed = post_sign_in(client, form, follow_redirects=False)
     assert (signed.status_code, signed.headers["location"]) == (303, "/pages")
     assert client.get("/api/v1/session").json()["login"] == "olga"
     assert client.post("/sign-out", follow_redirects=False).status_code == 403
@@ -148,13 +156,41 @@ def test_the_sign_in_form_redirects_and_refuses_another_sites_page(
     out = client.post("/sign-out", data={"csrf_token": csrf}, follow_redirects=False)
     assert out.status_code == 303
     assert client.get("/api/v1/session").status_code == 401
-    outside = client.post("/sign-in", data=form, headers={"Origin": "https://evil.example"})
+    outside = post_sign_in(client, form, headers={"Origin": "https://evil.example"})
     assert outside.status_code == 403
     assert "scaletrack_session" not in outside.headers.get(
         "set-cookie", "")
-    away = client.post("/sign-in", data={**form, "next": "//evil.example/"},
-                       follow_redirects=False)
+    away = post_sign_in(client, {**form, "next": "//evil.example/"}, follow_redirects=False)
     assert away.headers["location"] == "/"
+
+
+def test_a_sign_in_form_without_its_csrf_token_is_refused_with_a_clear_error(
+        served: Deployment) -> None:
+    with TestClient(create_app(served.url)) as client:
+        _sign_in_form_without_its_csrf_token_is_refused(served, client)
+
+
+def _sign_in_form_without_its_csrf_token_is_refused(served: Deployment,
+                                                    client: TestClient) -> None:
+    form = {"login": "olga", "password": served.passwords["olga"], "next": "/pages"}
+    client.get("/sign-in")  # the cookie alone is not enough: another site's page has it too
+
+    for token in ({}, {"csrf_token": ""}, {"csrf_token": "forged"}):
+        refused_sign_in = client.post("/sign-in", data={**form, **token},
+                                      follow_redirects=False)
+
+        assert refused_sign_in.status_code == 303
+        assert "scaletrack_session" not in refused_sign_in.headers.get("set-cookie", "")
+        again = client.get(refused_sign_in.headers["location"])
+        assert again.status_code == 401
+        assert "CSRF token is missing or wrong: sign in again on this page" in again.text
+        assert 'name="csrf_token" value="' in again.text
+        assert client.get("/api/v1/session").status_code == 401
+    client.cookies.clear()
+    no_cookie = client.post("/sign-in", data={**form, "csrf_token": "forged"},
+                            follow_redirects=False)
+    assert "CSRF token" in unquote(no_cookie.headers["location"])
+    assert post_sign_in(client, form, follow_redirects=False).headers["location"] == "/pages"
 
 
 def test_failed_sign_ins_are_limited(served: Deployment) -> None:

@@ -21,6 +21,22 @@ def test_the_defaults_hold_until_a_change_is_recorded(store: Any) -> None:
                                 "settings_version": None}, "changes": []}
 
 
+def test_settings_show_says_what_holds_in_words_where_a_value_is_none(store: Any) -> None:
+    defaults = store("settings", "show")
+    store("settings", "rating", "--cap", "150", "--reason", "Guidance", "--actor", "ana")
+    store("settings", "rating", "--no-cap", "--reason", "No cap after all", "--actor", "ana")
+    changed = store("settings", "show")
+
+    assert defaults.stdout.splitlines()[:4] == [
+        "on track          90%", "at risk           60%", "cap               no cap",
+        "settings version  none: the defaults, never changed"]
+    assert changed.stdout.splitlines()[2:4] == ["cap               no cap",
+                                                "settings version  3"]
+    rows = [line for line in changed.stdout.splitlines() if line.startswith("│ settings@")]
+    assert [[c.strip() for c in row.split("│")[4:7]] for row in rows] == [
+        ["90%", "60%", "150%"], ["90%", "60%", "no cap"]]
+
+
 def test_a_change_is_an_event_with_its_reason_and_actor(store: Any) -> None:
     changed = store("settings", "rating", "--on-track", "85", "--cap", "150", "--reason",
                     "Managing authority's guidance", "--actor", "ana")
@@ -46,6 +62,7 @@ def test_a_change_is_an_event_with_its_reason_and_actor(store: Any) -> None:
     (["--at-risk", "90", "--reason", "r"], 1, "at-risk threshold (90%) must be below"),
     (["--cap", "95", "--reason", "r"], 1, "100% or more"),
     (["--on-track", "90", "--reason", "r"], 1, "already on track 90%, at risk 60%, no cap"),
+    (["--reason", "r"], 2, "names nothing to change"),
     (["--cap", "150", "--no-cap", "--reason", "r"], 2, "not both"),
     (["--on-track", "ninety", "--reason", "r"], 2, "--on-track"),
     (["--on-track", "85.55", "--reason", "r"], 2, "decimal"),

@@ -126,3 +126,61 @@ def test_on_the_demo_a_late_correction_changes_impact_as_known_before_and_after(
     assert any("counted twice" in e["reason"] for e in corrections)  # the demo's late one
 
 
+
+
+@pytest.fixture
+def redefined(store_url: str, history: dict[str, str]) -> dict[str, str]:
+    """The history, then: a Q3 target under PART's first definition; PART revised in
+    June (a country breakdown); the Q3 result, reported in October under the second."""
+    clock = Clock()
+    ledger = Ledger(StoreURL.parse(store_url), clock=clock)
+    by = ledger.provenance
+    clock.now = datetime(2022, 9, 2, 9, tzinfo=UTC)
+    ledger.log_event("target", "SEED-GR-01", {"indicator": "PART", "period": "2022-Q3",
+                                              "baseline": 0, "target": 20}, by("ana"))
+    clock.now = datetime(2022, 9, 3, 9, tzinfo=UTC)
+    ledger.revise_indicator("PART", {"dimensions": ["sex", "country"]},
+                            by("wg", date(2022, 6, 15), reason="A country breakdown"))
+    clock.now = datetime(2022, 10, 5, 9, tzinfo=UTC)
+    result = ledger.log_event("result", "SEED-GR-01", {
+        "indicator": "PART", "period": "2022-Q3", "value": 12,
+        "breakdown": {"sex": {"women": 7, "men": 5}, "country": {"GR": 12}}},
+        by("ana", date(2022, 9, 30))).version
+    ledger.close()
+    return {**history, "q3": f"SEED-GR-01@{result}"}
+
+
+def test_a_row_read_under_a_new_definition_is_one_change_of_that_row(
+        redefined: dict[str, str], run: Any) -> None:
+    done = run("diff", "impact", "--pilot", "SEED-GR-01", "--known-at", "2022-09-30",
+               "--to-known-at", "2022-10-31", "--json")
+
+    assert done.exit_code == 0, done.stderr
+    [change] = [c for c in done.json()["changes"] if c["key"].get("period") == "2022-Q3"]
+    assert (change["change"], change["key"]) == ("changed", {
+        "pilot": "SEED-GR-01", "consortium": "SEED", "indicator": "PART",
+        "period": "2022-Q3"})
+    assert change["fields"]["indicator_version"] == {"from": 1, "to": 2}
+    assert change["fields"]["actual"] == {"from": None, "to": 12}
+    assert change["events"] == [redefined["q3"]]
+
+
+def test_the_diff_table_shows_a_line_per_field_and_says_none_for_a_missing_value(
+        redefined: dict[str, str], run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    added = run("diff", "impact", "--pilot", "SEED-GR-01", "--known-at", "2022-09-01",
+                "--to-known-at", "2022-09-02T12:00:00Z")  # the Q3 target
+    assert run("retract", redefined["q3"], "--reason", "Sheets of another pilot").exit_code == 0
+    emptied = run("diff", "impact", "--pilot", "SEED-GR-01", "--known-at", "2022-10-31")
+
+    def cells(table: str) -> list[list[str]]:
+        return [[c.strip() for c in line.split("│")[1:-1]] for line in table.splitlines()
+                if line.startswith("│")]
+
+    assert added.exit_code == emptied.exit_code == 0, added.stderr + emptied.stderr
+    rows = cells(added.stdout)
+    assert rows[0][2:4] == ["added", "unit"]  # the row, then one line per value
+    assert ["target", "", "20"] in [row[3:6] for row in rows]
+    assert ["status", "", "not-due-yet"] in [row[3:6] for row in rows]
+    assert not [row for row in rows if "=" in row[5] or ";" in row[5]]
+    assert ["actual", "12", "(none)"] in [row[3:6] for row in cells(emptied.stdout)]

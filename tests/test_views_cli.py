@@ -62,6 +62,19 @@ def test_every_view_prints_the_oracles_document_as_json_and_a_table(store: str,
         assert "┃" in table.stdout
 
 
+def test_a_table_says_yes_or_no_where_the_document_says_true_or_false(store: str,
+                                                                    run: Any) -> None:
+    matrix = run("portfolio", "--json").json()["matrix"]
+    table = run("portfolio").stdout
+
+    assert {row["member"] for row in matrix} == {True}
+    member = [line.split("│")[3].strip() for line in table.splitlines()
+              if line.startswith("│ SEED")]
+    assert member
+    assert set(member) == {"yes"}
+    assert "True" not in table
+
+
 def test_a_view_shows_what_was_recorded_since_it_was_last_read(store: str, run: Any) -> None:
     before = run("progress", "--json").json()["pilots"][0]
     assert run("log", "risk-closed", "SEED-GR-01", "--risk", "R1").exit_code == 0

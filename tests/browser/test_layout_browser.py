@@ -7,17 +7,18 @@ from typing import Any
 
 import pytest
 from accessibility import problems
-from fastapi import FastAPI
 from live import LiveServer
 
-from scaletrack.web import router
+from people import copy_store
+from scaletrack.server.app import create_app
 
 
 @pytest.fixture(scope="module")
-def layout_server() -> Iterator[LiveServer]:
-    app = FastAPI()
-    app.include_router(router)
-    with LiveServer(app) as served:
+def layout_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[LiveServer]:
+    """The whole app (the sign-in form's CSRF token is the server's), on a copy of the demo."""
+    with LiveServer(create_app(copy_store(demo_url, tmp_path_factory.mktemp("layout")))
+                    ) as served:
         yield served
 
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from people import PEOPLE, SignIn, copy_store, with_people
 from scaletrack.server.app import create_app
+from serving import post_sign_in
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +33,8 @@ def signer(url: str) -> Iterator[SignIn]:
         client = TestClient(app, follow_redirects=False)
         clients.append(client)
         if login:
-            answer = client.post("/sign-in", data={"login": login,
-                                                   "password": PEOPLE[login].password})
+            answer = post_sign_in(client, {"login": login,
+                                           "password": PEOPLE[login].password})
             assert answer.status_code == 303, answer.text
             assert answer.headers["location"] == "/"
         return client

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from scaletrack.web import router
+from people import SignIn
 from scaletrack.web.rendering import STATIC, TEMPLATES
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    app = FastAPI()
-    app.include_router(router)
-    return TestClient(app)
+def client(as_: SignIn) -> TestClient:
+    """Nobody signed in, on the whole app (the sign-in form's token needs the server)."""
+    client: TestClient = as_("")
+    return client
 
 
 def test_the_style_sheet_and_script_come_from_the_package(client: TestClient) -> None:

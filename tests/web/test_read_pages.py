@@ -15,6 +15,7 @@ from scaletrack.application.timetravel import parse_moment
 from scaletrack.audit.verify import head_digest, head_known_at
 from scaletrack.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from scaletrack.domain.account import Role
+from serving import post_sign_in
 
 READERS = sorted(PEOPLE)
 PILOT = "SEED-GR-01"
@@ -56,7 +57,9 @@ def test_reading_at_a_point_is_for_the_roles_that_may(as_: SignIn, login: str,
     assert answer.status_code == (200 if allowed else 403)
     if allowed:
         assert "as of 2022-06-30, known at 2022-07-15 23:59:59 UTC" in answer.text
-        assert re.search(r"Store head digest:.*sha256:[0-9a-f]{64}", answer.text, re.S)
+        assert re.search(r"Store head digest: <code>\d+ events, head sha256:[0-9a-f]{64}, "
+                         r"taken ", answer.text)
+        assert "scaletrack digest" not in answer.text  # the label says "digest" once
     else:
         assert "may not read at point" in answer.text
 
@@ -71,8 +74,9 @@ def test_a_page_at_a_known_at_moment_shows_the_digest_of_that_moment(
         then.close()
     page = as_("evaluator").get(f"/pilots/{PILOT}?known_at=2022-07-15").text
     assert expected != now
-    assert expected.split(", taken")[0] in page
-    assert now.split(", taken")[0] not in page
+    # under its label, the line without its own "scaletrack digest: " (still read back)
+    assert expected.split(", taken")[0].removeprefix("scaletrack digest: ") in page
+    assert now.split(", taken")[0].removeprefix("scaletrack digest: ") not in page
 
 
 def test_a_malformed_point_is_an_invalid_input_page(as_: SignIn) -> None:
@@ -136,6 +140,31 @@ def test_the_diff_page_names_what_changed_and_the_events_responsible(as_: SignIn
     assert as_("lead").get(f"/pilots/{PILOT}/diff").status_code == 403
 
 
+def test_the_diff_page_pairs_a_redefined_row_and_names_a_missing_value(as_: SignIn) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}/diff?from_known_at=2022-06-01"
+                                "&to_known_at=2022-12-31").text  # PART revised on 2022-06-15
+    changes = html.unescape(page.split('id="changes"')[1].split('id="events"')[0])
+    values = re.findall(r"<li>([^<]*)</li>", changes)
+
+    assert "indicator_version: 1 → 2" in values  # one change, not a removal and an addition
+    assert [v for v in values if re.fullmatch(r"actual: \(none\) → \d+", v)]
+    assert not [v for v in values if v.endswith(("→ ", ": "))]
+
+
+@pytest.mark.parametrize("query", ["from_knwon_at=2022-06-30", "as_of=2022-06-30",
+                                   "to_known_at=2022-12-31&pilot=SEED-GR-02"])
+def test_the_diff_page_refuses_a_query_parameter_it_does_not_take(as_: SignIn,
+                                                                  query: str) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}/diff?{query}")
+
+    assert page.status_code == 400
+    (said,) = re.findall(r'<p class="error" role="alert">([^<]*)</p>', page.text)
+    unknown = [name for name in re.findall(r"(\w+)=", query) if not name.startswith(
+        ("from_", "to_")) or name == "from_knwon_at"]
+    assert said == f"this page takes no query parameter {', '.join(unknown)}"
+    assert "it takes from_as_of, from_known_at, to_as_of, to_known_at" in page.text
+
+
 @pytest.mark.parametrize("demo", DEMO_ACCOUNTS, ids=lambda d: d.login)
 def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
                                                             demo: DemoAccount) -> None:
@@ -149,7 +178,7 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
              Role.EVALUATOR: {"Portfolio", "Centres", "Period reports"},
              Role.AUDITOR: {"Portfolio", "Centres", "Period reports", "Audit"}}
     with TestClient(create_app(pages_store), follow_redirects=False) as client:
-        signed = client.post("/sign-in", data={"login": demo.login, "password": demo.password})
+        signed = post_sign_in(client, {"login": demo.login, "password": demo.password})
         assert signed.status_code == 303
         assert signed.headers["location"] == "/"
         home = client.get("/")
@@ -158,6 +187,22 @@ def test_each_demo_account_signs_in_and_sees_its_roles_pages(pages_store: str,
         assert nav
         assert set(re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav.group(1))) == \
             menus[demo.role]
+
+
+def test_statuses_and_stages_read_as_words_where_people_read_them(as_: SignIn) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}?as_of=2022-06-30").text
+    statuses = re.findall(r'class="status-([a-z-]+)">([^<]*)</td>', page)
+
+    assert ("not-due-yet", "not due yet") in statuses
+    assert {code for code, _ in statuses} & {"on-track", "at-risk", "off-track"}
+    assert all(shown == code.replace("-", " ") or code == "left-open"
+               for code, shown in statuses), statuses
+    assert re.search(r"<dt>Stage</dt><dd>[a-z ]+</dd>", page)
+    history = page[page.index('id="stage"'):]
+    assert "proposed → readiness assessed" in history[:history.index("</ol>")]
+    periods = page[page.index('id="periods"'):page.index('id="decisions"')]
+    assert re.findall(r'data-label="Status">([^<]*)</td>', periods)
+    assert "-" not in "".join(re.findall(r'data-label="Status">([^<]*)</td>', periods))
 
 
 def test_a_closed_pilot_is_not_rated_after_its_closure_and_left_its_risks_open(
@@ -216,11 +261,25 @@ def test_a_pilot_whose_costs_disagree_shows_the_finding(as_: SignIn) -> None:
 def test_the_decision_log_shows_evaluation_and_adoption_detail(as_: SignIn) -> None:
     page = as_("evaluator").get("/pilots/ESIA-DK-01")
     assert page.status_code == 200
-    decisions = page.text.split('id="decisions"')[1].split('id="stage"')[0]
-    assert "evaluation-completed" in decisions
-    assert re.search(r"design: (experimental|quasi-experimental|before-after|qualitative)",
+    decisions = html.unescape(page.text.split('id="decisions"')[1].split('id="stage"')[0])
+    assert "evaluation completed" in decisions
+    assert re.search(r"Design: (experimental|quasi-experimental|before-after|qualitative)",
                      decisions)
-    assert re.search(r"independence: (internal|external|independent)", decisions)
-    assert "evidence_level: " in decisions
-    assert "budget_eur: " in decisions
-    assert "approved_by: None" not in decisions  # a detail not stated is left out
+    assert re.search(r"Independence: (internal|external|independent)", decisions)
+    assert re.search(r"Evidence level \(1-5\): [1-5]", decisions)
+    assert re.search(r"Budget: [\d,]+(\.\d+)?\xa0EUR", decisions)
+    assert "Approved by: None" not in decisions  # a detail not stated is left out
+
+
+def test_the_decision_log_reads_as_a_person_expects(as_: SignIn) -> None:
+    page = as_("evaluator").get(f"/pilots/{PILOT}").text
+    decisions = html.unescape(page.split('id="decisions"')[1].split('id="quality"')[0])
+    details = [re.sub(r"<[^>]+>", "", cell) for cell in
+               re.findall(r'data-label="Details">(.*?)</td>', decisions, re.S)]
+
+    assert re.search(r"ESF\+-funded: (yes|no)", decisions)
+    assert re.search(r"Duration: \d+ months?", decisions)
+    assert re.search(r"Budget: \d{1,3}(,\d{3})*\xa0EUR", decisions)  # as the money facts
+    assert re.search(r"Revenue mix: \w+ \d+\xa0%", decisions)
+    assert "From stage: proposed; To stage: readiness assessed" in details
+    assert not [d for d in details if re.search(r"\b[a-z]+_[a-z_]+: |True|False|None", d)]

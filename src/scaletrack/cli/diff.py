@@ -86,21 +86,28 @@ def _show(document: dict[str, Any]) -> None:
                optional=["reason", "corrects", "recorded_at", "actor"])
 
 
+NONE = "(none)"
+"""A value that a point does not have: emptied, or not there yet."""
+
+
 def _lines(change: dict[str, Any]) -> list[dict[str, Any]]:
-    """A changed row: a line per field that differs. An added or removed row: one
-    line with the values it has, or had. Each line names the events behind it."""
+    """A line per field: of a changed row, each field that differs, from and to (a
+    value one point lacks shown as "(none)"); of an added or removed row, each value
+    it has, or had. The first line names the row and the events behind it."""
     key = {name: value for name, value in change["key"].items()
            if not (name == "consortium" and "pilot" in change["key"])}
     row = {"section": change["section"], "change": change["change"],
            "row": "\n".join(f"v{value}" if name == "indicator_version" else f"{value}"
                             for name, value in key.items()),
            "events": "\n".join(change["events"])}
-    fields = change["fields"]
+    fields = {field: values for field, values in change["fields"].items()
+              if field not in change["key"]}
     if change["change"] == "changed":
-        return [{**(row if number == 0 else {}), "field": field, "from": cell(values["from"]),
-                 "to": cell(values["to"])}
-                for number, (field, values) in enumerate(fields.items())]
-    side = "to" if change["change"] == "added" else "from"
-    return [{**row, side: "; ".join(f"{field}={cell(values[side])}"
-                                    for field, values in fields.items()
-                                    if field not in change["key"] and values[side] is not None)}]
+        lines = [{"field": field, "from": cell(values["from"]) or NONE,
+                  "to": cell(values["to"]) or NONE} for field, values in fields.items()]
+    else:
+        side = "to" if change["change"] == "added" else "from"
+        lines = [{"field": field, side: cell(values[side])}
+                 for field, values in fields.items() if values[side] is not None]
+    return [{**row, **line} if number == 0 else line
+            for number, line in enumerate(lines or [{}])]

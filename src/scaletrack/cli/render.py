@@ -60,6 +60,8 @@ def moment(value: datetime | str) -> str:
 def cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # a person reads yes or no, not Python's True
+        return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
         return ", ".join(cell(v) for v in value)
     if isinstance(value, dict):

@@ -9,7 +9,7 @@ import click
 
 from scaletrack.cli.context import session
 from scaletrack.cli.options import actor_option, json_option
-from scaletrack.cli.render import emit_fields, emit_json, emit_table
+from scaletrack.cli.render import cell, emit_fields, emit_json, emit_table
 
 
 class Percent(click.ParamType[Decimal, Any]):
@@ -90,6 +90,19 @@ def show(as_json: bool) -> None:
     if as_json:
         emit_json(document)
         return
-    emit_fields(document["rating"])
-    emit_table(document["changes"], ["id", "recorded_at", "actor", "on_track", "at_risk",
-                                     "cap", "reason"], title="Changes")
+    rating = document["rating"]
+    emit_fields({"on_track": _percent(rating["on_track"]),
+                 "at_risk": _percent(rating["at_risk"]),
+                 "cap": _percent(rating["cap"]) if rating["cap"] is not None else "no cap",
+                 "settings_version": rating["settings_version"]
+                 or "none: the defaults, never changed"})
+    emit_table([{**change, "on_track": _percent(change["on_track"]),
+                 "at_risk": _percent(change["at_risk"]),
+                 "cap": "no cap" if change["cap"] is None else _percent(change["cap"])}
+                for change in document["changes"]],
+               ["id", "recorded_at", "actor", "on_track", "at_risk", "cap", "reason"],
+               title="Changes")
+
+
+def _percent(value: Decimal | int) -> str:
+    return f"{cell(Decimal(value))}%"

@@ -157,6 +157,9 @@ class Consortium(Aggregate):
         require_reason(by, "an amendment of the consortium")
         current = {"name": self.name, "lead": self.lead}
         given = {k: v for k, v in {"name": name, "lead": lead}.items() if v is not None}
+        if not given:
+            raise InvalidInput(f"the amendment of {self.code} names nothing to change",
+                               field="changes", hint="give the name or the lead")
         amended = {k: str(v).strip() for k, v in {**current, **given}.items()}
         if amended == current:
             raise RuleViolation("amendment-changes-nothing",

@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, plain, record, start
-from scaletrack.domain.errors import RuleViolation
+from scaletrack.domain.errors import InvalidInput, RuleViolation
 from scaletrack.domain.vocabulary import (
     Accumulation,
     Code,
@@ -116,7 +116,11 @@ class Indicator(Aggregate):
         self._require_active()
         if not by.reason:
             raise RuleViolation("reason-required", "a revision needs a reason", field="reason")
-        merged = {**self.current, **{k: v for k, v in changes.items() if v is not None}}
+        given = {k: v for k, v in changes.items() if v is not None}
+        if not given:
+            raise InvalidInput(f"the revision of indicator {self.code} names nothing to change",
+                               field="changes", hint="give at least one field that changes")
+        merged = {**self.current, **given}
         if plain(merged) == plain(self.current):
             raise RuleViolation("revision-changes-nothing",
                                 f"the revision leaves indicator {self.code} as it is",

@@ -27,7 +27,7 @@ from scaletrack.domain.envelope import (
     start,
     validated,
 )
-from scaletrack.domain.errors import RuleViolation
+from scaletrack.domain.errors import InvalidInput, RuleViolation
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.money import (
     Placing,
@@ -195,6 +195,9 @@ class Pilot(Aggregate):
         self._require_reason(by, "an amendment of the registration")
         current = {name: getattr(self, name) for name in AMENDABLE}
         given = {k: v for k, v in changes.items() if v is not None}
+        if not given:  # nothing asked for is missing input; the same values are a rule
+            raise InvalidInput(f"the amendment of {self.code} names nothing to change",
+                               field="changes", hint="give at least one value that changes")
         unknown = set(given) - set(AMENDABLE)
         if unknown:
             raise RuleViolation("not-amendable", f"a pilot's {', '.join(sorted(unknown))} "

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 from pydantic import Field
 
 from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, record, start
-from scaletrack.domain.errors import RuleViolation
+from scaletrack.domain.errors import InvalidInput, RuleViolation
 
 DEFAULT_ON_TRACK = Decimal(90)
 DEFAULT_AT_RISK = Decimal(60)
@@ -78,6 +78,9 @@ class Settings(Aggregate):
         if not (by.reason and by.reason.strip()):
             raise RuleViolation("reason-required", "a change of the rating settings needs a "
                                 "reason", field="reason", hint="give --reason")
+        if on_track is None and at_risk is None and cap is None and not no_cap:
+            raise InvalidInput("the change of the rating settings names nothing to change",
+                               hint="give a threshold, the cap or no cap")
         held = self.current_rating
         wanted = (held[0] if on_track is None else on_track,
                   held[1] if at_risk is None else at_risk,

@@ -4,7 +4,10 @@ A document's sections that are lists of rows are compared row by row, each row
 known by its key (its ``id``, else its pilot, consortium, country, indicator
 and period; a quality finding by its code with all of those, since one event
 may have several findings and a missing report has no event); any other section
-is compared as one row of flattened fields. The events responsible for the
+is compared as one row of flattened fields. A row whose key differs only in its
+indicator version (a period now read under the indicator's new definition) is one
+change of that row, its ``indicator_version`` among the fields that differ, not a
+removal and an addition. The events responsible for the
 differences are those one point sees and the other does not (an indexed query
 over the timeline's valid days and recorded moments), of the pilots the view is
 asked about, which the view shows (its handlers' types, or those it declares it
@@ -100,17 +103,45 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[RowChan
     return changes
 
 
+Key = tuple[tuple[str, Any], ...]
+
+
 def _compare_rows(section: str, before: Sequence[Mapping[str, Any]],
                   after: Sequence[Mapping[str, Any]]) -> Iterable[RowChange]:
     old = {tuple(key_of(row).items()): row for row in before}
     new = {tuple(key_of(row).items()): row for row in after}
+    redefined = _redefined([k for k in old if k not in new], [k for k in new if k not in old])
+    paired = set(redefined.values())
     for key in dict.fromkeys([*old, *new]):
-        if key not in new:
+        if key in redefined:
+            yield RowChange(section, dict(_unversioned(key)), "changed",
+                            _fields(old[key], new[redefined[key]]))
+        elif key in paired:
+            continue
+        elif key not in new:
             yield RowChange(section, dict(key), "removed", _fields(old[key], {}))
         elif key not in old:
             yield RowChange(section, dict(key), "added", _fields({}, new[key]))
         elif old[key] != new[key]:
             yield RowChange(section, dict(key), "changed", _fields(old[key], new[key]))
+
+
+def _unversioned(key: Key) -> Key:
+    return tuple((name, value) for name, value in key if name != "indicator_version")
+
+
+def _redefined(gone: Sequence[Key], came: Sequence[Key]) -> dict[Key, Key]:
+    """Each removed row's key paired with the added row's that differs from it only in
+    the indicator version, where exactly one of each has that key."""
+    def by_row(keys: Sequence[Key]) -> dict[Key, Key]:
+        found: dict[Key, list[Key]] = {}
+        for key in keys:
+            if any(name == "indicator_version" for name, _ in key):
+                found.setdefault(_unversioned(key), []).append(key)
+        return {row: keys[0] for row, keys in found.items() if len(keys) == 1}
+
+    removed, added = by_row(gone), by_row(came)
+    return {removed[row]: added[row] for row in removed.keys() & added.keys()}
 
 
 def types_read(views: Collection[str]) -> frozenset[str]:

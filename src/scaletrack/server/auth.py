@@ -9,10 +9,13 @@ The interface the API and the web pages (``scaletrack.web``) rely on:
   otherwise 403.
 - ``optional_account``: the same, or ``None`` when nobody is signed in.
 - ``csrf_token(request)``: the token to put in every form of a signed-in page.
+- ``sign_in_token(request)``: the sign-in form's own CSRF token (nobody is signed in
+  yet, so it lives in a signed cookie of its own, sent only to ``/sign-in``), and
+  ``sign_in_token_matches(request, given)``, which ``POST /sign-in`` requires.
 - ``state(request)``: the server's ``ServerState`` (the ledger, the accounts).
 
 Sign in and out are ``POST /sign-in`` (form: ``login``, ``password``,
-``next``) and ``POST /sign-out`` (form: ``csrf_token``), or ``POST`` and
+``next``, ``csrf_token``) and ``POST /sign-out`` (form: ``csrf_token``), or ``POST`` and
 ``DELETE /api/v1/session`` with JSON.
 """
 
@@ -42,6 +45,9 @@ SESSION_SECONDS = 8 * 3600
 """A session ends 8 hours after signing in (disabling the account ends it at once)."""
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+SIGN_IN_COOKIE = "scaletrack_sign_in"
+"""The sign-in form's CSRF token, signed (login CSRF: another site's page cannot post
+a sign-in as its own account, even where a browser sends no Origin header)."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 FAILED_SIGN_INS = 5
@@ -89,6 +95,8 @@ class ServerState:
         self.accounts = Accounts(self.ledger)
         self.signer = URLSafeTimedSerializer(self.accounts.credentials.session_key(),
                                              salt="scaletrack-session")
+        self.sign_in_signer = URLSafeTimedSerializer(
+            self.accounts.credentials.session_key(), salt="scaletrack-sign-in")
         self.secure_cookies = secure_cookies
         self.sign_in_limit = SignInLimit()
         self.on_close: list[Callable[[], None]] = []
@@ -175,6 +183,36 @@ async def _require_csrf(request: Request, expected: str) -> None:
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         raise NotAllowed("the form's CSRF token is missing or wrong",
                          hint="reload the page and submit the form again")
+
+
+def _sign_in_token_of(request: Request) -> str | None:
+    cookie = request.cookies.get(SIGN_IN_COOKIE)
+    if not cookie:
+        return None
+    try:
+        found = state(request).sign_in_signer.loads(cookie, max_age=SESSION_SECONDS)
+    except BadSignature:
+        return None
+    return found if isinstance(found, str) and found else None
+
+
+def sign_in_token(request: Request) -> tuple[str, str | None]:
+    """The sign-in form's CSRF token, and the cookie value to set for it (None when the
+    browser holds a valid one already, so two open sign-in pages both work)."""
+    held = _sign_in_token_of(request)
+    if held is not None:
+        return held, None
+    token = secrets.token_urlsafe(24)
+    return token, state(request).sign_in_signer.dumps(token)
+
+
+def sign_in_token_matches(request: Request, given: str) -> bool:
+    expected = _sign_in_token_of(request)
+    return expected is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def sign_in_cookie_options(request: Request) -> dict[str, Any]:
+    return {**cookie_options(request), "key": SIGN_IN_COOKIE, "path": "/sign-in"}
 
 
 def client_key(request: Request) -> str:

@@ -13,7 +13,14 @@ from starlette.concurrency import run_in_threadpool
 from scaletrack.application.accounts import account_summary
 from scaletrack.domain.account import Account
 from scaletrack.domain.errors import ScaletrackError
-from scaletrack.server.auth import COOKIE, cookie_options, csrf_token, current_account, sign_in
+from scaletrack.server.auth import (
+    COOKIE,
+    cookie_options,
+    csrf_token,
+    current_account,
+    sign_in,
+    sign_in_token_matches,
+)
 from scaletrack.server.security import require_same_origin
 
 router = APIRouter()
@@ -71,13 +78,19 @@ def _local(target: str) -> str:
 @router.post("/sign-in", include_in_schema=False, dependencies=[Depends(require_same_origin)])
 async def sign_in_form(request: Request, login: Annotated[str, Form()] = "",
                        password: Annotated[str, Form()] = "",
-                       next: Annotated[str, Form()] = "/") -> Any:
-    """The browser's sign-in form: back to the page asked for, or to the form again."""
+                       next: Annotated[str, Form()] = "/",
+                       token: Annotated[str, Form(alias="csrf_token")] = "") -> Any:
+    """The browser's sign-in form: back to the page asked for, or to the form again
+    (with a fresh CSRF token when the form's was missing or wrong)."""
+    again = f"/sign-in?next={quote(_local(next))}&failed="
+    if not sign_in_token_matches(request, token):
+        return RedirectResponse(again + quote(
+            "the sign-in form's CSRF token is missing or wrong: sign in again on this page"),
+            status_code=303)
     try:
         _, cookie, _ = await run_in_threadpool(sign_in, request, login, password)
     except ScaletrackError as refused:
-        return RedirectResponse(f"/sign-in?next={quote(_local(next))}&failed="
-                                f"{quote(refused.message)}", status_code=303)
+        return RedirectResponse(again + quote(refused.message), status_code=303)
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(value=cookie, **cookie_options(request))
     return response

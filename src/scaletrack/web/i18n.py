@@ -51,6 +51,11 @@ class Language:
         shown = format_decimal(value, format="#,##0.##", locale=self.locale)
         return f"{shown}\u00a0{unit}" if unit else shown
 
+    def word(self, code: str | None) -> str:
+        """A code of the vocabulary (a status, a stage) in words: ``not-due-yet`` reads
+        "not due yet" (the code stays in the page's classes and in the JSON)."""
+        return "" if not code else self.gettext(code.replace("-", " "))
+
     def percent(self, value: Decimal | float | int | None) -> str:
         return "" if value is None else self.number(value, "%")
 

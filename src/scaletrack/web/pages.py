@@ -9,7 +9,7 @@ Errors of the use cases become HTML pages with the API's status codes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -22,7 +22,7 @@ from scaletrack.application.access import ANYTHING, Action, NotAllowed, Resource
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.timetravel import PointInTime, parse_date, parse_moment
 from scaletrack.domain.account import Account, Role
-from scaletrack.domain.errors import ScaletrackError
+from scaletrack.domain.errors import InvalidInput, ScaletrackError
 from scaletrack.server.auth import ServerState, csrf_token, optional_account, state
 from scaletrack.server.errors import NotSignedIn, status_for
 from scaletrack.web.i18n import Language
@@ -88,6 +88,12 @@ class Point:
         return self.at.is_now
 
     @property
+    def digest_shown(self) -> str | None:
+        """The digest line after its label (which says "digest" already); what is left
+        still reads back in ``verify --against``."""
+        return self.digest.removeprefix("scaletrack digest: ") if self.digest else None
+
+    @property
     def known_at_shown(self) -> str | None:
         return Language.moment(self.at.known_at) if self.at.known_at else None
 
@@ -141,6 +147,17 @@ class Page:
         """Reading at a point in time is a permission of its own (leads read now only)."""
         if not self.point.is_now:
             self.require(Action.READ_AT_POINT)
+
+    def require_known_query(self, known: Collection[str]) -> None:
+        """A query parameter the page does not take is refused (a typo would otherwise
+        show another answer than the one asked for, silently)."""
+        unknown = sorted(set(self.request.query_params) - set(known))
+        if unknown:
+            _ = self.language.gettext
+            raise InvalidInput(_("this page takes no query parameter %(names)s")
+                               % {"names": ", ".join(unknown)},
+                               field=unknown[0], hint=_("it takes %(names)s")
+                               % {"names": ", ".join(known)})
 
     def link(self, path: str, **parameters: Any) -> str:
         """A link to another page at this page's point in time."""

@@ -20,6 +20,7 @@ from scaletrack.domain.pilot_events import Entry
 from scaletrack.projections.filters import Filters
 from scaletrack.web import reading
 from scaletrack.web.charts import Category, PeriodPoint, category_bars, impact_chart
+from scaletrack.web.details import decision_details
 from scaletrack.web.pages import Page, PageRoute, Viewer, point_in_time
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -38,8 +39,9 @@ def portfolio(page: Viewer, consortium: str | None = None,
     progress = reading.view(page, "progress", filters)
     names = {"type": _("Pilots by type"), "dimension": _("Pilots by scaling dimension"),
              "mechanism": _("Pilots by mechanism"), "stage": _("Pilots by stage")}
-    charts = [category_bars(names[aspect], None, [Category(value, count) for value, count
-                                                  in counts.items()], page.language)
+    charts = [category_bars(names[aspect], None, [
+        Category(page.language.word(value) if aspect == "stage" else value, count)
+        for value, count in counts.items()], page.language)
               for aspect, counts in document["pilots_by"].items() if aspect in names]
     def with_chart(row: dict[str, Any]) -> dict[str, Any]:
         by_sex = row.get("by", {}).get("sex")
@@ -72,7 +74,8 @@ def pilot(page: Viewer, code: str) -> Response:
     resource = Resource(consortium=detail["consortium"])
     impact_view = reading.view(page, "impact", Filters(pilot=code))
     impact = impact_view["rows"]
-    decisions = reading.view(page, "decisions", Filters(pilot=code))["decisions"]
+    decisions = [{**d, "shown_details": decision_details(page.language, d["details"])}
+                 for d in reading.view(page, "decisions", Filters(pilot=code))["decisions"]]
     findings = reading.view(page, "quality", Filters(pilot=code))["findings"]
     records = reading.pilot_history(page, code)
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -182,12 +185,16 @@ def history(page: Viewer, code: str) -> Response:
                        digest=reading.digest(page))
 
 
+DIFF_QUERY = ("from_as_of", "from_known_at", "to_as_of", "to_known_at")
+
+
 @router.get("/pilots/{code}/diff")
 def pilot_diff(page: Viewer, code: str, from_as_of: str | None = None,
                from_known_at: str | None = None, to_as_of: str | None = None,
                to_known_at: str | None = None) -> Response:
     """What changed in a pilot's impact between two points, and the events responsible."""
     page.require(Action.DIFF)
+    page.require_known_query(DIFF_QUERY)
     before = point_in_time(from_as_of, from_known_at)
     after = point_in_time(to_as_of, to_known_at)
     detail = _pilot_or_404(page, code)

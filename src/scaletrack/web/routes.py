@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from scaletrack.server.auth import sign_in_cookie_options, sign_in_token
 from scaletrack.web import audit_pages, centre_pages, import_pages, read_pages, write_pages
 from scaletrack.web.rendering import STATIC, render
 
@@ -27,9 +28,15 @@ def static_file(name: str) -> Response:
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, next: str | None = None, failed: str | None = None,
                  login: str | None = None) -> HTMLResponse:
-    """The sign-in form (the server's ``POST /sign-in`` checks it), with why it failed."""
-    return render(request, "sign_in.html", status_code=401 if failed else 200, next=next,
+    """The sign-in form (the server's ``POST /sign-in`` checks it, its CSRF token
+    included), with why it failed."""
+    token, cookie = sign_in_token(request)
+    request.state.csrf_token = token
+    page = render(request, "sign_in.html", status_code=401 if failed else 200, next=next,
                   error=failed, login=login)
+    if cookie is not None:
+        page.set_cookie(value=cookie, **sign_in_cookie_options(request))
+    return page
 
 
 router.include_router(read_pages.router)

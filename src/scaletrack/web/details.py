@@ -1,0 +1,87 @@
+"""A decision's details as a person reads them: labelled, in words, money as money.
+
+The decision log's documents carry each decision's fields as recorded
+(``esf_funded: true``, ``duration_months: 6``, ``budget_eur: "72500"``); the
+pages show them as "ESF+-funded: yes", "Duration: 6 months", "Budget: 72,500 EUR".
+A detail not stated (None) is left out. A field without a label of its own (one
+added later) is shown by its name in words, so nothing recorded is hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from scaletrack.web.i18n import Language
+
+Shown = tuple[str, str]
+"""A detail's label and its value, both as the page shows them."""
+
+
+def _labels(_: Callable[[str], str]) -> dict[str, str]:
+    """Each field's label, in the order a reader takes a decision in."""
+    return {
+        "from_stage": _("From stage"), "to_stage": _("To stage"),
+        "pilot_type": _("Pilot type"), "mechanism": _("Mechanism"),
+        "affiliation_form": _("Affiliation form"), "dimensions": _("Scaling dimensions"),
+        "provider": _("Provider"), "decision": _("Decision"), "level": _("Level"),
+        "instrument": _("Instrument"), "budget_eur": _("Budget"),
+        "duration_months": _("Duration"), "coverage": _("Coverage"),
+        "esf_funded": _("ESF+-funded"), "revenue_mix": _("Revenue mix"),
+        "cost_per_beneficiary_eur": _("Cost per beneficiary"), "roles": _("Roles"),
+        "fte": _("FTE"), "training": _("Training"), "component": _("Component"),
+        "core": _("Core component"), "summary": _("Summary"),
+        "approved_by": _("Approved by"), "approved_on": _("Approved on"),
+        "method": _("Method"), "design": _("Design"), "independence": _("Independence"),
+        "sample_size": _("Sample size"), "evidence_level": _("Evidence level (1-5)"),
+        "findings": _("Findings"), "recommendation": _("Recommendation"),
+        "outcome": _("Outcome"), "lessons": _("Lessons"),
+    }
+
+
+WORDS = frozenset({"from_stage", "to_stage", "mechanism", "affiliation_form", "level",
+                   "decision", "recommendation", "independence", "outcome"})
+"""Fields whose values are codes of the vocabulary (``readiness-assessed``); a pilot type
+(scale-up) and a design (quasi-experimental) are English words with their hyphens."""
+
+
+def decision_details(language: Language, details: Mapping[str, Any]) -> list[Shown]:
+    """Each stated detail of a decision, labelled, in reading order (a field without a
+    label of its own last)."""
+    labels = _labels(language.gettext)
+    order = list(labels)
+    stated = sorted((name for name, value in details.items() if value is not None),
+                    key=lambda name: order.index(name) if name in labels else len(order))
+    return [(labels.get(name) or language.gettext(_words(name)),
+             _value(language, name, details[name])) for name in stated]
+
+
+def _words(name: str) -> str:
+    return name.removesuffix("_eur").replace("_", " ").capitalize()
+
+
+def _value(language: Language, name: str, value: Any) -> str:
+    _ = language.gettext
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name.endswith("_eur"):
+        return language.number(Decimal(str(value)), "EUR")
+    if name == "duration_months":
+        months = int(value)
+        return language.ngettext("%(num)s month", "%(num)s months", months) % {"num": months}
+    if name == "revenue_mix" and isinstance(value, Mapping):
+        return ", ".join(f"{source} {language.percent(Decimal(str(share)))}"
+                         for source, share in value.items())
+    if name in WORDS:
+        return language.word(str(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(language, "", item) for item in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key} {_value(language, '', item)}" for key, item in value.items())
+    if isinstance(value, int | Decimal | float):
+        return language.number(value)
+    if isinstance(value, date):
+        return language.date(value)
+    return str(value)
