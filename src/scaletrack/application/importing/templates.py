@@ -49,7 +49,7 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
     "partner-left": {"organisation": "Hellenic Local Innovation Network (synthetic)"},
     "target": {"period": "2023-Q3"},
     "target-revised": {"indicator": "SITES", "period": "2023-Q2", "target": "9"},
-    "result": {"indicator": "PART-55", "period": "2023-Q2"},  # SEED-GR-01 reports PART
+    "result": {"indicator": "EECO12", "period": "2023-Q2"},  # SEED-GR-01 reports EECO01
     "adaptation": {"component": "Survey channels"},
     "risk-raised": {"risk": "R9"},
     "risk-closed": {"risk": "R2"},
