@@ -119,6 +119,19 @@ def test_a_sub_group_above_its_total_in_a_period_is_flagged(story: Story) -> Non
         (young, "PART-18-29 (12) is above its total PART (10) in 2022-Q1")]
 
 
+def test_an_esf_plus_participant_group_above_the_total_of_participants_is_flagged(
+        story: Story) -> None:
+    for code in ("EECO01", "EECO12", "EECR04"):
+        story.indicator(code, dimensions=[], unit="participants", esf_common=True,
+                        **({"level": "outcome"} if code == "EECR04" else {}))
+    result(story, "EECO01", "2022-Q1", 10)
+    disabled = result(story, "EECO12", "2022-Q1", 11)
+    result(story, "EECR04", "2022-Q1", 14)  # leavers are not a part of this quarter's entrants
+
+    assert [(f["id"], f["message"]) for f in found(story, "subgroup-above-total")] == [
+        (disabled, "EECO12 (11) is above its total EECO01 (10) in 2022-Q1")]
+
+
 def test_a_cumulative_figure_below_an_earlier_one_falls(story: Story) -> None:
     story.indicator("SITES", accumulation="cumulative", dimensions=[], unit="sites")
     for period, value in (("2022-Q1", 3), ("2022-Q2", 5)):

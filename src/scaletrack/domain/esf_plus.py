@@ -201,3 +201,13 @@ def refuse_part_of_total(code: str, esf_common: bool) -> None:
     raise RuleViolation(
         "part-of-total", f"{code} ({common.name}) is the {dimension} breakdown of {TOTAL}: "
         f"report it as {TOTAL} --breakdown {dimension}:{category}=N", field="indicator")
+
+
+def total_of(code: str) -> str | None:
+    """The total a common indicator of participants at entry is a part of: EECO01 for
+    EECO02-EECO17 (a participant counted by one of them is one of EECO01's)."""
+    common = COMMON_INDICATORS.get(code)
+    if (common is None or code == TOTAL or common.unit != PARTICIPANTS
+            or common.counting != CountingRule.AT_ENTRY):
+        return None
+    return TOTAL

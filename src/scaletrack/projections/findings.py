@@ -14,8 +14,9 @@ entries left out) on the point's day:
 - ``duplicate-result``: a second result for the same indicator and period
   (the view counts the later one).
 - ``subgroup-above-total``: a sub-group indicator above its total in the same
-  period. A sub-group's code is the total's code and a hyphenated suffix
-  (``PART-18-29`` of ``PART``), and both count the same unit the same way.
+  period. A sub-group is an ESF+ common indicator of participants at entry
+  (EECO02-EECO17) of the total EECO01, or has the total's code and a hyphenated
+  suffix (``STAFF-WOMEN`` of ``STAFF``); both count the same unit the same way.
 - ``cumulative-falls``: a cumulative indicator below what it reported for an
   earlier period.
 - ``outlier``: a value further from the median of the pilot's own values for
@@ -45,6 +46,7 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
+from scaletrack.domain.esf_plus import total_of
 from scaletrack.domain.vocabulary import period_end, period_of, period_start
 from scaletrack.projections import rules
 
@@ -225,9 +227,10 @@ def _duplicates(results: Sequence[Result]) -> Iterator[Finding]:
 
 def _subgroups(counted: Series) -> Iterator[Finding]:
     for (pilot, indicator), series in counted.items():
-        total_code = next((code for (p, code) in counted if p == pilot
-                           and indicator.startswith(f"{code}-")), None)
-        if total_code is None:
+        total_code = total_of(indicator) or next(
+            (code for (p, code) in counted if p == pilot and indicator.startswith(f"{code}-")),
+            None)
+        if total_code is None or (pilot, total_code) not in counted:
             continue
         totals = {r.period: r for r in counted[(pilot, total_code)]}
         for part in series:
