@@ -107,7 +107,9 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot: stage, milestones, slips, risks, pending approvals; rolled up.
 
     Overdue milestones are those still planned whose due date has passed; a
-    closed pilot's are left open at closure, as are its open risks.
+    closed pilot's are left open at closure, as are its open risks. ESF+
+    follow-ups: participants who left in a quarter (EECR01-EECR04) are due an
+    EECR05 result two quarters on, six months after they left.
 
     \b
     Example:
@@ -120,9 +122,11 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     emit_table([_left_open(row) for row in document["pilots"]],
                ["pilot", "consortium", "stage", "planned", "done",
                                     "overdue", "dropped", "slips", "open_risks",
+                                    "follow_ups_due", "follow_ups_overdue",
                                     "pending_approvals", "last_activity"],
                title=f"Progress on {document['today']}",
-               optional=["last_activity", "pending_approvals", "consortium", "dropped"])
+               optional=["last_activity", "pending_approvals", "consortium", "dropped",
+                         "follow_ups_due", "follow_ups_overdue"])
     totals = ["pilots", "planned", "done", "overdue", "slips", "open_risks", "pending_approvals"]
     emit_table(document["consortia"], ["consortium", *totals], title="By consortium")
     emit_table(document["countries"], ["country", *totals], title="By country")
@@ -152,7 +156,7 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
 
     \b
     Example:
-      scaletrack impact --pilot SEED-GR-01 --indicator PART --json
+      scaletrack impact --pilot SEED-GR-01 --indicator EECO01 --json
     """
     document = read("impact", filters, point)
     if as_json:

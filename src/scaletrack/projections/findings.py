@@ -34,6 +34,10 @@ entries left out) on the point's day:
   (``PROVIDER_UNITS``) whose figure to date exceeds the providers the decision
   log records as having adopted the model by the end of that period.
 - ``deviation-without-reason``: a core component adapted with no reason given.
+- ``follow-up-overdue``: participants left in a period (an EECR01-EECR04 result
+  above 0) and the quarter of their six-month follow-up, within the pilot's
+  dates, has ended without an EECR05 result
+  (:mod:`scaletrack.projections.follow_ups`).
 """
 
 from __future__ import annotations
@@ -46,9 +50,10 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
-from scaletrack.domain.esf_plus import total_of
+from scaletrack.domain.esf_plus import FOLLOW_UP, total_of
 from scaletrack.domain.vocabulary import period_end, period_of, period_start
 from scaletrack.projections import rules
+from scaletrack.projections.follow_ups import follow_ups
 
 OUTLIER_SPREADS = Decimal(3)
 MAD_SCALE = Decimal("1.4826")
@@ -58,7 +63,7 @@ PROVIDER_UNITS = frozenset({"providers", "public providers"})
 
 CODES = ("missing-report", "missing-breakdown", "duplicate-result", "subgroup-above-total",
          "cumulative-falls", "outlier", "outside-pilot-dates", "contradicts-decisions",
-         "deviation-without-reason")
+         "deviation-without-reason", "follow-up-overdue")
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ def findings(evidence: Evidence) -> list[dict[str, Any]]:
     found = [*_missing_reports(evidence, counted), *_missing_breakdowns(counted),
              *_duplicates(evidence.results), *_subgroups(counted), *_falls(counted),
              *_outliers(counted), *_outside(evidence), *_contradictions(evidence, counted),
-             *_deviations(evidence.deviations)]
+             *_deviations(evidence.deviations), *_overdue_follow_ups(evidence)]
     found.sort(key=lambda f: (f.pilot, f.period or "", f.indicator or "",
                               CODES.index(f.code), f.id or ""))
     return [f.as_dict() for f in found]
@@ -243,6 +248,20 @@ def _subgroups(counted: Series) -> Iterator[Finding]:
                               f"{indicator} ({part.figure}) is above its total {total_code} "
                               f"({total.figure}) in {part.period}", indicator, part.period,
                               part.id)
+
+
+def _overdue_follow_ups(evidence: Evidence) -> Iterator[Finding]:
+    spans = {s.pilot: s for s in evidence.spans}
+    for due in follow_ups(evidence.results):
+        span = spans.get(due.pilot)
+        if span is None or due.status(evidence.today) != "overdue" or not _overlaps(
+                due.period, span):
+            continue
+        left = ", ".join(f"{code} {value}" for code, value in sorted(due.left.items()))
+        yield Finding("follow-up-overdue", due.pilot,
+                      f"participants left in {due.left_in} ({left}): their six-month "
+                      f"follow-up was due by {due.due_on} and {due.period} has no "
+                      f"{FOLLOW_UP} result", FOLLOW_UP, due.period)
 
 
 def _sameness(definition: Definition) -> tuple[str, str, str]:
