@@ -314,7 +314,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Paid jobs in a real café", "Job coach on every shift"),
         ("Menu and suppliers", "Opening hours"),
         ("replication", ("out",), "affiliation", "franchise"),
-        ("EECO01", "EECO12", "EECR04", "SITES", "EARNED-INCOME"),
+        ("EECO01", "EECO12", "EECR04", "EECR05", "SITES", "EARNED-INCOME"),
         "closed", date(2021, 6, 8), date(2022, 9, 5), date(2023, 6, 30),
         providers=((synthetic("Porto municipal social services"), "local"),)),
     PilotFacts(
@@ -349,7 +349,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Paid repair technicians from the neighbourhood", "Open workshop days"),
         ("Product range", "Premises"),
         ("replication", ("out",), "affiliation", "franchise"),
-        ("EECO01", "EECR04", "SITES", "EARNED-INCOME"),
+        ("EECO01", "EECR04", "EECR05", "SITES", "EARNED-INCOME"),
         "piloting", date(2022, 2, 7)),
     PilotFacts(
         "PENCIL-CZ-01", synthetic("Supported employment agency model"),
@@ -366,7 +366,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         synthetic("Job-search coaching app"), "FI", ("FI", "LT"),
         ("Daily coaching tasks", "Coach review each week"),
         ("Game mechanics", "Languages"),
-        _REPLICATE, ("EECO01", "EECR01", "MEDIA-MENTIONS"),
+        _REPLICATE, ("EECO01", "EECR01", "EECR05", "MEDIA-MENTIONS"),
         "stopped", date(2021, 5, 27), date(2022, 5, 16), date(2022, 9, 30),
         providers=((synthetic("Tampere employment services"), "local"),)),
     PilotFacts(
@@ -375,7 +375,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("All services under one roof", "Youth workers as first contact"),
         ("Opening hours", "Partner services"),
         ("scale-up", ("up",), "dissemination", None),
-        ("EECO01", "EECR02", "EECO18", "POLICY-CHANGE"),
+        ("EECO01", "EECR02", "EECR05", "EECO18", "POLICY-CHANGE"),
         "rolling-out", date(2021, 5, 18), date(2022, 10, 18),
         providers=((synthetic("Public employment service Styria"), "regional"),
                    (synthetic("City of Graz youth department"), "local"))),
@@ -385,7 +385,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Meals cooked by trainees", "Sales to public canteens"),
         ("Menu", "Kitchen size"),
         ("replication", ("out",), "affiliation", "franchise"),
-        ("EECO01", "EECR03", "SITES", "EARNED-INCOME"),
+        ("EECO01", "EECR03", "EECR05", "SITES", "EARNED-INCOME"),
         "closed", date(2021, 6, 15), date(2022, 8, 30), date(2023, 6, 30),
         providers=((synthetic("Municipality of Pécs school catering"), "local"),)),
     PilotFacts(
