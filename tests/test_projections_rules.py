@@ -181,6 +181,34 @@ def test_cumulative_takes_the_latest_figure_and_snapshot_the_periods_own(
     assert (q3["COST"]["achieved"], q3["COST"]["status"]) == (None, "no-report-yet")
 
 
+@pytest.mark.parametrize(("direction", "target", "score", "status"), [
+    ("higher", 4, 5, "on-track"), ("higher", 4, 4, "on-track"), ("higher", 4, 3, "at-risk"),
+    ("higher", 4, 2, "off-track"), ("lower", 2, 3, "at-risk"), ("lower", 2, 1, "on-track"),
+    ("higher", None, 3, "not-rated")])
+def test_an_ordinal_score_is_rated_in_steps_of_its_scale(
+        direction: str, target: int | None, score: int, status: str) -> None:
+    assert rules.score_status(direction, None if target is None else Decimal(target),
+                              Decimal(score)) == status
+
+
+def test_a_fidelity_score_is_a_point_on_its_scale_not_a_ratio_to_its_target(
+        story: Story) -> None:
+    story.indicator("FIDELITY", measure="ordinal", unit="score 1-5", accumulation="snapshot",
+                    dimensions=[])
+    story.pilot("SEED-GR-01")
+    for period, value in (("2022-Q1", 3), ("2022-Q2", 4)):
+        story.log("target", "SEED-GR-01", indicator="FIDELITY", period=period, target=4)
+        story.log("result", "SEED-GR-01", indicator="FIDELITY", period=period, value=value)
+
+    rows = story.rows(indicator="FIDELITY")
+
+    # 3 of a target of 4 would be 75% as a ratio; on a 1-5 scale it is one step short
+    assert [(r["score"], r["percent"], r["status"]) for r in rows] == [
+        ("3 of 5", None, "at-risk"), ("4 of 5", None, "on-track")]
+    assert rules.scale("score 1-5") == (1, 5)
+    assert rules.scale("points") is None
+
+
 def test_a_correction_replaces_and_a_retraction_removes(story: Story) -> None:
     story.indicator("PART")
     story.pilot("SEED-GR-01")

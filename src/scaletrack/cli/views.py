@@ -152,7 +152,9 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
     the indicator's direction. Status: on track at 90% or more, at risk from
     60%, off track under 60% (see scaletrack settings show), not rated without
     a percent; not due yet or no report yet for a period without a report of
-    its own; closed after the pilot's closure.
+    its own; closed after the pilot's closure. An ordinal score (fidelity 1-5) is
+    no ratio: it shows as a point on its scale ("4 of 5"), on track at its target,
+    at risk one step short.
 
     \b
     Example:
@@ -171,7 +173,7 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
 
 
 IMPACT_COLUMNS = ["period", "unit", "baseline", "target", "actual", "target_to_date", "achieved",
-                  "percent", "status", "breakdown", "target_narrative", "narrative"]
+                  "percent", "score", "status", "breakdown", "target_narrative", "narrative"]
 TO_DATE = {"target_to_date": "target", "achieved": "actual"}
 """The to-date columns, and the period's own column they repeat for a snapshot."""
 
@@ -181,6 +183,7 @@ def _impact_table(title: str, rows: list[dict[str, Any]]) -> None:
     figures that repeat the period's own, are left out; narratives have their own."""
     shown = [{**row, "percent": None if row["percent"] is None
               else f"{cell(row['percent'])}%{' (cap)' if row['capped'] else ''}",
+              "score": row.get("score"),
               "breakdown": "\n".join(f"{dimension}: {_parts(parts)}"
                                      for dimension, parts in row["breakdown"].items())}
              for row in rows]
