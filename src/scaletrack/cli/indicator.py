@@ -155,7 +155,7 @@ def show(code: str, as_json: bool) -> None:
 
     \b
     Example:
-      scaletrack indicator show PART
+      scaletrack indicator show EECO01
     """
     from scaletrack.application.queries.show import indicator_show
 
