@@ -41,6 +41,8 @@ from scaletrack.projections.queries.selection import event_id, pilots, selected
 from scaletrack.projections.tables import ImpactEntry, ImpactFigures, ProgressEvent
 
 USES = ("directory", "progress", "impact")
+INDICATORS = frozenset({*UPON_LEAVING, FOLLOW_UP})
+"""The indicators whose results progress reads: those of the follow-ups."""
 COUNTS = ("planned", "done", "overdue", "dropped", "slips", "open_risks", "left_open",
           "risks_left_open", "follow_ups_due", "follow_ups_overdue")
 
@@ -152,7 +154,7 @@ def _follow_ups(connection: Connection, codes: dict[str, str], today: date, poin
                     .join(figures, (figures.c.subject == entries.c.subject)
                           & (figures.c.version == entries.c.version))
                     .where(entries.c.subject.in_(list(codes)), entries.c.kind == "result",
-                           entries.c.indicator.in_([*UPON_LEAVING, FOLLOW_UP]),
+                           entries.c.indicator.in_(sorted(INDICATORS)),
                            point.holds(entries, figures))
                     .order_by(entries.c.subject, entries.c.version))]
     found: dict[str, list[dict[str, Any]]] = {}
