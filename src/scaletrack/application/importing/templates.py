@@ -61,6 +61,8 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
     "period-unlocked": {"period": "2023-Q1"},
     "expenditure": {"period": "2023-Q2"},  # declared with the report, after the demo
     "funding-paid": {"amount_eur": "5000"},  # within what is left of the EaSI commitment
+    "indicator-revised": {"indicator": "STAFF-TRAINED"},  # the demo has no PART
+    "indicator-retired": {"indicator": "STAFF-TRAINED"},
 }
 """Where a kind's generic example would break a rule in the demo's final state (July
 2023: which pilot has a planned milestone, which periods are approved, ...), the
