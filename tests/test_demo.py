@@ -268,6 +268,8 @@ def test_the_portfolio_sums_counts_not_rates_and_has_one_figure_per_age_band(
     assert parts["EECO02"]["value"] == status["unemployed"] > 0
     assert seen["esf_scope"]["left_out"] == ["GB"]
     assert seen["esf_scope"]["note"] is None
+    # entities are what the pilots report: the distinct records are counted elsewhere
+    assert "`organisation supported` counts the distinct" in esf["EECO18"]["counted"]
 
 
 def test_the_demo_catalogue_holds_every_esf_plus_common_indicator_as_the_regulation_does(

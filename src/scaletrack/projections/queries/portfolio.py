@@ -32,7 +32,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from scaletrack.domain.esf_plus import BREAKDOWNS, COMMON_INDICATORS, ESF_PLUS_COUNTRIES, TOTAL
+from scaletrack.domain.esf_plus import (
+    BREAKDOWNS,
+    COMMON_INDICATORS,
+    ENTITIES,
+    ESF_PLUS_COUNTRIES,
+    TOTAL,
+)
 from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries.impact import Row, series_rows
@@ -118,8 +124,9 @@ def _roll_ups(connection: Connection, filters: Filters, chosen: list[Pilot],
     return {
         "roll_ups": roll_up(rows, asked, dimensions),
         "roll_ups_countries": None if asked.countries is None else sorted(asked.countries),
-        "esf": [_with_parts(figure) if figure["indicator"] == TOTAL else figure
-                for figure in counted],
+        "esf": [_with_parts(figure) if figure["indicator"] == TOTAL else
+                _entities(figure) if COMMON_INDICATORS[figure["indicator"]].unit == ENTITIES
+                else figure for figure in counted],
         "esf_scope": {"countries": sorted(esf), "left_out": outside,
                       "indicators": sorted(marked), "note": note},
     }
@@ -137,6 +144,14 @@ def _with_parts(total: dict[str, Any]) -> dict[str, Any]:
                        "category": category,
                        "value": None if by is None else by.get(category, Decimal(0))}
     return {**total, "common_indicators": parts}
+
+
+def _entities(figure: dict[str, Any]) -> dict[str, Any]:
+    """EECO18 and EECO19 as the pilots report them, saying what they do not know: whether
+    two pilots supported the same organisation."""
+    return {**figure, "counted": f"{figure['counted']}; an organisation two pilots "
+            "support is counted by each: `organisation supported` counts the distinct "
+            "organisation records"}
 
 
 def _catalogue(connection: Connection) -> tuple[dict[str, list[str]], set[str]]:
