@@ -266,6 +266,7 @@ def test_the_portfolio_sums_counts_not_rates_and_has_one_figure_per_age_band(
         ages["under-18"], ages["18-29"], ages["55+"]]
     status = esf["EECO01"]["by"]["employment-status"]
     assert parts["EECO02"]["value"] == status["unemployed"] > 0
+    assert parts["EECO09"]["value"] == esf["EECO01"]["by"]["isced"]["isced-0-2"] > 0
     assert seen["esf_scope"]["left_out"] == ["GB"]
     assert seen["esf_scope"]["note"] is None
     # entities are what the pilots report: the distinct records are counted elsewhere

@@ -116,7 +116,7 @@ def _common(code: str, dimensions: tuple[str, ...] = ("sex",)) -> dict[str, Any]
 INDICATORS: dict[str, dict[str, Any]] = {
     # ESF+ common indicators (Regulation (EU) 2021/1057, Annex I): all 24, as the regulation
     # names and counts them; EECO02-EECO11 are the breakdowns of EECO01 the pilots give
-    **{code: _common(code, {TOTAL: ("sex", "age-band", "employment-status"),
+    **{code: _common(code, {TOTAL: ("sex", "age-band", "employment-status", "isced"),
                             "EECO18": ("country",), "EECO19": ("country",)
                             }.get(code, ("sex",)))
        for code in COMMON_INDICATORS},
@@ -139,9 +139,9 @@ INDICATORS: dict[str, dict[str, Any]] = {
 }
 
 PARTICIPANTS = TOTAL
-"""The demo's participant count: EECO01, broken down by sex, age band and employment
-status at entry (the age and employment-status figures come only from it)."""
-PART_REVISION = {"dimensions": ["sex", "age-band", "employment-status", "country"]}
+"""The demo's participant count: EECO01, broken down by sex, age band, employment status
+and ISCED level at entry (those figures come only from it)."""
+PART_REVISION = {"dimensions": ["sex", "age-band", "employment-status", "isced", "country"]}
 """Transnational pilots are asked for a country breakdown of participants too."""
 PART_REVISED_ON = date(2022, 6, 15)
 RETIRED = "MEDIA-MENTIONS"
@@ -513,6 +513,15 @@ EMPLOYMENT_PROFILES = {
 }
 """Shares of participants by employment status at entry (EECO02, EECO04, EECO05 as the
 breakdown of EECO01)."""
+ISCED_PROFILES = {
+    "default": {"isced-0-2": 38, "isced-3-4": 46, "isced-5-8": 16},
+    **_by_pilot((("PENCIL-LT-01", "SIPLUS-SK-01"),
+                 {"isced-0-2": 96, "isced-3-4": 4, "isced-5-8": 0}),
+                (("SEED-GR-01", "SEED-SI-01"), {"isced-0-2": 10, "isced-3-4": 40,
+                                                "isced-5-8": 50})),
+}
+"""Shares of participants by education attained at entry (EECO09-EECO11 as the breakdown
+of EECO01): pupils have lower secondary at most; mapping and digital labs reach graduates."""
 SHARES = {"EECO03": 0.5, "EECO12": 0.6, "EECO13": 0.9, "EECO15": 0.8, "EECO16": 0.7,
           "EECO17": 0.75, "EECR01": 0.5, "EECR02": 0.35, "EECR03": 0.4, "EECR04": 0.3,
           "EECR05": 0.28}

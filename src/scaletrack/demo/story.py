@@ -377,6 +377,8 @@ class PilotStory:
             breakdown["age-band"] = split(value, self._ages())
             breakdown["employment-status"] = split(value, data.EMPLOYMENT_PROFILES.get(
                 self.f.code, data.EMPLOYMENT_PROFILES["default"]))
+            breakdown["isced"] = split(value, data.ISCED_PROFILES.get(
+                self.f.code, data.ISCED_PROFILES["default"]))
             if country:
                 breakdown["country"] = split(value, dict.fromkeys(self.f.targets, 1.0))
         return {"value": value, "breakdown": breakdown}
