@@ -228,3 +228,11 @@ def test_the_decision_log_shows_evaluation_and_adoption_detail(as_: SignIn) -> N
     assert "evidence_level: " in decisions
     assert "budget_eur: " in decisions
     assert "approved_by: None" not in decisions  # a detail not stated is left out
+
+
+def test_a_fidelity_score_shows_as_a_point_on_its_scale_not_a_percent(as_: SignIn) -> None:
+    page = as_("lead").get("/pilots/ESIA-DK-01").text
+    fidelity = page[page.index('id="ind-FIDELITY"'):]
+    fidelity = fidelity[:fidelity.index("</table>")]
+    assert re.search(r"score [1-5] of 5", fidelity)
+    assert "%</" not in fidelity
