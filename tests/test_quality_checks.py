@@ -172,6 +172,22 @@ def test_progress_shows_the_follow_ups_due_and_overdue(story: Story) -> None:
     assert [f["status"] for f in before["follow_ups"]] == ["due", "due"]
 
 
+def test_a_progress_diff_names_the_result_that_makes_a_follow_up_due_and_no_other(
+        story: Story) -> None:
+    _leavers(story)
+    story.indicator("STAFF", dimensions=[])
+    before = story.ledger.clock()
+    staff = result(story, "STAFF", "2022-Q1", 3)  # shows nowhere in progress, nor is it last
+    left = result(story, "EECR04", "2023-Q1", 7)  # participants leave: a follow-up is due
+
+    with ReadStore(story.ledger) as store:
+        changed = view_diff(store, "progress", Filters(), PointInTime(known_at=before),
+                            PointInTime())
+
+    assert [e["id"] for e in changed["events"]] == [left]
+    assert staff not in {i for c in changed["changes"] for i in c["events"]}
+
+
 def test_a_cumulative_figure_below_an_earlier_one_falls(story: Story) -> None:
     story.indicator("SITES", accumulation="cumulative", dimensions=[], unit="sites")
     for period, value in (("2022-Q1", 3), ("2022-Q2", 5)):
