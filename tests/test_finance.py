@@ -287,8 +287,8 @@ def test_a_stated_cost_more_than_the_factor_off_the_computed_one_is_a_finding(
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_costs_per_participant_and_per_result_use_the_esf_common_indicators(
         with_money: Ledger, run: Any) -> None:
-    unit = {"level": "output", "measure": "unit", "unit": "persons", "direction": "higher",
-            "accumulation": "incremental", "dimensions": []}
+    unit = {"level": "output", "measure": "unit", "unit": "participants", "direction": "higher",
+            "accumulation": "incremental", "dimensions": [], "esf_common": True}
     at = Provenance(occurred_on=date(2022, 1, 3), recorded_at=datetime(2022, 12, 2, tzinfo=UTC),
                     actor="tester")
     ledger = with_money

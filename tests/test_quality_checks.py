@@ -24,7 +24,7 @@ from scaletrack.domain.envelope import record
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.pilot import Pilot
 from scaletrack.projections.filters import Filters
-from scaletrack.projections.queries import quality
+from scaletrack.projections.queries import progress, quality
 from test_projections_rules import Story
 
 TODAY = date(2023, 1, 2)
@@ -117,6 +117,75 @@ def test_a_sub_group_above_its_total_in_a_period_is_flagged(story: Story) -> Non
 
     assert [(f["id"], f["message"]) for f in found(story, "subgroup-above-total")] == [
         (young, "PART-18-29 (12) is above its total PART (10) in 2022-Q1")]
+
+
+def test_an_esf_plus_participant_group_above_the_total_of_participants_is_flagged(
+        story: Story) -> None:
+    for code in ("EECO01", "EECO12", "EECR04"):
+        story.indicator(code, dimensions=[], unit="participants", esf_common=True,
+                        **({"level": "outcome"} if code == "EECR04" else {}))
+    result(story, "EECO01", "2022-Q1", 10)
+    disabled = result(story, "EECO12", "2022-Q1", 11)
+    result(story, "EECR04", "2022-Q1", 14)  # leavers are not a part of this quarter's entrants
+
+    assert [(f["id"], f["message"]) for f in found(story, "subgroup-above-total")] == [
+        (disabled, "EECO12 (11) is above its total EECO01 (10) in 2022-Q1")]
+
+
+def _leavers(story: Story) -> None:
+    """Participants leave in 2022-Q1 (followed up in 2022-Q3), 2022-Q2 (not followed up)
+    and 2022-Q4 (their follow-up quarter, 2023-Q2, has not come yet); none in 2022-Q3."""
+    for code in ("EECR04", "EECR05"):
+        story.indicator(code, level="outcome", unit="participants", dimensions=[],
+                        esf_common=True)
+    for period, value in (("2022-Q1", 5), ("2022-Q2", 4), ("2022-Q3", 0), ("2022-Q4", 6)):
+        result(story, "EECR04", period, value)
+    result(story, "EECR05", "2022-Q3", 3)
+
+
+def test_a_six_month_follow_up_whose_quarter_ended_without_eecr05_is_overdue(
+        story: Story) -> None:
+    _leavers(story)
+
+    assert [(f["indicator"], f["period"], f["message"])
+            for f in found(story, "follow-up-overdue")] == [
+        ("EECR05", "2022-Q4", "participants left in 2022-Q2 (EECR04 4): their six-month "
+                              "follow-up was due by 2022-12-31 and 2022-Q4 has no EECR05 "
+                              "result")]
+    result(story, "EECR05", "2022-Q4", 2)
+    assert found(story, "follow-up-overdue") == []
+
+
+def test_progress_shows_the_follow_ups_due_and_overdue(story: Story) -> None:
+    _leavers(story)
+
+    row = story.view(progress.progress, Filters(), TODAY)["pilots"][0]
+
+    assert (row["follow_ups_due"], row["follow_ups_overdue"]) == (1, 1)
+    assert [(f["left_in"], f["period"], f["due_on"], f["status"], f["left"])
+            for f in row["follow_ups"]] == [
+        ("2022-Q2", "2022-Q4", "2022-12-31", "overdue", {"EECR04": 4}),
+        ("2022-Q4", "2023-Q2", "2023-06-30", "due", {"EECR04": 6})]
+    consortium = story.view(progress.progress, Filters(), TODAY)["consortia"][0]
+    assert (consortium["follow_ups_due"], consortium["follow_ups_overdue"]) == (1, 1)
+    before = story.view(progress.progress, Filters(), date(2022, 12, 1))["pilots"][0]
+    assert [f["status"] for f in before["follow_ups"]] == ["due", "due"]
+
+
+def test_a_progress_diff_names_the_result_that_makes_a_follow_up_due_and_no_other(
+        story: Story) -> None:
+    _leavers(story)
+    story.indicator("STAFF", dimensions=[])
+    before = story.ledger.clock()
+    staff = result(story, "STAFF", "2022-Q1", 3)  # shows nowhere in progress, nor is it last
+    left = result(story, "EECR04", "2023-Q1", 7)  # participants leave: a follow-up is due
+
+    with ReadStore(story.ledger) as store:
+        changed = view_diff(store, "progress", Filters(), PointInTime(known_at=before),
+                            PointInTime())
+
+    assert [e["id"] for e in changed["events"]] == [left]
+    assert staff not in {i for c in changed["changes"] for i in c["events"]}
 
 
 def test_a_cumulative_figure_below_an_earlier_one_falls(story: Story) -> None:

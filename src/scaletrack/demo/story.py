@@ -40,12 +40,11 @@ from scaletrack.domain.vocabulary import (
     period_start,
 )
 
-CUMULATIVE_CAPS = {"SITES": 6, "ADOPT-ORG": 24, "PUB-COMMISSION": 4, "PUB-ADMIN": 10}
-"""How far cumulative indicators grow (sites and commissioning: one per provider, if more)."""
-SUB_SHARES = {"PART-UNEMP": 0.55, "PART-DIS": 0.6}
-"""Expected share of participants who are unemployed, or have a disability."""
-AGE_BAND = {"PART-18-29": "18-29", "PART-55": "55+"}
-"""Indicators that count one age band of the participants."""
+CUMULATIVE_CAPS = {"SITES": 6, "ADOPT-ORG": 24, "PUB-COMMISSION": 4, "EECO18": 10,
+                   "EECO19": 12}
+"""How far counts of sites and organisations grow (sites and commissioning: one per
+provider, if more)."""
+SUB_SHARES = data.SHARES
 
 
 class PilotStory:
@@ -254,7 +253,7 @@ class PilotStory:
         on = self.planned_on + days(rng, 1, 10)
         planned = quarters(self.periods[0], period_of(self.ends_on))
         for indicator in self.f.indicators:
-            if indicator in SUB_SHARES or indicator in AGE_BAND:
+            if indicator in SUB_SHARES:
                 continue  # ESF+ common indicators of subgroups are monitored, not targeted
             reported = [p for p in planned if self._reported(indicator, p)]
             for k, period in enumerate(reported):
@@ -302,7 +301,8 @@ class PilotStory:
             part = round(self.size * ramp * self.performance * rng.uniform(0.85, 1.15))
             self.participants[period] = part
             for indicator in self.f.indicators:
-                if not self._reported(indicator, period):
+                if not self._reported(indicator, period) or (
+                        k < data.FOLLOWED_UP_FROM.get(indicator, 0)):
                     continue
                 if indicator in totals and rng.random() < 0.6:
                     room = self.caps[indicator] - sum(totals[indicator].values())
@@ -320,7 +320,7 @@ class PilotStory:
                         key=f"{self.f.code}/{period}/{indicator}" if imported else None)
         if step is None:
             return
-        country = indicator == "PART" and step.at.date() > data.PART_REVISED_ON
+        country = indicator == data.PARTICIPANTS and step.at.date() > data.PART_REVISED_ON
         good = self._result_values(indicator, k, part, per_country, country)
         step.values = {"indicator": indicator, "period": period, **good}
         self.results[(indicator, period)] = (step, part)
@@ -365,19 +365,20 @@ class PilotStory:
             return {"value": total, "breakdown": {"country": dict(per_country)} if total else {}}
         if indicator == "MEDIA-MENTIONS":
             return {"value": rng.randint(0, 9)}
-        ages = split(part, self._ages())
-        if indicator == "PART":
+        if indicator == data.PARTICIPANTS:
             value = part
-        elif indicator in AGE_BAND:
-            value = ages[AGE_BAND[indicator]]
         elif indicator == "STAFF-TRAINED":
             value = round(rng.randint(2, 12) * min(1.0, 0.35 + 0.25 * k))
         else:
             value = round(part * SUB_SHARES[indicator] * rng.uniform(0.8, 1.1))
         sexes = {"women": self.women, "men": 0.985 - self.women, "non-binary": 0.015}
         breakdown = {"sex": split(value, sexes)}
-        if indicator == "PART":
-            breakdown["age-band"] = ages
+        if indicator == data.PARTICIPANTS:
+            breakdown["age-band"] = split(value, self._ages())
+            breakdown["employment-status"] = split(value, data.EMPLOYMENT_PROFILES.get(
+                self.f.code, data.EMPLOYMENT_PROFILES["default"]))
+            breakdown["isced"] = split(value, data.ISCED_PROFILES.get(
+                self.f.code, data.ISCED_PROFILES["default"]))
             if country:
                 breakdown["country"] = split(value, dict.fromkeys(self.f.targets, 1.0))
         return {"value": value, "breakdown": breakdown}
@@ -582,7 +583,7 @@ class PilotStory:
 
     def _double_count_found(self, period: str, on: date) -> None:
         """Months after approval, participants counted twice are taken out of a result."""
-        found = self.results.get(("PART", period))
+        found = self.results.get((data.PARTICIPANTS, period))
         if found is None:
             return
         result, part = found
@@ -590,7 +591,7 @@ class PilotStory:
         why = "Participants of two city workshops were counted twice"
         unlock = self.add("period-unlocked", on, {"period": period}, reason=why,
                           after=self.cycles[period][-1], lag=0)
-        good = self._result_values("PART", 2, fewer, {}, False)
+        good = self._result_values(data.PARTICIPANTS, 2, fewer, {}, False)
         correction = self.add("correct", on, good, ref=self.label(result), reason=why,
                               after=unlock, lag=0)
         self._reapprove(period, on, correction)

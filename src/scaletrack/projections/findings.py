@@ -14,8 +14,9 @@ entries left out) on the point's day:
 - ``duplicate-result``: a second result for the same indicator and period
   (the view counts the later one).
 - ``subgroup-above-total``: a sub-group indicator above its total in the same
-  period. A sub-group's code is the total's code and a hyphenated suffix
-  (``PART-18-29`` of ``PART``), and both count the same unit the same way.
+  period. A sub-group is an ESF+ common indicator of participants at entry
+  (EECO02-EECO17) of the total EECO01, or has the total's code and a hyphenated
+  suffix (``STAFF-WOMEN`` of ``STAFF``); both count the same unit the same way.
 - ``cumulative-falls``: a cumulative indicator below what it reported for an
   earlier period.
 - ``outlier``: a value further from the median of the pilot's own values for
@@ -33,6 +34,10 @@ entries left out) on the point's day:
   (``PROVIDER_UNITS``) whose figure to date exceeds the providers the decision
   log records as having adopted the model by the end of that period.
 - ``deviation-without-reason``: a core component adapted with no reason given.
+- ``follow-up-overdue``: participants left in a period (an EECR01-EECR04 result
+  above 0) and the quarter of their six-month follow-up, within the pilot's
+  dates, has ended without an EECR05 result
+  (:mod:`scaletrack.projections.follow_ups`).
 """
 
 from __future__ import annotations
@@ -45,8 +50,10 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
+from scaletrack.domain.esf_plus import FOLLOW_UP, total_of
 from scaletrack.domain.vocabulary import period_end, period_of, period_start
 from scaletrack.projections import rules
+from scaletrack.projections.follow_ups import follow_ups
 
 OUTLIER_SPREADS = Decimal(3)
 MAD_SCALE = Decimal("1.4826")
@@ -56,7 +63,7 @@ PROVIDER_UNITS = frozenset({"providers", "public providers"})
 
 CODES = ("missing-report", "missing-breakdown", "duplicate-result", "subgroup-above-total",
          "cumulative-falls", "outlier", "outside-pilot-dates", "contradicts-decisions",
-         "deviation-without-reason")
+         "deviation-without-reason", "follow-up-overdue")
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,7 @@ def findings(evidence: Evidence) -> list[dict[str, Any]]:
     found = [*_missing_reports(evidence, counted), *_missing_breakdowns(counted),
              *_duplicates(evidence.results), *_subgroups(counted), *_falls(counted),
              *_outliers(counted), *_outside(evidence), *_contradictions(evidence, counted),
-             *_deviations(evidence.deviations)]
+             *_deviations(evidence.deviations), *_overdue_follow_ups(evidence)]
     found.sort(key=lambda f: (f.pilot, f.period or "", f.indicator or "",
                               CODES.index(f.code), f.id or ""))
     return [f.as_dict() for f in found]
@@ -225,9 +232,10 @@ def _duplicates(results: Sequence[Result]) -> Iterator[Finding]:
 
 def _subgroups(counted: Series) -> Iterator[Finding]:
     for (pilot, indicator), series in counted.items():
-        total_code = next((code for (p, code) in counted if p == pilot
-                           and indicator.startswith(f"{code}-")), None)
-        if total_code is None:
+        total_code = total_of(indicator) or next(
+            (code for (p, code) in counted if p == pilot and indicator.startswith(f"{code}-")),
+            None)
+        if total_code is None or (pilot, total_code) not in counted:
             continue
         totals = {r.period: r for r in counted[(pilot, total_code)]}
         for part in series:
@@ -240,6 +248,20 @@ def _subgroups(counted: Series) -> Iterator[Finding]:
                               f"{indicator} ({part.figure}) is above its total {total_code} "
                               f"({total.figure}) in {part.period}", indicator, part.period,
                               part.id)
+
+
+def _overdue_follow_ups(evidence: Evidence) -> Iterator[Finding]:
+    spans = {s.pilot: s for s in evidence.spans}
+    for due in follow_ups(evidence.results):
+        span = spans.get(due.pilot)
+        if span is None or due.status(evidence.today) != "overdue" or not _overlaps(
+                due.period, span):
+            continue
+        left = ", ".join(f"{code} {value}" for code, value in sorted(due.left.items()))
+        yield Finding("follow-up-overdue", due.pilot,
+                      f"participants left in {due.left_in} ({left}): their six-month "
+                      f"follow-up was due by {due.due_on} and {due.period} has no "
+                      f"{FOLLOW_UP} result", FOLLOW_UP, due.period)
 
 
 def _sameness(definition: Definition) -> tuple[str, str, str]:

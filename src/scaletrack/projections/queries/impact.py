@@ -50,10 +50,14 @@ class Row:
         """The row as the view shows it, rated by ``by`` on ``day`` (None: as if every
         period had ended)."""
         definition = self.definition or {}
-        achieved_percent = rules.percent(definition.get("direction"), self.baseline,
-                                         self.target_to_date, self.achieved)
+        ordinal = definition.get("measure") == "ordinal"
+        achieved_percent = None if ordinal else rules.percent(
+            definition.get("direction"), self.baseline, self.target_to_date, self.achieved)
         shown = by.capped(achieved_percent)
         period = rules.Period(self.period, self.reported, day, self.pilot.closed_on)
+        rated = (rules.score_status(definition.get("direction"), self.target_to_date,
+                                    self.achieved, period) if ordinal
+                 else rules.status(achieved_percent, by, period))
         return {
             "pilot": self.pilot.code, "consortium": self.pilot.consortium,
             "indicator": self.indicator, "indicator_version": self.version,
@@ -63,9 +67,11 @@ class Row:
             "baseline": self.baseline, "target": self.target, "actual": self.actual,
             "target_to_date": self.target_to_date, "achieved": self.achieved,
             "percent": shown, "capped": shown != achieved_percent,
-            "status": rules.status(achieved_percent, by, period),
+            "status": rated,
             "breakdown": self.breakdown or {},
             "narrative": self.narrative, "target_narrative": self.target_narrative,
+            **({"score": rules.score(definition.get("unit"), self.achieved)} if ordinal
+               else {}),
         }
 
 
