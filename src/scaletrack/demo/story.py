@@ -33,6 +33,7 @@ from scaletrack.demo.plan import (
     split,
 )
 from scaletrack.domain.vocabulary import (
+    COUNTED_FROM_ADOPTIONS,
     ESF_PLUS_PROGRAMMES_FROM,
     Source,
     period_end,
@@ -40,8 +41,8 @@ from scaletrack.domain.vocabulary import (
     period_start,
 )
 
-CUMULATIVE_CAPS = {"SITES": 6, "ADOPT-ORG": 24, "PUB-COMMISSION": 4, "PUB-ADMIN": 10}
-"""How far cumulative indicators grow (sites and commissioning: one per provider, if more)."""
+CUMULATIVE_CAPS = {"SITES": 6, "PUB-ADMIN": 10}
+"""How far typed cumulative indicators grow (sites: one per provider, if more)."""
 SUB_SHARES = {"PART-UNEMP": 0.55, "PART-DIS": 0.6}
 """Expected share of participants who are unemployed, or have a disability."""
 AGE_BAND = {"PART-18-29": "18-29", "PART-55": "55+"}
@@ -83,7 +84,8 @@ class PilotStory:
         self.caps = dict(CUMULATIVE_CAPS)
         if facts.providers:
             self.caps["SITES"] = max(self.caps["SITES"], len(facts.providers))
-            self.caps["PUB-COMMISSION"] = len(facts.providers)
+        self.caps.update(dict.fromkeys(COUNTED_FROM_ADOPTIONS, max(1, len(facts.providers))))
+        """Adoption indicators aim at every provider deciding; the views count them."""
         self.size = rng.randint(15, 120)
         """Participants a quarter once the pilot is at full pace."""
         self.performance = rng.uniform(0.65, 1.2)
@@ -257,6 +259,9 @@ class PilotStory:
             if indicator in SUB_SHARES or indicator in AGE_BAND:
                 continue  # ESF+ common indicators of subgroups are monitored, not targeted
             reported = [p for p in planned if self._reported(indicator, p)]
+            if indicator in COUNTED_FROM_ADOPTIONS:  # providers adopt once it is evaluated
+                first = period_of(self.f.evaluated) if self.f.evaluated else reported[-2]
+                reported = [p for p in reported if p >= first]
             for k, period in enumerate(reported):
                 values = self._target(indicator, k, len(reported), period)
                 step = self.add("target", on, {"indicator": indicator, "period": period,
@@ -302,8 +307,8 @@ class PilotStory:
             part = round(self.size * ramp * self.performance * rng.uniform(0.85, 1.15))
             self.participants[period] = part
             for indicator in self.f.indicators:
-                if not self._reported(indicator, period):
-                    continue
+                if not self._reported(indicator, period) or indicator in COUNTED_FROM_ADOPTIONS:
+                    continue  # adoption indicators are counted from the decisions
                 if indicator in totals and rng.random() < 0.6:
                     room = self.caps[indicator] - sum(totals[indicator].values())
                     totals[indicator][rng.choice(self.f.targets)] += min(
