@@ -140,7 +140,7 @@ def test_a_value_far_from_the_pilots_own_median_is_an_outlier(story: Story) -> N
     result(story, "PART", "2023-Q1", 20, day=TODAY)
 
     assert [(f["id"], f["message"]) for f in found(story, "outlier")] == [
-        (odd, "PART is 80 in 2022-Q4, far from the pilot's usual 20 (more than 3 robust "
+        (odd, "PART is 80 in 2022-Q4, far from the pilot's usual 20 (more than 3.5 robust "
               "standard deviations)")]
 
 

@@ -25,7 +25,9 @@ entries left out) on the point's day:
 - ``outlier``: a value further from the median of the pilot's own values for
   that indicator (a cumulative indicator's growth per period) than
   ``OUTLIER_SPREADS`` robust standard deviations, once it has
-  ``OUTLIER_MIN_VALUES`` of them. The robust standard deviation is 1.4826 times
+  ``OUTLIER_MIN_VALUES`` of them (3.5: Iglewicz and Hoaglin's cut-off for the
+  modified z-score; at 3, a handful of the few values a pilot reports stray that
+  far by chance alone). The robust standard deviation is 1.4826 times
   the median absolute deviation (MAD) from the median, which equals the standard
   deviation for normally spread values but is not pulled by the outlier itself.
   Where half the values or more coincide (a MAD of 0) there is no spread to
@@ -61,7 +63,7 @@ from scaletrack.domain.vocabulary import (
 )
 from scaletrack.projections import rules
 
-OUTLIER_SPREADS = Decimal(3)
+OUTLIER_SPREADS = Decimal("3.5")
 MAD_SCALE = Decimal("1.4826")
 OUTLIER_MIN_VALUES = 5
 PROVIDER_UNITS = frozenset({"providers", "public providers"})
