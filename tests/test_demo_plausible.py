@@ -177,7 +177,6 @@ def test_organisations_carry_the_names_they_had_then_pole_emploi_not_france_trav
 # -- consortia and countries ------------------------------------------------------------
 
 
-@NOT_YET
 def test_pencil_is_led_by_esfa_lithuania_with_the_be_cz_fi_managing_authorities(
         demo: Demo) -> None:
     pencil = demo.partners["PENCIL"]
@@ -213,7 +212,6 @@ def test_each_consortium_maps_its_ecosystem_before_its_first_pilot(demo: Demo) -
         assert demo.first_mapped[consortium] < first_pilot, consortium
 
 
-@NOT_YET
 def test_a_pilot_is_sustained_no_sooner_than_half_a_year_after_roll_out(demo: Demo) -> None:
     for log in demo.pilots.values():
         sustained, rolled_out = _first(log, "sustained"), _first(log, "rolling-out")
@@ -222,7 +220,6 @@ def test_a_pilot_is_sustained_no_sooner_than_half_a_year_after_roll_out(demo: De
             assert (sustained - rolled_out).days >= 180, (log.code, rolled_out, sustained)
 
 
-@NOT_YET
 def test_no_decision_is_logged_after_the_pilot_s_end(demo: Demo) -> None:
     late = [(log.code, e.type, e.occurred_on) for log in demo.pilots.values()
             for e in log.of(*DECISION_TYPES) if e.occurred_on > log.ends_on]
@@ -236,7 +233,6 @@ def _achieved(log: PilotLog) -> dict[str, date]:
     return {e.data["milestone"]: e.occurred_on for e in log.of("pilot.milestone-achieved")}
 
 
-@NOT_YET
 def test_participants_are_reported_only_once_the_enrolment_milestone_is_achieved(
         demo: Demo) -> None:
     early = []
@@ -250,7 +246,6 @@ def test_participants_are_reported_only_once_the_enrolment_milestone_is_achieved
     assert not early
 
 
-@NOT_YET
 def test_milestones_fall_within_the_pilot_s_dates_and_in_their_order(demo: Demo) -> None:
     for log in demo.pilots.values():
         for e in log.of("pilot.milestone-planned", "pilot.milestone-slipped"):
@@ -282,7 +277,6 @@ def test_a_pilot_is_taken_over_by_a_public_provider_only_with_an_adopted_decisio
         assert _adopted_by(log, log.of("pilot.closed")[0].occurred_on) >= 1, log.code
 
 
-@NOT_YET
 def test_no_adoption_or_roll_out_before_an_evaluation_recommends_scaling(demo: Demo) -> None:
     for log in demo.pilots.values():
         scale = [e.occurred_on for e in log.of("pilot.evaluation-completed")
@@ -296,7 +290,6 @@ def test_no_adoption_or_roll_out_before_an_evaluation_recommends_scaling(demo: D
             assert first <= day, (log.code, day, first)
 
 
-@NOT_YET
 def test_no_report_is_rejected_for_evidence_of_an_adoption_decision_not_made_yet(
         demo: Demo) -> None:
     for log in demo.pilots.values():
@@ -322,7 +315,6 @@ def test_adoption_indicators_are_the_adoption_decisions(demo: Demo, on_demo: Any
     assert any(Decimal(row["achieved"]) > 0 for row in rows)
 
 
-@NOT_YET
 def test_cumulative_targets_never_fall(demo: Demo) -> None:
     cumulative = {code for code, d in data.INDICATORS.items()
                   if d["accumulation"] == "cumulative"}
@@ -344,7 +336,6 @@ def _by(result: Event, dimension: str) -> dict[str, Decimal]:
     return {k: Decimal(v) for k, v in parts.items()}
 
 
-@NOT_YET
 def test_a_programme_for_migrant_women_has_no_men(demo: Demo) -> None:
     for code in WOMEN_ONLY:
         results = demo.pilots[code].results(*PARTICIPANTS)
@@ -352,7 +343,6 @@ def test_a_programme_for_migrant_women_has_no_men(demo: Demo) -> None:
         assert all(_by(r, "sex").get("men", 0) == 0 for r in results), code
 
 
-@NOT_YET
 def test_youth_programmes_have_hardly_anyone_over_55(demo: Demo) -> None:
     for code in YOUTH:
         results = demo.pilots[code].results("PART")
@@ -362,7 +352,6 @@ def test_youth_programmes_have_hardly_anyone_over_55(demo: Demo) -> None:
         assert older <= total / 100, (code, older, total)
 
 
-@NOT_YET
 def test_a_mapping_exercise_counts_no_children(demo: Demo) -> None:
     for code in MAPPING:
         results = demo.pilots[code].results("PART")
@@ -370,14 +359,12 @@ def test_a_mapping_exercise_counts_no_children(demo: Demo) -> None:
         assert all(_by(r, "age-band").get("under-18", 0) == 0 for r in results)
 
 
-@NOT_YET
 def test_voters_in_participatory_budgeting_are_not_counted_as_esf_plus_participants(
         demo: Demo) -> None:
     for code in PARTICIPATORY_BUDGETING:
         assert not demo.pilots[code].results(*PARTICIPANTS)
 
 
-@NOT_YET
 def test_several_evaluators_and_programme_officers_do_the_work(demo: Demo) -> None:
     evaluators = {e.actor for log in demo.pilots.values()
                   for e in log.of("pilot.evaluation-completed")}
@@ -387,7 +374,6 @@ def test_several_evaluators_and_programme_officers_do_the_work(demo: Demo) -> No
     assert len(officers) >= 3, officers
 
 
-@NOT_YET
 def test_readiness_summaries_and_evaluation_findings_differ_by_pilot(demo: Demo) -> None:
     summaries = [e.data["summary"] for log in demo.pilots.values()
                  for e in log.of("pilot.readiness-assessed")]
@@ -400,7 +386,6 @@ def test_readiness_summaries_and_evaluation_findings_differ_by_pilot(demo: Demo)
 # -- money inside the stories -----------------------------------------------------------
 
 
-@NOT_YET
 def test_revenue_mixes_fit_the_grants_and_the_earned_income_reported(demo: Demo) -> None:
     for log in demo.pilots.values():
         shares = sorted((r.data["period"], Decimal(r.data["value"]))
@@ -431,7 +416,6 @@ def test_stated_cost_per_beneficiary_reconciles_with_spending_and_participants(
                 log.code, stated, computed)
 
 
-@NOT_YET
 def test_full_time_posts_fit_the_budget(demo: Demo) -> None:
     for log in demo.pilots.values():
         budget = sum(_amount(e) for e in log.of("pilot.funding-secured"))
@@ -441,7 +425,6 @@ def test_full_time_posts_fit_the_budget(demo: Demo) -> None:
             assert cost <= budget, (log.code, change.data["fte"], budget)
 
 
-@NOT_YET
 def test_corrections_are_not_all_the_same_pattern(demo: Demo) -> None:
     """Mistakes differ: not every corrected amount is off by the same sum, nor every
     corrected cost by the same factor, nor every correction for the same reason."""
