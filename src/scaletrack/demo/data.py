@@ -574,9 +574,17 @@ WAITING_FOR_EVALUATION = "Waiting for the pilot's evaluation before committing"
 """Why a provider defers adoption while no evaluation has recommended scaling."""
 COVERAGES = ("Residents of the municipality", "Long-term unemployed in the region",
              "Older residents living alone", "Two districts first, then the whole city")
-DEVIATION_REASONS = ("Local law does not allow the original eligibility rule",
-                     "The partner's staff cannot be trained to the original standard in time",
-                     "Participants could not attend the full original format")
+DEVIATION_REASONS = {
+    "Sessions moved online for part of the year":
+        "Participants could not attend the full original format",
+    "Material translated and adapted to local law":
+        "Local law does not allow the original rules",
+    "Delivered with a local partner instead of own staff":
+        "Own staff could not be trained to the original standard in time",
+    "Shorter format for working participants":
+        "Participants could not attend the full original format",
+}
+"""Why a core component is adapted, by the adaptation made (each of ADAPTATIONS)."""
 ORIGINATOR_APPROVER = "Licensing board of the originator"
 CORRECTIONS = ("Typo in the figure", "Site log re-counted", "Amount in the signed agreement",
                "Decimal point misplaced", "Late sign-in sheets added")

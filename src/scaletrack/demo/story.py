@@ -562,7 +562,8 @@ class PilotStory:
 
     def adaptation(self, on: date, core: bool) -> Step | None:
         component = self.rng.choice(self.f.core if core else self.f.adaptable)
-        summary = data.synthetic(self.rng.choice(data.ADAPTATIONS))
+        made = self.rng.choice(data.ADAPTATIONS)
+        summary = data.synthetic(made)
         if component not in self.f.core:
             return self.add("adaptation", on, {"component": component, "summary": summary})
         approval: dict[str, Any] = {}
@@ -571,7 +572,7 @@ class PilotStory:
                         "approved_on": on - timedelta(days=self.detail.randint(3, 20))}
         return self.add("adaptation", on, {"component": component, "summary": summary,
                                            **approval},
-                        reason=self.detail.choice(data.DEVIATION_REASONS))
+                        reason=data.DEVIATION_REASONS[made])
 
     # -- money ------------------------------------------------------------------
 
