@@ -30,7 +30,7 @@ from scaletrack.domain.esf_plus import ESF_PLUS_COUNTRIES
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import payload_of
-from scaletrack.domain.vocabulary import period_of
+from scaletrack.domain.vocabulary import COUNTED_FROM_ADOPTIONS, period_end, period_of
 from scaletrack.projections import findings as checks
 from scaletrack.projections.follow_ups import follow_ups
 
@@ -329,6 +329,10 @@ def _impact_rows(world: World, pilots: list[PilotState], today: date
             version = (result or target).data["indicator_version"]  # type: ignore[union-attr]
             definition = world.indicators[indicator][version]
             actual = _number(result.data["value"]) if result else None
+            reported = result is not None
+            if indicator in COUNTED_FROM_ADOPTIONS:  # the decisions, not what was typed
+                result, reported = None, period_end(period) <= today
+                actual = Decimal(_adopted(p, period_end(period))) if reported else None
             baseline = _number(target.data["baseline"]) if target else None
             goal = _number(target.data["target"]) if target else None
             series.append(actual)
@@ -353,15 +357,27 @@ def _impact_rows(world: World, pilots: list[PilotState], today: date
                 "accumulation": definition["accumulation"], "baseline": baseline,
                 "target": goal, "actual": actual, "target_to_date": to_date,
                 "achieved": achieved, "percent": rate, "capped": False,
-                "status": _status(rate, p, period, result is not None, today),
+                "status": _status(rate, p, period, reported, today),
                 "breakdown": {d: {c: Decimal(v) for c, v in parts.items()}
                               for d, parts in result.data["breakdown"].items()}
                 if result else {},
                 "narrative": result.data["narrative"] if result else None,
                 "target_narrative": target.data["narrative"] if target else None,
                 "_name": definition["name"], "_measure": definition["measure"],
-                "_reported": result is not None})
+                "_reported": reported})
     return rows
+
+
+def _adopted(pilot: PilotState, day: date) -> int:
+    """The providers whose latest adoption decision (as it stands) by the day is to adopt."""
+    latest: dict[str, str] = {}
+    decisions = [e for e in pilot.entries.values()
+                 if isinstance(e.event, ev.AdoptionDecided) and not e.retracted]
+    for entry in sorted(decisions, key=lambda e: (e.event.occurred_on,
+                                                  e.event.originator_version)):
+        if entry.event.occurred_on <= day:
+            latest[entry.data["provider"]] = str(entry.data["decision"])
+    return sum(decision == "adopted" for decision in latest.values())
 
 
 def _portfolio(world: World, pilots: list[PilotState], rows: list[dict[str, Any]]
@@ -575,7 +591,8 @@ def _findings(world: World, pilots: list[PilotState], today: date) -> list[dict[
                 deviations.append(checks.Deviation(
                     f"{p.code}@{version}", p.code, data["component"], data["summary"],
                     period_of(event.occurred_on), event.reason))
-    spans = [checks.Span(p.code, *p.span) for p in pilots]
+    spans = [checks.Span(p.code, p.span[0], min(p.span[1], p.closed_on or p.span[1]))
+             for p in pilots]  # a pilot's dates end when it closed, if earlier
     return checks.findings(checks.Evidence(today, spans, results, frozenset(targets),
                                            adoptions, deviations))
 

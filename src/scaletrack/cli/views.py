@@ -277,7 +277,7 @@ def quality(filters: Any, as_json: bool, **point: Any) -> None:
     """Data quality: lag, edits after a lock, mismatches, deviations, findings.
 
     Findings, each with a stable code: missing-report, missing-breakdown,
-    duplicate-result, subgroup-above-total, cumulative-falls, outlier (over 3 robust
+    duplicate-result, subgroup-above-total, cumulative-falls, outlier (over 3.5 robust
     standard deviations from the pilot's median), outside-pilot-dates,
     contradicts-decisions (providers commissioning beyond the adoptions logged),
     deviation-without-reason.

@@ -69,12 +69,17 @@ CONSORTIA: tuple[ConsortiumFacts, ...] = (
          _p(synthetic("Cyprus Social Innovation Forum"), "CY")),
         synthetic("Aoife Byrne"), synthetic("Rui Pereira")),
     ConsortiumFacts(
-        "PENCIL", "Pan European Social Innovation Lab", "not confirmed in public sources",
+        "PENCIL", "Pan European Social Innovation Lab",
+        "European Social Fund Agency (ESFA), Lithuania, with the Belgian, Czech and Finnish "
+        "ESF managing authorities",
         ("LT", "BE", "CZ", "FI"), None,
-        (_p(synthetic("Vilnius Social Innovation Centre"), "LT", "lead"),
+        (_p("European Social Fund Agency (ESFA), Lithuania", "LT", "lead"),
          _p(synthetic("Brussels Social Innovation Collective"), "BE"),
+         _p("Belgian ESF managing authority", "BE", "ESF managing authority"),
          _p(synthetic("Brno Social Innovation Institute"), "CZ"),
-         _p(synthetic("Tampere Social Innovation Lab"), "FI")),
+         _p("Czech ESF managing authority", "CZ", "ESF managing authority"),
+         _p(synthetic("Tampere Social Innovation Lab"), "FI"),
+         _p("Finnish ESF managing authority", "FI", "ESF managing authority")),
         synthetic("Rūta Kazlauskė"), synthetic("Pieter Claes")),
     ConsortiumFacts(
         "SIPLUS", "Social Innovation Plus", "L&R Social Research, AT",
@@ -94,8 +99,20 @@ CONSORTIA: tuple[ConsortiumFacts, ...] = (
         synthetic("Giulia Romano"), synthetic("Eleni Papadopoulou")),
 )
 
-APPROVER = synthetic("Anna Virtanen, programme officer")
-EVALUATOR = synthetic("Tomás Ferreira, external evaluator")
+OFFICERS = {
+    "BUICASUS": synthetic("Carmen Ruiz, programme officer"),
+    "ESIA": synthetic("Anna Virtanen, programme officer"),
+    "FUSE": synthetic("Siobhán Walsh, programme officer"),
+    "PENCIL": synthetic("Tomas Petrauskas, programme officer"),
+    "SIPLUS": synthetic("Martin Gruber, programme officer"),
+    "SEED": synthetic("Paola Conti, programme officer"),
+}
+"""The ESF+ managing authorities' officer who approves a consortium's period reports."""
+EVALUATORS = (synthetic("Tomás Ferreira, external evaluator"),
+              synthetic("Ingrid Solberg, external evaluator"),
+              synthetic("Daniel Kowalski, external evaluator"),
+              synthetic("Hanna Lehtonen, external evaluator"))
+"""Evaluators, each of several pilots (a pilot's by its place in PILOTS)."""
 CATALOGUE_KEEPER = synthetic("Indicator working group")
 
 
@@ -149,6 +166,9 @@ RETIRED_ON = date(2022, 6, 30)
 LAST_PERIOD = {RETIRED: "2022-Q1"}
 """Pilots stop reporting an indicator after this period (it is retired)."""
 EVERY_SECOND_QUARTER = frozenset({"POLICY-CHANGE", "FIDELITY", "EARNED-INCOME"})
+FORGOTTEN = frozenset({("SEED-GR-01", "SITES", "2022-Q2")})
+"""Results a lead forgot and the officer approved the period without: the demo's one
+deliberate data-quality finding (missing-report)."""
 
 
 @dataclass(frozen=True)
@@ -219,7 +239,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         synthetic("Participatory social-services budgeting"), "IT", ("RO",),
         ("Citizens' vote on a ring-fenced budget", "Public report on spending"),
         ("Voting channel", "Budget share"),
-        _REPLICATE, ("EECO18", "PUB-COMMISSION", "POLICY-CHANGE"),
+        _REPLICATE, ("EECO18", "PUB-COMMISSION", "STAFF-TRAINED", "POLICY-CHANGE"),
         "evaluated", date(2021, 9, 13), date(2023, 5, 8),
         providers=((synthetic("Town council of Alba Iulia"), "local"),
                    (synthetic("Town council of Sibiu"), "local"))),
@@ -297,7 +317,8 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Trades", "Start-up grant size"),
         ("replication", ("out",), "affiliation", "certification"),
         ("EECO01", "EECO12", "ADOPT-ORG", "EARNED-INCOME"),
-        "piloting", date(2021, 10, 4)),
+        "piloting", date(2021, 10, 4),
+        providers=((synthetic("Kraków municipal social welfare centre"), "local"),)),
     PilotFacts(
         "FUSE-IE-01", synthetic("Peer support for mental health in public services"),
         synthetic("Community mental-health peer support"), "IE", ("IE",),
@@ -334,7 +355,8 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Languages", "Meeting place"),
         ("replication", ("out",), "branching", None),
         ("EECO01", "EECO13", "ADOPT-ORG", "MEDIA-MENTIONS"),
-        "adapting", date(2021, 7, 12), date(2022, 7, 20)),
+        "adapting", date(2021, 7, 12), date(2022, 7, 20),
+        providers=((synthetic("Cyprus deputy ministry of social welfare"), "national"),)),
     PilotFacts(
         "PENCIL-LT-01", synthetic("School-based social innovation labs"),
         synthetic("Pupils solve local challenges in school labs"), "FI", ("LT",),
@@ -463,7 +485,6 @@ HR_CHANGES = (
 )
 TRAININGS = ("3-day induction", "Online course, 12 hours", "Shadowing at the origin site",
              "Monthly supervision")
-REVENUE_SOURCES = ("grants", "public contracts", "fees", "sales", "donations")
 INSTRUMENTS = ("Service contract", "Memorandum of understanding", "Budget line in annual plan",
                "Council resolution", "ESF+ call criterion")
 EVALUATION_METHODS = ("Mixed methods with a comparison group", "Contribution analysis",
@@ -483,6 +504,11 @@ COUNTRY_NAMES = {
     "LT": "Lithuania", "LV": "Latvia", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
     "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "GB": "Scotland (UK)",
 }
+YOUTH = frozenset({"ESIA-DE-01", "ESIA-DK-01", "SIPLUS-AT-01"})
+"""Programmes for young people (their participants are 15-29, hardly anyone older)."""
+WOMEN_ONLY = frozenset({"FUSE-CY-01"})
+"""Programmes for women (migrant women's entrepreneurship circles)."""
+_YOUTH = {"under-18": 4, "18-29": 94, "30-54": 2, "55+": 0}
 _YOUNG = {"under-18": 6, "18-29": 70, "30-54": 20, "55+": 4}
 _OLDER = {"under-18": 0, "18-29": 4, "30-54": 28, "55+": 68}
 
@@ -493,10 +519,10 @@ def _by_pilot(*groups: tuple[tuple[str, ...], dict[str, int]]) -> dict[str, dict
 
 
 AGE_PROFILES = {
-    "default": {"under-18": 2, "18-29": 30, "30-54": 48, "55+": 20},
-    **_by_pilot((("SEED-SI-01", "ESIA-DE-01", "ESIA-DK-01", "PENCIL-FI-01", "SIPLUS-AT-01"),
-                 _YOUNG),
+    "default": {"under-18": 0, "18-29": 30, "30-54": 50, "55+": 20},
+    **_by_pilot((tuple(sorted(YOUTH)), _YOUTH), (("SEED-SI-01", "PENCIL-FI-01"), _YOUNG),
                 (("BUICASUS-FR-01", "BUICASUS-SE-01", "ESIA-EE-01"), _OLDER)),
+    "SEED-GR-01": {"under-18": 0, "18-29": 18, "30-54": 62, "55+": 20},
     "PENCIL-LT-01": {"under-18": 85, "18-29": 5, "30-54": 9, "55+": 1},
     "SIPLUS-SK-01": {"under-18": 60, "18-29": 22, "30-54": 16, "55+": 2},
 }
@@ -544,10 +570,20 @@ POLICY_NARRATIVES = (
 )
 POLICY_TARGETS = ("A public body commits to the model in writing",
                   "The model appears in an ESF+ call or a public budget line")
-BUSINESS_MODELS = ("Fees from municipalities replace part of the grant",
-                   "Sales cover the running costs of the sites",
-                   "Public contract for the core service agreed",
-                   "Donor funding reduced; service contract with the region")
+BUSINESS_MODELS = {"Fees from municipalities replace part of the grant": ("fees",),
+                   "Sales cover the running costs of the sites": ("sales",),
+                   "Public contract for the core service agreed": ("public contracts",),
+                   "Donor funding reduced; service contract with the region":
+                       ("public contracts", "donations")}
+"""Business-model revisions and the revenue, beside the grants, each brings."""
+EARNED = frozenset({"fees", "sales", "public contracts"})
+"""Revenue the model earns (grants and donations are not earned)."""
+EARNED_SHARE_WITHOUT_INDICATOR = (5, 25)
+"""The earned share of revenue of a pilot that does not report EARNED-INCOME."""
+COST_OF_AN_FTE_YEAR = 55_000
+"""What a full-time post costs a pilot a year, in EUR, with overheads (synthetic)."""
+STAFF_SHARE = (0.25, 0.6)
+"""The share of a pilot's budget an HR change's posts take."""
 ADAPTATIONS = ("Sessions moved online for part of the year",
                "Material translated and adapted to local law",
                "Delivered with a local partner instead of own staff",
@@ -577,10 +613,86 @@ ADOPTION_REASONS = {
                  "The provider prefers to extend its own service"),
 }
 """Why a provider defers or rejects adoption."""
+WAITING_FOR_EVALUATION = "Waiting for the pilot's evaluation before committing"
+"""Why a provider defers adoption while no evaluation has recommended scaling."""
 COVERAGES = ("Residents of the municipality", "Long-term unemployed in the region",
              "Older residents living alone", "Two districts first, then the whole city")
-DEVIATION_REASONS = ("Local law does not allow the original eligibility rule",
-                     "The partner's staff cannot be trained to the original standard in time",
-                     "Participants could not attend the full original format")
+DEVIATION_REASONS = {
+    "Sessions moved online for part of the year":
+        "Participants could not attend the full original format",
+    "Material translated and adapted to local law":
+        "Local law does not allow the original rules",
+    "Delivered with a local partner instead of own staff":
+        "Own staff could not be trained to the original standard in time",
+    "Shorter format for working participants":
+        "Participants could not attend the full original format",
+}
+"""Why a core component is adapted, by the adaptation made (each of ADAPTATIONS)."""
 ORIGINATOR_APPROVER = "Licensing board of the originator"
-CORRECTIONS = ("Typo in the figure", "Site log re-counted", "Amount in the signed agreement")
+CORRECTIONS = ("Typo in the figure", "Site log re-counted", "Amount in the signed agreement",
+               "Decimal point misplaced", "Late sign-in sheets added")
+AMOUNT_SLIPS = (500, 1_000, -1_000, 9_000, -90)
+"""How an amount typed from a signed agreement was off (the correction gives the right one)."""
+READINESS = {
+    "SEED-IT-01": "Managing authority staff keen to co-design; no budget yet for the lab's "
+                  "facilitators",
+    "SEED-GR-01": "Mapping protocol tested in two cities; eight more municipalities still to "
+                  "sign the memorandum",
+    "SEED-SI-01": "Platform runs; mentors from the centre available only two days a week",
+    "SEED-RO-01": "Two town councils willing to ring-fence a budget; voting rules not yet "
+                  "agreed",
+    "BUICASUS-ES-01": "Three regional ESF+ bodies ready to test the scoring grid; the "
+                      "guidance is still in draft",
+    "BUICASUS-FR-01": "Former job seekers willing to mentor; Pôle emploi's referral route "
+                      "not yet set up",
+    "BUICASUS-SE-01": "Malmö staff trained in co-creation; Jelgava needs a translator for "
+                      "the labs",
+    "BUICASUS-LV-01": "Rural municipalities interested; too few mentors outside Riga",
+    "ESIA-DE-01": "Jobcenter ready to refer young people; the outcome verifier is not yet "
+                  "contracted",
+    "ESIA-DK-01": "Aarhus has housing units to offer; Tartu's case managers need training "
+                  "first",
+    "ESIA-EE-01": "Peer tutors found in libraries; devices for the clubs still missing",
+    "ESIA-PL-01": "Two cooperatives registered; job coaches hard to recruit",
+    "FUSE-IE-01": "Peer workers trained; referral from community services depends on one "
+                  "manager",
+    "FUSE-PT-01": "Café premises found in Porto; the franchise agreement needs legal review",
+    "FUSE-BG-01": "Mediators recruited from the community; primary-care doctors cautious",
+    "FUSE-CY-01": "Women's associations ready to host circles; micro-grant fund still small",
+    "PENCIL-LT-01": "Five schools signed up; teachers need time in the timetable for the labs",
+    "PENCIL-BE-01": "Premises offered by the commune; technicians from the neighbourhood "
+                    "still to be hired",
+    "PENCIL-CZ-01": "Labour office in Brno willing to refer; employers hesitant",
+    "PENCIL-FI-01": "App prototype ready; no evidence yet that job seekers will use it daily",
+    "SIPLUS-AT-01": "Partner services agree to share one roof; opening hours disputed",
+    "SIPLUS-HU-01": "Kitchen equipment in place; school canteens not yet committed to buy",
+    "SIPLUS-SK-01": "Parents eager to take part; qualified early-years teachers scarce",
+    "SIPLUS-BG-01": "Register of social enterprises exists; the municipality's voucher rules "
+                    "not yet adopted",
+}
+"""What each pilot's readiness assessment found (synthetic)."""
+EVALUATION_NOTES = {
+    "SEED-IT-01": "managing authority staff now draft calls with the lab's method",
+    "SEED-GR-01": "open maps published in all ten cities and used by their social services",
+    "SEED-SI-01": "challenge teams keep working after the mentoring ends",
+    "SEED-RO-01": "turnout in the votes rose in the second year; spending reports on time",
+    "BUICASUS-ES-01": "the criterion changed which projects were funded in two regions",
+    "BUICASUS-FR-01": "mentored job seekers found work sooner than the comparison group",
+    "BUICASUS-SE-01": "older residents' ideas reached the municipal service plans",
+    "BUICASUS-LV-01": "most incubated enterprises still trade a year on",
+    "ESIA-DE-01": "verified job outcomes above the contract's threshold",
+    "ESIA-DK-01": "most young adults kept their tenancy after a year",
+    "ESIA-EE-01": "clubs work where a library hosts them, not in community halls",
+    "FUSE-IE-01": "peer support reduced repeat crisis contacts",
+    "FUSE-PT-01": "café jobs led to open-market jobs for a third of the workers",
+    "FUSE-BG-01": "vaccination and check-up rates rose in the mediators' districts",
+    "FUSE-CY-01": "the circles work, but the micro-grant is too small for Cypriot rents",
+    "PENCIL-LT-01": "pupils' projects adopted by two municipalities",
+    "PENCIL-CZ-01": "placements lasted longer than with the labour office's usual service",
+    "PENCIL-FI-01": "few job seekers used the app beyond the first week",
+    "SIPLUS-AT-01": "young people came back for a second service more often",
+    "SIPLUS-HU-01": "trainees moved on to kitchen jobs; canteen sales cover the food costs",
+    "SIPLUS-SK-01": "children's school readiness improved against the region's average",
+    "SIPLUS-BG-01": "vouchers brought social enterprises their first public customers",
+}
+"""What each pilot's evaluation found beyond its verdict (synthetic)."""

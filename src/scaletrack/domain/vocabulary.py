@@ -184,6 +184,11 @@ ESF_PLUS_PROGRAMMES_FROM = date(2022, 7, 1)
 """The national and regional ESF+ programmes 2021-2027 were adopted from the second half of
 2022 on: no money from them exists before."""
 
+COUNTED_FROM_ADOPTIONS = frozenset({"ADOPT-ORG", "PUB-COMMISSION"})
+"""Adoption indicators: their figure is the count of distinct providers whose adoption
+decision that stands says adopted, never a typed result (two records of one fact would
+disagree)."""
+
 
 class CostOption(StrEnum):
     """How declared expenditure is costed: real costs, or a simplified cost option."""

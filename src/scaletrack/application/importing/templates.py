@@ -52,7 +52,7 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
     "result": {"indicator": "EECO12", "period": "2023-Q2"},  # SEED-GR-01 reports EECO01
     "adaptation": {"component": "Survey channels"},
     "risk-raised": {"risk": "R9"},
-    "risk-closed": {"risk": "R2"},
+    "risk-closed": {"pilot": "SEED-IT-01", "risk": "R2"},  # a risk still open there
     "period-submitted": {"period": "2023-Q2"},
     "period-approved": {"pilot": "ESIA-DE-01", "period": "2023-Q2",
                         "occurred_on": "2023-07-28"},  # after its submission

@@ -53,7 +53,7 @@ from scaletrack.projections.tables import (
     MemberCountry,
 )
 
-USES = ("directory", "impact")
+USES = ("directory", "impact", "decisions")
 
 
 def portfolio(connection: Connection, filters: Filters, point: Point = NOW) -> dict[str, Any]:
