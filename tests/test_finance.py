@@ -23,7 +23,7 @@ from scaletrack.domain.errors import InvalidInput, RuleViolation
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import ESF_PLUS_PROGRAMMES_FROM
 from scaletrack.projections.queries.finance import COST_FACTOR
-from serving import Deployment
+from serving import ADMIN_BY, Deployment
 
 CODE = "SEED-GR-01"
 RECORDED_AT = datetime(2023, 6, 30, 12, tzinfo=UTC)
@@ -201,7 +201,7 @@ def record_money(ledger: Ledger, code: str = CODE, cost: int = 800) -> None:
     log("expenditure", date(2022, 4, 10), period="2022-Q1", amount_eur=30_000)
     log("expenditure", date(2022, 7, 10), period="2022-Q2", amount_eur=12_000,
         cost_option="unit-cost", units=40, unit_cost_eur=300)
-    log("result", date(2022, 3, 31), indicator="PART", period="2022-Q1", value=60)
+    log("result", date(2022, 3, 31), indicator="EECO01", period="2022-Q1", value=60)
     log("business-model", date(2022, 2, 15), revenue_mix={"grants": 100},
         cost_per_beneficiary_eur=cost, summary="Grant-funded")
 
@@ -224,7 +224,7 @@ EXPECTED_PILOT = {
     "eu_contribution": 230000,
     "national_contribution": 60000, "private_contribution": 0, "co_financing_rate": 0.7931,
     "declared": 42000, "simplified_cost_options": ["unit-cost"],
-    "participant_indicator": "PART", "participants": 60, "cost_per_participant": 700,
+    "participant_indicator": "EECO01", "participants": 60, "cost_per_participant": 700,
     "results": {}, "cost_per_result": {}, "stated_cost_per_beneficiary": 800,
     "stated_in": f"{CODE}@9"}
 
@@ -235,7 +235,7 @@ def test_finance_json_is_the_pilots_money_with_costs_computed(with_money: Ledger
     assert (shown.exit_code, shown.stderr) == (0, "")
     assert shown.json() == {
         "filters": {"pilot": CODE}, "currency": "EUR", "cost_factor": 2,
-        "participant_indicators": ["EECO01", "PART"], "pilots": [EXPECTED_PILOT],
+        "participant_indicators": ["EECO01"], "pilots": [EXPECTED_PILOT],
         "budget": [{"pilot": CODE, **line} for line in BUDGET],
         "expenditure": [
             {"pilot": CODE, "id": f"{CODE}@6", "period": "2022-Q1", "amount_eur": 30000,
@@ -292,10 +292,9 @@ def test_costs_per_participant_and_per_result_use_the_esf_common_indicators(
     at = Provenance(occurred_on=date(2022, 1, 3), recorded_at=datetime(2022, 12, 2, tzinfo=UTC),
                     actor="tester")
     ledger = with_money
-    ledger.define_indicator("EECO01", {"name": "Total participants", **unit}, at)
     ledger.define_indicator("EECR04", {"name": "Participants in employment upon leaving",
                                        **unit, "level": "outcome"}, at)
-    for code, value in (("EECO01", 84), ("EECR04", 21)):
+    for code, value in (("EECO01", 24), ("EECR04", 21)):
         ledger.log_event("result", CODE, {"indicator": code, "period": "2022-Q2",
                                           "value": value},
                          Provenance(occurred_on=date(2022, 6, 30),
@@ -303,7 +302,7 @@ def test_costs_per_participant_and_per_result_use_the_esf_common_indicators(
                                     actor="tester"))
     row = run("finance", "--pilot", CODE, "--json").json()["pilots"][0]
     assert (row["participant_indicator"], row["participants"]) == ("EECO01", 84)
-    assert row["cost_per_participant"] == 500  # 42,000 / 84 (EECO01 before PART)
+    assert row["cost_per_participant"] == 500  # 42,000 / (60 + 24)
     assert (row["results"], row["cost_per_result"]) == ({"EECR04": 21}, {"EECR04": 2000})
 
 
@@ -330,6 +329,10 @@ def test_the_api_serves_the_finance_view_as_the_cli_prints_it(served: Deployment
                                                                run: Any) -> None:
     ledger = Ledger(StoreURL.parse(served.url))
     try:
+        ledger.define_indicator("EECO01", {
+            "name": "Total number of participants", "level": "output", "measure": "unit",
+            "unit": "participants", "direction": "higher", "accumulation": "incremental",
+            "dimensions": ["sex"], "esf_common": True}, ADMIN_BY)
         record_money(ledger)
     finally:
         ledger.close()

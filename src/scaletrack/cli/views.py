@@ -340,7 +340,7 @@ def finance(filters: Any, as_json: bool, **point: Any) -> None:
     The EU contribution is each commitment times its co-financing rate; the
     co-financing rate is the EU's share of all that is committed. Cost per
     participant is the expenditure declared divided by the participants to
-    date (EECO01, else PART), cost per result the same per ESF+ result
+    date (EECO01), cost per result the same per ESF+ result
     indicator (EECR..); both are computed, never typed. A finding
     cost-disagrees says the computed cost and the business model's stated
     cost per beneficiary are more than the cost factor apart.

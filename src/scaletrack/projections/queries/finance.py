@@ -39,8 +39,8 @@ USES = ("directory", "finance", "impact", "decisions")
 COST_FACTOR = Decimal(2)
 """A computed cost per participant more than this many times the stated cost per
 beneficiary, or less than the stated cost divided by it, is a finding (cost-disagrees)."""
-PARTICIPANTS = ("EECO01", "PART")
-"""The indicators that count participants, in the order they are preferred."""
+PARTICIPANTS = ("EECO01",)
+"""The indicators that count participants: ESF+'s total of participants at entry."""
 RESULT_PREFIX = "EECR"
 """The ESF+ common result indicators' codes begin so."""
 NOT_STATED = "not-stated"
