@@ -381,7 +381,8 @@ class PilotMachine(RuleBasedStateMachine):
             well_formed = value is None and not breakdown and narrative is not None
         key = f"{code}|{period}"
         legal = (well_formed and self.model.can_record_entry(period, on)
-                 and on >= period_start(period) and key not in self.model.results)
+                 and on >= period_start(period) and key not in self.model.results
+                 and period_start(period) <= self.model.registration[2])  # within its dates
 
         def accepted() -> None:
             self.entry("pilot.result-reported", period)()
