@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
+from scaletrack.application.details import details_text
+from scaletrack.application.wording import ENGLISH
 from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, json_option, point_from, point_in_time_options
 from scaletrack.cli.render import cell, emit_json, emit_note, emit_table, say
@@ -259,7 +261,8 @@ def decisions(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    emit_table([{**row, "details": cell(row["details"])} for row in document["decisions"]],
+    emit_table([{**row, "decision": ENGLISH.word(row["decision"]),
+                 "details": details_text(row["details"])} for row in document["decisions"]],
                ["id", "occurred_on", "decision", "details", "actor", "reason", "corrected_by"],
                title="Decisions", optional=["reason", "corrected_by", "actor"])
 

@@ -14,13 +14,13 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from scaletrack.application.access import Action, Resource
+from scaletrack.application.details import details_text
 from scaletrack.application.kinds import KIND_OF_TYPE, KINDS
 from scaletrack.domain.errors import NotFound
 from scaletrack.domain.pilot_events import Entry
 from scaletrack.projections.filters import Filters
 from scaletrack.web import reading
 from scaletrack.web.charts import Category, PeriodPoint, category_bars, impact_chart
-from scaletrack.web.details import decision_details
 from scaletrack.web.pages import Page, PageRoute, Viewer, point_in_time
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -74,7 +74,7 @@ def pilot(page: Viewer, code: str) -> Response:
     resource = Resource(consortium=detail["consortium"])
     impact_view = reading.view(page, "impact", Filters(pilot=code))
     impact = impact_view["rows"]
-    decisions = [{**d, "shown_details": decision_details(page.language, d["details"])}
+    decisions = [{**d, "shown_details": details_text(d["details"], page.language)}
                  for d in reading.view(page, "decisions", Filters(pilot=code))["decisions"]]
     findings = reading.view(page, "quality", Filters(pilot=code))["findings"]
     records = reading.pilot_history(page, code)
