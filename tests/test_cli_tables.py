@@ -163,3 +163,21 @@ def test_the_decisions_table_labels_each_detail_in_words(demo_url: str, cli: Any
     assert not re.search(r"\b[a-z]+_[a-z_]+[=:] |=True|=False|=None", table)
     adopted = next(d for d in recorded if d["details"].get("esf_funded") is not None)
     assert isinstance(adopted["details"]["esf_funded"], bool)  # the JSON keeps the fields
+
+
+def test_statuses_and_stages_read_in_words_as_the_pages_show_them(
+        demo_url: str, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALETRACK_DB", demo_url)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    impact, progress = cli("impact").stdout, cli("progress").stdout
+    statuses = {row["status"] for row in cli("impact", "--json").json()["rows"]}
+    stages = {row["stage"] for row in cli("progress", "--json").json()["pilots"]}
+
+    assert {"on-track", "off-track", "rolling-out"} <= statuses | stages  # JSON: codes
+    for code in statuses:
+        assert f"│ {code.replace('-', ' ')} " in impact
+        assert f"│ {code} " not in impact or "-" not in code
+    for code in stages:
+        assert f"│ {code.replace('-', ' ')} " in progress
+    assert "rolling-out" not in progress
+    assert "│ rolling out " in cli("pilot", "list").stdout

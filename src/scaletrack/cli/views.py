@@ -119,7 +119,8 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    emit_table([_left_open(row) for row in document["pilots"]],
+    emit_table([{**_left_open(row), "stage": ENGLISH.word(row["stage"])}
+                for row in document["pilots"]],
                ["pilot", "consortium", "stage", "planned", "done",
                                     "overdue", "dropped", "slips", "open_risks",
                                     "pending_approvals", "last_activity"],
@@ -177,7 +178,8 @@ TO_DATE = {"target_to_date": "target", "achieved": "actual"}
 def _impact_table(title: str, rows: list[dict[str, Any]]) -> None:
     """One pilot's indicator, a period per row; columns nobody filled, and to-date
     figures that repeat the period's own, are left out; narratives have their own."""
-    shown = [{**row, "percent": None if row["percent"] is None
+    shown = [{**row, "status": ENGLISH.word(row["status"]),
+              "percent": None if row["percent"] is None
               else f"{cell(row['percent'])}%{' (cap)' if row['capped'] else ''}",
               "breakdown": "\n".join(f"{dimension}: {_parts(parts)}"
                                      for dimension, parts in row["breakdown"].items())}
@@ -213,7 +215,8 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
         return
     emit_table(document["matrix"], ["consortium", "country", "member", "centre", "partners",
                                     "pilots", "origin_of"], title="Consortia by country")
-    emit_table([{"by": aspect, "value": value, "pilots": count}
+    emit_table([{"by": aspect, "value": ENGLISH.word(value) if aspect == "stage" else value,
+                 "pilots": count}
                 for aspect, counts in document["pilots_by"].items()
                 for value, count in counts.items()], ["by", "value", "pilots"],
                title="Pilots by type, dimension, mechanism and stage")
