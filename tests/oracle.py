@@ -30,8 +30,9 @@ from scaletrack.domain.esf_plus import ESF_PLUS_COUNTRIES
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import payload_of
-from scaletrack.domain.vocabulary import period_of
+from scaletrack.domain.vocabulary import COUNTED_FROM_ADOPTIONS, period_end, period_of
 from scaletrack.projections import findings as checks
+from scaletrack.projections.follow_ups import follow_ups
 
 LATE = 30
 DECISION_TYPES = (ev.PathwayChosen, ev.PathwayChanged, ev.StageAdvanced, ev.AdoptionDecided,
@@ -218,17 +219,23 @@ def expected(events: Iterable[Recorded], today: date) -> dict[str, Any]:
     rows = _impact_rows(world, pilots, today)
     rating = {"on_track": Decimal(90), "at_risk": Decimal(60), "cap": None,
               "settings_version": None}
-    return {"progress": _progress(pilots, today),
+    return {"progress": _progress(pilots, today, _results(world, pilots)),
             "impact": {"filters": {}, "rating": rating, "rows": rows},
             "portfolio": _portfolio(world, pilots, rows), "decisions": _decisions(world),
             "quality": {**_quality(world, pilots), "findings": _findings(world, pilots, today)},
             "timeline": _timeline(world)}
 
 
-def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
+def _progress(pilots: list[PilotState], today: date,
+              results: list[checks.Result]) -> dict[str, Any]:
     rows = []
+    due: dict[str, list[dict[str, Any]]] = {}
+    for follow_up in follow_ups(results):  # the projection's own rule, as for findings
+        if follow_up.status(today) != "recorded":
+            due.setdefault(follow_up.pilot, []).append(follow_up.as_dict(today))
     for p in pilots:
         statuses = [m["status"] for m in p.milestones.values()]
+        open_ones = [] if p.closed_on else due.get(p.code, [])
         rows.append({
             "pilot": p.code, "consortium": p.consortium, "countries": p.countries,
             "target_countries": p.targets, "stage": p.stage, "closed_on": p.closed_on,
@@ -241,10 +248,13 @@ def _progress(pilots: list[PilotState], today: date) -> dict[str, Any]:
             "open_risks": 0 if p.closed_on else sum(p.risks.values()),
             "left_open": statuses.count("planned") if p.closed_on else 0,
             "risks_left_open": sum(p.risks.values()) if p.closed_on else 0,
+            "follow_ups_due": sum(f["status"] == "due" for f in open_ones),
+            "follow_ups_overdue": sum(f["status"] == "overdue" for f in open_ones),
+            "follow_ups": open_ones,
             "pending_approvals": sorted(k for k, s in p.periods.items() if s == "submitted"),
             "last_activity": p.last})
     names = ("planned", "done", "overdue", "dropped", "slips", "open_risks", "left_open",
-             "risks_left_open")
+             "risks_left_open", "follow_ups_due", "follow_ups_overdue")
 
     def roll_up(name: str, group: Any) -> list[dict[str, Any]]:
         totals: dict[str, dict[str, Any]] = {}
@@ -319,6 +329,10 @@ def _impact_rows(world: World, pilots: list[PilotState], today: date
             version = (result or target).data["indicator_version"]  # type: ignore[union-attr]
             definition = world.indicators[indicator][version]
             actual = _number(result.data["value"]) if result else None
+            reported = result is not None
+            if indicator in COUNTED_FROM_ADOPTIONS:  # the decisions, not what was typed
+                result, reported = None, period_end(period) <= today
+                actual = Decimal(_adopted(p, period_end(period))) if reported else None
             baseline = _number(target.data["baseline"]) if target else None
             goal = _number(target.data["target"]) if target else None
             series.append(actual)
@@ -343,15 +357,27 @@ def _impact_rows(world: World, pilots: list[PilotState], today: date
                 "accumulation": definition["accumulation"], "baseline": baseline,
                 "target": goal, "actual": actual, "target_to_date": to_date,
                 "achieved": achieved, "percent": rate, "capped": False,
-                "status": _status(rate, p, period, result is not None, today),
+                "status": _status(rate, p, period, reported, today),
                 "breakdown": {d: {c: Decimal(v) for c, v in parts.items()}
                               for d, parts in result.data["breakdown"].items()}
                 if result else {},
                 "narrative": result.data["narrative"] if result else None,
                 "target_narrative": target.data["narrative"] if target else None,
                 "_name": definition["name"], "_measure": definition["measure"],
-                "_reported": result is not None})
+                "_reported": reported})
     return rows
+
+
+def _adopted(pilot: PilotState, day: date) -> int:
+    """The providers whose latest adoption decision (as it stands) by the day is to adopt."""
+    latest: dict[str, str] = {}
+    decisions = [e for e in pilot.entries.values()
+                 if isinstance(e.event, ev.AdoptionDecided) and not e.retracted]
+    for entry in sorted(decisions, key=lambda e: (e.event.occurred_on,
+                                                  e.event.originator_version)):
+        if entry.event.occurred_on <= day:
+            latest[entry.data["provider"]] = str(entry.data["decision"])
+    return sum(decision == "adopted" for decision in latest.values())
 
 
 def _portfolio(world: World, pilots: list[PilotState], rows: list[dict[str, Any]]
@@ -529,8 +555,28 @@ def _quality(world: World, pilots: list[PilotState]) -> dict[str, Any]:
             "disaggregation_mismatches": mismatches, "fidelity_deviations": deviations}
 
 
+def _results(world: World, pilots: list[PilotState]) -> list[checks.Result]:
+    """Every result that stands, in the order it was recorded, as the checks read it."""
+    results = []
+    for p in pilots:
+        for version, entry in sorted(p.entries.items()):
+            data, event = entry.data, entry.event
+            if entry.retracted or not isinstance(event, ev.ResultReported):
+                continue
+            definition = world.indicators[data["indicator"]][data["indicator_version"]]
+            results.append(checks.Result(
+                f"{p.code}@{version}", p.code, data["indicator"], data["period"],
+                _number(data["value"]),
+                {d: {c: Decimal(str(v)) for c, v in parts.items()}
+                 for d, parts in data["breakdown"].items()},
+                checks.Definition(str(definition["measure"]), str(definition["unit"]),
+                                  str(definition["accumulation"]),
+                                  tuple(str(d) for d in definition["dimensions"]))))
+    return results
+
+
 def _findings(world: World, pilots: list[PilotState], today: date) -> list[dict[str, Any]]:
-    results, targets, adoptions, deviations = [], set(), [], []
+    results, targets, adoptions, deviations = _results(world, pilots), set(), [], []
     for p in pilots:
         for version, entry in sorted(p.entries.items()):
             data, event = entry.data, entry.event
@@ -538,16 +584,6 @@ def _findings(world: World, pilots: list[PilotState], today: date) -> list[dict[
                 continue
             if isinstance(event, ev.Target):
                 targets.add((p.code, data["indicator"], data["period"]))
-            elif isinstance(event, ev.ResultReported):
-                definition = world.indicators[data["indicator"]][data["indicator_version"]]
-                results.append(checks.Result(
-                    f"{p.code}@{version}", p.code, data["indicator"], data["period"],
-                    _number(data["value"]),
-                    {d: {c: Decimal(str(v)) for c, v in parts.items()}
-                     for d, parts in data["breakdown"].items()},
-                    checks.Definition(str(definition["measure"]), str(definition["unit"]),
-                                      str(definition["accumulation"]),
-                                      tuple(str(d) for d in definition["dimensions"]))))
             elif isinstance(event, ev.AdoptionDecided):
                 adoptions.append(checks.Adoption(p.code, data["provider"],
                                                  str(data["decision"]), event.occurred_on))
@@ -555,7 +591,8 @@ def _findings(world: World, pilots: list[PilotState], today: date) -> list[dict[
                 deviations.append(checks.Deviation(
                     f"{p.code}@{version}", p.code, data["component"], data["summary"],
                     period_of(event.occurred_on), event.reason))
-    spans = [checks.Span(p.code, *p.span) for p in pilots]
+    spans = [checks.Span(p.code, p.span[0], min(p.span[1], p.closed_on or p.span[1]))
+             for p in pilots]  # a pilot's dates end when it closed, if earlier
     return checks.findings(checks.Evidence(today, spans, results, frozenset(targets),
                                            adoptions, deviations))
 

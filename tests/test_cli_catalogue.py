@@ -95,6 +95,47 @@ def test_indicator_commands_refuse_broken_rules_and_bad_input(store: Any) -> Non
     assert run("indicator", "show", "PART", "--json").json()["definition_version"] == 1
 
 
+EECO01 = ("indicator", "define", "EECO01", "--name", "Total number of participants",
+          "--level", "output", "--measure", "unit", "--unit", "participants", "--direction",
+          "higher", "--accumulation", "incremental", "--dimension", "sex", "--esf-common")
+
+
+def test_an_esf_plus_common_indicator_is_listed_with_its_counting_rule(store: Any) -> None:
+    run = store
+    run(*EECO01)
+    run(*PART)
+
+    listed = {row["code"]: row for row in run("indicator", "list", "--json").json()}
+
+    assert {k: listed["EECO01"][k] for k in ("esf_level", "counting_rule",
+                                              "estimate_allowed")} == {
+        "esf_level": "output", "counting_rule": "at entry", "estimate_allowed": False}
+    assert "counting_rule" not in listed["PART"]
+    assert run("indicator", "show", "EECO01", "--json").json()["counting_rule"] == "at entry"
+    assert "at entry" in run("indicator", "list").stdout
+
+
+def test_esf_plus_common_indicators_are_defined_as_the_regulation_counts_them(
+        store: Any) -> None:
+    run = store
+    run(*PART)
+    before = run("indicator", "list", "--json").json()
+
+    refused(run(*PART[:2], "EECO01", *PART[3:]), 1, "EECO01 is an ESF+ common indicator's code")
+    refused(run(*PART[:2], "PART2", *PART[3:], "--esf-common"), 1,
+            "PART2 is not an ESF+ common indicator")
+    refused(run(*EECO01[:10], "people", *EECO01[11:]), 1,
+            "EECO01 (Total number of participants) is counted with unit participants "
+            "(not people)")
+    assert run("indicator", "list", "--json").json() == before
+    run(*EECO01)
+    refused(run("indicator", "revise", "EECO01", "--not-esf-common", "--reason", "r"), 1,
+            "EECO01 is an ESF+ common indicator's code")
+    refused(run("indicator", "revise", "PART", "--esf-common", "--reason", "r"), 1,
+            "PART is not an ESF+ common indicator")
+    assert run("indicator", "show", "EECO01", "--json").json()["definition_version"] == 1
+
+
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # no store involved
 def test_help_of_each_catalogue_command_shows_an_example(run: Any) -> None:
     for noun, verbs in (("consortium", ("register", "add-country", "add-partner",

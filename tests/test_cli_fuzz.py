@@ -34,7 +34,7 @@ SKIPPED = {("serve",), ("demo",)}
 """A server that would keep running, and the demo's nine seconds of writes."""
 
 PLAUSIBLE = {"pilot": "SEED-GR-01", "code": "SEED", "event_id": "SEED-GR-01@12",
-             "indicator": "PART", "consortium": "SEED", "period": "2022-Q3",
+             "indicator": "EECO01", "consortium": "SEED", "period": "2022-Q3",
              "country": "GR", "milestone": "M1", "risk": "R1", "login": "ana"}
 """Good values for the parameters a malformed one stands beside, so that each
 invocation gets past the others to the value under test."""

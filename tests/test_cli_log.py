@@ -34,7 +34,7 @@ SETUP: dict[str, list[tuple[str, dict[str, Any]]]] = {
                                                  "due_on": date(2022, 3, 31)})],
     "partner-left": [("partner-joined", {"organisation": "Social Hub", "country": "GR",
                                          "role": "host"})],
-    "target-revised": [("target", {"indicator": "PART", "period": "2022-Q4",
+    "target-revised": [("target", {"indicator": "EECO01", "period": "2022-Q4",
                                    "baseline": 0, "target": 120})],
     "risk-closed": [("risk-raised", {"risk": "R1", "description": "Turnover",
                                      "severity": "high"})],
@@ -76,16 +76,16 @@ INVALID: dict[str, list[tuple[str, int]]] = {
     "adoption": [("--provider P --level local --decision maybe --instrument I", 2)],
     "partner-joined": [("--organisation Hub --country GRE --role host", 2)],
     "partner-left": [("--organisation Nobody", 1)],
-    "target": [("--indicator PART --period 2022-Q5 --target 1", 2),
-               ("--indicator PART --period 2022-Q4 --narrative Lots", 2),
+    "target": [("--indicator EECO01 --period 2022-Q5 --target 1", 2),
+               ("--indicator EECO01 --period 2022-Q4 --narrative Lots", 2),
                ("--indicator POLICY --period 2022-Q4 --target 3", 1),
                ("--indicator NOPE --period 2022-Q4 --target 3", 3)],
-    "target-revised": [("--indicator PART --period 2022-Q4 --target 100", 2),
-                       ("--indicator PART --period 2023-Q1 --target 100 --reason R", 1)],
-    "result": [("--indicator PART --period 2022-Q4 --value 10 --breakdown sex:women=6 "
+    "target-revised": [("--indicator EECO01 --period 2022-Q4 --target 100", 2),
+                       ("--indicator EECO01 --period 2023-Q1 --target 100 --reason R", 1)],
+    "result": [("--indicator EECO01 --period 2022-Q4 --value 10 --breakdown sex:women=6 "
                 "--breakdown sex:men=3", 1),
-               ("--indicator PART --period 2022-Q4 --value 10 --breakdown women=10", 2),
-               ("--indicator PART --period 2022-Q4 --value ten", 2),
+               ("--indicator EECO01 --period 2022-Q4 --value 10 --breakdown women=10", 2),
+               ("--indicator EECO01 --period 2022-Q4 --value ten", 2),
                ("--indicator POLICY --period 2022-Q4 --value 1 --narrative Law", 1),
                ("--indicator POLICY --period 2022-Q4", 1)],
     "adaptation": [("--component Logo --summary New", 1)],
@@ -132,10 +132,11 @@ def catalogue(ledger: Ledger) -> None:
     """A consortium and two indicators: participants (by sex) and policy change."""
     by = BY
     ledger.register_consortium("SEED", "Seed", "City of Turin", ["IT", "GR", "RO"], by)
-    ledger.define_indicator("PART", {"name": "Participants", "level": "output",
-                                     "measure": "unit", "unit": "people",
-                                     "direction": "higher", "accumulation": "incremental",
-                                     "dimensions": ["sex"]}, by)
+    ledger.define_indicator("EECO01", {"name": "Total number of participants",
+                                       "level": "output", "measure": "unit",
+                                       "unit": "participants", "direction": "higher",
+                                       "accumulation": "incremental", "dimensions": ["sex"],
+                                       "esf_common": True}, by)
     ledger.define_indicator("POLICY", {"name": "Policy change", "level": "impact",
                                        "measure": "qualitative", "unit": "",
                                        "direction": "higher", "accumulation": "snapshot",
@@ -215,7 +216,7 @@ def test_every_kind_records_on_every_store(ledger: Ledger, run: Any) -> None:
 def test_json_output_is_the_recorded_event(ledger: Ledger, run: Any) -> None:
     catalogue(ledger)
     prepare(ledger, "result")
-    result = run("log", "result", CODE, "--indicator", "part", "--period", "2022-q4",
+    result = run("log", "result", CODE, "--indicator", "eeco01", "--period", "2022-q4",
                  "--value", "10", "--breakdown", "sex:women=6", "--breakdown", "sex:men=4",
                  "--occurred-on", "2022-12-20", "--reason", "Quarterly count", "--json")
     assert result.exit_code == 0, result.stderr
@@ -225,7 +226,7 @@ def test_json_output_is_the_recorded_event(ledger: Ledger, run: Any) -> None:
         "id": f"{CODE}@2", "type": "pilot.result-reported", "version": 2,
         "occurred_on": "2022-12-20", "actor": "tester", "reason": "Quarterly count",
         "source": "cli"}
-    assert event["data"] == {"indicator": "PART", "indicator_version": 1, "period": "2022-Q4",
+    assert event["data"] == {"indicator": "EECO01", "indicator_version": 1, "period": "2022-Q4",
                              "value": "10", "narrative": None,
                              "breakdown": {"sex": {"women": "6", "men": "4"}}}
     assert datetime.fromisoformat(event["recorded_at"]).tzinfo is not None
@@ -248,7 +249,7 @@ def test_every_kind_shows_an_example_in_its_help(run: Any) -> None:
 
 
 @pytest.mark.parametrize(("kind", "args"), [
-    ("result", "--indicator PART --period 2022-Q4 --value 10"),
+    ("result", "--indicator EECO01 --period 2022-Q4 --value 10"),
     ("result", "--indicator POLICY --period 2022-Q4 --narrative 'Law drafted'"),
     ("business-model", "--cost-per-beneficiary-eur 380 --summary 'Cheaper venue'"),
     ("hr-change", "--fte 1 --training 'Induction' --summary 'One coach'"),

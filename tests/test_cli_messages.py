@@ -41,7 +41,7 @@ BAD_VALUES = [
      "name: must not be empty"),
     (("log", "milestone-planned", "SEED-GR-01", "--milestone", "M 1", "--title", "T",
       "--due-on", "2023-01-01"), "'M 1' is not a reference"),
-    (("log", "result", "SEED-GR-01", "--indicator", "PART", "--period", "2023-Q2",
+    (("log", "result", "SEED-GR-01", "--indicator", "EECO01", "--period", "2023-Q2",
       "--value", "abc"), "'abc' is not a number"),
 ]
 

@@ -126,13 +126,12 @@ def test_a_result_is_corrected_months_later_in_a_reopened_period(on_demo: Any) -
 def test_results_keep_the_indicator_version_they_used_and_one_indicator_retires(
         on_demo: Any, demo_events: list[Recorded]) -> None:
     versions = {e.indicator_version for e in demo_events  # type: ignore[attr-defined]
-                if e.TYPE == "pilot.result-reported" and e.indicator == "PART"}  # type: ignore[attr-defined]
+                if e.TYPE == "pilot.result-reported" and e.indicator == "EECO01"}  # type: ignore[attr-defined]
     assert versions == {1, 2}
     catalogue = on_demo("indicator", "list", "--json").json()
     assert [i["code"] for i in catalogue if i["retired"]] == ["MEDIA-MENTIONS"]
-    assert {i["code"] for i in catalogue} >= {"PART", "PART-UNEMP", "PART-18-29", "PART-55",
-                                               "PART-DIS", "PUB-ADMIN", "SITES", "ADOPT-ORG",
-                                               "PUB-COMMISSION", "EARNED-INCOME",
+    assert {i["code"] for i in catalogue} >= {"EECO01", "EECO12", "EECO18", "EECR04", "SITES",
+                                               "ADOPT-ORG", "PUB-COMMISSION", "EARNED-INCOME",
                                                "STAFF-TRAINED", "FIDELITY", "POLICY-CHANGE"}
 
 
@@ -150,7 +149,7 @@ def test_milestones_slip_every_year_and_pilots_stop_or_close(
 
 
 def test_a_pilot_on_target_is_not_rated_for_quarters_still_to_come(on_demo: Any) -> None:
-    rows = on_demo("impact", "--pilot", "SEED-GR-01", "--indicator", "PART", "--as-of",
+    rows = on_demo("impact", "--pilot", "SEED-GR-01", "--indicator", "EECO01", "--as-of",
                    "2022-06-30", "--json").json()["rows"]
 
     assert {r["period"]: r["status"] for r in rows if r["period"] >= "2022-Q2"} == {
@@ -159,7 +158,7 @@ def test_a_pilot_on_target_is_not_rated_for_quarters_still_to_come(on_demo: Any)
 
 
 def test_a_closed_pilot_is_not_rated_after_its_closure(on_demo: Any) -> None:
-    rows = on_demo("impact", "--pilot", "PENCIL-FI-01", "--indicator", "PART",
+    rows = on_demo("impact", "--pilot", "PENCIL-FI-01", "--indicator", "EECO01",
                    "--json").json()["rows"]
     progress = on_demo("progress", "--pilot", "ESIA-DK-01", "--json").json()["pilots"][0]
 
@@ -167,8 +166,8 @@ def test_a_closed_pilot_is_not_rated_after_its_closure(on_demo: Any) -> None:
     assert statuses.pop("2022-Q3") in ("on-track", "at-risk", "off-track")  # its last quarter
     assert statuses == {"2022-Q4": "closed", "2023-Q1": "closed", "2023-Q2": "closed"}
     assert (progress["closed_on"], progress["overdue"], progress["open_risks"],
-            progress["risks_left_open"]) == ("2023-03-31", 0, 0, 1)
-    assert "1 left open" in on_demo("progress", "--pilot", "ESIA-DK-01").stdout
+            progress["risks_left_open"]) == ("2023-03-31", 0, 0, 3)
+    assert "3 left open" in on_demo("progress", "--pilot", "ESIA-DK-01").stdout
 
 
 def test_demo_refuses_a_store_that_holds_events_and_leaves_it_alone(run: Any) -> None:
@@ -231,31 +230,60 @@ def test_per_country_participants_never_count_a_transnational_pilot_twice(
         on_demo: Any) -> None:
     """ESIA's pilots run in DK and EE, EE and PL, PL and GB: each country gets its part."""
     whole = {r["indicator"]: r for r in on_demo(
-        "portfolio", "--consortium", "ESIA", "--indicator", "PART", "--json").json()["roll_ups"]}
-    by_country = whole["PART"]["by"]["country"]
+        "portfolio", "--consortium", "ESIA", "--indicator", "EECO01", "--json").json()[
+        "roll_ups"]}
+    by_country = whole["EECO01"]["by"]["country"]
     apart = []
     for country in ("DK", "EE", "PL"):
         part = on_demo("portfolio", "--consortium", "ESIA", "--country", country,
-                       "--indicator", "PART", "--json").json()["roll_ups"][0]
+                       "--indicator", "EECO01", "--json").json()["roll_ups"][0]
         assert part["total"] == by_country[country]
         apart.append(part["not_broken_down_by_country"]["total"])
-    assert sum(by_country.values()) == whole["PART"]["total"]  # GB and unknown beside them
-    assert all(total > 0 for total in apart)  # results from before PART had a country
+    assert sum(by_country.values()) == whole["EECO01"]["total"]  # GB and unknown beside them
+    assert all(total > 0 for total in apart)  # results from before EECO01 had a country
 
 
-def test_the_portfolio_sums_counts_not_rates_and_the_esf_plus_roll_up_says_why_empty(
+def test_the_portfolio_sums_counts_not_rates_and_has_one_figure_per_age_band(
         on_demo: Any) -> None:
     seen = on_demo("portfolio", "--json").json()
     figures = {r["indicator"]: r for r in seen["roll_ups"]}
     assert {code for code, r in figures.items() if r["aggregation"] == "per pilot"} == {
-        "EARNED-INCOME", "FIDELITY"}
+        "EARNED-INCOME", "FIDELITY", "SITES"}  # SITES is a stock: a snapshot
     assert all("total" not in figures[code] for code in ("EARNED-INCOME", "FIDELITY"))
-    part = figures["PART"]
+    part = figures["EECO01"]
     assert all(sum(parts.values()) == part["total"] for parts in part["by"].values())
-    # the demo's catalogue marks no ESF+ common indicator yet: nothing, and a note
-    assert seen["esf"] == []
-    assert "marked as an ESF+ common indicator" in seen["esf_scope"]["note"]
+    esf = {r["indicator"]: r for r in seen["esf"]}
+    assert set(esf) <= set(seen["esf_scope"]["indicators"]) == {
+        *(f"EECO{n:02}" for n in range(1, 20)), *(f"EECR{n:02}" for n in range(1, 6))}
+    assert {"EECO01", "EECO12", "EECO18", "EECR04", "EECR05"} <= set(esf)
+    # no age band, employment status or ISCED level is counted apart from EECO01's breakdown
+    assert not set(esf) & {"EECO02", *(f"EECO{n:02}" for n in range(4, 12))}
+    ages = esf["EECO01"]["by"]["age-band"]
+    parts = esf["EECO01"]["common_indicators"]
+    assert [parts[c]["value"] for c in ("EECO06", "EECO07", "EECO08")] == [
+        ages["under-18"], ages["18-29"], ages["55+"]]
+    status = esf["EECO01"]["by"]["employment-status"]
+    assert parts["EECO02"]["value"] == status["unemployed"] > 0
+    assert parts["EECO09"]["value"] == esf["EECO01"]["by"]["isced"]["isced-0-2"] > 0
     assert seen["esf_scope"]["left_out"] == ["GB"]
+    assert seen["esf_scope"]["note"] is None
+    # entities are what the pilots report: the distinct records are counted elsewhere
+    assert "`organisation supported` counts the distinct" in esf["EECO18"]["counted"]
+
+
+def test_the_demo_catalogue_holds_every_esf_plus_common_indicator_as_the_regulation_does(
+        on_demo: Any) -> None:
+    from scaletrack.domain.esf_plus import COMMON_INDICATORS
+
+    listed = {i["code"]: i for i in on_demo("indicator", "list", "--json").json()}
+    for code, common in COMMON_INDICATORS.items():
+        row = listed[code]
+        assert (row["name"], row["unit"], row["level"], row["esf_common"]) == (
+            common.name, common.unit, str(common.level), True)
+        assert row["counting_rule"] == str(common.counting)
+        assert row["estimate_allowed"] is common.estimate_allowed
+    assert listed["EECR05"]["counting_rule"] == "six months after leaving"
+    assert not any(i["esf_common"] for code, i in listed.items() if code not in COMMON_INDICATORS)
 
 
 def test_every_centre_has_a_map_and_an_action_plan_before_its_consortium_s_first_pilot(

@@ -414,7 +414,7 @@ def test_template_has_headers_a_description_row_and_an_example(run: Any,
     assert header == ["kind", "pilot", "indicator", "period", "value", "narrative",
                       "breakdown", "occurred_on", "actor", "reason", "key"]
     assert description[0].startswith("# result: ")
-    assert example[:4] == ["result", "SEED-GR-01", "PART-55", "2023-Q2"]
+    assert example[:4] == ["result", "SEED-GR-01", "EECO12", "2023-Q2"]
     rows = list(load_workbook(xlsx_path).active.iter_rows(values_only=True))
     assert list(rows[0]) == header
     assert isinstance(rows[2][header.index("occurred_on")], datetime)

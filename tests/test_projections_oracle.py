@@ -46,9 +46,9 @@ TODAY = date(2023, 3, 1)
 
 CONSORTIA = {"SEED": ["IT", "GR", "SI"], "ESIA": ["DE", "PL"]}
 INDICATORS: dict[str, dict[str, Any]] = {
-    "PART": {"measure": "unit", "unit": "people", "direction": "higher",
-             "accumulation": "incremental", "dimensions": ["sex", "age-band"],
-             "esf_common": True},
+    "EECO12": {"measure": "unit", "unit": "participants", "direction": "higher",
+               "accumulation": "incremental", "dimensions": ["sex", "age-band"],
+               "esf_common": True},
     "SITES": {"measure": "unit", "unit": "sites", "direction": "higher",
               "accumulation": "cumulative", "dimensions": []},
     "EARN": {"measure": "percentage", "unit": "%", "direction": "higher",
@@ -342,7 +342,7 @@ class Views(RuleBasedStateMachine):
     @precondition(lambda self: len(self.pilots) > 1)
     @rule(data=st.data(), day=days)
     def revise_indicator(self, data: st.DataObject, day: date) -> None:
-        code = data.draw(st.sampled_from(["PART", "SITES", "COST"]))
+        code = data.draw(st.sampled_from(["EECO12", "SITES", "COST"]))
         changes = {"direction": data.draw(st.sampled_from(["higher", "lower"])),
                    "accumulation": data.draw(st.sampled_from(["incremental", "cumulative",
                                                               "snapshot"]))}
@@ -356,7 +356,7 @@ class Views(RuleBasedStateMachine):
         pilot = self.ledger.get(Pilot, code)
         if pilot.stage == "closed" or data.draw(st.integers(0, 3)) < 3:
             return
-        record(pilot, ev.ResultReported, self._by(day), indicator="PART", indicator_version=1,
+        record(pilot, ev.ResultReported, self._by(day), indicator="EECO12", indicator_version=1,
                period=data.draw(st.sampled_from(PERIODS)), value=10, narrative=None,
                breakdown={"sex": {"women": 3, "men": 4}})
         self.ledger.save(pilot)

@@ -12,7 +12,7 @@ import pytest
 from scaletrack.application.ledger import Ledger
 from scaletrack.application.settings import change_rating
 from scaletrack.application.store import StoreURL
-from scaletrack.domain.errors import NotFound
+from scaletrack.domain.errors import NotFound, RuleViolation
 from scaletrack.domain.vocabulary import period_start
 from scaletrack.projections import rules
 from scaletrack.projections.bitemporal import NOW, Point
@@ -181,6 +181,34 @@ def test_cumulative_takes_the_latest_figure_and_snapshot_the_periods_own(
     assert (q3["COST"]["achieved"], q3["COST"]["status"]) == (None, "no-report-yet")
 
 
+@pytest.mark.parametrize(("direction", "target", "score", "status"), [
+    ("higher", 4, 5, "on-track"), ("higher", 4, 4, "on-track"), ("higher", 4, 3, "at-risk"),
+    ("higher", 4, 2, "off-track"), ("lower", 2, 3, "at-risk"), ("lower", 2, 1, "on-track"),
+    ("higher", None, 3, "not-rated")])
+def test_an_ordinal_score_is_rated_in_steps_of_its_scale(
+        direction: str, target: int | None, score: int, status: str) -> None:
+    assert rules.score_status(direction, None if target is None else Decimal(target),
+                              Decimal(score)) == status
+
+
+def test_a_fidelity_score_is_a_point_on_its_scale_not_a_ratio_to_its_target(
+        story: Story) -> None:
+    story.indicator("FIDELITY", measure="ordinal", unit="score 1-5", accumulation="snapshot",
+                    dimensions=[])
+    story.pilot("SEED-GR-01")
+    for period, value in (("2022-Q1", 3), ("2022-Q2", 4)):
+        story.log("target", "SEED-GR-01", indicator="FIDELITY", period=period, target=4)
+        story.log("result", "SEED-GR-01", indicator="FIDELITY", period=period, value=value)
+
+    rows = story.rows(indicator="FIDELITY")
+
+    # 3 of a target of 4 would be 75% as a ratio; on a 1-5 scale it is one step short
+    assert [(r["score"], r["percent"], r["status"]) for r in rows] == [
+        ("3 of 5", None, "at-risk"), ("4 of 5", None, "on-track")]
+    assert rules.scale("score 1-5") == (1, 5)
+    assert rules.scale("points") is None
+
+
 def test_a_correction_replaces_and_a_retraction_removes(story: Story) -> None:
     story.indicator("PART")
     story.pilot("SEED-GR-01")
@@ -318,8 +346,8 @@ def test_portfolio_counts_pilots_by_pathway_and_rolls_up_participants(story: Sto
         ("SEED", "SI"): (None, 0, 1, 0)}
 
 
-def _part(seen: dict[str, Any], key: str = "roll_ups") -> dict[str, Any]:
-    found: dict[str, Any] = next(r for r in seen[key] if r["indicator"] == "PART")
+def _part(seen: dict[str, Any], key: str = "roll_ups", code: str = "PART") -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in seen[key] if r["indicator"] == code)
     return found
 
 
@@ -404,7 +432,7 @@ def test_results_without_a_breakdown_are_an_unknown_part(story: Story) -> None:
 
 def test_esf_plus_roll_ups_count_marked_indicators_in_member_states_only(
         story: Story) -> None:
-    story.indicator("PART", esf_common=True)
+    story.indicator("EECO01", esf_common=True, unit="participants")
     story.indicator("STAFF")
     by = story.by()
     story.ledger.register_consortium("PENCIL", "PENCIL", "Vilnius", ["LT", "GB"], by)
@@ -414,19 +442,49 @@ def test_esf_plus_roll_ups_count_marked_indicators_in_member_states_only(
             "target_countries": [target], "core_components": ["Method"],
             "adaptable_components": ["Venue"], "starts_on": date(2022, 1, 1),
             "ends_on": date(2023, 12, 31)}, by)
-        for indicator in ("PART", "STAFF"):
+        for indicator in ("EECO01", "STAFF"):
             story.log("result", code, indicator=indicator, period="2022-Q1", value=30)
 
     seen = story.view(portfolio.portfolio, Filters())
 
-    assert _part(seen)["total"] == 60  # every country
-    assert [r["indicator"] for r in seen["esf"]] == ["PART"]  # STAFF is not marked
-    assert (_part(seen, "esf")["total"], _part(seen, "esf")["by"]["country"]) == (
-        30, {"LT": 30})
+    assert _part(seen, code="EECO01")["total"] == 60  # every country
+    assert [r["indicator"] for r in seen["esf"]] == ["EECO01"]  # STAFF is not marked
+    assert (_part(seen, "esf", "EECO01")["total"],
+            _part(seen, "esf", "EECO01")["by"]["country"]) == (30, {"LT": 30})
     assert (seen["esf_scope"]["left_out"], seen["esf_scope"]["note"]) == (["GB"], None)
     in_gb = story.view(portfolio.portfolio, Filters(country="GB"))
     assert in_gb["esf"] == []
     assert in_gb["esf_scope"]["note"] == "GB is not an ESF+ country (not an EU member state)"
+
+
+def test_the_esf_plus_roll_up_has_one_figure_per_age_band_read_from_the_total(
+        story: Story) -> None:
+    """EECO06-EECO08 (age), EECO02/04/05 (employment status) and EECO09-EECO11 (ISCED) are
+    EECO01's breakdown: one figure each, never a second one typed apart."""
+    for code in ("EECO01", "EECO07"):
+        story.indicator(code, esf_common=True, unit="participants",
+                        dimensions=["sex", "age-band", "employment-status"])
+    story.pilot("SEED-GR-01")
+    story.log("result", "SEED-GR-01", indicator="EECO01", period="2022-Q1", value=40,
+              breakdown={"age-band": {"under-18": 2, "18-29": 20, "30-54": 18},
+                         "employment-status": {"unemployed": 30, "inactive": 10}})
+    before = story.view(portfolio.portfolio, Filters())
+
+    with pytest.raises(RuleViolation, match=r"EECO07 .* is the age-band breakdown of EECO01: "
+                       r"report it as EECO01 --breakdown age-band:18-29=N"):
+        story.log("result", "SEED-GR-01", indicator="EECO07", period="2022-Q1", value=25)
+    seen = story.view(portfolio.portfolio, Filters())
+
+    assert seen == before
+    assert [r["indicator"] for r in seen["esf"]] == ["EECO01"]
+    parts = {code: part["value"] for code, part in
+             _part(seen, "esf", "EECO01")["common_indicators"].items()}
+    assert parts == {"EECO02": 30, "EECO04": 10, "EECO05": 0, "EECO06": 2, "EECO07": 20,
+                     "EECO08": 0, "EECO09": None, "EECO10": None, "EECO11": None}
+    assert [r["indicator"] for r in seen["roll_ups"]] == ["EECO01"]
+    asked = story.view(portfolio.portfolio, Filters(indicator="EECO07"))
+    assert asked["esf_scope"]["note"] == (
+        "EECO07 is the age-band 18-29 part of EECO01: ask for EECO01")
 
 
 def test_an_unmarked_catalogue_says_why_the_esf_plus_roll_up_is_empty(

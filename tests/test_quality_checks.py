@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from scaletrack.domain.envelope import record
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.pilot import Pilot
 from scaletrack.projections.filters import Filters
-from scaletrack.projections.queries import quality
+from scaletrack.projections.queries import progress, quality
 from test_projections_rules import Story
 
 TODAY = date(2023, 1, 2)
@@ -119,6 +119,75 @@ def test_a_sub_group_above_its_total_in_a_period_is_flagged(story: Story) -> Non
         (young, "PART-18-29 (12) is above its total PART (10) in 2022-Q1")]
 
 
+def test_an_esf_plus_participant_group_above_the_total_of_participants_is_flagged(
+        story: Story) -> None:
+    for code in ("EECO01", "EECO12", "EECR04"):
+        story.indicator(code, dimensions=[], unit="participants", esf_common=True,
+                        **({"level": "outcome"} if code == "EECR04" else {}))
+    result(story, "EECO01", "2022-Q1", 10)
+    disabled = result(story, "EECO12", "2022-Q1", 11)
+    result(story, "EECR04", "2022-Q1", 14)  # leavers are not a part of this quarter's entrants
+
+    assert [(f["id"], f["message"]) for f in found(story, "subgroup-above-total")] == [
+        (disabled, "EECO12 (11) is above its total EECO01 (10) in 2022-Q1")]
+
+
+def _leavers(story: Story) -> None:
+    """Participants leave in 2022-Q1 (followed up in 2022-Q3), 2022-Q2 (not followed up)
+    and 2022-Q4 (their follow-up quarter, 2023-Q2, has not come yet); none in 2022-Q3."""
+    for code in ("EECR04", "EECR05"):
+        story.indicator(code, level="outcome", unit="participants", dimensions=[],
+                        esf_common=True)
+    for period, value in (("2022-Q1", 5), ("2022-Q2", 4), ("2022-Q3", 0), ("2022-Q4", 6)):
+        result(story, "EECR04", period, value)
+    result(story, "EECR05", "2022-Q3", 3)
+
+
+def test_a_six_month_follow_up_whose_quarter_ended_without_eecr05_is_overdue(
+        story: Story) -> None:
+    _leavers(story)
+
+    assert [(f["indicator"], f["period"], f["message"])
+            for f in found(story, "follow-up-overdue")] == [
+        ("EECR05", "2022-Q4", "participants left in 2022-Q2 (EECR04 4): their six-month "
+                              "follow-up was due by 2022-12-31 and 2022-Q4 has no EECR05 "
+                              "result")]
+    result(story, "EECR05", "2022-Q4", 2)
+    assert found(story, "follow-up-overdue") == []
+
+
+def test_progress_shows_the_follow_ups_due_and_overdue(story: Story) -> None:
+    _leavers(story)
+
+    row = story.view(progress.progress, Filters(), TODAY)["pilots"][0]
+
+    assert (row["follow_ups_due"], row["follow_ups_overdue"]) == (1, 1)
+    assert [(f["left_in"], f["period"], f["due_on"], f["status"], f["left"])
+            for f in row["follow_ups"]] == [
+        ("2022-Q2", "2022-Q4", "2022-12-31", "overdue", {"EECR04": 4}),
+        ("2022-Q4", "2023-Q2", "2023-06-30", "due", {"EECR04": 6})]
+    consortium = story.view(progress.progress, Filters(), TODAY)["consortia"][0]
+    assert (consortium["follow_ups_due"], consortium["follow_ups_overdue"]) == (1, 1)
+    before = story.view(progress.progress, Filters(), date(2022, 12, 1))["pilots"][0]
+    assert [f["status"] for f in before["follow_ups"]] == ["due", "due"]
+
+
+def test_a_progress_diff_names_the_result_that_makes_a_follow_up_due_and_no_other(
+        story: Story) -> None:
+    _leavers(story)
+    story.indicator("STAFF", dimensions=[])
+    before = story.ledger.clock()
+    staff = result(story, "STAFF", "2022-Q1", 3)  # shows nowhere in progress, nor is it last
+    left = result(story, "EECR04", "2023-Q1", 7)  # participants leave: a follow-up is due
+
+    with ReadStore(story.ledger) as store:
+        changed = view_diff(store, "progress", Filters(), PointInTime(known_at=before),
+                            PointInTime())
+
+    assert [e["id"] for e in changed["events"]] == [left]
+    assert staff not in {i for c in changed["changes"] for i in c["events"]}
+
+
 def test_a_cumulative_figure_below_an_earlier_one_falls(story: Story) -> None:
     story.indicator("SITES", accumulation="cumulative", dimensions=[], unit="sites")
     for period, value in (("2022-Q1", 3), ("2022-Q2", 5)):
@@ -140,7 +209,7 @@ def test_a_value_far_from_the_pilots_own_median_is_an_outlier(story: Story) -> N
     result(story, "PART", "2023-Q1", 20, day=TODAY)
 
     assert [(f["id"], f["message"]) for f in found(story, "outlier")] == [
-        (odd, "PART is 80 in 2022-Q4, far from the pilot's usual 20 (more than 3 robust "
+        (odd, "PART is 80 in 2022-Q4, far from the pilot's usual 20 (more than 3.5 robust "
               "standard deviations)")]
 
 
@@ -251,3 +320,79 @@ def test_the_quality_command_prints_the_findings_as_a_table_and_as_json(
         "code": "missing-report", "pilot": PILOT, "indicator": "PART", "period": "2022-Q2",
         "id": None, "message": "no PART result for 2022-Q2, which has ended (a target is set "
                                "for it)"}]
+
+
+def adopt(story: Story, day: date, provider: str, decision: str, **more: Any) -> None:
+    story.log("adoption", PILOT, day=day, provider=provider, level="local",
+              decision=decision, instrument="service contract", **more)
+
+
+def test_an_adoption_indicator_takes_no_typed_result_and_counts_the_providers_adopted(
+        story: Story) -> None:
+    """PUB-COMMISSION is the adoption decisions counted: each provider once, by its decision
+    that stands at the end of each period; a typed figure is refused."""
+    story.indicator("PUB-COMMISSION", accumulation="cumulative", dimensions=[],
+                    unit="providers")
+    with pytest.raises(RuleViolation) as refused:
+        result(story, "PUB-COMMISSION", "2022-Q1", 1)
+    assert refused.value.rule == "indicator-derived"
+    for period in ("2022-Q2", "2022-Q3", "2022-Q4"):
+        story.log("target", PILOT, indicator="PUB-COMMISSION", period=period, baseline=0,
+                  target=2)
+    story.log("readiness", PILOT, day=date(2022, 4, 1), score=70, summary="Ready")
+    story.log("stage", PILOT, day=date(2022, 4, 2), to_stage="readiness-assessed")
+    adopt(story, date(2022, 5, 2), "Athens", "adopted", budget_eur=1000, duration_months=12,
+          coverage="City")
+    adopt(story, date(2022, 6, 2), "Athens", "adopted", budget_eur=2000, duration_months=12,
+          coverage="City")  # the same provider again: counted once
+    adopt(story, date(2022, 8, 2), "Patras", "adopted", budget_eur=1000, duration_months=12,
+          coverage="City")
+    adopt(story, date(2022, 11, 2), "Athens", "rejected", reason="no budget line")
+
+    rows = story.rows(indicator="PUB-COMMISSION")
+    assert [(r["period"], r["actual"], r["achieved"]) for r in rows] == [
+        ("2022-Q2", 1, 1), ("2022-Q3", 2, 2), ("2022-Q4", 1, 1)]
+    assert found(story, "missing-report") == []
+    assert found(story, "contradicts-decisions") == []
+
+
+def later(story: Story, today: date) -> None:
+    """Move the story's clock on, so that later quarters can be reported."""
+    story.ledger.clock.now = datetime.combine(today, time(9), tzinfo=UTC)  # type: ignore[attr-defined]
+
+
+def test_an_indicator_reported_every_second_quarter_misses_no_quarter_between(
+        story: Story) -> None:
+    later(story, date(2023, 12, 31))
+    story.indicator("FIDELITY", measure="ordinal", unit="score 1-5", dimensions=[],
+                    accumulation="snapshot")
+    story.indicator("SCORE", measure="ordinal", unit="score 1-5", dimensions=[],
+                    accumulation="snapshot")
+    for period in ("2022-Q2", "2022-Q4", "2023-Q2"):
+        result(story, "FIDELITY", period, 4)
+    for period in ("2022-Q1", "2022-Q2", "2022-Q4"):
+        result(story, "SCORE", period, 4)  # quarterly: 2022-Q3 is a gap
+
+    missing = story.view(quality.quality, Filters(), date(2023, 12, 31))["findings"]
+    assert [(f["indicator"], f["period"]) for f in missing] == [("SCORE", "2022-Q3")]
+
+
+def test_a_zero_needs_no_breakdown(story: Story) -> None:
+    story.indicator("SITES", accumulation="cumulative", dimensions=["country"], unit="sites")
+    result(story, "SITES", "2022-Q1", 0)
+    unbroken = around_the_ledger(story, indicator="SITES", period="2022-Q2", value=2)
+
+    assert [f["id"] for f in found(story, "missing-breakdown")] == [unbroken]
+
+
+def test_a_pilot_ramping_up_is_no_outlier_but_a_jump_later_is(story: Story) -> None:
+    story.indicator("PART", dimensions=[])
+    later(story, date(2024, 1, 2))
+    values = {"2022-Q1": 5, "2022-Q2": 20, "2022-Q3": 40, "2022-Q4": 41, "2023-Q1": 39,
+              "2023-Q2": 40, "2023-Q3": 42}
+    for period, value in values.items():
+        result(story, "PART", period, value)
+    jump = result(story, "PART", "2023-Q4", 90)
+
+    findings = story.view(quality.quality, Filters(), date(2024, 1, 2))["findings"]
+    assert [f["id"] for f in findings if f["code"] == "outlier"] == [jump]

@@ -169,7 +169,7 @@ def test_a_portfolio_report_as_html_is_self_contained_and_checks(
     assert "(synthetic)" in html
     portfolio = cli("--db", demo_url, "portfolio", "--as-of", "2023-05-01", "--known-at",
                     "2023-05-01", "--json").json()
-    part = next(r for r in portfolio["roll_ups"] if r["indicator"] == "PART")
+    part = next(r for r in portfolio["roll_ups"] if r["indicator"] == "EECO01")
     assert f"<td>{part['total']}</td>" in html
     assert cli("--db", demo_url, "report", "--check", str(page)).exit_code == 0
     page.write_text(html.replace("Milestones", "Milestone"), encoding="utf-8")
@@ -202,7 +202,7 @@ def test_a_closed_pilots_report_rates_nothing_after_its_closure_and_names_the_th
     assert made.exit_code == 0, made
     text = report.read_text()
 
-    part = [line for line in text.split("<tr>") if "<td>PART</td>" in line
+    part = [line for line in text.split("<tr>") if "<td>EECO01</td>" in line
             and "2023-Q1" in line]
     assert len(part) == 1
     assert "closed" in part[0]

@@ -111,7 +111,7 @@ def test_on_the_demo_a_late_correction_changes_impact_as_known_before_and_after(
     monkeypatch.setenv("SCALETRACK_DB", demo_url)
 
     def q1_participants(known_at: str) -> Any:
-        done = run("impact", "--pilot", "SEED-GR-01", "--indicator", "PART", "--period",
+        done = run("impact", "--pilot", "SEED-GR-01", "--indicator", "EECO01", "--period",
                    "2022-Q1", "--known-at", known_at, "--json")
         assert done.exit_code == 0, done.stderr
         [row] = [r for r in done.json()["rows"] if r["period"] == "2022-Q1"]

@@ -17,7 +17,7 @@ from scaletrack.server.app import create_app
 
 PILOT = "SEED-GR-01"
 HEADER = "kind,pilot,indicator,period,value,breakdown,occurred_on\n"
-RESULT = "result,SEED-GR-01,PART-55,2023-Q2,{value},sex:women=5; sex:men={men},2023-06-30\n"
+RESULT = "result,SEED-GR-01,EECO12,2023-Q2,{value},sex:women=5; sex:men={men},2023-06-30\n"
 
 
 @pytest.fixture(scope="module")

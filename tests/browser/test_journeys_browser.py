@@ -45,7 +45,7 @@ def test_a_lead_logs_a_result_and_sees_it_on_the_pilot_page_and_chart(
     page.goto(f"{served.url}/pilots/{PILOT}")
     page.get_by_label("What happened").select_option("result")
     page.get_by_role("button", name="Open the form").click()
-    page.get_by_label("Indicator").select_option("PART-55")  # PART is reported for 2023-Q2 already
+    page.get_by_label("Indicator").select_option("EECO12")  # EECO01 is reported for 2023-Q2 already
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Period").fill("2023-Q2")
     page.get_by_label("Value").fill("12")
@@ -61,8 +61,8 @@ def test_a_lead_logs_a_result_and_sees_it_on_the_pilot_page_and_chart(
     page.get_by_role("button", name="Record").click()
     page.wait_for_url(re.compile(rf".*/pilots/{PILOT}\?recorded=.*"))
     assert "Recorded SEED-GR-01@" in page.locator(".notice").inner_text()
-    assert impact_cell(page, "PART-55", "2023-Q2") == "12\u00a0persons"
-    bar = page.locator("section[aria-labelledby='ind-PART-55'] svg title",
+    assert impact_cell(page, "EECO12", "2023-Q2") == "12\u00a0participants"
+    bar = page.locator("section[aria-labelledby='ind-EECO12'] svg title",
                        has_text="2023-Q2: actual 12")
     assert bar.count() == 1
 
@@ -144,8 +144,8 @@ def test_an_auditor_downloads_a_bundle_and_verifies_it(
 @pytest.mark.parametrize(("login", "path"), [
     ("evaluator", "/"), ("evaluator", f"/pilots/{PILOT}"),
     ("evaluator", f"/pilots/{PILOT}/history"),
-    ("evaluator", f"/pilots/{PILOT}/figures?indicator=PART"),
-    ("lead", f"/pilots/{PILOT}/log?kind=result&indicator=PART"),
+    ("evaluator", f"/pilots/{PILOT}/figures?indicator=EECO01"),
+    ("lead", f"/pilots/{PILOT}/log?kind=result&indicator=EECO01"),
     ("lead", f"/pilots/{PILOT}/log?kind=business-model"), ("officer", "/periods"),
     ("auditor", "/audit")])
 def test_the_main_pages_pass_our_accessibility_checks(page: Any, served: LiveServer,
@@ -166,5 +166,5 @@ def test_the_pilot_page_fits_a_phone(page: Any, served: LiveServer, shoot: Any) 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide  # what is wider
     assert page.locator("svg.chart").first.bounding_box()["width"] <= 390
     shoot("top", full=False)
-    page.locator("#ind-PART").scroll_into_view_if_needed()
+    page.locator("#ind-EECO01").scroll_into_view_if_needed()
     shoot("chart", full=False)

@@ -13,8 +13,8 @@ from people import SignIn
 
 PILOT = "SEED-GR-01"
 HEADER = "kind,pilot,indicator,period,value,occurred_on\n"
-GOOD = f"result,{PILOT},PART-55,2023-Q2,9,2023-06-30\n"  # the demo reports PART
-BAD = f"result,{PILOT},PART-55,2023-Q2,umpteen,2023-06-30\n"
+GOOD = f"result,{PILOT},EECO12,2023-Q2,9,2023-06-30\n"  # the demo reports EECO01
+BAD = f"result,{PILOT},EECO12,2023-Q2,umpteen,2023-06-30\n"
 
 
 def csrf(page: str) -> str:

@@ -92,7 +92,7 @@ def test_an_unknown_pilot_is_not_found(as_: SignIn) -> None:
 def test_an_impact_figure_links_to_the_events_behind_it(as_: SignIn) -> None:
     client = as_("evaluator")
     page = client.get(f"/pilots/{PILOT}").text
-    link = re.search(rf'href="(/pilots/{PILOT}/figures\?indicator=PART&amp;period=[^"]+)"', page)
+    link = re.search(rf'href="(/pilots/{PILOT}/figures\?indicator=EECO01&amp;period=[^"]+)"', page)
     assert link
     figures = client.get(link.group(1).replace("&amp;", "&"))
     assert figures.status_code == 200
@@ -103,7 +103,7 @@ def test_an_impact_figure_links_to_the_events_behind_it(as_: SignIn) -> None:
     assert period
     registered = client.get(f"/api/v1/pilots/{PILOT}/events").json()[0]["recorded_at"]
     named = client.get("/api/v1/diff/views/impact", params={
-        "pilot": PILOT, "indicator": "PART", "period": period.group(1),
+        "pilot": PILOT, "indicator": "EECO01", "period": period.group(1),
         "known_at": registered}).json()["events"]
     assert sorted(set(events)) == sorted(e["id"] for e in named if e["id"].startswith(PILOT))
 
@@ -210,7 +210,7 @@ def test_a_closed_pilot_is_not_rated_after_its_closure_and_left_its_risks_open(
     page = as_("evaluator").get("/pilots/PENCIL-FI-01").text
     closed = as_("evaluator").get("/pilots/ESIA-DK-01").text  # closed with a risk open
     risks = closed[closed.index('id="risks"'):]
-    start = page.index('id="ind-PART"')
+    start = page.index('id="ind-EECO01"')
     part = page[start:page.index("</section>", start)]  # 109 of 110 by its closure
 
     assert "left open at closure" in risks[:risks.index("</ul>")]
@@ -235,8 +235,12 @@ def test_the_portfolio_sums_only_what_adds_up_and_says_what_it_cannot_split(
     assert "per pilot, not summed" in fidelity[:fidelity.index("</tr>")]
     assert "median" in fidelity[:fidelity.index("</tr>")]
     esf = home.text[home.text.index('id="esf"'):home.text.index('id="countries"')]
-    assert "no indicator in the catalogue is marked as an ESF+ common indicator" in esf
-    assert "<td" not in esf
+    assert "(EECO01)" in esf
+    assert "(SITES)" not in esf  # not an ESF+ common indicator
+    assert "(FIDELITY)" not in esf
+    # the age bands are EECO01's breakdown, one figure each, never a row of their own
+    assert "Young people between 18 and 29 years of age (EECO07)" in esf
+    assert "(EECO07)</span></td>" not in esf
 
 
 @pytest.mark.parametrize("login", READERS)
@@ -284,3 +288,11 @@ def test_the_decision_log_reads_as_a_person_expects(as_: SignIn) -> None:
     assert "From stage: proposed; To stage: readiness assessed" in details
     assert ">HR process changed</a>" in decisions
     assert not [d for d in details if re.search(r"\b[a-z]+_[a-z_]+: |True|False|None", d)]
+
+
+def test_a_fidelity_score_shows_as_a_point_on_its_scale_not_a_percent(as_: SignIn) -> None:
+    page = as_("lead").get("/pilots/ESIA-DK-01").text
+    fidelity = page[page.index('id="ind-FIDELITY"'):]
+    fidelity = fidelity[:fidelity.index("</table>")]
+    assert re.search(r"score [1-5] of 5", fidelity)
+    assert "%</" not in fidelity

@@ -21,7 +21,7 @@ def csrf(page: str) -> str:
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_loggable_kind_has_a_form_with_a_labelled_field_per_input(as_: SignIn,
                                                                        kind: str) -> None:
-    indicator = "&indicator=PART" if KINDS[kind].needs_indicator else ""  # others take none
+    indicator = "&indicator=EECO01" if KINDS[kind].needs_indicator else ""  # others take none
     page = as_("lead").get(f"/pilots/{PILOT}/log?kind={kind}{indicator}")
     expected = 403 if kind in ("period-approved", "period-rejected", "period-unlocked") else 200
     assert page.status_code == expected
@@ -33,17 +33,18 @@ def test_every_loggable_kind_has_a_form_with_a_labelled_field_per_input(as_: Sig
 
 
 def test_a_result_form_has_one_input_per_breakdown_category(as_: SignIn) -> None:
-    page = as_("lead").get(f"/pilots/{PILOT}/log?kind=result&indicator=PART").text
-    for category in ["women", "men", "non-binary", "under-18", "18-29", "30-54", "55+"]:
+    page = as_("lead").get(f"/pilots/{PILOT}/log?kind=result&indicator=EECO01").text
+    for category in ["women", "men", "non-binary", "under-18", "18-29", "30-54", "55+",
+                     "unemployed", "inactive", "employed"]:
         assert re.search(rf'name="breakdown\.[a-z-]+\.{re.escape(category)}"', page)
 
 
 def test_a_refused_form_keeps_what_was_typed_and_says_why_beside_the_field(
         writing_as: SignIn) -> None:
     client = writing_as("lead")
-    form = client.get(f"/pilots/{PILOT}/log?kind=result&indicator=PART").text
+    form = client.get(f"/pilots/{PILOT}/log?kind=result&indicator=EECO01").text
     answer = client.post(f"/pilots/{PILOT}/log", data={
-        "csrf_token": csrf(form), "kind": "result", "indicator": "PART", "period": "2023-Q9",
+        "csrf_token": csrf(form), "kind": "result", "indicator": "EECO01", "period": "2023-Q9",
         "value": "ten", "narrative": "kept as typed"})
     assert answer.status_code == 400
     assert re.search(r'id="e-period">[^<]*YYYY-QN', answer.text)
@@ -54,16 +55,16 @@ def test_a_refused_form_keeps_what_was_typed_and_says_why_beside_the_field(
 
 def test_a_result_logged_through_the_form_is_on_the_pilot_page(writing_as: SignIn) -> None:
     client = writing_as("lead")
-    form = client.get(f"/pilots/{PILOT}/log?kind=result&indicator=PART-55").text
-    answer = client.post(f"/pilots/{PILOT}/log", data={  # PART has its 2023-Q2 result
-        "csrf_token": csrf(form), "kind": "result", "indicator": "PART-55", "period": "2023-Q2",
+    form = client.get(f"/pilots/{PILOT}/log?kind=result&indicator=EECO12").text
+    answer = client.post(f"/pilots/{PILOT}/log", data={  # EECO01 has its 2023-Q2 result
+        "csrf_token": csrf(form), "kind": "result", "indicator": "EECO12", "period": "2023-Q2",
         "value": "12", "breakdown.sex.women": "7", "breakdown.sex.men": "5"})
     assert answer.status_code == 303
     recorded = re.search(rf"recorded=({PILOT}%40\d+)", answer.headers["location"])
     assert recorded
     page = client.get(answer.headers["location"]).text
     assert f"Recorded {recorded.group(1).replace('%40', '@')}." in page
-    assert "2023-Q2: actual 12\u00a0persons" in page
+    assert "2023-Q2: actual 12\u00a0participants" in page
     history = client.get(f"/pilots/{PILOT}/history").text
     assert "Lea Lead (lead)" in history
 

@@ -237,16 +237,16 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     _kind("target", ev.TargetSet, "indicator period baseline target narrative",
           lambda p, v, by, i: p.set_target(_required(i), by, **_without(v, "indicator")),
           "set the baseline and target of an indicator for a period",
-          "--indicator PART --period 2022-Q4 --baseline 0 --target 120",
+          "--indicator EECO01 --period 2022-Q4 --baseline 0 --target 120",
           needs_indicator=True),
     _kind("target-revised", ev.TargetRevised, "indicator period baseline target narrative",
           lambda p, v, by, i: p.revise_target(_required(i), by, **_without(v, "indicator")),
-          "revise a target (needs --reason)", "--indicator PART --period 2022-Q4 --target 100 "
+          "revise a target (needs --reason)", "--indicator EECO01 --period 2022-Q4 --target 100 "
           "--reason 'Budget cut'", needs_indicator=True, needs_reason=True),
     _kind("result", ev.ResultReported, "indicator period value narrative breakdown",
           lambda p, v, by, i: p.report_result(_required(i), by, **_without(v, "indicator")),
           "report a result against an indicator for a period",
-          "--indicator PART --period 2022-Q4 --value 10 --breakdown sex:women=6 "
+          "--indicator EECO01 --period 2022-Q4 --value 10 --breakdown sex:women=6 "
           "--breakdown sex:men=4", needs_indicator=True),
     _kind("adaptation", ev.AdaptationMade, "component summary approved_by approved_on",
           lambda p, v, by, i: p.make_adaptation(v["component"], v["summary"], by,

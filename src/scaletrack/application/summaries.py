@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from scaletrack.domain.consortium import Consortium
+from scaletrack.domain.esf_plus import catalogue_facts
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Stage
@@ -85,6 +86,7 @@ def indicator_summary(indicator: Indicator) -> dict[str, Any]:
     return {
         "code": indicator.code,
         **indicator.current,
+        **catalogue_facts(indicator.code, bool(indicator.current["esf_common"])),
         "definition_version": indicator.definition_version,
         "retired": indicator.retired,
     }

@@ -13,7 +13,7 @@ TRY_NEXT = (
     "pilot history SEED-GR-01",
     "pilot show SEED-GR-01 --as-of 2022-06-30",
     "progress",
-    "impact --pilot SEED-GR-01 --indicator PART",
+    "impact --pilot SEED-GR-01 --indicator EECO01",
     "quality",
     "export -o demo-bundle --pilot SEED-GR-01",
 )

@@ -125,6 +125,10 @@ def retire(code: str, as_json: bool, **kwargs: Any) -> None:
 def list_(as_json: bool) -> None:
     """List the indicator catalogue.
 
+    An ESF+ common indicator shows what Regulation (EU) 2021/1057, Annex I says of it: its
+    counting rule (at entry, upon leaving, six months after leaving), whether it may be an
+    informed estimate, and for EECO02-EECO11 the breakdown of EECO01 it is.
+
     \b
     Example:
       scaletrack indicator list --json
@@ -136,10 +140,11 @@ def list_(as_json: bool) -> None:
         emit_json(rows)
     else:
         emit_table(rows, ["code", "name", "level", "measure", "unit", "direction",
-                          "accumulation", "dimensions", "esf_common", "definition_version",
-                          "retired"],
-                   optional=["accumulation", "esf_common", "dimensions", "direction", "measure",
-                             "level", "definition_version", "retired"])
+                          "accumulation", "dimensions", "esf_common", "counting_rule",
+                          "estimate_allowed", "definition_version", "retired"],
+                   optional=["accumulation", "esf_common", "counting_rule", "estimate_allowed",
+                             "dimensions", "direction", "measure", "level",
+                             "definition_version", "retired"])
 
 
 @indicator.command()
@@ -150,7 +155,7 @@ def show(code: str, as_json: bool) -> None:
 
     \b
     Example:
-      scaletrack indicator show PART
+      scaletrack indicator show EECO01
     """
     from scaletrack.application.queries.show import indicator_show
 

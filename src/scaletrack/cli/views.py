@@ -109,7 +109,9 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     """Per pilot: stage, milestones, slips, risks, pending approvals; rolled up.
 
     Overdue milestones are those still planned whose due date has passed; a
-    closed pilot's are left open at closure, as are its open risks.
+    closed pilot's are left open at closure, as are its open risks. ESF+
+    follow-ups: participants who left in a quarter (EECR01-EECR04) are due an
+    EECR05 result two quarters on, six months after they left.
 
     \b
     Example:
@@ -123,9 +125,11 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
                 for row in document["pilots"]],
                ["pilot", "consortium", "stage", "planned", "done",
                                     "overdue", "dropped", "slips", "open_risks",
+                                    "follow_ups_due", "follow_ups_overdue",
                                     "pending_approvals", "last_activity"],
                title=f"Progress on {document['today']}",
-               optional=["last_activity", "pending_approvals", "consortium", "dropped"])
+               optional=["last_activity", "pending_approvals", "consortium", "dropped",
+                         "follow_ups_due", "follow_ups_overdue"])
     totals = ["pilots", "planned", "done", "overdue", "slips", "open_risks", "pending_approvals"]
     emit_table(document["consortia"], ["consortium", *totals], title="By consortium")
     emit_table(document["countries"], ["country", *totals], title="By country")
@@ -151,11 +155,13 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
     the indicator's direction. Status: on track at 90% or more, at risk from
     60%, off track under 60% (see scaletrack settings show), not rated without
     a percent; not due yet or no report yet for a period without a report of
-    its own; closed after the pilot's closure.
+    its own; closed after the pilot's closure. An ordinal score (fidelity 1-5) is
+    no ratio: it shows as a point on its scale ("4 of 5"), on track at its target,
+    at risk one step short.
 
     \b
     Example:
-      scaletrack impact --pilot SEED-GR-01 --indicator PART --json
+      scaletrack impact --pilot SEED-GR-01 --indicator EECO01 --json
     """
     document = read("impact", filters, point)
     if as_json:
@@ -170,7 +176,7 @@ def impact(filters: Any, as_json: bool, **point: Any) -> None:
 
 
 IMPACT_COLUMNS = ["period", "unit", "baseline", "target", "actual", "target_to_date", "achieved",
-                  "percent", "status", "breakdown", "target_narrative", "narrative"]
+                  "percent", "score", "status", "breakdown", "target_narrative", "narrative"]
 TO_DATE = {"target_to_date": "target", "achieved": "actual"}
 """The to-date columns, and the period's own column they repeat for a snapshot."""
 
@@ -181,6 +187,7 @@ def _impact_table(title: str, rows: list[dict[str, Any]]) -> None:
     shown = [{**row, "status": ENGLISH.word(row["status"]),
               "percent": None if row["percent"] is None
               else f"{cell(row['percent'])}%{' (cap)' if row['capped'] else ''}",
+              "score": row.get("score"),
               "breakdown": "\n".join(f"{dimension}: {_parts(parts)}"
                                      for dimension, parts in row["breakdown"].items())}
              for row in rows]
@@ -276,7 +283,7 @@ def quality(filters: Any, as_json: bool, **point: Any) -> None:
     """Data quality: lag, edits after a lock, mismatches, deviations, findings.
 
     Findings, each with a stable code: missing-report, missing-breakdown,
-    duplicate-result, subgroup-above-total, cumulative-falls, outlier (over 3 robust
+    duplicate-result, subgroup-above-total, cumulative-falls, outlier (over 3.5 robust
     standard deviations from the pilot's median), outside-pilot-dates,
     contradicts-decisions (providers commissioning beyond the adoptions logged),
     deviation-without-reason.

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from scaletrack.domain.esf_plus import COMMON_INDICATORS, TOTAL
+
 SYNTHETIC = "(synthetic)"
 
 
@@ -67,12 +69,17 @@ CONSORTIA: tuple[ConsortiumFacts, ...] = (
          _p(synthetic("Cyprus Social Innovation Forum"), "CY")),
         synthetic("Aoife Byrne"), synthetic("Rui Pereira")),
     ConsortiumFacts(
-        "PENCIL", "Pan European Social Innovation Lab", "not confirmed in public sources",
+        "PENCIL", "Pan European Social Innovation Lab",
+        "European Social Fund Agency (ESFA), Lithuania, with the Belgian, Czech and Finnish "
+        "ESF managing authorities",
         ("LT", "BE", "CZ", "FI"), None,
-        (_p(synthetic("Vilnius Social Innovation Centre"), "LT", "lead"),
+        (_p("European Social Fund Agency (ESFA), Lithuania", "LT", "lead"),
          _p(synthetic("Brussels Social Innovation Collective"), "BE"),
+         _p("Belgian ESF managing authority", "BE", "ESF managing authority"),
          _p(synthetic("Brno Social Innovation Institute"), "CZ"),
-         _p(synthetic("Tampere Social Innovation Lab"), "FI")),
+         _p("Czech ESF managing authority", "CZ", "ESF managing authority"),
+         _p(synthetic("Tampere Social Innovation Lab"), "FI"),
+         _p("Finnish ESF managing authority", "FI", "ESF managing authority")),
         synthetic("Rūta Kazlauskė"), synthetic("Pieter Claes")),
     ConsortiumFacts(
         "SIPLUS", "Social Innovation Plus", "L&R Social Research, AT",
@@ -92,8 +99,20 @@ CONSORTIA: tuple[ConsortiumFacts, ...] = (
         synthetic("Giulia Romano"), synthetic("Eleni Papadopoulou")),
 )
 
-APPROVER = synthetic("Anna Virtanen, programme officer")
-EVALUATOR = synthetic("Tomás Ferreira, external evaluator")
+OFFICERS = {
+    "BUICASUS": synthetic("Carmen Ruiz, programme officer"),
+    "ESIA": synthetic("Anna Virtanen, programme officer"),
+    "FUSE": synthetic("Siobhán Walsh, programme officer"),
+    "PENCIL": synthetic("Tomas Petrauskas, programme officer"),
+    "SIPLUS": synthetic("Martin Gruber, programme officer"),
+    "SEED": synthetic("Paola Conti, programme officer"),
+}
+"""The ESF+ managing authorities' officer who approves a consortium's period reports."""
+EVALUATORS = (synthetic("Tomás Ferreira, external evaluator"),
+              synthetic("Ingrid Solberg, external evaluator"),
+              synthetic("Daniel Kowalski, external evaluator"),
+              synthetic("Hanna Lehtonen, external evaluator"))
+"""Evaluators, each of several pilots (a pilot's by its place in PILOTS)."""
 CATALOGUE_KEEPER = synthetic("Indicator working group")
 
 
@@ -104,22 +123,22 @@ def _indicator(name: str, level: str, measure: str, unit: str, accumulation: str
             "dimensions": list(dimensions)}
 
 
+def _common(code: str, dimensions: tuple[str, ...] = ("sex",)) -> dict[str, Any]:
+    """An ESF+ common indicator as Annex I defines it (its name, level and unit)."""
+    c = COMMON_INDICATORS[code]
+    return {**_indicator(c.name, str(c.level), "unit", c.unit, str(c.accumulation),
+                         dimensions), "esf_common": True}
+
+
 INDICATORS: dict[str, dict[str, Any]] = {
-    # ESF+ common indicators
-    "PART": _indicator("Participants", "output", "unit", "persons", "incremental",
-                       ("sex", "age-band")),
-    "PART-UNEMP": _indicator("Unemployed participants", "output", "unit", "persons",
-                             "incremental", ("sex",)),
-    "PART-18-29": _indicator("Participants aged 18-29", "output", "unit", "persons",
-                             "incremental", ("sex",)),
-    "PART-55": _indicator("Participants aged 55 and over", "output", "unit", "persons",
-                          "incremental", ("sex",)),
-    "PART-DIS": _indicator("Participants with disabilities", "output", "unit", "persons",
-                           "incremental", ("sex",)),
-    "PUB-ADMIN": _indicator("Supported public administrations", "output", "unit",
-                            "administrations", "cumulative", ("country",)),
+    # ESF+ common indicators (Regulation (EU) 2021/1057, Annex I): all 24, as the regulation
+    # names and counts them; EECO02-EECO11 are the breakdowns of EECO01 the pilots give
+    **{code: _common(code, {TOTAL: ("sex", "age-band", "employment-status", "isced"),
+                            "EECO18": ("country",), "EECO19": ("country",)
+                            }.get(code, ("sex",)))
+       for code in COMMON_INDICATORS},
     # Social-innovation-specific indicators
-    "SITES": _indicator("Sites operational", "output", "unit", "sites", "cumulative",
+    "SITES": _indicator("Sites operational", "output", "unit", "sites", "snapshot",
                         ("country",)),
     "ADOPT-ORG": _indicator("Organisations adopting the model", "outcome", "unit",
                             "organisations", "cumulative", ("country",)),
@@ -136,7 +155,10 @@ INDICATORS: dict[str, dict[str, Any]] = {
                                  "incremental"),
 }
 
-PART_REVISION = {"dimensions": ["sex", "age-band", "country"]}
+PARTICIPANTS = TOTAL
+"""The demo's participant count: EECO01, broken down by sex, age band, employment status
+and ISCED level at entry (those figures come only from it)."""
+PART_REVISION = {"dimensions": ["sex", "age-band", "employment-status", "isced", "country"]}
 """Transnational pilots are asked for a country breakdown of participants too."""
 PART_REVISED_ON = date(2022, 6, 15)
 RETIRED = "MEDIA-MENTIONS"
@@ -144,6 +166,9 @@ RETIRED_ON = date(2022, 6, 30)
 LAST_PERIOD = {RETIRED: "2022-Q1"}
 """Pilots stop reporting an indicator after this period (it is retired)."""
 EVERY_SECOND_QUARTER = frozenset({"POLICY-CHANGE", "FIDELITY", "EARNED-INCOME"})
+FORGOTTEN = frozenset({("SEED-GR-01", "SITES", "2022-Q2")})
+"""Results a lead forgot and the officer approved the period without: the demo's one
+deliberate data-quality finding (missing-report)."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +210,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Co-design sessions with managing authority staff", "Prototype-test-revise cycle"),
         ("Session format", "Policy topic"),
         ("scale-up", ("up",), "dissemination", None),
-        ("PUB-ADMIN", "STAFF-TRAINED", "PUB-COMMISSION", "POLICY-CHANGE"),
+        ("EECO18", "STAFF-TRAINED", "PUB-COMMISSION", "POLICY-CHANGE"),
         "rolling-out", date(2021, 5, 20), date(2022, 11, 15),
         providers=(("Piedmont regional ESF+ managing authority", "regional"),
                    ("City of Turin social policy department", "local"),
@@ -197,7 +222,7 @@ PILOTS: tuple[PilotFacts, ...] = (
          "Open map published per city"),
         ("Survey channels", "Workshop format"),
         ("replication", ("out",), "affiliation", "memorandum"),
-        ("PART", "SITES", "ADOPT-ORG", "POLICY-CHANGE"),
+        ("EECO01", "SITES", "ADOPT-ORG", "POLICY-CHANGE"),
         "sustained", date(2021, 5, 24), date(2022, 10, 10),
         providers=tuple((f"Municipality of {city}", "local") for city in _GREEK_CITIES)),
     PilotFacts(
@@ -206,7 +231,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Open digital platform for social challenges", "Mentoring by the competence centre"),
         ("Challenge themes", "Online and on-site mix"),
         ("scale-up", ("up", "deep"), "branching", None),
-        ("PART", "PART-18-29", "ADOPT-ORG", "EARNED-INCOME"),
+        ("EECO01", "EECO19", "ADOPT-ORG", "EARNED-INCOME"),
         "rolling-out", date(2021, 6, 7), date(2022, 12, 5),
         providers=(("Slovenian ministry of public administration", "national"),)),
     PilotFacts(
@@ -214,7 +239,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         synthetic("Participatory social-services budgeting"), "IT", ("RO",),
         ("Citizens' vote on a ring-fenced budget", "Public report on spending"),
         ("Voting channel", "Budget share"),
-        _REPLICATE, ("PART", "PART-UNEMP", "PUB-ADMIN", "PUB-COMMISSION"),
+        _REPLICATE, ("EECO18", "PUB-COMMISSION", "STAFF-TRAINED", "POLICY-CHANGE"),
         "evaluated", date(2021, 9, 13), date(2023, 5, 8),
         providers=((synthetic("Town council of Alba Iulia"), "local"),
                    (synthetic("Town council of Sibiu"), "local"))),
@@ -225,7 +250,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Scoring grid for social innovation", "Guidance for applicants"),
         ("Weight of the criterion", "Call topics"),
         ("scale-up", ("up",), "dissemination", None),
-        ("PUB-ADMIN", "PUB-COMMISSION", "STAFF-TRAINED", "POLICY-CHANGE"),
+        ("EECO18", "PUB-COMMISSION", "STAFF-TRAINED", "POLICY-CHANGE"),
         "sustained", date(2021, 5, 17), date(2022, 9, 20),
         providers=((synthetic("Regional ESF+ body of Andalusia"), "regional"),
                    (synthetic("Regional ESF+ body of Castilla y León"), "regional"),
@@ -236,7 +261,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Mentor-mentee matching", "Mentor training curriculum"),
         ("Meeting frequency", "Partner employers"),
         ("replication", ("out",), "affiliation", "licence"),
-        ("PART", "PART-UNEMP", "PART-55", "SITES"),
+        ("EECO01", "EECO03", "EECR04", "EECR05", "SITES"),
         "rolling-out", date(2021, 6, 14), date(2022, 11, 21),
         providers=((synthetic("Pôle emploi regional office, Lyon"), "regional"),)),
     PilotFacts(
@@ -245,7 +270,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Residents co-design services", "Municipal staff facilitate"),
         ("Lab location", "Service themes"),
         ("scale-up", ("up", "deep"), "dissemination", None),
-        ("PART", "PART-55", "PUB-COMMISSION", "FIDELITY"),
+        ("EECO01", "EECO18", "PUB-COMMISSION", "FIDELITY"),
         "closed", date(2021, 5, 31), date(2022, 8, 25), date(2023, 3, 31),
         providers=((synthetic("Municipality of Malmö elderly care"), "local"),
                    (synthetic("Municipality of Jelgava social service"), "local"))),
@@ -255,7 +280,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Twelve-week incubation programme", "Peer network of founders"),
         ("Sector focus", "Mentor pool"),
         ("replication", ("out",), "branching", None),
-        ("PART", "PART-UNEMP", "SITES", "EARNED-INCOME"),
+        ("EECO01", "EECO17", "SITES", "EARNED-INCOME"),
         "evaluated", date(2022, 1, 17), date(2023, 5, 10)),
     PilotFacts(
         "ESIA-DE-01", synthetic("Outcome-based contract for youth employment coaching"),
@@ -263,7 +288,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Payment by verified job outcomes", "Independent outcome verification"),
         ("Coaching intensity", "Referral channels"),
         ("scale-up", ("up",), "affiliation", "subcontract"),
-        ("PART", "PART-18-29", "PUB-COMMISSION", "EARNED-INCOME"),
+        ("EECO01", "EECR04", "EECR05", "PUB-COMMISSION", "EARNED-INCOME"),
         "rolling-out", date(2021, 6, 1), date(2022, 10, 25),
         providers=((synthetic("Jobcenter Berlin Mitte"), "local"),
                    (synthetic("Federal employment agency, regional directorate"), "regional"))),
@@ -273,7 +298,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Housing without preconditions", "Intensive case management"),
         ("Caseload size", "Housing providers"),
         ("replication", ("out",), "affiliation", "licence"),
-        ("PART", "PART-18-29", "SITES", "FIDELITY"),
+        ("EECO01", "EECO16", "SITES", "FIDELITY"),
         "closed", date(2021, 5, 25), date(2022, 7, 15), date(2023, 3, 31),
         providers=((synthetic("Municipality of Aarhus"), "local"),
                    (synthetic("Tartu city government"), "local"))),
@@ -283,7 +308,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Peer tutors of the same age", "Weekly club meetings"),
         ("Venue", "Devices used"),
         ("replication", ("out",), "affiliation", "franchise"),
-        ("PART", "PART-55", "SITES", "MEDIA-MENTIONS"),
+        ("EECO01", "SITES", "MEDIA-MENTIONS"),
         "adapted", date(2021, 6, 21), date(2022, 6, 10), reevaluated=date(2023, 3, 15)),
     PilotFacts(
         "ESIA-PL-01", synthetic("Social cooperatives for people with disabilities"),
@@ -291,15 +316,16 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Cooperative governance model", "Job coaching on site"),
         ("Trades", "Start-up grant size"),
         ("replication", ("out",), "affiliation", "certification"),
-        ("PART", "PART-DIS", "ADOPT-ORG", "EARNED-INCOME"),
-        "piloting", date(2021, 10, 4)),
+        ("EECO01", "EECO12", "ADOPT-ORG", "EARNED-INCOME"),
+        "piloting", date(2021, 10, 4),
+        providers=((synthetic("Kraków municipal social welfare centre"), "local"),)),
     PilotFacts(
         "FUSE-IE-01", synthetic("Peer support for mental health in public services"),
         synthetic("Community mental-health peer support"), "IE", ("IE",),
         ("Trained peer workers", "Recovery-oriented practice"),
         ("Referral routes", "Group or one-to-one"),
         ("scale-up", ("up",), "dissemination", None),
-        ("PART", "PART-DIS", "PUB-COMMISSION", "POLICY-CHANGE"),
+        ("EECO01", "EECO12", "PUB-COMMISSION", "POLICY-CHANGE"),
         "rolling-out", date(2021, 5, 19), date(2022, 12, 12),
         providers=((synthetic("Health Service Executive, community operations"), "national"),
                    (synthetic("Cork city council"), "local"))),
@@ -309,7 +335,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Paid jobs in a real café", "Job coach on every shift"),
         ("Menu and suppliers", "Opening hours"),
         ("replication", ("out",), "affiliation", "franchise"),
-        ("PART", "PART-DIS", "SITES", "EARNED-INCOME"),
+        ("EECO01", "EECO12", "EECR04", "EECR05", "SITES", "EARNED-INCOME"),
         "closed", date(2021, 6, 8), date(2022, 9, 5), date(2023, 6, 30),
         providers=((synthetic("Porto municipal social services"), "local"),)),
     PilotFacts(
@@ -318,7 +344,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Mediators from the community", "Link to primary care"),
         ("Caseload", "Outreach channels"),
         ("scale-up", ("up", "deep"), "dissemination", None),
-        ("PART", "PART-UNEMP", "PUB-ADMIN", "STAFF-TRAINED"),
+        ("EECO01", "EECO15", "EECO18", "STAFF-TRAINED"),
         "sustained", date(2021, 7, 5), date(2022, 10, 3),
         providers=((synthetic("Municipality of Sliven"), "local"),
                    (synthetic("Bulgarian ministry of health"), "national"))),
@@ -328,14 +354,15 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Peer circle of eight", "Micro-grant at graduation"),
         ("Languages", "Meeting place"),
         ("replication", ("out",), "branching", None),
-        ("PART", "PART-UNEMP", "ADOPT-ORG", "MEDIA-MENTIONS"),
-        "adapting", date(2021, 7, 12), date(2022, 7, 20)),
+        ("EECO01", "EECO13", "ADOPT-ORG", "MEDIA-MENTIONS"),
+        "adapting", date(2021, 7, 12), date(2022, 7, 20),
+        providers=((synthetic("Cyprus deputy ministry of social welfare"), "national"),)),
     PilotFacts(
         "PENCIL-LT-01", synthetic("School-based social innovation labs"),
         synthetic("Pupils solve local challenges in school labs"), "FI", ("LT",),
         ("Challenge-based learning cycle", "Local mentor per lab"),
         ("Subjects involved", "Lab schedule"),
-        _REPLICATE, ("PART", "STAFF-TRAINED", "SITES", "FIDELITY"),
+        _REPLICATE, ("EECO01", "STAFF-TRAINED", "SITES", "FIDELITY"),
         "rolling-out", date(2021, 6, 2), date(2022, 11, 8),
         providers=((synthetic("Vilnius city education department"), "local"),)),
     PilotFacts(
@@ -344,7 +371,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Paid repair technicians from the neighbourhood", "Open workshop days"),
         ("Product range", "Premises"),
         ("replication", ("out",), "affiliation", "franchise"),
-        ("PART", "PART-UNEMP", "SITES", "EARNED-INCOME"),
+        ("EECO01", "EECR04", "EECR05", "SITES", "EARNED-INCOME"),
         "piloting", date(2022, 2, 7)),
     PilotFacts(
         "PENCIL-CZ-01", synthetic("Supported employment agency model"),
@@ -352,7 +379,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Place-then-train approach", "Employer liaison"),
         ("Target groups", "Agency size"),
         ("scale-up", ("up",), "affiliation", "licence"),
-        ("PART", "PART-DIS", "PUB-COMMISSION", "PUB-ADMIN"),
+        ("EECO01", "EECO12", "EECR04", "EECR05", "PUB-COMMISSION", "EECO18"),
         "rolling-out", date(2021, 6, 28), date(2022, 12, 20),
         providers=((synthetic("Czech labour office, Brno branch"), "regional"),
                    (synthetic("South Moravian regional authority"), "regional"))),
@@ -361,7 +388,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         synthetic("Job-search coaching app"), "FI", ("FI", "LT"),
         ("Daily coaching tasks", "Coach review each week"),
         ("Game mechanics", "Languages"),
-        _REPLICATE, ("PART", "PART-UNEMP", "PART-18-29", "MEDIA-MENTIONS"),
+        _REPLICATE, ("EECO01", "EECR01", "EECR05", "MEDIA-MENTIONS"),
         "stopped", date(2021, 5, 27), date(2022, 5, 16), date(2022, 9, 30),
         providers=((synthetic("Tampere employment services"), "local"),)),
     PilotFacts(
@@ -370,7 +397,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("All services under one roof", "Youth workers as first contact"),
         ("Opening hours", "Partner services"),
         ("scale-up", ("up",), "dissemination", None),
-        ("PART", "PART-18-29", "PUB-ADMIN", "POLICY-CHANGE"),
+        ("EECO01", "EECR02", "EECR05", "EECO18", "POLICY-CHANGE"),
         "rolling-out", date(2021, 5, 18), date(2022, 10, 18),
         providers=((synthetic("Public employment service Styria"), "regional"),
                    (synthetic("City of Graz youth department"), "local"))),
@@ -380,7 +407,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Meals cooked by trainees", "Sales to public canteens"),
         ("Menu", "Kitchen size"),
         ("replication", ("out",), "affiliation", "franchise"),
-        ("PART", "PART-UNEMP", "SITES", "EARNED-INCOME"),
+        ("EECO01", "EECR03", "EECR05", "SITES", "EARNED-INCOME"),
         "closed", date(2021, 6, 15), date(2022, 8, 30), date(2023, 6, 30),
         providers=((synthetic("Municipality of Pécs school catering"), "local"),)),
     PilotFacts(
@@ -389,7 +416,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Parents as co-educators", "Qualified early-years teacher"),
         ("Opening days", "Venue"),
         ("replication", ("out",), "branching", None),
-        ("PART", "STAFF-TRAINED", "SITES", "FIDELITY"),
+        ("EECO01", "EECO15", "STAFF-TRAINED", "SITES", "FIDELITY"),
         "rolling-out", date(2021, 7, 1), date(2023, 1, 24),
         providers=((synthetic("Košice self-governing region"), "regional"),)),
     PilotFacts(
@@ -398,7 +425,7 @@ PILOTS: tuple[PilotFacts, ...] = (
         ("Voucher redeemable only at social enterprises", "Register of eligible enterprises"),
         ("Voucher value", "Eligible services"),
         ("scale-up", ("up",), "affiliation", "memorandum"),
-        ("PART", "PART-UNEMP", "PUB-ADMIN", "PUB-COMMISSION"),
+        ("EECO01", "EECO19", "EECO18", "PUB-COMMISSION"),
         "evaluated", date(2021, 11, 8), date(2023, 4, 20),
         providers=((synthetic("Municipality of Plovdiv"), "local"),
                    (synthetic("Bulgarian ministry of labour"), "national"))),
@@ -458,7 +485,6 @@ HR_CHANGES = (
 )
 TRAININGS = ("3-day induction", "Online course, 12 hours", "Shadowing at the origin site",
              "Monthly supervision")
-REVENUE_SOURCES = ("grants", "public contracts", "fees", "sales", "donations")
 INSTRUMENTS = ("Service contract", "Memorandum of understanding", "Budget line in annual plan",
                "Council resolution", "ESF+ call criterion")
 EVALUATION_METHODS = ("Mixed methods with a comparison group", "Contribution analysis",
@@ -478,14 +504,58 @@ COUNTRY_NAMES = {
     "LT": "Lithuania", "LV": "Latvia", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
     "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "GB": "Scotland (UK)",
 }
+YOUTH = frozenset({"ESIA-DE-01", "ESIA-DK-01", "SIPLUS-AT-01"})
+"""Programmes for young people (their participants are 15-29, hardly anyone older)."""
+WOMEN_ONLY = frozenset({"FUSE-CY-01"})
+"""Programmes for women (migrant women's entrepreneurship circles)."""
+_YOUTH = {"under-18": 4, "18-29": 94, "30-54": 2, "55+": 0}
+_YOUNG = {"under-18": 6, "18-29": 70, "30-54": 20, "55+": 4}
+_OLDER = {"under-18": 0, "18-29": 4, "30-54": 28, "55+": 68}
+
+
+def _by_pilot(*groups: tuple[tuple[str, ...], dict[str, int]]) -> dict[str, dict[str, int]]:
+    """A profile for each pilot of each group."""
+    return {code: profile for codes, profile in groups for code in codes}
+
+
 AGE_PROFILES = {
-    "default": {"under-18": 2, "18-29": 30, "30-54": 48, "55+": 20},
-    "PART-18-29": {"under-18": 6, "18-29": 70, "30-54": 20, "55+": 4},
-    "PART-55": {"under-18": 0, "18-29": 4, "30-54": 28, "55+": 68},
+    "default": {"under-18": 0, "18-29": 30, "30-54": 50, "55+": 20},
+    **_by_pilot((tuple(sorted(YOUTH)), _YOUTH), (("SEED-SI-01", "PENCIL-FI-01"), _YOUNG),
+                (("BUICASUS-FR-01", "BUICASUS-SE-01", "ESIA-EE-01"), _OLDER)),
+    "SEED-GR-01": {"under-18": 0, "18-29": 18, "30-54": 62, "55+": 20},
     "PENCIL-LT-01": {"under-18": 85, "18-29": 5, "30-54": 9, "55+": 1},
     "SIPLUS-SK-01": {"under-18": 60, "18-29": 22, "30-54": 16, "55+": 2},
 }
-"""Shares of participants by age band: a pilot's own, or by the group it targets."""
+"""Shares of participants by age band: a pilot's own, by the group it targets (young people,
+older people), or the default."""
+EMPLOYMENT_PROFILES = {
+    "default": {"unemployed": 45, "inactive": 35, "employed": 20},
+    **_by_pilot(
+        (("BUICASUS-FR-01", "ESIA-DE-01", "PENCIL-BE-01", "PENCIL-CZ-01", "PENCIL-FI-01",
+          "SIPLUS-HU-01"), {"unemployed": 82, "inactive": 14, "employed": 4}),
+        (("PENCIL-LT-01", "SIPLUS-SK-01", "SIPLUS-AT-01"),
+         {"unemployed": 20, "inactive": 78, "employed": 2}),
+        (("BUICASUS-SE-01", "ESIA-EE-01"), {"unemployed": 8, "inactive": 80, "employed": 12})),
+}
+"""Shares of participants by employment status at entry (EECO02, EECO04, EECO05 as the
+breakdown of EECO01)."""
+ISCED_PROFILES = {
+    "default": {"isced-0-2": 38, "isced-3-4": 46, "isced-5-8": 16},
+    **_by_pilot((("PENCIL-LT-01", "SIPLUS-SK-01"),
+                 {"isced-0-2": 96, "isced-3-4": 4, "isced-5-8": 0}),
+                (("SEED-GR-01", "SEED-SI-01"), {"isced-0-2": 10, "isced-3-4": 40,
+                                                "isced-5-8": 50})),
+}
+"""Shares of participants by education attained at entry (EECO09-EECO11 as the breakdown
+of EECO01): pupils have lower secondary at most; mapping and digital labs reach graduates."""
+SHARES = {"EECO03": 0.5, "EECO12": 0.6, "EECO13": 0.9, "EECO15": 0.8, "EECO16": 0.7,
+          "EECO17": 0.75, "EECR01": 0.5, "EECR02": 0.35, "EECR03": 0.4, "EECR04": 0.3,
+          "EECR05": 0.28}
+"""Expected share of a quarter's participants in a group (long-term unemployed, with a
+disability, ...) or with a result on leaving (EECR05: in work six months on)."""
+FOLLOWED_UP_FROM = {"EECR05": 2}
+"""A follow-up six months after leaving is first reported this many quarters into piloting,
+once the first participants have left and six months have passed."""
 
 REJECTIONS = ("Sex breakdown missing for one site", "Figures do not match the site logs",
               "Evidence for the adoption decision not attached")
@@ -500,10 +570,20 @@ POLICY_NARRATIVES = (
 )
 POLICY_TARGETS = ("A public body commits to the model in writing",
                   "The model appears in an ESF+ call or a public budget line")
-BUSINESS_MODELS = ("Fees from municipalities replace part of the grant",
-                   "Sales cover the running costs of the sites",
-                   "Public contract for the core service agreed",
-                   "Donor funding reduced; service contract with the region")
+BUSINESS_MODELS = {"Fees from municipalities replace part of the grant": ("fees",),
+                   "Sales cover the running costs of the sites": ("sales",),
+                   "Public contract for the core service agreed": ("public contracts",),
+                   "Donor funding reduced; service contract with the region":
+                       ("public contracts", "donations")}
+"""Business-model revisions and the revenue, beside the grants, each brings."""
+EARNED = frozenset({"fees", "sales", "public contracts"})
+"""Revenue the model earns (grants and donations are not earned)."""
+EARNED_SHARE_WITHOUT_INDICATOR = (5, 25)
+"""The earned share of revenue of a pilot that does not report EARNED-INCOME."""
+COST_OF_AN_FTE_YEAR = 55_000
+"""What a full-time post costs a pilot a year, in EUR, with overheads (synthetic)."""
+STAFF_SHARE = (0.25, 0.6)
+"""The share of a pilot's budget an HR change's posts take."""
 ADAPTATIONS = ("Sessions moved online for part of the year",
                "Material translated and adapted to local law",
                "Delivered with a local partner instead of own staff",
@@ -533,10 +613,86 @@ ADOPTION_REASONS = {
                  "The provider prefers to extend its own service"),
 }
 """Why a provider defers or rejects adoption."""
+WAITING_FOR_EVALUATION = "Waiting for the pilot's evaluation before committing"
+"""Why a provider defers adoption while no evaluation has recommended scaling."""
 COVERAGES = ("Residents of the municipality", "Long-term unemployed in the region",
              "Older residents living alone", "Two districts first, then the whole city")
-DEVIATION_REASONS = ("Local law does not allow the original eligibility rule",
-                     "The partner's staff cannot be trained to the original standard in time",
-                     "Participants could not attend the full original format")
+DEVIATION_REASONS = {
+    "Sessions moved online for part of the year":
+        "Participants could not attend the full original format",
+    "Material translated and adapted to local law":
+        "Local law does not allow the original rules",
+    "Delivered with a local partner instead of own staff":
+        "Own staff could not be trained to the original standard in time",
+    "Shorter format for working participants":
+        "Participants could not attend the full original format",
+}
+"""Why a core component is adapted, by the adaptation made (each of ADAPTATIONS)."""
 ORIGINATOR_APPROVER = "Licensing board of the originator"
-CORRECTIONS = ("Typo in the figure", "Site log re-counted", "Amount in the signed agreement")
+CORRECTIONS = ("Typo in the figure", "Site log re-counted", "Amount in the signed agreement",
+               "Decimal point misplaced", "Late sign-in sheets added")
+AMOUNT_SLIPS = (500, 1_000, -1_000, 9_000, -90)
+"""How an amount typed from a signed agreement was off (the correction gives the right one)."""
+READINESS = {
+    "SEED-IT-01": "Managing authority staff keen to co-design; no budget yet for the lab's "
+                  "facilitators",
+    "SEED-GR-01": "Mapping protocol tested in two cities; eight more municipalities still to "
+                  "sign the memorandum",
+    "SEED-SI-01": "Platform runs; mentors from the centre available only two days a week",
+    "SEED-RO-01": "Two town councils willing to ring-fence a budget; voting rules not yet "
+                  "agreed",
+    "BUICASUS-ES-01": "Three regional ESF+ bodies ready to test the scoring grid; the "
+                      "guidance is still in draft",
+    "BUICASUS-FR-01": "Former job seekers willing to mentor; Pôle emploi's referral route "
+                      "not yet set up",
+    "BUICASUS-SE-01": "Malmö staff trained in co-creation; Jelgava needs a translator for "
+                      "the labs",
+    "BUICASUS-LV-01": "Rural municipalities interested; too few mentors outside Riga",
+    "ESIA-DE-01": "Jobcenter ready to refer young people; the outcome verifier is not yet "
+                  "contracted",
+    "ESIA-DK-01": "Aarhus has housing units to offer; Tartu's case managers need training "
+                  "first",
+    "ESIA-EE-01": "Peer tutors found in libraries; devices for the clubs still missing",
+    "ESIA-PL-01": "Two cooperatives registered; job coaches hard to recruit",
+    "FUSE-IE-01": "Peer workers trained; referral from community services depends on one "
+                  "manager",
+    "FUSE-PT-01": "Café premises found in Porto; the franchise agreement needs legal review",
+    "FUSE-BG-01": "Mediators recruited from the community; primary-care doctors cautious",
+    "FUSE-CY-01": "Women's associations ready to host circles; micro-grant fund still small",
+    "PENCIL-LT-01": "Five schools signed up; teachers need time in the timetable for the labs",
+    "PENCIL-BE-01": "Premises offered by the commune; technicians from the neighbourhood "
+                    "still to be hired",
+    "PENCIL-CZ-01": "Labour office in Brno willing to refer; employers hesitant",
+    "PENCIL-FI-01": "App prototype ready; no evidence yet that job seekers will use it daily",
+    "SIPLUS-AT-01": "Partner services agree to share one roof; opening hours disputed",
+    "SIPLUS-HU-01": "Kitchen equipment in place; school canteens not yet committed to buy",
+    "SIPLUS-SK-01": "Parents eager to take part; qualified early-years teachers scarce",
+    "SIPLUS-BG-01": "Register of social enterprises exists; the municipality's voucher rules "
+                    "not yet adopted",
+}
+"""What each pilot's readiness assessment found (synthetic)."""
+EVALUATION_NOTES = {
+    "SEED-IT-01": "managing authority staff now draft calls with the lab's method",
+    "SEED-GR-01": "open maps published in all ten cities and used by their social services",
+    "SEED-SI-01": "challenge teams keep working after the mentoring ends",
+    "SEED-RO-01": "turnout in the votes rose in the second year; spending reports on time",
+    "BUICASUS-ES-01": "the criterion changed which projects were funded in two regions",
+    "BUICASUS-FR-01": "mentored job seekers found work sooner than the comparison group",
+    "BUICASUS-SE-01": "older residents' ideas reached the municipal service plans",
+    "BUICASUS-LV-01": "most incubated enterprises still trade a year on",
+    "ESIA-DE-01": "verified job outcomes above the contract's threshold",
+    "ESIA-DK-01": "most young adults kept their tenancy after a year",
+    "ESIA-EE-01": "clubs work where a library hosts them, not in community halls",
+    "FUSE-IE-01": "peer support reduced repeat crisis contacts",
+    "FUSE-PT-01": "café jobs led to open-market jobs for a third of the workers",
+    "FUSE-BG-01": "vaccination and check-up rates rose in the mediators' districts",
+    "FUSE-CY-01": "the circles work, but the micro-grant is too small for Cypriot rents",
+    "PENCIL-LT-01": "pupils' projects adopted by two municipalities",
+    "PENCIL-CZ-01": "placements lasted longer than with the labour office's usual service",
+    "PENCIL-FI-01": "few job seekers used the app beyond the first week",
+    "SIPLUS-AT-01": "young people came back for a second service more often",
+    "SIPLUS-HU-01": "trainees moved on to kitchen jobs; canteen sales cover the food costs",
+    "SIPLUS-SK-01": "children's school readiness improved against the region's average",
+    "SIPLUS-BG-01": "vouchers brought social enterprises their first public customers",
+}
+"""What each pilot's evaluation found beyond its verdict (synthetic)."""

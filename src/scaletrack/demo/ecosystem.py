@@ -52,7 +52,11 @@ _TYPES = {"City of Turin": OrganisationType.PUBLIC_SERVICE_PROVIDER,
           "Rethink Ireland": OrganisationType.FUNDER,
           "L&R Social Research": OrganisationType.RESEARCH,
           "Spanish ministry of social rights": OrganisationType.INTERMEDIATE_BODY,
-          "Spanish ESF managing authority": OrganisationType.MANAGING_AUTHORITY}
+          "Spanish ESF managing authority": OrganisationType.MANAGING_AUTHORITY,
+          "European Social Fund Agency (ESFA), Lithuania": OrganisationType.INTERMEDIATE_BODY,
+          "Belgian ESF managing authority": OrganisationType.MANAGING_AUTHORITY,
+          "Czech ESF managing authority": OrganisationType.MANAGING_AUTHORITY,
+          "Finnish ESF managing authority": OrganisationType.MANAGING_AUTHORITY}
 _WORDS = (("Network", OrganisationType.NETWORK), ("Forum", OrganisationType.NETWORK),
           ("Partnership", OrganisationType.NETWORK), ("Collective", OrganisationType.NETWORK),
           ("Institute", OrganisationType.RESEARCH))

@@ -134,7 +134,8 @@ def indicator_steps() -> list[Step]:
         day = date(2021, 5, 10) + timedelta(days=n // 5)
         steps.append(Step(moment(day, rng), day, keeper, "define-indicator", code, definition))
     day = data.PART_REVISED_ON
-    steps.append(Step(moment(day, rng), day, keeper, "revise-indicator", "PART", data.PART_REVISION,
+    steps.append(Step(moment(day, rng), day, keeper, "revise-indicator", data.PARTICIPANTS,
+                      data.PART_REVISION,
                       reason="ESF+ monitoring asks transnational pilots for a country "
                              "breakdown of participants"))
     day = data.RETIRED_ON

@@ -33,6 +33,7 @@ from scaletrack.demo.plan import (
     split,
 )
 from scaletrack.domain.vocabulary import (
+    COUNTED_FROM_ADOPTIONS,
     ESF_PLUS_PROGRAMMES_FROM,
     Source,
     period_end,
@@ -40,12 +41,11 @@ from scaletrack.domain.vocabulary import (
     period_start,
 )
 
-CUMULATIVE_CAPS = {"SITES": 6, "ADOPT-ORG": 24, "PUB-COMMISSION": 4, "PUB-ADMIN": 10}
-"""How far cumulative indicators grow (sites and commissioning: one per provider, if more)."""
-SUB_SHARES = {"PART-UNEMP": 0.55, "PART-DIS": 0.6}
-"""Expected share of participants who are unemployed, or have a disability."""
-AGE_BAND = {"PART-18-29": "18-29", "PART-55": "55+"}
-"""Indicators that count one age band of the participants."""
+CUMULATIVE_CAPS = {"SITES": 6, "ADOPT-ORG": 24, "PUB-COMMISSION": 4, "EECO18": 10,
+                   "EECO19": 12}
+"""How far counts of sites and organisations grow (sites and commissioning: one per
+provider, if more)."""
+SUB_SHARES = data.SHARES
 
 
 class PilotStory:
@@ -63,6 +63,10 @@ class PilotStory:
         """Whether a provider's adoption decision that stands says adopted."""
         consortium = next(c for c in data.CONSORTIA if c.code == facts.consortium)
         self.lead, self.reporter = consortium.lead_actor, consortium.reporter
+        self.officer = data.OFFICERS[facts.consortium]
+        self.evaluator = data.EVALUATORS[data.PILOTS.index(facts) % len(data.EVALUATORS)]
+        self.scaled_on: date | None = None
+        """When an evaluation first recommended scaling (providers adopt only after)."""
         self.local_partners = [p for p in consortium.partners
                                if p[1] in facts.targets and p[2] != "lead"]
         self.steps: list[Step] = []
@@ -79,11 +83,13 @@ class PilotStory:
         self.horizon = CLOSING
         if facts.closes:
             self.horizon = self.cycles[last][-1].at + days(rng, 1, 6)
-        self.last_day = (facts.closes or CLOSING.date()) - timedelta(days=7)
+        self.last_day = min(facts.closes or self.ends_on, CLOSING.date()) - timedelta(days=7)
+        """The last day something is decided in the pilot: a week before it ends."""
         self.caps = dict(CUMULATIVE_CAPS)
         if facts.providers:
             self.caps["SITES"] = max(self.caps["SITES"], len(facts.providers))
-            self.caps["PUB-COMMISSION"] = len(facts.providers)
+        self.caps.update(dict.fromkeys(COUNTED_FROM_ADOPTIONS, max(1, len(facts.providers))))
+        """Adoption indicators aim at every provider deciding; the views count them."""
         self.size = rng.randint(15, 120)
         """Participants a quarter once the pilot is at full pace."""
         self.performance = rng.uniform(0.65, 1.2)
@@ -118,10 +124,22 @@ class PilotStory:
         self._decisions()
         self._expenditure()
         self._special()
+        self._rejections_cite_what_exists()
         for cycle in self.cycles.values():
             self.steps += cycle
         if self.f.closes:
             self._close()
+
+    def _rejections_cite_what_exists(self) -> None:
+        """A report is rejected for the missing evidence of an adoption decision only once
+        a provider has decided; before, for another reason."""
+        decided = [s.occurred for s in self.steps if s.op == "adoption"]
+        for period, cycle in self.cycles.items():
+            for step in cycle:
+                if (step.op == "period-rejected" and "adoption" in (step.reason or "")
+                        and not any(day <= period_end(period) for day in decided)):
+                    step.reason = self.detail.choice(
+                        [r for r in data.REJECTIONS if "adoption" not in r])
 
     def _set_up(self) -> None:
         f, rng = self.f, self.rng
@@ -133,7 +151,7 @@ class PilotStory:
         registered = self.add("register-pilot", f.registered, details, lag=rng.randint(0, 2))
         readiness = self.add("readiness", self.readiness_on, {
             "score": rng.randint(55, 90),
-            "summary": "Partners, sites and co-funding in place; staff turnover a concern"},
+            "summary": data.synthetic(data.READINESS[f.code])},
             after=registered)
         stage = self.stage("readiness-assessed", self.readiness_on + days(rng, 0, 3), readiness)
         pilot_type, dimensions, mechanism, form = f.pathway
@@ -162,9 +180,10 @@ class PilotStory:
         day = self.stage_on["evaluated"]
         if f.fate in ("rolling-out", "sustained", "closed"):
             stage = self.stage("rolling-out", day + days(rng, 20, 45), stage)
-        if f.fate in ("sustained", "closed"):
-            sustained_on = self.stage_on["rolling-out"] + days(rng, 120, 200)
-            stage = self.stage("sustained", min(sustained_on, self.last_day), stage)
+        if f.fate in ("sustained", "closed") and "rolling-out" in self.stage_on:
+            sustained_on = min(self.stage_on["rolling-out"] + days(rng, 190, 260), self.last_day)
+            if (sustained_on - self.stage_on["rolling-out"]).days >= 183:  # half a year on
+                stage = self.stage("sustained", sustained_on, stage)
         if f.fate in ("adapting", "adapted"):
             stage = self.stage("adapting", day + days(rng, 7, 20), stage)
             adaptation = self.adaptation(self.stage_on["adapting"] + days(rng, 5, 30), core=True)
@@ -181,11 +200,15 @@ class PilotStory:
         design, level = data.EVALUATION_DESIGNS[method]
         qualitative = design == "qualitative"
         evaluation = self.add("evaluation", on, {
-            "method": method, "findings": data.FINDINGS[verdict], "recommendation": verdict,
+            "method": method, "recommendation": verdict,
+            "findings": data.synthetic(f"{data.FINDINGS[verdict]}: "
+                                       f"{data.EVALUATION_NOTES[self.f.code]}"),
             "design": design, "independence": "external",
             "sample_size": self.detail.randint(12, 40) if qualitative
             else self.detail.randint(60, 420), "evidence_level": level},
-            actor=data.EVALUATOR, after=after, lag=self.rng.randint(0, 10))
+            actor=self.evaluator, after=after, lag=self.rng.randint(0, 10))
+        if verdict == "scale" and evaluation and self.scaled_on is None:
+            self.scaled_on = on
         return self.stage("evaluated", on + days(self.rng, 3, 12), evaluation or after)
 
     def _close(self) -> None:
@@ -203,35 +226,52 @@ class PilotStory:
     # -- milestones -------------------------------------------------------------
 
     def _milestones(self) -> None:
+        """The milestones, due and achieved within the pilot's dates and in their order:
+        partners sign up and the first participants enrol in the first quarter of piloting
+        (participants are reported from then on), the mid-term review comes before the
+        evaluation, the sustainability plan with the roll-out."""
         rng, planned = self.rng, self.planned_on + days(self.rng, 0, 5)
         evaluated, rolled_out = self.stage_on.get("evaluated"), self.stage_on.get("rolling-out")
+        room = (period_end(period_of(self.piloting_on)) - self.piloting_on).days
+        signed = self.piloting_on + timedelta(days=rng.randint(0, room // 2))
+        enrolled = signed + timedelta(days=rng.randint(0, room - room // 2))
+        previous = self.piloting_on
         for ref, title, due_in in data.MILESTONES:
-            due = self.piloting_on + timedelta(days=due_in or (420 if ref == "M4" else 540))
+            due = min(self.piloting_on + timedelta(days=due_in or (420 if ref == "M4" else 540)),
+                      self.ends_on)
+            done: date | None = {"M1": signed, "M2": enrolled}.get(ref)
+            due = max(due, done or due)
+            if ref == "M1" and rng.random() < 0.35:  # signing up takes longer than planned
+                due = max(self.piloting_on, signed - days(rng, 5, 20))
             step = self.add("milestone-planned", planned,
                             {"milestone": ref, "title": title, "due_on": due}, lag=0)
             if step is None:
                 continue
-            if ref in ("M2", "M3") and rng.random() < 0.06:
+            if ref == "M3" and rng.random() < 0.06:
                 self.milestones[ref] = self.add(
                     "milestone-dropped", due - days(rng, 5, 40), {"milestone": ref},
                     reason="Merged into the next milestone", after=step) or step
                 continue
-            done: date | None = due + days(rng, -12, 10)
-            if ref == "M4":
+            if ref == "M3":
+                done = due + (days(rng, 30, 90) if rng.random() < 0.25 else days(rng, -12, 10))
+                if evaluated:
+                    done = min(done, evaluated - timedelta(days=rng.randint(10, 40)))
+            elif ref == "M4":
                 done = evaluated
             elif ref == "M5":
                 done = rolled_out and rolled_out + days(rng, 0, 20)
-            elif rng.random() < 0.25:
-                done = due + days(rng, 30, 90)
+            if done is not None:
+                done = previous = max(done, previous)
             self.milestones[ref] = self._pursue(ref, step, due, done)
 
     def _pursue(self, ref: str, planned: Step, due: date, done: date | None) -> Step:
-        """Slip the milestone while it is late, then achieve it (if that happens in time)."""
+        """Slip the milestone while it is late, then achieve it (if that happens in time);
+        it is not moved beyond the pilot's end."""
         rng, last = self.rng, planned
         while done is None or done > due:
             slipped_on = due - days(rng, 0, 10)
-            new_due = max(done or due, due) + days(rng, 20, 90)
-            if slipped_on > self.last_day:
+            new_due = min(max(done or due, due) + days(rng, 20, 90), self.ends_on)
+            if slipped_on > self.last_day or new_due <= due:
                 return last
             step = self.add("milestone-slipped", slipped_on,
                             {"milestone": ref, "new_due_on": new_due}, after=last)
@@ -254,15 +294,24 @@ class PilotStory:
         on = self.planned_on + days(rng, 1, 10)
         planned = quarters(self.periods[0], period_of(self.ends_on))
         for indicator in self.f.indicators:
-            if indicator in SUB_SHARES or indicator in AGE_BAND:
+            if indicator in SUB_SHARES:
                 continue  # ESF+ common indicators of subgroups are monitored, not targeted
             reported = [p for p in planned if self._reported(indicator, p)]
-            for k, period in enumerate(reported):
-                values = self._target(indicator, k, len(reported), period)
+            if indicator in COUNTED_FROM_ADOPTIONS:  # providers adopt once it is evaluated
+                first = period_of(self.f.evaluated) if self.f.evaluated else reported[-2]
+                reported = [p for p in reported if p >= first]
+            planned_values = [self._target(indicator, k, len(reported), period)
+                              for k, period in enumerate(reported)]
+            standing: list[Any] = [v.get("target") for v in planned_values]
+            for k, (period, values) in enumerate(zip(reported, planned_values, strict=True)):
                 step = self.add("target", on, {"indicator": indicator, "period": period,
                                                **values}, lag=0)
                 if step and rng.random() < 0.04:
-                    self._revise_target(indicator, period, values)
+                    bounds: tuple[float, float] | None = None  # cumulative: between neighbours
+                    if data.INDICATORS[indicator]["accumulation"] == "cumulative":
+                        bounds = (standing[k - 1] if k else 0,
+                                  standing[k + 1] if k + 1 < len(standing) else math.inf)
+                    standing[k] = self._revise_target(indicator, period, values, bounds)
 
     def _target(self, indicator: str, k: int, n: int, period: str) -> dict[str, Any]:
         ramp = min(1.0, 0.35 + 0.25 * self.periods.index(period)
@@ -279,21 +328,25 @@ class PilotStory:
         planned = {"STAFF-TRAINED": 8 * ramp, "MEDIA-MENTIONS": 5}.get(indicator, self.size * ramp)
         return {"baseline": 0, "target": max(1, round(planned))}
 
-    def _revise_target(self, indicator: str, period: str, values: dict[str, Any]) -> None:
+    def _revise_target(self, indicator: str, period: str, values: dict[str, Any],
+                       bounds: tuple[float, float] | None) -> Any:
+        """Revise a target (within ``bounds``, if given); the target that stands."""
         revised = dict(values)
         if "target" in revised:
             revised["target"] = max(1, round(revised["target"] * self.rng.choice((0.8, 1.25))))
+            if bounds is not None:
+                revised["target"] = min(max(revised["target"], bounds[0]), bounds[1])
         else:
             revised["narrative"] = data.POLICY_TARGETS[1]
         on = day_between(self.rng, self.piloting_on, period_end(period) - timedelta(days=40))
-        self.add("target-revised", on, {"indicator": indicator, "period": period, **revised},
-                 reason=self.rng.choice(data.TARGET_REVISIONS), after=self.steps[-1])
+        step = self.add("target-revised", on, {"indicator": indicator, "period": period,
+                                               **revised},
+                        reason=self.rng.choice(data.TARGET_REVISIONS), after=self.steps[-1])
+        return revised.get("target") if step else values.get("target")
 
     def _ages(self) -> dict[str, int]:
         """Participants by age band: the pilot's own profile, or that of the group it targets."""
-        profiles = data.AGE_PROFILES
-        group = next((i for i in (self.f.code, *self.f.indicators) if i in profiles), "default")
-        return profiles[group]
+        return data.AGE_PROFILES.get(self.f.code, data.AGE_PROFILES["default"])
 
     def _report_results(self) -> None:
         rng, totals = self.rng, {i: dict.fromkeys(self.f.targets, 0) for i in self.caps}
@@ -302,8 +355,10 @@ class PilotStory:
             part = round(self.size * ramp * self.performance * rng.uniform(0.85, 1.15))
             self.participants[period] = part
             for indicator in self.f.indicators:
-                if not self._reported(indicator, period):
-                    continue
+                if (not self._reported(indicator, period) or indicator in COUNTED_FROM_ADOPTIONS
+                        or (self.f.code, indicator, period) in data.FORGOTTEN
+                        or k < data.FOLLOWED_UP_FROM.get(indicator, 0)):
+                    continue  # adoption indicators are counted from the decisions
                 if indicator in totals and rng.random() < 0.6:
                     room = self.caps[indicator] - sum(totals[indicator].values())
                     totals[indicator][rng.choice(self.f.targets)] += min(
@@ -320,7 +375,7 @@ class PilotStory:
                         key=f"{self.f.code}/{period}/{indicator}" if imported else None)
         if step is None:
             return
-        country = indicator == "PART" and step.at.date() > data.PART_REVISED_ON
+        country = indicator == data.PARTICIPANTS and step.at.date() > data.PART_REVISED_ON
         good = self._result_values(indicator, k, part, per_country, country)
         step.values = {"indicator": indicator, "period": period, **good}
         self.results[(indicator, period)] = (step, part)
@@ -365,19 +420,22 @@ class PilotStory:
             return {"value": total, "breakdown": {"country": dict(per_country)} if total else {}}
         if indicator == "MEDIA-MENTIONS":
             return {"value": rng.randint(0, 9)}
-        ages = split(part, self._ages())
-        if indicator == "PART":
+        if indicator == data.PARTICIPANTS:
             value = part
-        elif indicator in AGE_BAND:
-            value = ages[AGE_BAND[indicator]]
         elif indicator == "STAFF-TRAINED":
             value = round(rng.randint(2, 12) * min(1.0, 0.35 + 0.25 * k))
         else:
             value = round(part * SUB_SHARES[indicator] * rng.uniform(0.8, 1.1))
         sexes = {"women": self.women, "men": 0.985 - self.women, "non-binary": 0.015}
+        if self.f.code in data.WOMEN_ONLY:
+            sexes = {"women": 0.985, "non-binary": 0.015}
         breakdown = {"sex": split(value, sexes)}
-        if indicator == "PART":
-            breakdown["age-band"] = ages
+        if indicator == data.PARTICIPANTS:
+            breakdown["age-band"] = split(value, self._ages())
+            breakdown["employment-status"] = split(value, data.EMPLOYMENT_PROFILES.get(
+                self.f.code, data.EMPLOYMENT_PROFILES["default"]))
+            breakdown["isced"] = split(value, data.ISCED_PROFILES.get(
+                self.f.code, data.ISCED_PROFILES["default"]))
             if country:
                 breakdown["country"] = split(value, dict.fromkeys(self.f.targets, 1.0))
         return {"value": value, "breakdown": breakdown}
@@ -413,11 +471,14 @@ class PilotStory:
     def _decisions(self) -> None:
         """HR, business model, adaptations, funding and adoption decisions."""
         rng, first, last = self.rng, self.piloting_on, self.last_day
+        years = (self.ends_on - self.piloting_on).days / 365
         for roles, summary in rng.sample(data.HR_CHANGES, rng.randint(1, 3)):
+            affordable = (self.budget * self.cash.uniform(*data.STAFF_SHARE)
+                          / (data.COST_OF_AN_FTE_YEAR * years))
             self.add("hr-change", day_between(rng, first, last), {
-                "roles": list(roles), "fte": Decimal(rng.randint(2, 16)) / 2,
+                "roles": list(roles), "fte": Decimal(max(1, round(affordable * 2))) / 2,
                 "training": rng.choice(data.TRAININGS), "summary": data.synthetic(summary)})
-        for summary in rng.sample(data.BUSINESS_MODELS, rng.randint(1, 3)):
+        for summary in rng.sample(sorted(data.BUSINESS_MODELS), rng.randint(1, 3)):
             self._business_model(day_between(rng, first, last), summary)
         for _ in range(rng.randint(1, 2)):
             self.adaptation(day_between(rng, first, last), core=rng.random() < 0.15)
@@ -427,16 +488,34 @@ class PilotStory:
 
     def _business_model(self, on: date, summary: str) -> None:
         rng = self.rng
-        sources = rng.sample(data.REVENUE_SOURCES, rng.randint(2, 3))
-        mix = split(100, {s: rng.uniform(0.5, 2.0) for s in sources})
+        earned = self._earned_share(on)
+        sources = data.BUSINESS_MODELS[summary]
+        mix = {"grants": 100 - earned}
+        if "donations" in sources:
+            mix["donations"] = round(mix["grants"] * self.detail.uniform(0.1, 0.3))
+            mix["grants"] -= mix["donations"]
+        mix.update(split(earned, {s: rng.uniform(0.5, 2.0) for s in sources
+                                  if s in data.EARNED}))
         cost = self._cost_per_beneficiary()
         step = self.add("business-model", on, {
             "revenue_mix": mix, "cost_per_beneficiary_eur": cost,
             "summary": data.synthetic(summary)})
         if step and rng.random() < 0.25:
-            step.values["cost_per_beneficiary_eur"] = cost * 10
-            self.correct(step, period_of(on), {"cost_per_beneficiary_eur": cost},
-                         data.CORRECTIONS[0])
+            wrong, why = self.detail.choice(((cost * 10, data.CORRECTIONS[0]),
+                                             (round(cost / 10), data.CORRECTIONS[3])))
+            step.values["cost_per_beneficiary_eur"] = wrong
+            self.correct(step, period_of(on), {"cost_per_beneficiary_eur": cost}, why)
+
+    def _earned_share(self, on: date) -> int:
+        """The share of revenue a business model earns on a day: what the pilot's earned
+        income reached by the quarter before (as its results report it), or a small share
+        if it does not report earned income."""
+        if "EARNED-INCOME" not in self.f.indicators:
+            return self.detail.randint(*data.EARNED_SHARE_WITHOUT_INDICATOR)
+        k = self.periods.index(period_of(on)) if period_of(on) in self.periods else 0
+        progress = min(1.0, k / len(self.periods)) * self.performance
+        share = self.income_from + (self.income_to - self.income_from) * progress
+        return max(1, min(95, round(share)))
 
     def _adoption(self, provider: str, level: str) -> None:
         rng = self.rng
@@ -449,12 +528,17 @@ class PilotStory:
         if decision and rng.random() < 0.08:
             self.retract(decision, period_of(first), "Recorded for the wrong provider")
         later = first + days(rng, 90, 240)
+        said = "adopted" if rng.random() < 0.7 else "rejected"
+        why = self._why_not(said)
+        if said == "adopted" and self.scaled_on is None:  # no adoption before the evidence
+            said, why = "deferred", data.WAITING_FOR_EVALUATION
+        elif said == "adopted" and self.scaled_on is not None:
+            later = max(later, self.scaled_on + days(self.detail, 7, 45))
         if decision and later <= self.last_day:
-            said = "adopted" if rng.random() < 0.7 else "rejected"
             final = self.add("adoption", later, {
                 "provider": provider, "level": level, "decision": said,
                 "instrument": data.synthetic(rng.choice(data.INSTRUMENTS)),
-                **self._commitment(said, later)}, reason=self._why_not(said), after=decision)
+                **self._commitment(said, later)}, reason=why, after=decision)
             self.adopted = self.adopted or bool(final and said == "adopted")
 
     def _commitment(self, decision: str, on: date) -> dict[str, Any]:
@@ -475,7 +559,8 @@ class PilotStory:
 
     def adaptation(self, on: date, core: bool) -> Step | None:
         component = self.rng.choice(self.f.core if core else self.f.adaptable)
-        summary = data.synthetic(self.rng.choice(data.ADAPTATIONS))
+        made = self.rng.choice(data.ADAPTATIONS)
+        summary = data.synthetic(made)
         if component not in self.f.core:
             return self.add("adaptation", on, {"component": component, "summary": summary})
         approval: dict[str, Any] = {}
@@ -484,7 +569,7 @@ class PilotStory:
                         "approved_on": on - timedelta(days=self.detail.randint(3, 20))}
         return self.add("adaptation", on, {"component": component, "summary": summary,
                                            **approval},
-                        reason=self.detail.choice(data.DEVIATION_REASONS))
+                        reason=data.DEVIATION_REASONS[made])
 
     # -- money ------------------------------------------------------------------
 
@@ -529,7 +614,7 @@ class PilotStory:
             values["co_financing_rate"] = Decimal(rate)
         step = self.add("funding", on, values)
         if step and self.cash.random() < 0.12:
-            step.values["amount_eur"] = Decimal(amount + 500)
+            step.values["amount_eur"] = Decimal(amount + self.detail.choice(data.AMOUNT_SLIPS))
             self.correct(step, period_of(on), {"amount_eur": Decimal(amount)},
                          data.CORRECTIONS[2])
         return step
@@ -582,7 +667,7 @@ class PilotStory:
 
     def _double_count_found(self, period: str, on: date) -> None:
         """Months after approval, participants counted twice are taken out of a result."""
-        found = self.results.get(("PART", period))
+        found = self.results.get((data.PARTICIPANTS, period))
         if found is None:
             return
         result, part = found
@@ -590,7 +675,7 @@ class PilotStory:
         why = "Participants of two city workshops were counted twice"
         unlock = self.add("period-unlocked", on, {"period": period}, reason=why,
                           after=self.cycles[period][-1], lag=0)
-        good = self._result_values("PART", 2, fewer, {}, False)
+        good = self._result_values(data.PARTICIPANTS, 2, fewer, {}, False)
         correction = self.add("correct", on, good, ref=self.label(result), reason=why,
                               after=unlock, lag=0)
         self._reapprove(period, on, correction)
@@ -609,7 +694,7 @@ class PilotStory:
         submitted = self.add("period-submitted", on + days(self.rng, 1, 4), {"period": period},
                              after=after, lag=0)
         self.add("period-approved", on + days(self.rng, 6, 12), {"period": period},
-                 actor=data.APPROVER, after=submitted, lag=0)
+                 actor=self.officer, after=submitted, lag=0)
 
     # -- corrections and retractions -------------------------------------------
 
@@ -646,11 +731,11 @@ class PilotStory:
             ("period-submitted", day, self.lead, None)]
         if not final and rng.random() < 0.12:
             day += days(rng, 4, 10)
-            plan.append(("period-rejected", day, data.APPROVER, rng.choice(data.REJECTIONS)))
+            plan.append(("period-rejected", day, self.officer, rng.choice(data.REJECTIONS)))
             day += days(rng, 3, 10)
             plan.append(("period-submitted", day, self.lead, None))
         day += days(rng, 2, 6) if final else days(rng, 4, 18)
-        plan.append(("period-approved", day, data.APPROVER, None))
+        plan.append(("period-approved", day, self.officer, None))
         steps = []
         for kind, on, actor, reason in plan:
             at = moment(on, rng)

@@ -4,6 +4,11 @@ Schema versions: ``indicator.defined`` and ``indicator.revised`` are at 2,
 which says whether the definition is an ESF+ common indicator
 (``esf_common``, Regulation (EU) 2021/1057, Annex I); version 1 had no such
 mark, and its definitions are upcast as not ESF+ common indicators.
+
+A definition marked ``esf_common`` is one of the regulation's common indicators, counted
+as :mod:`scaletrack.domain.esf_plus` says (level, unit, accumulation), and their EECO/EECR
+codes name nothing else; the rule holds for new definitions and revisions, so a store
+recorded before it reads back as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from eventsourcing.domain import Aggregate
 
 from scaletrack.domain.envelope import Provenance, Recorded, aggregate_id, plain, record, start
 from scaletrack.domain.errors import InvalidInput, RuleViolation
+from scaletrack.domain.esf_plus import check_definition
 from scaletrack.domain.vocabulary import (
     Accumulation,
     Code,
@@ -109,6 +115,7 @@ class Indicator(Aggregate):
 
     @classmethod
     def define(cls, code: str, by: Provenance, **definition: Any) -> Indicator:
+        check_definition(code, {**UNMARKED, **definition})
         return start(cls, cls.Defined, cls.id_for(code), by, code=code,
                      **{**UNMARKED, **definition})
 
@@ -125,6 +132,7 @@ class Indicator(Aggregate):
             raise RuleViolation("revision-changes-nothing",
                                 f"the revision leaves indicator {self.code} as it is",
                                 field="changes", hint="give the fields that change")
+        check_definition(self.code, merged)
         record(self, self.Revised, by, code=self.code,
                definition_version=self.definition_version + 1, **merged)
 

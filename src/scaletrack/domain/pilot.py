@@ -28,6 +28,7 @@ from scaletrack.domain.envelope import (
     validated,
 )
 from scaletrack.domain.errors import InvalidInput, RuleViolation
+from scaletrack.domain.esf_plus import refuse_part_of_total
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.money import (
     Placing,
@@ -471,6 +472,7 @@ class Pilot(Aggregate):
                                 f"{by.occurred_on}, before the period started",
                                 field="occurred_on",
                                 hint=f"give a day from {period_start(period)} on")
+        refuse_part_of_total(indicator.code, bool(indicator.current["esf_common"]))
         RESULT.refuse_another(f"a result for {indicator.code} in {period}", self.code,
                               self.results.get(target_key(indicator.code, period)))
         self._record_entry(ev.ResultReported, by, {

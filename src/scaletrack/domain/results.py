@@ -7,7 +7,12 @@ from typing import Any, Protocol
 
 from scaletrack.domain.errors import InvalidInput, RuleViolation
 from scaletrack.domain.indicator import Indicator
-from scaletrack.domain.vocabulary import DIMENSION_CATEGORIES, Dimension, Measure
+from scaletrack.domain.vocabulary import (
+    COUNTED_FROM_ADOPTIONS,
+    DIMENSION_CATEGORIES,
+    Dimension,
+    Measure,
+)
 
 
 class HasCountries(Protocol):
@@ -55,7 +60,14 @@ def check_target(indicator: Indicator, fields: dict[str, Any]) -> None:
 
 
 def check_result(indicator: Indicator, pilot: HasCountries, fields: dict[str, Any]) -> None:
-    """A qualitative result carries a narrative and no number; parts add up."""
+    """A qualitative result carries a narrative and no number; parts add up; an adoption
+    indicator is counted from the decisions, not reported."""
+    if indicator.code in COUNTED_FROM_ADOPTIONS:
+        raise RuleViolation("indicator-derived",
+                            f"{indicator.code} is counted from the adoption decisions; it "
+                            "takes no reported result", field="indicator",
+                            hint="log the provider's decision (log adoption --decision "
+                                 "adopted); the views count it")
     definition = _definition(indicator, fields)
     value, breakdown = fields.get("value"), fields.get("breakdown") or {}
     if definition["measure"] == Measure.QUALITATIVE:

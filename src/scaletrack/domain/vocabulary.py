@@ -97,11 +97,18 @@ class Dimension(StrEnum):
     AGE_BAND = "age-band"
     COUNTRY = "country"
     TARGET_GROUP = "target-group"
+    EMPLOYMENT_STATUS = "employment-status"
+    """At entry: unemployed (long-term unemployed among them), inactive, employed (including
+    self-employed), as ESF+ counts participants (EECO02, EECO04, EECO05)."""
+    ISCED = "isced"
+    """Education attained at entry, by ISCED 2011 level (EECO09, EECO10, EECO11)."""
 
 
 DIMENSION_CATEGORIES: dict[Dimension, frozenset[str] | None] = {
     Dimension.SEX: frozenset({"women", "men", "non-binary"}),
     Dimension.AGE_BAND: frozenset({"under-18", "18-29", "30-54", "55+"}),
+    Dimension.EMPLOYMENT_STATUS: frozenset({"unemployed", "inactive", "employed"}),
+    Dimension.ISCED: frozenset({"isced-0-2", "isced-3-4", "isced-5-8"}),
     Dimension.COUNTRY: None,  # any member country code
     Dimension.TARGET_GROUP: None,  # free categories named by the pilot
 }
@@ -176,6 +183,11 @@ EU_SOURCES = frozenset({FundingSource.EASI, FundingSource.ESF_TECHNICAL_ASSISTAN
 ESF_PLUS_PROGRAMMES_FROM = date(2022, 7, 1)
 """The national and regional ESF+ programmes 2021-2027 were adopted from the second half of
 2022 on: no money from them exists before."""
+
+COUNTED_FROM_ADOPTIONS = frozenset({"ADOPT-ORG", "PUB-COMMISSION"})
+"""Adoption indicators: their figure is the count of distinct providers whose adoption
+decision that stands says adopted, never a typed result (two records of one fact would
+disagree)."""
 
 
 class CostOption(StrEnum):

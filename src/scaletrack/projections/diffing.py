@@ -255,19 +255,23 @@ def dated(seen: Seen, change: RowChange) -> bool:
 
 
 def responsible(changes: Sequence[RowChange], seen: Sequence[Seen], names: Names,
-                types: Collection[str], dated_types: Collection[str] = ()
+                types: Collection[str], dated_types: Collection[str] = (),
+                indicators: Collection[str] | None = None
                 ) -> tuple[list[Seen], list[list[str]]]:
     """The events seen at one point only that change a changed row, in the store's
-    order, and for each change the ids of the events that change its row."""
+    order, and for each change the ids of the events that change its row; of the events
+    about an indicator, only those about ``indicators`` (None: any) change what the row
+    shows (any may still change its last activity)."""
     found = []
     links: list[list[str]] = [[] for _ in changes]
     for one in seen:
         fact = one.fact
-        shown = names.named(fact).type in types
+        coordinates = names.coordinates(fact)
+        shown = names.named(fact).type in types and (
+            indicators is None or coordinates.get("indicator") in (None, *indicators))
         if not shown and fact.type not in dated_types:
             continue
         ids = {names.id_of(fact), names.id_of(fact, target_of(fact))}
-        coordinates = names.coordinates(fact)
         hits = [index for index, change in enumerate(changes)
                 if touches(coordinates, ids, change) and (shown or dated(one, change))]
         if hits:

@@ -8,31 +8,45 @@ entries left out) on the point's day:
 
 - ``missing-report``: no result for an indicator in a period that has ended,
   within the pilot's dates, where the pilot set a target for that period or
-  reported the indicator in an earlier and a later period (a gap).
-- ``missing-breakdown``: a numeric result not broken down by every dimension
-  its indicator version has.
+  reported the indicator in an earlier and a later period at its own rhythm (a
+  gap: an indicator reported every second quarter, three times or more, misses
+  no quarter between).
+  Adoption indicators (``COUNTED_FROM_ADOPTIONS``) are counted from the
+  decisions, never reported, so they miss no report.
+- ``missing-breakdown``: a numeric result other than 0 not broken down by
+  every dimension its indicator version has (the parts of nothing are nothing).
 - ``duplicate-result``: a second result for the same indicator and period
   (the view counts the later one).
 - ``subgroup-above-total``: a sub-group indicator above its total in the same
-  period. A sub-group's code is the total's code and a hyphenated suffix
-  (``PART-18-29`` of ``PART``), and both count the same unit the same way.
+  period. A sub-group is an ESF+ common indicator of participants at entry
+  (EECO02-EECO17) of the total EECO01, or has the total's code and a hyphenated
+  suffix (``STAFF-WOMEN`` of ``STAFF``); both count the same unit the same way.
 - ``cumulative-falls``: a cumulative indicator below what it reported for an
   earlier period.
 - ``outlier``: a value further from the median of the pilot's own values for
   that indicator (a cumulative indicator's growth per period) than
   ``OUTLIER_SPREADS`` robust standard deviations, once it has
-  ``OUTLIER_MIN_VALUES`` of them. The robust standard deviation is 1.4826 times
+  ``OUTLIER_MIN_VALUES`` of them (3.5: Iglewicz and Hoaglin's cut-off for the
+  modified z-score; at 3, a handful of the few values a pilot reports stray that
+  far by chance alone). The robust standard deviation is 1.4826 times
   the median absolute deviation (MAD) from the median, which equals the standard
   deviation for normally spread values but is not pulled by the outlier itself.
   Where half the values or more coincide (a MAD of 0) there is no spread to
   judge by, and no value is called an outlier (a steady series with one odd
-  value among many equal ones is left to the eye).
+  value among many equal ones is left to the eye). A series that starts low
+  and grows is ramping up: its first values, while each is at least the one
+  before and below the median, are not called outliers (a pilot's first
+  quarters enrol fewer people than its pace).
 - ``outside-pilot-dates``: a result for a period that ends before the pilot
   starts or starts after it ends.
 - ``contradicts-decisions``: an indicator counting public providers
   (``PROVIDER_UNITS``) whose figure to date exceeds the providers the decision
   log records as having adopted the model by the end of that period.
 - ``deviation-without-reason``: a core component adapted with no reason given.
+- ``follow-up-overdue``: participants left in a period (an EECR01-EECR04 result
+  above 0) and the quarter of their six-month follow-up, within the pilot's
+  dates, has ended without an EECR05 result
+  (:mod:`scaletrack.projections.follow_ups`).
 """
 
 from __future__ import annotations
@@ -42,13 +56,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
+from math import gcd
 from statistics import median
 from typing import Any
 
-from scaletrack.domain.vocabulary import period_end, period_of, period_start
+from scaletrack.domain.esf_plus import FOLLOW_UP, total_of
+from scaletrack.domain.vocabulary import (
+    COUNTED_FROM_ADOPTIONS,
+    period_end,
+    period_of,
+    period_start,
+)
 from scaletrack.projections import rules
+from scaletrack.projections.follow_ups import follow_ups
 
-OUTLIER_SPREADS = Decimal(3)
+OUTLIER_SPREADS = Decimal("3.5")
 MAD_SCALE = Decimal("1.4826")
 OUTLIER_MIN_VALUES = 5
 PROVIDER_UNITS = frozenset({"providers", "public providers"})
@@ -56,7 +78,7 @@ PROVIDER_UNITS = frozenset({"providers", "public providers"})
 
 CODES = ("missing-report", "missing-breakdown", "duplicate-result", "subgroup-above-total",
          "cumulative-falls", "outlier", "outside-pilot-dates", "contradicts-decisions",
-         "deviation-without-reason")
+         "deviation-without-reason", "follow-up-overdue")
 
 
 @dataclass(frozen=True)
@@ -87,7 +109,8 @@ class Result:
 
 @dataclass(frozen=True)
 class Span:
-    """A pilot's dates."""
+    """A pilot's dates: from its start to its planned end, or to its closing if earlier
+    (a closed pilot owes no report for the quarters after it)."""
 
     pilot: str
     starts_on: date
@@ -148,7 +171,7 @@ def findings(evidence: Evidence) -> list[dict[str, Any]]:
     found = [*_missing_reports(evidence, counted), *_missing_breakdowns(counted),
              *_duplicates(evidence.results), *_subgroups(counted), *_falls(counted),
              *_outliers(counted), *_outside(evidence), *_contradictions(evidence, counted),
-             *_deviations(evidence.deviations)]
+             *_deviations(evidence.deviations), *_overdue_follow_ups(evidence)]
     found.sort(key=lambda f: (f.pilot, f.period or "", f.indicator or "",
                               CODES.index(f.code), f.id or ""))
     return [f.as_dict() for f in found]
@@ -169,11 +192,23 @@ def _counted(results: Iterable[Result]) -> Series:
     return series
 
 
-def _quarters(first: str, last: str) -> Iterator[str]:
-    period = first
+def _quarters(first: str, last: str, step: int = 1) -> Iterator[str]:
+    """The periods from ``first`` to ``last``, every ``step``-th one."""
+    period, n = first, 0
     while period <= last:
-        yield period
-        period = period_of(period_end(period) + timedelta(days=1))
+        if n % step == 0:
+            yield period
+        period, n = period_of(period_end(period) + timedelta(days=1)), n + 1
+
+
+def _rhythm(series: Sequence[Result]) -> int:
+    """How many quarters apart a series is reported: the greatest common divisor of the
+    distances between its periods (2 if every second quarter), once three reports show a
+    rhythm; 1 (quarterly) before."""
+    if len(series) < 3:
+        return 1
+    index = {p: n for n, p in enumerate(_quarters(series[0].period, series[-1].period))}
+    return gcd(*(index[b.period] - index[a.period] for a, b in pairwise(series)))
 
 
 def _missing_reports(evidence: Evidence, counted: Series) -> Iterator[Finding]:
@@ -182,9 +217,12 @@ def _missing_reports(evidence: Evidence, counted: Series) -> Iterator[Finding]:
     for pilot, indicator, period in evidence.targets:
         expected.setdefault((pilot, indicator), set()).add(period)
     for key, series in counted.items():
-        expected.setdefault(key, set()).update(_quarters(series[0].period, series[-1].period))
+        expected.setdefault(key, set()).update(
+            _quarters(series[0].period, series[-1].period, _rhythm(series)))
     for (pilot, indicator), periods in expected.items():
         span = spans.get(pilot)
+        if indicator in COUNTED_FROM_ADOPTIONS:
+            continue
         reported = {r.period for r in counted.get((pilot, indicator), [])}
         for period in sorted(periods - reported):
             ended = period_end(period) < evidence.today
@@ -204,7 +242,7 @@ def _missing_breakdowns(counted: Series) -> Iterator[Finding]:
     for series in counted.values():
         for result in series:
             missing = [d for d in result.definition.dimensions if d not in result.breakdown]
-            if result.figure is not None and missing:
+            if result.figure and missing:
                 yield Finding("missing-breakdown", result.pilot,
                               f"the {result.indicator} result for {result.period} is not "
                               f"broken down by {', '.join(missing)}", result.indicator,
@@ -225,9 +263,10 @@ def _duplicates(results: Sequence[Result]) -> Iterator[Finding]:
 
 def _subgroups(counted: Series) -> Iterator[Finding]:
     for (pilot, indicator), series in counted.items():
-        total_code = next((code for (p, code) in counted if p == pilot
-                           and indicator.startswith(f"{code}-")), None)
-        if total_code is None:
+        total_code = total_of(indicator) or next(
+            (code for (p, code) in counted if p == pilot and indicator.startswith(f"{code}-")),
+            None)
+        if total_code is None or (pilot, total_code) not in counted:
             continue
         totals = {r.period: r for r in counted[(pilot, total_code)]}
         for part in series:
@@ -240,6 +279,20 @@ def _subgroups(counted: Series) -> Iterator[Finding]:
                               f"{indicator} ({part.figure}) is above its total {total_code} "
                               f"({total.figure}) in {part.period}", indicator, part.period,
                               part.id)
+
+
+def _overdue_follow_ups(evidence: Evidence) -> Iterator[Finding]:
+    spans = {s.pilot: s for s in evidence.spans}
+    for due in follow_ups(evidence.results):
+        span = spans.get(due.pilot)
+        if span is None or due.status(evidence.today) != "overdue" or not _overlaps(
+                due.period, span):
+            continue
+        left = ", ".join(f"{code} {value}" for code, value in sorted(due.left.items()))
+        yield Finding("follow-up-overdue", due.pilot,
+                      f"participants left in {due.left_in} ({left}): their six-month "
+                      f"follow-up was due by {due.due_on} and {due.period} has no "
+                      f"{FOLLOW_UP} result", FOLLOW_UP, due.period)
 
 
 def _sameness(definition: Definition) -> tuple[str, str, str]:
@@ -275,13 +328,23 @@ def _outliers(counted: Series) -> Iterator[Finding]:
         if not spread:
             continue
         what = "grows by" if numbers[0].definition.accumulation == "cumulative" else "is"
-        for result, value in zip(numbers, values, strict=True):
-            if abs(value - middle) > OUTLIER_SPREADS * spread:
+        ramp = _ramp(values, middle)
+        for n, (result, value) in enumerate(zip(numbers, values, strict=True)):
+            if n >= ramp and abs(value - middle) > OUTLIER_SPREADS * spread:
                 yield Finding("outlier", result.pilot,
                               f"{result.indicator} {what} {value} in {result.period}, far "
                               f"from the pilot's usual {middle} (more than {OUTLIER_SPREADS} "
                               "robust standard deviations)", result.indicator, result.period,
                               result.id)
+
+
+def _ramp(values: Sequence[Decimal], middle: Decimal) -> int:
+    """How many of the first values ramp up to the median: each below it and not below
+    the one before."""
+    n = 0
+    while n < len(values) and values[n] < middle and (n == 0 or values[n] >= values[n - 1]):
+        n += 1
+    return n
 
 
 def _spread(deviations: Sequence[Decimal]) -> Decimal:

@@ -51,12 +51,18 @@ by default 90% and 60%, no cap), decided by :func:`status` alone:
 - *off-track*: under the at-risk threshold;
 - *not-rated*: no percent (a qualitative indicator, or no target to date).
 
+An **ordinal** score (a fidelity score 1-5) is no ratio: it has no percent, and is
+shown as a point on the scale its unit names ("4 of 5"); it is on track at or beyond
+its target, at risk one step short of it, off track further (the closed and
+no-report statuses as above).
+
 With a cap on over-achievement (say 150%), a percent above it is shown as
 the cap (the row says it was ``capped``); achieved keeps the real figure.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -150,15 +156,55 @@ def percent(direction: str | None, baseline: Decimal | None, target: Decimal | N
     return (share * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
-def status(achieved_percent: Decimal | None, rating: Rating = DEFAULT,
-           period: Period | None = None) -> str:
-    """The one place a row's status is decided (see the module's rules)."""
+def _unrated(period: Period | None) -> str | None:
+    """The status of a period that is not rated on its figures (closed, no report)."""
     if period is not None:
         if period.closed_on is not None and period_start(period.period) > period.closed_on:
             return "closed"
         if not period.reported:
             due = period.day is None or period_end(period.period) <= period.day
             return "no-report-yet" if due else "not-due-yet"
+    return None
+
+
+_SCALE = re.compile(r"(\d+)\s*(?:-|\u2013|to)\s*(\d+)")
+
+
+def scale(unit: str | None) -> tuple[int, int] | None:
+    """The scale an ordinal indicator's unit names ("score 1-5"), lowest and highest."""
+    found = _SCALE.search(unit or "")
+    if found is None or int(found.group(1)) >= int(found.group(2)):
+        return None
+    return int(found.group(1)), int(found.group(2))
+
+
+def score(unit: str | None, achieved: Decimal | None) -> str | None:
+    """An ordinal figure as a point on its scale: "4 of 5"."""
+    if achieved is None:
+        return None
+    top = scale(unit)
+    return f"{achieved} of {top[1]}" if top else str(achieved)
+
+
+def score_status(direction: str | None, target: Decimal | None, achieved: Decimal | None,
+                 period: Period | None = None) -> str:
+    """An ordinal score is rated in steps of its scale, never as a ratio: at or beyond
+    the target on track, one step short at risk, further off track."""
+    unrated = _unrated(period)
+    if unrated is not None:
+        return unrated
+    if target is None or achieved is None or direction is None:
+        return "not-rated"
+    short = target - achieved if direction == "higher" else achieved - target
+    return "on-track" if short <= 0 else "at-risk" if short <= 1 else "off-track"
+
+
+def status(achieved_percent: Decimal | None, rating: Rating = DEFAULT,
+           period: Period | None = None) -> str:
+    """The one place a row's status is decided (see the module's rules)."""
+    unrated = _unrated(period)
+    if unrated is not None:
+        return unrated
     if achieved_percent is None:
         return "not-rated"
     if achieved_percent >= rating.on_track:

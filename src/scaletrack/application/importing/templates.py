@@ -49,10 +49,10 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
     "partner-left": {"organisation": "Hellenic Local Innovation Network (synthetic)"},
     "target": {"period": "2023-Q3"},
     "target-revised": {"indicator": "SITES", "period": "2023-Q2", "target": "9"},
-    "result": {"indicator": "PART-55", "period": "2023-Q2"},  # SEED-GR-01 reports PART
+    "result": {"indicator": "EECO12", "period": "2023-Q2"},  # SEED-GR-01 reports EECO01
     "adaptation": {"component": "Survey channels"},
     "risk-raised": {"risk": "R9"},
-    "risk-closed": {"risk": "R2"},
+    "risk-closed": {"pilot": "SEED-IT-01", "risk": "R2"},  # a risk still open there
     "period-submitted": {"period": "2023-Q2"},
     "period-approved": {"pilot": "ESIA-DE-01", "period": "2023-Q2",
                         "occurred_on": "2023-07-28"},  # after its submission
@@ -61,6 +61,8 @@ ON_THE_DEMO: dict[str, dict[str, str]] = {
     "period-unlocked": {"period": "2023-Q1"},
     "expenditure": {"period": "2023-Q2"},  # declared with the report, after the demo
     "funding-paid": {"amount_eur": "5000"},  # within what is left of the EaSI commitment
+    "indicator-revised": {"indicator": "STAFF-TRAINED"},  # the demo has no PART
+    "indicator-retired": {"indicator": "STAFF-TRAINED"},
 }
 """Where a kind's generic example would break a rule in the demo's final state (July
 2023: which pilot has a planned milestone, which periods are approved, ...), the

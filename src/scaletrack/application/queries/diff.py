@@ -29,7 +29,7 @@ from scaletrack.projections.pointintime import target_of
 def view_diff(store: ReadStore, name: str, filters: Filters, before: PointInTime,
               after: PointInTime) -> Document:
     """The view ``name`` at ``before`` against the same view at ``after``."""
-    uses = query(name).uses
+    uses, about = query(name).uses, query(name).indicators
     old, new = (plain(document(store, name, filters, point)) for point in (before, after))
     changes = diffing.compare(old, new)
     with store.current(("directory", "timeline")) as connection:
@@ -38,7 +38,7 @@ def view_diff(store: ReadStore, name: str, filters: Filters, before: PointInTime
         names = diffing.Names.read(connection, [
             *(one.fact for one in seen), *diffing.named_entries(connection, seen)])
     events, links = diffing.responsible(changes, seen, names, diffing.types_read(uses),
-                                        diffing.types_dated(uses))
+                                        diffing.types_dated(uses), about)
     return _document(name, before, after, changes, links,
                      [_fact_record(one.fact, one.side, names) for one in events])
 

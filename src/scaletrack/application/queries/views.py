@@ -55,6 +55,8 @@ class ViewQuery:
     uses: tuple[str, ...]
     read: Callable[[Connection, Filters, date], Document]
     at: Callable[[Connection, Filters, date, Point], Document] | None = None
+    indicators: frozenset[str] | None = None
+    """The only indicators whose events can change the view's rows (None: any it reads)."""
 
     def read_at(self, connection: Connection, filters: Filters, today: date,
                 point: Point) -> Document:
@@ -64,7 +66,8 @@ class ViewQuery:
 
 
 QUERIES: dict[str, ViewQuery] = {
-    "progress": ViewQuery(progress.USES, progress.progress, progress.progress),
+    "progress": ViewQuery(progress.USES, progress.progress, progress.progress,
+                          progress.INDICATORS),
     "impact": ViewQuery(impact.USES, lambda c, f, t: impact.impact(c, f, today=t),
                         lambda c, f, t, p: impact.impact(c, f, p, t)),
     "portfolio": ViewQuery(portfolio.USES, lambda c, f, _: portfolio.portfolio(c, f),

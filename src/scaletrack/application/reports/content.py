@@ -157,12 +157,14 @@ def _indicators(impact: dict[str, Any], window: Window) -> list[Section]:
     table = Section("Targets and actuals", columns, [], note=(
         "Per indicator and period, as the impact view judges them: incremental values add up "
         "across periods, a cumulative indicator takes its latest report, a snapshot its "
-        "period's value; percent respects the indicator's direction. " + _rated_by(impact)))
+        "period's value; percent respects the indicator's direction; a score is a point on "
+        "its scale (4 of 5). " + _rated_by(impact)))
     for (pilot, indicator), rows in series.items():
         chosen = [r for r in rows if window.has_quarter(r["period"])]
         table.rows += [[pilot, indicator, r["period"], text(r["baseline"]), text(r["target"]),
                         text(r["actual"] if r["actual"] is not None else r["narrative"]),
-                        text(r["target_to_date"]), text(r["achieved"]), percent(r["percent"]),
+                        text(r["target_to_date"]), text(r["achieved"]),
+                        r.get("score") or percent(r["percent"]),
                         r["status"]] for r in chosen]
         first = rows[0]
         if chosen and any(r["achieved"] is not None or r["target_to_date"] is not None

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scaletrack.domain.esf_plus import catalogue_facts
 from scaletrack.projections.tables import (
     Centre,
     ConsortiumPartner,
@@ -72,7 +73,9 @@ def consortia(connection: Connection) -> list[dict[str, Any]]:
 
 
 def indicators(connection: Connection) -> list[dict[str, Any]]:
-    """Every indicator: code, its current definition, definition version and retired."""
+    """Every indicator: code, its current definition, what the regulation says of it if it
+    is an ESF+ common indicator (counting rule, informed estimate allowed), definition
+    version and retired."""
     query = (select(IndicatorRow.code, IndicatorVersion.name, IndicatorVersion.level,
                     IndicatorVersion.measure, IndicatorVersion.unit, IndicatorVersion.direction,
                     IndicatorVersion.accumulation, IndicatorVersion.dimensions,
@@ -84,5 +87,6 @@ def indicators(connection: Connection) -> list[dict[str, Any]]:
     return [{"code": row.code, "name": row.name, "level": row.level, "measure": row.measure,
              "unit": row.unit, "direction": row.direction, "accumulation": row.accumulation,
              "dimensions": json.loads(row.dimensions), "esf_common": bool(row.esf_common),
+             **catalogue_facts(row.code, bool(row.esf_common)),
              "definition_version": row.current_version, "retired": bool(row.retired)}
             for row in connection.execute(query)]

@@ -44,9 +44,11 @@ def quality_findings(connection: Connection, filters: Filters, chosen: dict[str,
         return chosen[subject].code
 
     within = selected(filters)
-    spans = [Span(code(s), date.fromisoformat(start), date.fromisoformat(end))
-             for s, start, end in connection.execute(
-                 select(PilotRow.subject, PilotRow.starts_on, PilotRow.ends_on)
+    # a pilot's dates end when it closed, if it closed before its planned end
+    spans = [Span(code(s), date.fromisoformat(start), date.fromisoformat(min(end, closed or end)))
+             for s, start, end, closed in connection.execute(
+                 select(PilotRow.subject, PilotRow.starts_on, PilotRow.ends_on,
+                        PilotRow.closed_on)
                  .where(PilotRow.subject.in_(within)))]
     definitions = {(d.code, d.version): Definition(d.measure, d.unit, d.accumulation,
                                                    tuple(json.loads(d.dimensions)))

@@ -13,15 +13,21 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scaletrack.domain.vocabulary import COUNTED_FROM_ADOPTIONS, period_end
 from scaletrack.projections import rules
 from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.database import table
 from scaletrack.projections.filters import Filters
+from scaletrack.projections.queries.adoptions import (
+    adopted_by,
+    adoption_decisions,
+    last_day_seen,
+)
 from scaletrack.projections.queries.rating import rating
 from scaletrack.projections.queries.selection import Pilot, pilots, selected
 from scaletrack.projections.tables import ImpactEntry, ImpactFigures, IndicatorVersion
 
-USES = ("directory", "impact")
+USES = ("directory", "impact", "decisions")
 
 Breakdown = dict[str, dict[str, Decimal]]
 
@@ -50,10 +56,14 @@ class Row:
         """The row as the view shows it, rated by ``by`` on ``day`` (None: as if every
         period had ended)."""
         definition = self.definition or {}
-        achieved_percent = rules.percent(definition.get("direction"), self.baseline,
-                                         self.target_to_date, self.achieved)
+        ordinal = definition.get("measure") == "ordinal"
+        achieved_percent = None if ordinal else rules.percent(
+            definition.get("direction"), self.baseline, self.target_to_date, self.achieved)
         shown = by.capped(achieved_percent)
         period = rules.Period(self.period, self.reported, day, self.pilot.closed_on)
+        rated = (rules.score_status(definition.get("direction"), self.target_to_date,
+                                    self.achieved, period) if ordinal
+                 else rules.status(achieved_percent, by, period))
         return {
             "pilot": self.pilot.code, "consortium": self.pilot.consortium,
             "indicator": self.indicator, "indicator_version": self.version,
@@ -63,9 +73,11 @@ class Row:
             "baseline": self.baseline, "target": self.target, "actual": self.actual,
             "target_to_date": self.target_to_date, "achieved": self.achieved,
             "percent": shown, "capped": shown != achieved_percent,
-            "status": rules.status(achieved_percent, by, period),
+            "status": rated,
             "breakdown": self.breakdown or {},
             "narrative": self.narrative, "target_narrative": self.target_narrative,
+            **({"score": rules.score(definition.get("unit"), self.achieved)} if ordinal
+               else {}),
         }
 
 
@@ -106,6 +118,8 @@ def series_rows(connection: Connection, filters: Filters, point: Point = NOW) ->
                                   entry.indicator_version, None)
         _take(row, entry)
     ordered = sorted(rows.values(), key=lambda r: (r.pilot.code, r.indicator, r.period))
+    _count_adoptions(connection, [r for r in ordered if r.indicator in COUNTED_FROM_ADOPTIONS],
+                     point)
     actuals: list[Decimal | None] = []
     targets: list[Decimal | None] = []
     for index, row in enumerate(ordered):
@@ -121,6 +135,21 @@ def series_rows(connection: Connection, filters: Filters, point: Point = NOW) ->
             row.achieved = rules.achieved(accumulation, actuals)
             row.target_to_date = rules.target_to_date(accumulation, targets)
     return ordered
+
+
+def _count_adoptions(connection: Connection, rows: list[Row], point: Point) -> None:
+    """An adoption indicator's actual: the providers adopted by the end of each period that
+    has ended by the point's day (:mod:`.adoptions`), whatever was typed for it."""
+    if not rows:
+        return
+    decided = adoption_decisions(connection, {r.pilot.subject for r in rows}, point)
+    seen = last_day_seen(point)
+    for row in rows:
+        end = period_end(row.period)
+        row.actual, row.narrative, row.breakdown = None, None, {}
+        row.reported = end <= seen
+        if row.reported:
+            row.actual = Decimal(adopted_by(decided.get(row.pilot.subject, []), end))
 
 
 def _take(row: Row, entry: Any) -> None:

@@ -14,8 +14,11 @@
   its breakdowns and their unknown parts; snapshots and rates per pilot, with
   their median.
 - **ESF+ roll-ups** (``esf``): the same, counting only the ESF+ common
-  indicators (those the catalogue marks) in the ESF+ countries
-  (:mod:`scaletrack.domain.esf_plus`). ``esf_scope`` names those countries,
+  indicators of Annex I (those the catalogue marks, by their EECO/EECR codes) in the
+  ESF+ countries (:mod:`scaletrack.domain.esf_plus`). The indicators that are a breakdown
+  of the total of participants (EECO02, EECO04-EECO11: employment status, age band, ISCED
+  level) are never counted apart: EECO01's figure carries them (``common_indicators``),
+  read from its breakdown, so each age band has one figure. ``esf_scope`` names those countries,
   the selected pilots' countries left out (the UK), the marked indicators, and
   a note saying why nothing is rolled up, when nothing can be.
 """
@@ -24,11 +27,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from scaletrack.domain.esf_plus import ESF_PLUS_COUNTRIES
+from scaletrack.domain.esf_plus import (
+    BREAKDOWNS,
+    COMMON_INDICATORS,
+    ENTITIES,
+    ESF_PLUS_COUNTRIES,
+    TOTAL,
+)
 from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.filters import Filters
 from scaletrack.projections.queries.impact import Row, series_rows
@@ -43,7 +53,7 @@ from scaletrack.projections.tables import (
     MemberCountry,
 )
 
-USES = ("directory", "impact")
+USES = ("directory", "impact", "decisions")
 
 
 def portfolio(connection: Connection, filters: Filters, point: Point = NOW) -> dict[str, Any]:
@@ -100,18 +110,48 @@ def _roll_ups(connection: Connection, filters: Filters, chosen: list[Pilot],
     if not marked:
         note = ("no indicator in the catalogue is marked as an ESF+ common indicator "
                 "(indicator revise CODE --esf-common), so nothing is rolled up as ESF+")
+    elif filters.indicator in BREAKDOWNS:
+        dimension, category = COMMON_INDICATORS[filters.indicator].part_of or ("", "")
+        note = (f"{filters.indicator} is the {dimension} {category} part of {TOTAL}: "
+                f"ask for {TOTAL}")
     elif filters.indicator and filters.indicator not in marked:
         note = f"{filters.indicator} is not marked as an ESF+ common indicator"
     elif not esf:
         note = f"{filters.country} is not an ESF+ country (not an EU member state)"
+    counted = [] if note else roll_up(
+        [row for row in rows if row.indicator in marked and row.indicator not in BREAKDOWNS],
+        Scope(esf), dimensions)
     return {
         "roll_ups": roll_up(rows, asked, dimensions),
         "roll_ups_countries": None if asked.countries is None else sorted(asked.countries),
-        "esf": [] if note else roll_up([row for row in rows if row.indicator in marked],
-                                       Scope(esf), dimensions),
+        "esf": [_with_parts(figure) if figure["indicator"] == TOTAL else
+                _entities(figure) if COMMON_INDICATORS[figure["indicator"]].unit == ENTITIES
+                else figure for figure in counted],
         "esf_scope": {"countries": sorted(esf), "left_out": outside,
                       "indicators": sorted(marked), "note": note},
     }
+
+
+def _with_parts(total: dict[str, Any]) -> dict[str, Any]:
+    """EECO01 with the common indicators that are its breakdown (EECO02, EECO04-EECO11):
+    each the part of the total in its category, so an age band has one figure only; None
+    where the results are not broken down by that dimension."""
+    parts = {}
+    for code in sorted(BREAKDOWNS):
+        dimension, category = COMMON_INDICATORS[code].part_of or ("", "")
+        by = total.get("by", {}).get(dimension)
+        parts[code] = {"name": COMMON_INDICATORS[code].name, "dimension": dimension,
+                       "category": category,
+                       "value": None if by is None else by.get(category, Decimal(0))}
+    return {**total, "common_indicators": parts}
+
+
+def _entities(figure: dict[str, Any]) -> dict[str, Any]:
+    """EECO18 and EECO19 as the pilots report them, saying what they do not know: whether
+    two pilots supported the same organisation."""
+    return {**figure, "counted": f"{figure['counted']}; an organisation two pilots "
+            "support is counted by each: `organisation supported` counts the distinct "
+            "organisation records"}
 
 
 def _catalogue(connection: Connection) -> tuple[dict[str, list[str]], set[str]]:
@@ -125,6 +165,6 @@ def _catalogue(connection: Connection) -> tuple[dict[str, list[str]], set[str]]:
             select(IndicatorVersion.code, IndicatorVersion.version, IndicatorVersion.dimensions,
                    IndicatorVersion.esf_common).order_by(IndicatorVersion.version)):
         dimensions[code] = list(dict.fromkeys([*dimensions.get(code, []), *json.loads(named)]))
-        if esf_common and current.get(code) == version:
+        if esf_common and current.get(code) == version and code in COMMON_INDICATORS:
             marked.add(code)
     return dimensions, marked

@@ -16,24 +16,35 @@ The events the point sees are folded in the store's order (a pilot's
 versions): a milestone exists once planned, and then takes what each later
 event says; a risk is open from its raising to its closing; a period
 report's status is the latest.
+
+The ESF+ six-month follow-ups (``follow_ups``) the pilot's results call for
+(:mod:`scaletrack.projections.follow_ups`): those not recorded yet, each due or
+overdue, and how many of each (``follow_ups_due``, ``follow_ups_overdue``); a closed
+pilot is not judged on them here (the quality view judges its dates).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from scaletrack.domain.esf_plus import FOLLOW_UP
 from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.database import table
 from scaletrack.projections.filters import Filters
-from scaletrack.projections.queries.selection import pilots, selected
-from scaletrack.projections.tables import ProgressEvent
+from scaletrack.projections.follow_ups import UPON_LEAVING, follow_ups
+from scaletrack.projections.queries.selection import event_id, pilots, selected
+from scaletrack.projections.tables import ImpactEntry, ImpactFigures, ProgressEvent
 
-USES = ("directory", "progress")
+USES = ("directory", "progress", "impact")
+INDICATORS = frozenset({*UPON_LEAVING, FOLLOW_UP})
+"""The indicators whose results progress reads: those of the follow-ups."""
 COUNTS = ("planned", "done", "overdue", "dropped", "slips", "open_risks", "left_open",
-          "risks_left_open")
+          "risks_left_open", "follow_ups_due", "follow_ups_overdue")
 
 
 class _Pilot:
@@ -100,18 +111,56 @@ def progress(connection: Connection, filters: Filters, today: date, point: Point
             found = folded[subject] = _Pilot()
         found.take(kind, ref, due_on)
     nothing = _Pilot()
+    due = _follow_ups(connection, {s: p.code for s, p in chosen.items()}, today, point)
     rows = []
     for subject, pilot in chosen.items():
         state = folded.get(subject, nothing)
+        closed = pilot.closed_on is not None
+        open_ones = [] if closed else [f for f in due.get(pilot.code, [])
+                                       if f["status"] != "recorded"]
         rows.append({"pilot": pilot.code, "consortium": pilot.consortium,
                      "countries": pilot.countries, "target_countries": pilot.targets,
                      "stage": pilot.stage, "closed_on": pilot.closed_on,
-                     **state.figures(day, pilot.closed_on is not None),
+                     **state.figures(day, closed),
+                     "follow_ups_due": sum(f["status"] == "due" for f in open_ones),
+                     "follow_ups_overdue": sum(f["status"] == "overdue" for f in open_ones),
+                     "follow_ups": open_ones,
                      "pending_approvals": state.pending(),
                      "last_activity": activity.get(subject)})
     return {"today": day, "filters": filters.describe(), "pilots": rows,
             "consortia": _roll_up(rows, "consortium", lambda row: [row["consortium"]]),
             "countries": _roll_up(rows, "country", lambda row: row["target_countries"])}
+
+
+@dataclass(frozen=True)
+class _Reported:
+    id: str
+    pilot: str
+    indicator: str
+    period: str
+    figure: Decimal | None
+
+
+def _follow_ups(connection: Connection, codes: dict[str, str], today: date, point: Point
+                ) -> dict[str, list[dict[str, Any]]]:
+    """The six-month follow-ups the selected pilots' results call for, as the point sees
+    them, by pilot code."""
+    entries, figures = table(ImpactEntry), table(ImpactFigures)
+    reported = [_Reported(str(event_id(codes[e.subject], e.version)), codes[e.subject],
+                          e.indicator, e.period, None if e.value is None else Decimal(e.value))
+                for e in connection.execute(
+                    select(entries.c.subject, entries.c.version, entries.c.indicator,
+                           entries.c.period, figures.c.value)
+                    .join(figures, (figures.c.subject == entries.c.subject)
+                          & (figures.c.version == entries.c.version))
+                    .where(entries.c.subject.in_(list(codes)), entries.c.kind == "result",
+                           entries.c.indicator.in_(sorted(INDICATORS)),
+                           point.holds(entries, figures))
+                    .order_by(entries.c.subject, entries.c.version))]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for follow_up in follow_ups(reported):
+        found.setdefault(follow_up.pilot, []).append(follow_up.as_dict(today))
+    return found
 
 
 def _roll_up(rows: list[dict[str, Any]], name: str, groups: Any) -> list[dict[str, Any]]:
