@@ -147,3 +147,40 @@ def test_diff_shows_the_values_of_added_rows(demo: Any) -> None:
     # a line per value, under "to", never one string of field=value pairs
     assert re.search(r"│ decision +│ +│ [a-z-]+ +│", shown)
     assert not re.search(r"\w=\w", shown)
+
+
+def test_the_decisions_table_labels_each_detail_in_words(demo_url: str, cli: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALETRACK_DB", demo_url)
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped: whole cells, one line a row
+    table = cli("decisions").stdout
+    recorded = cli("decisions", "--json").json()["decisions"]
+
+    assert "│ HR process changed " in table
+    assert "hr-process-changed" not in table
+    assert "│ From stage: proposed; To stage: readiness assessed " in table
+    assert re.search(r"ESF\+-funded: (yes|no)", table)
+    assert re.search(r"Duration: \d+ months?", table)
+    assert re.search(r"Budget: \d{1,3}(,\d{3})*\xa0EUR", table)  # money as money
+    assert re.search(r"Revenue mix: \w+ \d+\xa0%", table)
+    assert not re.search(r"\b[a-z]+_[a-z_]+[=:] |=True|=False|=None", table)
+    adopted = next(d for d in recorded if d["details"].get("esf_funded") is not None)
+    assert isinstance(adopted["details"]["esf_funded"], bool)  # the JSON keeps the fields
+
+
+def test_statuses_and_stages_read_in_words_as_the_pages_show_them(
+        demo_url: str, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALETRACK_DB", demo_url)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    impact, progress = cli("impact").stdout, cli("progress").stdout
+    statuses = {row["status"] for row in cli("impact", "--json").json()["rows"]}
+    stages = {row["stage"] for row in cli("progress", "--json").json()["pilots"]}
+
+    assert {"on-track", "off-track", "rolling-out"} <= statuses | stages  # JSON: codes
+    for code in statuses:
+        assert f"│ {code.replace('-', ' ')} " in impact
+        assert f"│ {code} " not in impact or "-" not in code
+    for code in stages:
+        assert f"│ {code.replace('-', ' ')} " in progress
+    assert "rolling-out" not in progress
+    assert "│ rolling out " in cli("pilot", "list").stdout

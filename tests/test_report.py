@@ -3,8 +3,10 @@ same point, names its basis, and comes out byte for byte the same from that basi
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -206,3 +208,23 @@ def test_a_closed_pilots_report_rates_nothing_after_its_closure_and_names_the_th
     assert "closed" in part[0]
     assert "off-track" not in part[0]
     assert "On track from 90%, at risk from 60%" in text
+
+
+def test_a_reports_decisions_read_as_the_pilot_pages_decision_log(
+        demo_url: str, cli: Any, tmp_path: Path) -> None:
+    report = tmp_path / "decisions.html"
+    made = cli("--db", demo_url, "report", "--pilot", "SEED-GR-01", "--format", "html",
+               "-o", str(report))
+    assert made.exit_code == 0, made
+    section = unescape(report.read_text().split("<h2>Decisions and adaptations</h2>")[1]
+                       .split("</section>")[0])
+    rows = [re.findall(r"<td>(.*?)</td>", row) for row in section.split("<tr>")[2:]]
+    kinds = {row[2] for row in rows}
+    details = [row[3] for row in rows]
+
+    assert {"stage advanced", "HR process changed", "adoption decided"} <= kinds
+    assert "From stage: proposed; To stage: readiness assessed" in details
+    assert any(re.search(r"ESF\+-funded: (yes|no)", d) for d in details)
+    assert any(re.search(r"Budget: \d{1,3}(,\d{3})*\xa0EUR", d) for d in details)
+    assert any(re.search(r"Duration: \d+ months?", d) for d in details)
+    assert not [d for d in details if re.search(r"\b[a-z]+_[a-z_]+ |True|False|None", d)]

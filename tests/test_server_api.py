@@ -247,3 +247,28 @@ def test_a_core_deviation_through_the_api_says_why_and_keeps_its_approval(
     assert done.status_code == 201, done.text
     assert (done.json()["data"]["approved_by"], done.json()["reason"]) == (
         "Originator's board", "Local law")
+
+
+QUERIED = ["/api/v1/views/impact", "/api/v1/pilots", "/api/v1/pilots/SEED-GR-01",
+           "/api/v1/pilots/SEED-GR-01/events", "/api/v1/diff/pilots/SEED-GR-01",
+           "/api/v1/digest", "/api/v1/export", "/api/v1/reports", "/api/v1/centres"]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_query_parameter_a_route_does_not_take_is_refused(served: Deployment) -> None:
+    for path in QUERIED:  # a mistyped as_of would otherwise answer today's document
+        answer = served.get(path, "eva", params={"asof": "2022-06-30"})
+        assert answer.status_code == 400, path
+        body = answer.json()
+        assert set(body) == ERROR_KEYS
+        assert (body["error"], body["field"]) == (
+            "this request takes no query parameter asof", "asof"), path
+        assert body["hint"].startswith("it takes "), path
+    hint = served.get("/api/v1/views/impact", "eva", params={"asof": "x"}).json()["hint"]
+    assert "as_of" in hint.split(", ")
+    assert "known_at" in hint.split(", ")
+    head = served.head()
+    refused = served.post("/api/v1/pilots/SEED-GR-01/events", "ana", json=RISK,
+                          params={"dry_run": "1"})
+    assert (refused.status_code, refused.json()["field"]) == (400, "dry_run")
+    assert served.head() == head  # store unchanged

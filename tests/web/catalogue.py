@@ -15,11 +15,15 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
+import scaletrack.application
 import scaletrack.web
 from scaletrack.web.i18n import DOMAIN, LOCALES
 
 PACKAGE = Path(scaletrack.web.__file__).parent
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract")]
+APPLICATION = Path(scaletrack.application.__file__).parent
+WORDED = [("details.py", "python")]
+"""The application's modules whose texts the pages show too (a decision's details)."""
 FIXED = datetime(2026, 12, 1, tzinfo=UTC)  # a fixed header date: rewriting changes nothing else
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 
@@ -27,8 +31,9 @@ OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "tr
 def extract() -> dict[str, list[tuple[str, int]]]:
     """Every message id the pages use, with where it is used (plural forms as 'one|many')."""
     found: dict[str, list[tuple[str, int]]] = {}
-    for filename, line, message, _comments, _context in extract_from_dir(
-            PACKAGE, METHODS, options_map=OPTIONS):
+    for filename, line, message, _comments, _context in [
+            *extract_from_dir(PACKAGE, METHODS, options_map=OPTIONS),
+            *extract_from_dir(APPLICATION, WORDED)]:
         key = "|".join(message) if isinstance(message, tuple) else message
         found.setdefault(key, []).append((filename, line))
     return found

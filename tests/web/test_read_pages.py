@@ -286,6 +286,7 @@ def test_the_decision_log_reads_as_a_person_expects(as_: SignIn) -> None:
     assert re.search(r"Budget: \d{1,3}(,\d{3})*\xa0EUR", decisions)  # as the money facts
     assert re.search(r"Revenue mix: \w+ \d+\xa0%", decisions)
     assert "From stage: proposed; To stage: readiness assessed" in details
+    assert ">HR process changed</a>" in decisions
     assert not [d for d in details if re.search(r"\b[a-z]+_[a-z_]+: |True|False|None", d)]
 
 

@@ -396,13 +396,16 @@ def plan(consortium: str, country: str, as_json: bool, **point: Any) -> None:
       scaletrack centre plan SEED GR --as-of 2022-06-30 --json
     """
     from scaletrack.application.queries.centres import action_plan
+    from scaletrack.application.wording import ENGLISH
 
     document = action_plan(session().ledger(), consortium, country, point_from(point))
     if as_json:
         emit_json(document)
         return
-    emit_table(document["actions"], ["action", "title", "owner", "due_on", "status", "since",
-                                     "overdue"], title="Action plan")
+    emit_table([{**action, "status": ENGLISH.word(action["status"])}
+                for action in document["actions"]],
+               ["action", "title", "owner", "due_on", "status", "since", "overdue"],
+               title="Action plan")
     emit_table([document["progress"]], list(document["progress"]), title="Progress")
 
 

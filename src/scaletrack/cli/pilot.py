@@ -110,12 +110,14 @@ def list_(consortium: str | None, as_json: bool) -> None:
       scaletrack pilot list --consortium SEED --json
     """
     from scaletrack.application.queries.lists import pilot_list
+    from scaletrack.application.wording import ENGLISH
 
     rows = pilot_list(session().read_store(), consortium)
     if as_json:
         emit_json(rows)
     else:
-        emit_table(rows, ["code", "consortium", "title", "type", "stage", "countries"])
+        emit_table([{**row, "stage": ENGLISH.word(row["stage"])} for row in rows],
+                   ["code", "consortium", "title", "type", "stage", "countries"])
 
 
 @pilot.command()
@@ -150,18 +152,21 @@ def show(code: str, version: int | None, as_json: bool, **kwargs: Any) -> None:
 
 
 def _readable(detail: dict[str, Any]) -> dict[str, Any]:
-    """Milestones (by due date), partners and periods one per line."""
+    """Milestones (by due date), partners and periods one per line; codes in words."""
+    from scaletrack.application.wording import ENGLISH
+
     def milestone(ref: str, m: dict[str, Any]) -> str:
         notes = [f"slipped {m['slips']}x" if m["slips"] else "", "overdue" if m["overdue"] else ""]
         extra = ", ".join(note for note in notes if note)
-        return f"{ref}  due {m['due_on']}  {m['status']:<9} {m['title']}" + (
+        return f"{ref}  due {m['due_on']}  {ENGLISH.word(m['status']):<9} {m['title']}" + (
             f" ({extra})" if extra else "")
 
-    return {**detail,
+    return {**detail, "stage": ENGLISH.word(detail["stage"]),
             "milestones": Lines(milestone(ref, m) for ref, m in detail["milestones"].items()),
             "partners": Lines(f"{name} ({country})"
                               for name, country in detail["partners"].items()),
-            "periods": Lines(f"{period}  {state}" for period, state in detail["periods"].items())}
+            "periods": Lines(f"{period}  {ENGLISH.word(state)}"
+                             for period, state in detail["periods"].items())}
 
 
 @pilot.command()

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
+from scaletrack.application.details import details_text
+from scaletrack.application.wording import ENGLISH
 from scaletrack.cli.context import session
 from scaletrack.cli.options import CODE, json_option, point_from, point_in_time_options
 from scaletrack.cli.render import cell, emit_json, emit_note, emit_table, say
@@ -119,7 +121,8 @@ def progress(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    emit_table([_left_open(row) for row in document["pilots"]],
+    emit_table([{**_left_open(row), "stage": ENGLISH.word(row["stage"])}
+                for row in document["pilots"]],
                ["pilot", "consortium", "stage", "planned", "done",
                                     "overdue", "dropped", "slips", "open_risks",
                                     "follow_ups_due", "follow_ups_overdue",
@@ -181,7 +184,8 @@ TO_DATE = {"target_to_date": "target", "achieved": "actual"}
 def _impact_table(title: str, rows: list[dict[str, Any]]) -> None:
     """One pilot's indicator, a period per row; columns nobody filled, and to-date
     figures that repeat the period's own, are left out; narratives have their own."""
-    shown = [{**row, "percent": None if row["percent"] is None
+    shown = [{**row, "status": ENGLISH.word(row["status"]),
+              "percent": None if row["percent"] is None
               else f"{cell(row['percent'])}%{' (cap)' if row['capped'] else ''}",
               "score": row.get("score"),
               "breakdown": "\n".join(f"{dimension}: {_parts(parts)}"
@@ -218,7 +222,8 @@ def portfolio(filters: Any, as_json: bool, **point: Any) -> None:
         return
     emit_table(document["matrix"], ["consortium", "country", "member", "centre", "partners",
                                     "pilots", "origin_of"], title="Consortia by country")
-    emit_table([{"by": aspect, "value": value, "pilots": count}
+    emit_table([{"by": aspect, "value": ENGLISH.word(value) if aspect == "stage" else value,
+                 "pilots": count}
                 for aspect, counts in document["pilots_by"].items()
                 for value, count in counts.items()], ["by", "value", "pilots"],
                title="Pilots by type, dimension, mechanism and stage")
@@ -266,7 +271,8 @@ def decisions(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    emit_table([{**row, "details": cell(row["details"])} for row in document["decisions"]],
+    emit_table([{**row, "decision": ENGLISH.word(row["decision"]),
+                 "details": details_text(row["details"])} for row in document["decisions"]],
                ["id", "occurred_on", "decision", "details", "actor", "reason", "corrected_by"],
                title="Decisions", optional=["reason", "corrected_by", "actor"])
 

@@ -11,6 +11,7 @@ from scaletrack.application.accounts import account_summary
 from scaletrack.domain.account import Account
 from scaletrack.server.auth import current_account, state
 from scaletrack.server.errors import ERROR_SCHEMA
+from scaletrack.server.query import KnownQueryRoute
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"description": meaning, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
@@ -19,7 +20,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
                             (409, "concurrent change"), (422, "refused by a domain rule")]
 }
 
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute, responses=ERRORS)
 Signed = Annotated[Account, Depends(current_account)]
 
 

@@ -22,8 +22,9 @@ from scaletrack.audit.zipped import MAX_BUNDLE_BYTES, unpack_bundle
 from scaletrack.domain.account import Account
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.server.auth import current_account, state
+from scaletrack.server.query import KnownQueryRoute
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute, tags=["audit"])
 Signed = Annotated[Account, Depends(current_account)]
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$"

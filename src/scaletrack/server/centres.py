@@ -22,10 +22,11 @@ from scaletrack.domain.consortium import Consortium as ConsortiumAggregate
 from scaletrack.domain.organisation import OrganisationType as Types
 from scaletrack.domain.vocabulary import canonical
 from scaletrack.server.auth import state
+from scaletrack.server.query import KnownQueryRoute
 from scaletrack.server.reads import CODE, AsOf, Code, Country, KnownAt, Signed, answer, point
 from scaletrack.server.writes import Envelope, created, write
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute)
 
 OrganisationType = Literal["managing-authority", "intermediate-body", "funder",
                            "support-organisation", "si-promoter", "public-service-provider",

@@ -22,9 +22,10 @@ from scaletrack.application.documents import plain
 from scaletrack.domain.account import Account
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.server.auth import ServerState, current_account, state
+from scaletrack.server.query import KnownQueryRoute
 from scaletrack.server.reads import AsOf, Code, KnownAt, Period, point, read_stores
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute, tags=["reports"])
 Signed = Annotated[Account, Depends(current_account)]
 
 REPORT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}

@@ -51,9 +51,10 @@ from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import period_end, period_of
 from scaletrack.server.auth import ServerState, current_account, state
 from scaletrack.server.errors import ERROR_SCHEMA, TooLarge, error_body
+from scaletrack.server.query import KnownQueryRoute
 from scaletrack.server.writes import PERIOD_ACTIONS
 
-router = APIRouter(prefix="/api/v1", tags=["import"])
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute, tags=["import"])
 Signed = Annotated[Account, Depends(current_account)]
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

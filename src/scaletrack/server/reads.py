@@ -23,8 +23,9 @@ from scaletrack.domain.account import Account
 from scaletrack.domain.errors import InvalidInput, NotFound
 from scaletrack.domain.vocabulary import canonical
 from scaletrack.server.auth import ServerState, current_account, state
+from scaletrack.server.query import KnownQueryRoute
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute)
 Signed = Annotated[Account, Depends(current_account)]
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$"
@@ -116,7 +117,7 @@ def view(name: str, request: Request, account: Signed, consortium: Code = None,
          ] = "json") -> Any:
     """A view's document, as ``scaletrack NAME --json`` prints it (progress, impact,
     portfolio, decisions, quality, timeline, finance); filters a view does not take are
-    ignored.
+    ignored, a query parameter none of them is refused (400).
     With ``format`` csv or xlsx, the file ``scaletrack NAME --format ... -o`` writes."""
     at = point(as_of, known_at)
     _reading(account, at)

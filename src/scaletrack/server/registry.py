@@ -23,9 +23,10 @@ from scaletrack.application.commands import (
 from scaletrack.domain.account import Account
 from scaletrack.domain.vocabulary import Accumulation, Dimension, Direction, IndicatorLevel, Measure
 from scaletrack.server.auth import current_account
+from scaletrack.server.query import KnownQueryRoute
 from scaletrack.server.writes import Envelope, created, write
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute)
 Signed = Annotated[Account, Depends(current_account)]
 
 

@@ -36,8 +36,9 @@ from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import Source, canonical
 from scaletrack.server.auth import ServerState, current_account, state
 from scaletrack.server.errors import ERROR_SCHEMA
+from scaletrack.server.query import KnownQueryRoute
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=KnownQueryRoute)
 Signed = Annotated[Account, Depends(current_account)]
 
 Changed = TypeVar("Changed", Consortium, Indicator, Organisation, Pilot)

@@ -34,6 +34,7 @@ def audit(page: Viewer) -> Response:
 @router.get("/audit/bundle")
 def download(page: Viewer, pilot: str | None = None, consortium: str | None = None) -> Response:
     """An export bundle (the whole log, a consortium or a pilot): the API's own download."""
+    page.require_known_query(("pilot", "consortium"))
     return audits.export(page.request, page.account, pilot=pilot or None,
                          consortium=consortium or None)
 

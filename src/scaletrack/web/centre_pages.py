@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from scaletrack.application.access import Action
 from scaletrack.application.documents import plain
 from scaletrack.application.queries import centres
-from scaletrack.web.pages import PageRoute, Viewer
+from scaletrack.web.pages import POINT_PARAMETERS, PageRoute, Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -17,6 +17,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/centres")
 def centre_list(page: Viewer, consortium: str | None = None) -> Response:
     """Every centre (or a consortium's) and how far its map, plan and activities came."""
+    page.require_known_query(("consortium", *POINT_PARAMETERS))
     page.require(Action.READ_CENTRES)
     code = consortium.strip().upper() if consortium else None
     rows = plain(centres.centre_list(page.ledger, code, page.point.at))
@@ -29,6 +30,7 @@ def centre_list(page: Viewer, consortium: str | None = None) -> Response:
 def centre(page: Viewer, consortium: str, country: str) -> Response:
     """One centre: who is on its map, their needs and connections; its plan's progress;
     its capacity building, networking and exchange."""
+    page.require_known_query(POINT_PARAMETERS)
     page.require(Action.READ_CENTRES)
     at = page.point.at
     found = plain(centres.centre_map(page.ledger, consortium, country, at))

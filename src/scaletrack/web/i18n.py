@@ -5,76 +5,28 @@ Every text a page shows passes through a :class:`Language`: templates call
 catalogues are gettext ``.po`` files under ``locale/<code>/LC_MESSAGES/``,
 read with Babel when first needed (no compiled ``.mo`` to keep in step), so
 another EU language is one more catalogue. English is complete (a test
-checks every message the pages use has an English text).
-
-Dates have one format everywhere, ISO 8601 (``2022-03-31``), which reads the
-same in every EU language; moments add the time in UTC.
+checks every message the pages use has an English text). How a language
+words codes, numbers and dates is the application's (``application.wording``),
+shared with the CLI and the reports.
 """
 
 from __future__ import annotations
 
 import gettext as gettext_module
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+
+from scaletrack.application.wording import Language
+
+__all__ = ["DEFAULT", "DOMAIN", "LOCALES", "Language", "available", "language", "negotiate"]
 
 LOCALES = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 DEFAULT = "en"
-
-
-class Language:
-    """One language's texts and number formats."""
-
-    def __init__(self, code: str, translations: gettext_module.NullTranslations) -> None:
-        self.code = code
-        self.locale = Locale.parse(code)
-        self._translations = translations
-
-    def gettext(self, message: str) -> str:
-        return self._translations.gettext(message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._translations.ngettext(singular, plural, n)
-
-    def number(self, value: Decimal | float | int | None, unit: str | None = None) -> str:
-        """A number as this language writes it, with its unit after it (empty if None)."""
-        if value is None:
-            return ""
-        shown = format_decimal(value, format="#,##0.##", locale=self.locale)
-        return f"{shown}\u00a0{unit}" if unit else shown
-
-    def word(self, code: str | None) -> str:
-        """A code of the vocabulary (a status, a stage) in words: ``not-due-yet`` reads
-        "not due yet" (the code stays in the page's classes and in the JSON)."""
-        return "" if not code else self.gettext(code.replace("-", " "))
-
-    def percent(self, value: Decimal | float | int | None) -> str:
-        return "" if value is None else self.number(value, "%")
-
-    @staticmethod
-    def date(value: date | str | None) -> str:
-        if value is None:
-            return ""
-        return value if isinstance(value, str) else value.isoformat()
-
-    @staticmethod
-    def moment(value: datetime | str | None) -> str:
-        """A moment in UTC to the second, e.g. ``2022-03-31 14:05:09 UTC``."""
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def available() -> list[str]:

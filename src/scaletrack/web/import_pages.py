@@ -148,6 +148,7 @@ async def confirm(page: Viewer, request: Request) -> Response:
 @router.get("/import/template")
 def template(page: Viewer, kind: str = "result", format: str = "xlsx") -> Response:
     """A template of one kind pre-filled for the account (the API's own download)."""
+    page.require_known_query(("kind", "format"))
     page.require(Action.IMPORT)
     name, data = imports.template_for(page.server, page.account, kind, format)
     return Response(data, media_type=imports.TEMPLATE_TYPES[format],

@@ -14,14 +14,14 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from scaletrack.application.access import Action, Resource
+from scaletrack.application.details import details_text
 from scaletrack.application.kinds import KIND_OF_TYPE, KINDS
 from scaletrack.domain.errors import NotFound
 from scaletrack.domain.pilot_events import Entry
 from scaletrack.projections.filters import Filters
 from scaletrack.web import reading
 from scaletrack.web.charts import Category, PeriodPoint, category_bars, impact_chart
-from scaletrack.web.details import decision_details
-from scaletrack.web.pages import Page, PageRoute, Viewer, point_in_time
+from scaletrack.web.pages import POINT_PARAMETERS, Page, PageRoute, Viewer, point_in_time
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -31,6 +31,7 @@ def portfolio(page: Viewer, consortium: str | None = None,
               country: str | None = None) -> Response:
     """The dashboard; every consortium and country drills down to its pilots
     (``?consortium=CODE&country=CC``: the same views, filtered)."""
+    page.require_known_query(("consortium", "country", *POINT_PARAMETERS))
     page.require_point()
     _ = page.language.gettext
     filters = Filters(consortium=consortium.strip().upper() if consortium else None,
@@ -67,6 +68,7 @@ def _pilot_or_404(page: Page, code: str) -> dict[str, Any]:
 
 @router.get("/pilots/{code}")
 def pilot(page: Viewer, code: str) -> Response:
+    page.require_known_query(("recorded", *POINT_PARAMETERS))
     page.require_point()
     _ = page.language.gettext
     detail = _pilot_or_404(page, code)
@@ -74,7 +76,7 @@ def pilot(page: Viewer, code: str) -> Response:
     resource = Resource(consortium=detail["consortium"])
     impact_view = reading.view(page, "impact", Filters(pilot=code))
     impact = impact_view["rows"]
-    decisions = [{**d, "shown_details": decision_details(page.language, d["details"])}
+    decisions = [{**d, "shown_details": details_text(d["details"], page.language)}
                  for d in reading.view(page, "decisions", Filters(pilot=code))["decisions"]]
     findings = reading.view(page, "quality", Filters(pilot=code))["findings"]
     records = reading.pilot_history(page, code)
@@ -146,6 +148,7 @@ def _periods(page: Page, detail: dict[str, Any], resource: Resource) -> list[dic
 def figures(page: Viewer, code: str, indicator: str | None = None,
             period: str | None = None) -> Response:
     """The events behind a pilot's impact figures (for one indicator, and one period)."""
+    page.require_known_query(("indicator", "period", *POINT_PARAMETERS))
     page.require_point()
     detail = _pilot_or_404(page, code)
     filters = Filters(pilot=detail["code"], indicator=indicator.upper() if indicator else None,
@@ -161,6 +164,7 @@ def figures(page: Viewer, code: str, indicator: str | None = None,
 @router.get("/pilots/{code}/history")
 def history(page: Viewer, code: str) -> Response:
     """Every event the point sees, with both times; corrections linked both ways."""
+    page.require_known_query(("recorded", *POINT_PARAMETERS))
     page.require_point()
     detail = _pilot_or_404(page, code)
     records = reading.pilot_history(page, detail["code"])

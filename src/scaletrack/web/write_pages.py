@@ -88,8 +88,9 @@ def _pilot(page: Page, code: str) -> dict[str, Any]:
 @router.get("/pilots/{code}/log")
 def log_form(page: Viewer, code: str, request: Request, kind: str = "result") -> Response:
     """The form for one kind, pre-filled from the URL (``?kind=period-submitted&period=Q``)."""
-    pilot = _pilot(page, code)
     chosen = kind_of(kind)
+    page.require_known_query(("kind", *(f.name for f in fields(chosen, page.language))))
+    pilot = _pilot(page, code)
     page.require(_action(chosen), Resource(consortium=pilot["consortium"]))
     return _form_page(page, pilot, chosen, request.query_params, {})
 
@@ -140,6 +141,7 @@ def periods(page: Viewer) -> Response:
     if not page.point.is_now:
         raise InvalidInput(page.language.gettext("period reports are decided now"),
                            hint=page.language.gettext("open the page without as_of and known_at"))
+    page.require_known_query(("decided",))
     pending = []
     for row in reading.view(page, "progress")["pilots"]:
         resource = Resource(consortium=row["consortium"])

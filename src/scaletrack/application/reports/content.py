@@ -15,8 +15,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from scaletrack.application.details import details_text
 from scaletrack.application.reports.basis import Basis, quarter_of, quarter_span
 from scaletrack.application.reports.charts import indicator_chart
+from scaletrack.application.wording import ENGLISH
 
 SYNTHETIC = "(synthetic)"
 NONE = "\u2013"
@@ -214,7 +216,8 @@ def _figures(figures: list[dict[str, Any]]) -> list[list[str]]:
 
 
 def _decisions(decisions: dict[str, Any], window: Window) -> Section:
-    rows = [[d["id"], d["occurred_on"], d["decision"], text(d["details"]), text(d["actor"]),
+    rows = [[d["id"], d["occurred_on"], ENGLISH.word(d["decision"]),
+             details_text(d["details"]) or NONE, text(d["actor"]),
              text(d["reason"]), text(d["corrected_by"])]
             for d in decisions["decisions"] if window.has_day(d["occurred_on"])]
     return Section("Decisions and adaptations", ["id", "on", "decision", "details", "by",

@@ -2,7 +2,9 @@
 
 The decision log's documents carry each decision's fields as recorded
 (``esf_funded: true``, ``duration_months: 6``, ``budget_eur: "72500"``); the
-pages show them as "ESF+-funded: yes", "Duration: 6 months", "Budget: 72,500 EUR".
+pilot page's decision log, the CLI's ``decisions`` table and the reports show them
+as "ESF+-funded: yes", "Duration: 6 months", "Budget: 72,500 EUR" (the JSON keeps
+them as recorded).
 A detail not stated (None) is left out. A field without a label of its own (one
 added later) is shown by its name in words, so nothing recorded is hidden.
 """
@@ -14,10 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from scaletrack.web.i18n import Language
+from scaletrack.application.wording import ENGLISH, Language
 
 Shown = tuple[str, str]
-"""A detail's label and its value, both as the page shows them."""
+"""A detail's label and its value, both as a person reads them."""
 
 
 def _labels(_: Callable[[str], str]) -> dict[str, str]:
@@ -56,6 +58,11 @@ def decision_details(language: Language, details: Mapping[str, Any]) -> list[Sho
                     key=lambda name: order.index(name) if name in labels else len(order))
     return [(labels.get(name) or language.gettext(_words(name)),
              _value(language, name, details[name])) for name in stated]
+
+
+def details_text(details: Mapping[str, Any], language: Language = ENGLISH) -> str:
+    """A decision's stated details in one line: "Duration: 6 months; Budget: 72,500 EUR"."""
+    return "; ".join(f"{label}: {value}" for label, value in decision_details(language, details))
 
 
 def _words(name: str) -> str:
