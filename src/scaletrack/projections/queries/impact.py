@@ -123,6 +123,46 @@ def series_rows(connection: Connection, filters: Filters, point: Point = NOW) ->
     return ordered
 
 
+def reported_rows(connection: Connection, filters: Filters, point: Point = NOW) -> list[Row]:
+    """The rows of the selected pilots (and indicator) with a result seen at the point,
+    each as its latest result says, in the order of ``series_rows``: what roll-ups add up.
+
+    Only results are read, in the entries' key order (no sort in the database); a
+    period's later result replaces an earlier one before anything is decoded, and
+    achieved and target to date are not worked out (roll-ups do their own sums).
+    """
+    chosen = pilots(connection, filters)
+    definitions = _definitions(connection)
+    entries, figures = table(ImpactEntry), table(ImpactFigures)
+    query = (select(entries.c.subject, entries.c.indicator, entries.c.period,
+                    entries.c.indicator_version, figures.c.value, figures.c.narrative,
+                    figures.c.breakdown)
+             .join(figures, (figures.c.subject == entries.c.subject)
+                   & (figures.c.version == entries.c.version))
+             .where(entries.c.kind == "result", entries.c.subject.in_(selected(filters)),
+                    point.holds(entries, figures))
+             .order_by(entries.c.subject, entries.c.version))
+    if filters.indicator:
+        query = query.where(entries.c.indicator == filters.indicator)
+    latest: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    for subject, indicator, period, *figured in connection.execute(query).tuples():
+        latest[subject, indicator, period] = tuple(figured)
+    rows = [Row(chosen[subject], indicator, period, version,
+                definitions.get((indicator, version)), actual=_number(value),
+                narrative=narrative, reported=True, breakdown=_breakdown(breakdown))
+            for (subject, indicator, period), (version, value, narrative, breakdown)
+            in latest.items()]
+    rows.sort(key=lambda r: (r.pilot.code, r.indicator, r.period))
+    return rows
+
+
+def _breakdown(text: str) -> Breakdown:
+    if text == "{}":
+        return {}
+    return {dimension: {category: Decimal(v) for category, v in parts.items()}
+            for dimension, parts in json.loads(text).items()}
+
+
 def _take(row: Row, entry: Any) -> None:
     """Let a later entry replace what an earlier one said for the same period."""
     if entry.kind == "target":
@@ -132,8 +172,7 @@ def _take(row: Row, entry: Any) -> None:
             row.version = entry.indicator_version
     else:
         row.actual, row.narrative = _number(entry.value), entry.narrative
-        row.breakdown = {dimension: {category: Decimal(v) for category, v in parts.items()}
-                         for dimension, parts in json.loads(entry.breakdown).items()}
+        row.breakdown = _breakdown(entry.breakdown)
         row.version, row.reported = entry.indicator_version, True
 
 
