@@ -26,7 +26,7 @@ USES = ("directory", "impact")
 Breakdown = dict[str, dict[str, Decimal]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One pilot, indicator and period, as it stands."""
 
@@ -128,8 +128,8 @@ def reported_rows(connection: Connection, filters: Filters, point: Point = NOW) 
     each as its latest result says, in the order of ``series_rows``: what roll-ups add up.
 
     Only results are read, in the entries' key order (no sort in the database); a
-    period's later result replaces an earlier one before anything is decoded, and
-    achieved and target to date are not worked out (roll-ups do their own sums).
+    period's later result replaces an earlier one, and achieved and target to date are
+    not worked out (roll-ups do their own sums).
     """
     chosen = pilots(connection, filters)
     definitions = _definitions(connection)
@@ -144,14 +144,15 @@ def reported_rows(connection: Connection, filters: Filters, point: Point = NOW) 
              .order_by(entries.c.subject, entries.c.version))
     if filters.indicator:
         query = query.where(entries.c.indicator == filters.indicator)
-    latest: dict[tuple[str, str, str], tuple[Any, ...]] = {}
-    for subject, indicator, period, *figured in connection.execute(query).tuples():
-        latest[subject, indicator, period] = tuple(figured)
-    rows = [Row(chosen[subject], indicator, period, version,
-                definitions.get((indicator, version)), actual=_number(value),
-                narrative=narrative, reported=True, breakdown=_breakdown(breakdown))
-            for (subject, indicator, period), (version, value, narrative, breakdown)
-            in latest.items()]
+    latest: dict[tuple[str, str, str], Row] = {}
+    for subject, indicator, period, version, value, narrative, breakdown in \
+            connection.execute(query).tuples():
+        latest[subject, indicator, period] = Row(
+            chosen[subject], indicator, period, version, definitions.get((indicator, version)),
+            actual=_number(value), narrative=narrative, reported=True,
+            breakdown=_breakdown(breakdown))
+    rows = list(latest.values())
+    del latest
     rows.sort(key=lambda r: (r.pilot.code, r.indicator, r.period))
     return rows
 
