@@ -43,6 +43,7 @@ MEASURES = {
     "6": "bench.measures.timetravel",
     "7": "bench.measures.load",
     "8": "bench.measures.memory",
+    "9": "bench.measures.lists",
 }
 """Figure number -> the module that measures it (``measure(ctx)``)."""
 

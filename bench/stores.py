@@ -148,6 +148,34 @@ class Stores:
                     extra.unlink()
                 described.unlink()
 
+    def with_views(self, events: int) -> str:
+        """A copy of the cached store of ``events`` events with every view built (what a
+        live store has), kept beside it and caught up before each use (a view whose tables
+        changed is rebuilt here, not in a measured command); read it, never write it."""
+        name = self._name(events)
+        source, _ = self.built(events)
+        url = self.backend.url(f"{name}_views", self.folder)
+        described = self.folder / f"{self.backend.name}-{name}_views.json"
+        if not described.exists():
+            self.backend.copy(source, url)
+        started = time.perf_counter()
+        print(f"  views of {events:,} events: catching up", file=sys.stderr, flush=True)
+        from scaletrack.application.ledger import Ledger
+        from scaletrack.application.queries.reading import ReadStore
+        from scaletrack.application.store import StoreURL
+
+        ledger = Ledger(StoreURL.parse(url))
+        try:
+            with ReadStore(ledger) as store:
+                store.catch_up()
+        finally:
+            ledger.close()
+        self.backend.settle(url)
+        print(f"  views up to date in {time.perf_counter() - started:.0f} s", file=sys.stderr,
+              flush=True)
+        described.write_text(json.dumps({"events": events}))
+        return url
+
     @contextmanager
     def copy_of(self, url: str) -> Iterator[str]:
         """A scratch copy of a store, removed afterwards."""

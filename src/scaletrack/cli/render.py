@@ -190,19 +190,73 @@ def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: st
     room = width()
     widths = fit(header, cells, optional, room)
     _tell_left_out([header[c] for c in columns if c not in widths], room)
-    table = Table(title=title or None, show_lines=False, header_style="bold")
-    for column, size in widths.items():
-        table.add_column(header[column], overflow="fold", width=size)
-    for index in range(len(rows)):
-        table.add_row(*(cells[column][index] for column in widths))
     # Piped into a file or grep, a table keeps whole cells instead of fitting 80 columns;
     # a terminal too narrow even for the codes gets a wider table, never a cut code.
     used = sum(size or 0 for size in widths.values()) + _frame(list(widths))
     console = Console(soft_wrap=False, width=10_000 if room is None else max(room, used))
     console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
-    console.print(table)
+    plain = _plain_table(console, title, [header[c] for c in widths],
+                         [cells[c] for c in widths], list(widths.values()))
+    if plain is not None:
+        console.file.write(plain)
+        console.file.flush()
+    else:
+        table = Table(title=title or None, show_lines=False, header_style="bold")
+        for column, size in widths.items():
+            table.add_column(header[column], overflow="fold", width=size)
+        for index in range(len(rows)):
+            table.add_row(*(cells[column][index] for column in widths))
+        console.print(table)
     if not rows:
         say("(no rows)")
+
+
+RICH_MARKUP = re.compile(r"[\[\]]|:\S*:")
+"""What rich could read as markup or an emoji code in a cell (so it would not print it
+as it is)."""
+
+
+def _plain_table(console: Any, title: str, headings: list[str], columns: list[list[str]],
+                 widths: list[int | None]) -> str | None:
+    """The table exactly as rich prints it, without rich's layout: for a long table
+    (a list of thousands of pilots) rich takes seconds and hundreds of MB laying out every
+    cell. None where it could differ: colour or a non-UTF-8 output, a cell rich would
+    wrap, read as markup, trim or measure differently; then rich prints it."""
+    from rich.box import HEAVY_HEAD
+
+    if console.color_system is not None or console.legacy_windows or \
+            not console.encoding.lower().startswith("utf") or not columns or not columns[0]:
+        return None
+    texts = [title, *headings, *(text for column in columns for text in column)]
+    if any(not text.isascii() or not text.isprintable() or text != text.strip()
+           or RICH_MARKUP.search(text) for text in texts if text):
+        return None
+    sizes = [max(len(heading), *(len(text) for text in column)) if size is None else size
+             for heading, column, size in zip(headings, columns, widths, strict=True)]
+    if any(len(heading) > size or any(len(text) > size for text in column)
+           for heading, column, size in zip(headings, columns, sizes, strict=True)):
+        return None
+    full = sum(sizes) + _frame(headings)
+    if full > console.width or len(title) > full:
+        return None
+    box = HEAVY_HEAD
+    lines = []
+    if title:
+        left = (full - len(title)) // 2
+        lines.append(" " * left + title + " " * (full - len(title) - left))
+    lines.append(box.top_left + box.top_divider.join(box.top * (size + 2) for size in sizes)
+                 + box.top_right)
+    lines.append(box.head_left + box.head_vertical.join(
+        f" {heading:<{size}} " for heading, size in zip(headings, sizes, strict=True))
+        + box.head_right)
+    lines.append(box.head_row_left + box.head_row_cross.join(
+        box.head_row_horizontal * (size + 2) for size in sizes) + box.head_row_right)
+    for row in zip(*columns, strict=True):
+        lines.append(box.mid_left + box.mid_vertical.join(
+            f" {text:<{size}} " for text, size in zip(row, sizes, strict=True)) + box.mid_right)
+    lines.append(box.bottom_left + box.bottom_divider.join(
+        box.bottom * (size + 2) for size in sizes) + box.bottom_right)
+    return "\n".join(lines) + "\n"
 
 
 def _tell_left_out(names: list[str], room: int | None) -> None:

@@ -6,7 +6,7 @@ The rules are in :mod:`scaletrack.projections.rules`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,7 +32,7 @@ USES = ("directory", "impact", "decisions")
 Breakdown = dict[str, dict[str, Decimal]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One pilot, indicator and period, as it stands."""
 
@@ -152,6 +152,53 @@ def _count_adoptions(connection: Connection, rows: list[Row], point: Point) -> N
             row.actual = Decimal(adopted_by(decided.get(row.pilot.subject, []), end))
 
 
+def reported_rows(connection: Connection, filters: Filters, point: Point = NOW) -> list[Row]:
+    """The rows of the selected pilots (and indicator) with a result seen at the point,
+    each as its latest result says, in the order of ``series_rows``: what roll-ups add up.
+
+    Only results are read, in the entries' key order (no sort in the database); a
+    period's later result replaces an earlier one, and achieved and target to date are
+    not worked out (roll-ups do their own sums).
+    """
+    chosen = pilots(connection, filters)
+    definitions = _definitions(connection)
+    entries, figures = table(ImpactEntry), table(ImpactFigures)
+    query = (select(entries.c.subject, entries.c.indicator, entries.c.period,
+                    entries.c.indicator_version, figures.c.value, figures.c.narrative,
+                    figures.c.breakdown)
+             .join(figures, (figures.c.subject == entries.c.subject)
+                   & (figures.c.version == entries.c.version))
+             .where(entries.c.kind == "result", entries.c.subject.in_(selected(filters)),
+                    point.holds(entries, figures))
+             .order_by(entries.c.subject, entries.c.version))
+    if filters.indicator:
+        query = query.where(entries.c.indicator == filters.indicator)
+    latest: dict[tuple[str, str, str], Row] = {}
+    for subject, indicator, period, version, value, narrative, breakdown in \
+            connection.execute(query).tuples():
+        if indicator in COUNTED_FROM_ADOPTIONS:
+            continue
+        latest[subject, indicator, period] = Row(
+            chosen[subject], indicator, period, version, definitions.get((indicator, version)),
+            actual=_number(value), narrative=narrative, reported=True,
+            breakdown=_breakdown(breakdown))
+    rows = list(latest.values())
+    del latest
+    for code in sorted(COUNTED_FROM_ADOPTIONS):
+        if filters.indicator in (None, code):
+            rows.extend(row for row in series_rows(connection, replace(filters, indicator=code),
+                                                   point) if row.reported)
+    rows.sort(key=lambda r: (r.pilot.code, r.indicator, r.period))
+    return rows
+
+
+def _breakdown(text: str) -> Breakdown:
+    if text == "{}":
+        return {}
+    return {dimension: {category: Decimal(v) for category, v in parts.items()}
+            for dimension, parts in json.loads(text).items()}
+
+
 def _take(row: Row, entry: Any) -> None:
     """Let a later entry replace what an earlier one said for the same period."""
     if entry.kind == "target":
@@ -161,8 +208,7 @@ def _take(row: Row, entry: Any) -> None:
             row.version = entry.indicator_version
     else:
         row.actual, row.narrative = _number(entry.value), entry.narrative
-        row.breakdown = {dimension: {category: Decimal(v) for category, v in parts.items()}
-                         for dimension, parts in json.loads(entry.breakdown).items()}
+        row.breakdown = _breakdown(entry.breakdown)
         row.version, row.reported = entry.indicator_version, True
 
 

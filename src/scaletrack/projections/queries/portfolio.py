@@ -41,7 +41,7 @@ from scaletrack.domain.esf_plus import (
 )
 from scaletrack.projections.bitemporal import NOW, Point
 from scaletrack.projections.filters import Filters
-from scaletrack.projections.queries.impact import Row, series_rows
+from scaletrack.projections.queries.impact import Row, reported_rows
 from scaletrack.projections.queries.rollups import EVERYWHERE, Scope, roll_up
 from scaletrack.projections.queries.selection import Pilot, pilots
 from scaletrack.projections.tables import (
@@ -65,7 +65,7 @@ def portfolio(connection: Connection, filters: Filters, point: Point = NOW) -> d
                 "dimension": _count(d for p in chosen.values() for d in p.dimensions),
                 "mechanism": _count(p.mechanism or "none" for p in chosen.values()),
                 "stage": _count(p.stage for p in chosen.values())},
-            **_roll_ups(connection, filters, list(chosen.values()), series_rows(
+            **_roll_ups(connection, filters, list(chosen.values()), reported_rows(
                 connection, Filters(consortium=filters.consortium, country=filters.country,
                                     pilot=filters.pilot, indicator=filters.indicator),
                 point))}
