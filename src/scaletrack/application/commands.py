@@ -12,22 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from scaletrack.application.aggregates import Changed
 from scaletrack.application.kinds import KINDS
-from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.ecosystem import (
-    ActionStatus,
-    Audience,
-    ExchangeKind,
-    ExchangeRole,
-    GatheringKind,
-    RelationshipKind,
-)
-from scaletrack.domain.indicator import Indicator
-from scaletrack.domain.organisation import Organisation, OrganisationType
-from scaletrack.domain.pilot import Pilot
 from scaletrack.domain.vocabulary import (
     Accumulation,
     Code,
@@ -38,7 +25,27 @@ from scaletrack.domain.vocabulary import (
     Measure,
 )
 
-A = TypeVar("A", bound=Changed, covariant=True)
+if TYPE_CHECKING:  # a command names its aggregate; a pilot's write imports no other
+    from scaletrack.application.aggregates import Changed
+
+    # Named in the commands' base classes, as strings (which ruff does not read there).
+    from scaletrack.domain.consortium import Consortium  # noqa: F401
+    from scaletrack.domain.ecosystem import (
+        ActionStatus,
+        Audience,
+        ExchangeKind,
+        ExchangeRole,
+        GatheringKind,
+        RelationshipKind,
+    )
+    from scaletrack.domain.indicator import Indicator  # noqa: F401
+    from scaletrack.domain.organisation import (
+        Organisation,  # noqa: F401
+        OrganisationType,
+    )
+    from scaletrack.domain.pilot import Pilot  # noqa: F401
+
+A = TypeVar("A", bound="Changed", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ class Command(Generic[A]):
 
 
 @dataclass(frozen=True)
-class RegisterConsortium(Command[Consortium]):
+class RegisterConsortium(Command["Consortium"]):
     code: Code
     name: str
     lead: str
@@ -67,7 +74,7 @@ class RegisterConsortium(Command[Consortium]):
 
 
 @dataclass(frozen=True)
-class AddCountry(Command[Consortium]):
+class AddCountry(Command["Consortium"]):
     consortium: Code
     country: CountryCode
 
@@ -77,7 +84,7 @@ class AddCountry(Command[Consortium]):
 
 
 @dataclass(frozen=True)
-class RemoveCountry(Command[Consortium]):
+class RemoveCountry(Command["Consortium"]):
     """A member country leaves (needs a reason); none of the consortium's pilots, partners
     or centres may be in it."""
 
@@ -90,7 +97,7 @@ class RemoveCountry(Command[Consortium]):
 
 
 @dataclass(frozen=True)
-class AmendConsortium(Command[Consortium]):
+class AmendConsortium(Command["Consortium"]):
     """Amend the registration's name or lead (needs a reason); None keeps the value."""
 
     consortium: Code
@@ -103,7 +110,7 @@ class AmendConsortium(Command[Consortium]):
 
 
 @dataclass(frozen=True)
-class AddPartner(Command[Consortium]):
+class AddPartner(Command["Consortium"]):
     consortium: Code
     organisation: str
     country: CountryCode
@@ -115,7 +122,7 @@ class AddPartner(Command[Consortium]):
 
 
 @dataclass(frozen=True)
-class EstablishCentre(Command[Consortium]):
+class EstablishCentre(Command["Consortium"]):
     consortium: Code
     country: CountryCode
     name: str
@@ -129,7 +136,7 @@ class EstablishCentre(Command[Consortium]):
 
 
 @dataclass(frozen=True)
-class RegisterOrganisation(Command[Organisation]):
+class RegisterOrganisation(Command["Organisation"]):
     code: Code
     name: str
     organisation_type: OrganisationType
@@ -141,7 +148,7 @@ class RegisterOrganisation(Command[Organisation]):
 
 
 @dataclass(frozen=True)
-class RenameOrganisation(Command[Organisation]):
+class RenameOrganisation(Command["Organisation"]):
     organisation: Code
     name: str
 
@@ -154,7 +161,7 @@ class RenameOrganisation(Command[Organisation]):
 
 
 @dataclass(frozen=True)
-class CentreCommand(Command[Consortium]):
+class CentreCommand(Command["Consortium"]):
     """Base of the commands about one centre: a consortium's member country."""
 
     consortium: Code
@@ -247,7 +254,7 @@ class HoldExchange(CentreCommand):
 
 
 @dataclass(frozen=True)
-class DefineIndicator(Command[Indicator]):
+class DefineIndicator(Command["Indicator"]):
     code: Code
     name: str
     level: IndicatorLevel
@@ -265,7 +272,7 @@ class DefineIndicator(Command[Indicator]):
 
 
 @dataclass(frozen=True)
-class ReviseIndicator(Command[Indicator]):
+class ReviseIndicator(Command["Indicator"]):
     """A new definition version; a field left None keeps its current value."""
 
     indicator: Code
@@ -284,7 +291,7 @@ class ReviseIndicator(Command[Indicator]):
 
 
 @dataclass(frozen=True)
-class RetireIndicator(Command[Indicator]):
+class RetireIndicator(Command["Indicator"]):
     indicator: Code
 
     @property
@@ -296,7 +303,7 @@ class RetireIndicator(Command[Indicator]):
 
 
 @dataclass(frozen=True)
-class RegisterPilot(Command[Pilot]):
+class RegisterPilot(Command["Pilot"]):
     code: Code
     consortium: Code
     title: str
@@ -316,7 +323,7 @@ class RegisterPilot(Command[Pilot]):
 
 
 @dataclass(frozen=True)
-class AmendPilot(Command[Pilot]):
+class AmendPilot(Command["Pilot"]):
     """Amend what the registration says (needs a reason): a field left None keeps its value.
     A later ``ends_on`` extends the pilot."""
 
@@ -334,7 +341,7 @@ class AmendPilot(Command[Pilot]):
 
 
 @dataclass(frozen=True)
-class LogPilotEvent(Command[Pilot]):
+class LogPilotEvent(Command["Pilot"]):
     """One event of a kind in the logging catalogue (:data:`~scaletrack.application.kinds.KINDS`).
 
     ``values`` are the kind's fields as its checks left them: build one with
@@ -357,7 +364,7 @@ class LogPilotEvent(Command[Pilot]):
 
 
 @dataclass(frozen=True)
-class CorrectEntry(Command[Pilot]):
+class CorrectEntry(Command["Pilot"]):
     """Supersede the values of a pilot's event N (its entry) by ``changes``."""
 
     pilot: Code
@@ -370,7 +377,7 @@ class CorrectEntry(Command[Pilot]):
 
 
 @dataclass(frozen=True)
-class RetractEntry(Command[Pilot]):
+class RetractEntry(Command["Pilot"]):
     """Withdraw a pilot's event N (its entry) from the views."""
 
     pilot: Code

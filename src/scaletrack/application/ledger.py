@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -24,7 +24,7 @@ from eventsourcing.persistence import (
     Transcoder,
 )
 
-from scaletrack.application.aggregates import NOUNS, AggregateT, Changed
+from scaletrack.application.aggregates import AggregateT, Changed, noun_of
 from scaletrack.application.commands import (
     AddCountry,
     AddPartner,
@@ -44,14 +44,9 @@ from scaletrack.application.records import parse_event_id
 from scaletrack.application.store import StoreURL, refuse_a_foreign_file
 from scaletrack.application.unit_of_work import RETRIES, retrying
 from scaletrack.audit.ports import StaleSnapshot
-from scaletrack.domain.account import Account
-from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.envelope import Provenance, Recorded
 from scaletrack.domain.errors import InvalidInput, NotFound
-from scaletrack.domain.indicator import Indicator
-from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import Pilot
-from scaletrack.domain.settings import Settings
 from scaletrack.domain.vocabulary import Source, canonical
 from scaletrack.persistence.chain_table import ChainTable
 from scaletrack.persistence.recorder import ChainedRecorder
@@ -62,9 +57,14 @@ A = TypeVar("A", bound=Changed)
 
 __all__ = ["RETRIES", "Clock", "Ledger", "utc_now"]
 
-_STORED_TOO = (Account, Settings)
-"""Aggregates of the store that the ledger's commands do not change (scaletrack.application
-.accounts and .settings do), imported so that their events can be read back."""
+if TYPE_CHECKING:
+    from scaletrack.domain.consortium import Consortium
+    from scaletrack.domain.indicator import Indicator
+
+
+_FIRST_EVENT = {"consortium": "consortium.registered", "indicator": "indicator.defined",
+                "organisation": "organisation.registered", "pilot": "pilot.registered"}
+"""The type of each kind of aggregate's first event, which carries its code."""
 
 
 def utc_now() -> datetime:
@@ -214,7 +214,7 @@ class Ledger(Application[UUID]):
     @staticmethod
     def missing(cls: type[Changed], code: str) -> NotFound:
         """The error for a code no aggregate of the kind has."""
-        noun = NOUNS[cls]
+        noun = noun_of(cls)
         return NotFound(f"no {noun} {canonical(code)}", hint=f"see scaletrack {noun} list")
 
     def pilot_event(self, code: str, version: int) -> Recorded:
@@ -232,9 +232,8 @@ class Ledger(Application[UUID]):
 
     def codes(self, cls: type[AggregateT]) -> list[str]:
         """Codes of every aggregate of a kind, in the order they were registered."""
-        first = {Consortium: Consortium.Registered, Indicator: Indicator.Defined,
-                 Organisation: Organisation.Registered, Pilot: Pilot.Registered}[cls]
-        return [str(e.code) for e in self.all_events(types=[first.TYPE])]  # type: ignore[attr-defined]
+        first = _FIRST_EVENT[noun_of(cls)]
+        return [str(e.code) for e in self.all_events(types=[first])]  # type: ignore[attr-defined]
 
     def pilot_codes(self, consortium: str) -> list[str]:
         """Codes of a consortium's pilots, in the order they were registered."""

@@ -10,13 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from scaletrack.domain import pilot_events as ev
-from scaletrack.domain.consortium import Consortium, checked_country
 from scaletrack.domain.envelope import (
     Provenance,
     Recorded,
@@ -60,10 +59,14 @@ from scaletrack.domain.vocabulary import (
     EvaluationDesign,
     Stage,
     canonical,
+    checked_country,
     is_period,
     period_of,
     period_start,
 )
+
+if TYPE_CHECKING:  # a pilot's own writes need no consortium (its events, its ecosystem)
+    from scaletrack.domain.consortium import Consortium
 
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "occurred_on", "actor", "source",
