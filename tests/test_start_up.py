@@ -15,7 +15,8 @@ from pathlib import Path
 
 OTHER_AGGREGATES = ("scaletrack.domain.consortium", "scaletrack.domain.ecosystem",
                     "scaletrack.domain.organisation", "scaletrack.domain.account",
-                    "scaletrack.domain.settings", "scaletrack.application.structure_handlers")
+                    "scaletrack.domain.settings", "scaletrack.application.structure_handlers",
+                    "scaletrack.application.structure_commands")
 """What a pilot's write needs none of."""
 
 

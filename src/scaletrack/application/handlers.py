@@ -20,34 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scaletrack.application.aggregates import Changed
-from scaletrack.application.commands import (
-    AddCountry,
-    AddPartner,
-    AmendConsortium,
-    AmendPilot,
-    ChangeActionStatus,
-    Command,
-    CorrectEntry,
-    DefineIndicator,
-    EndRelationship,
-    EstablishCentre,
-    HoldCapacityBuilding,
-    HoldExchange,
-    HoldGathering,
-    LogPilotEvent,
-    MapStakeholder,
-    PlanAction,
-    RecordRelationship,
-    RegisterConsortium,
-    RegisterOrganisation,
-    RegisterPilot,
-    RemoveCountry,
-    RenameOrganisation,
-    RetireIndicator,
-    RetractEntry,
-    ReviseIndicator,
-    ReviseStakeholder,
-)
+from scaletrack.application.commands import Command, CorrectEntry, LogPilotEvent, RetractEntry
 from scaletrack.application.kinds import KINDS
 from scaletrack.application.unit_of_work import UnitOfWork
 from scaletrack.domain.envelope import Provenance
@@ -57,21 +30,30 @@ from scaletrack.domain.pilot import Pilot
 Handler = Callable[[UnitOfWork, Any, Provenance], "Changed"]
 """A handler: (unit of work, its command, who and when) -> the aggregate it changed."""
 
-_STRUCTURE = "scaletrack.application.structure_handlers:"
+_SETTING_UP = "scaletrack.application.structure_handlers"
+"""Where the handlers of the commands that set up the programme are, in its ``TABLE``."""
 
 
-class HandlerTable(dict[type[Command[Any]], "Handler | str"]):
-    """Command types and their handlers; a handler named ``"module:function"`` is imported
-    the first time it is looked up."""
+class HandlerTable(dict[type[Command[Any]], Handler]):
+    """Command types and their handlers; the commands that set up the programme and their
+    handlers are imported the first time one is looked up (or :meth:`complete` is)."""
 
-    def __getitem__(self, command: type[Command[Any]]) -> Handler:
-        handler = super().__getitem__(command)
-        if isinstance(handler, str):
-            module, _, name = handler.partition(":")
-            handler = getattr(importlib.import_module(module), name)
-            self[command] = handler
-        assert callable(handler)
-        return handler
+    _complete = False
+
+    def __missing__(self, command: type[Command[Any]]) -> Handler:
+        if not self._complete:
+            self.complete()
+            if command in self:
+                return self[command]
+        raise KeyError(command)
+
+    def complete(self) -> HandlerTable:
+        """The table with every command's handler."""
+        if not self._complete:
+            self._complete = True
+            for command, handler in importlib.import_module(_SETTING_UP).TABLE.items():
+                self.setdefault(command, handler)
+        return self
 
 
 def log_pilot_event(uow: UnitOfWork, c: LogPilotEvent, by: Provenance) -> Pilot:
@@ -100,33 +82,12 @@ def retract_entry(uow: UnitOfWork, c: RetractEntry, by: Provenance) -> Pilot:
 
 
 HANDLERS = HandlerTable({
-    RegisterConsortium: _STRUCTURE + "register_consortium",
-    AddCountry: _STRUCTURE + "add_country",
-    RemoveCountry: _STRUCTURE + "remove_country",
-    AmendConsortium: _STRUCTURE + "amend_consortium",
-    AddPartner: _STRUCTURE + "add_partner",
-    EstablishCentre: _STRUCTURE + "establish_centre",
-    RegisterOrganisation: _STRUCTURE + "register_organisation",
-    RenameOrganisation: _STRUCTURE + "rename_organisation",
-    MapStakeholder: _STRUCTURE + "map_stakeholder",
-    ReviseStakeholder: _STRUCTURE + "revise_stakeholder",
-    RecordRelationship: _STRUCTURE + "record_relationship",
-    EndRelationship: _STRUCTURE + "end_relationship",
-    PlanAction: _STRUCTURE + "plan_action",
-    ChangeActionStatus: _STRUCTURE + "change_action_status",
-    HoldCapacityBuilding: _STRUCTURE + "hold_capacity_building",
-    HoldGathering: _STRUCTURE + "hold_gathering",
-    HoldExchange: _STRUCTURE + "hold_exchange",
-    DefineIndicator: _STRUCTURE + "define_indicator",
-    ReviseIndicator: _STRUCTURE + "revise_indicator",
-    RetireIndicator: _STRUCTURE + "retire_indicator",
-    RegisterPilot: _STRUCTURE + "register_pilot",
-    AmendPilot: _STRUCTURE + "amend_pilot",
     LogPilotEvent: log_pilot_event,
     CorrectEntry: correct_entry,
     RetractEntry: retract_entry,
 })
-"""Every command type and its handler: the one way into the aggregates."""
+"""Every command type and its handler: the one way into the aggregates (the programme's
+setting-up commands join it when first handled)."""
 
 
 def handle(uow: UnitOfWork, command: Command[Changed], by: Provenance) -> Changed:

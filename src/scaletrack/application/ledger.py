@@ -25,20 +25,7 @@ from eventsourcing.persistence import (
 )
 
 from scaletrack.application.aggregates import AggregateT, Changed, noun_of
-from scaletrack.application.commands import (
-    AddCountry,
-    AddPartner,
-    Command,
-    CorrectEntry,
-    DefineIndicator,
-    EstablishCentre,
-    LogPilotEvent,
-    RegisterConsortium,
-    RegisterPilot,
-    RetireIndicator,
-    RetractEntry,
-    ReviseIndicator,
-)
+from scaletrack.application.commands import Command, CorrectEntry, LogPilotEvent, RetractEntry
 from scaletrack.application.mapper import EventMapper, register_state_types
 from scaletrack.application.records import parse_event_id
 from scaletrack.application.store import StoreURL, refuse_a_foreign_file
@@ -154,31 +141,47 @@ class Ledger(Application[UUID]):
 
     def register_consortium(self, code: str, name: str, lead: str, countries: list[str],
                             by: Provenance) -> Consortium:
+        from scaletrack.application.commands import RegisterConsortium
+
         return self.handle(RegisterConsortium(code, name, lead, countries), by=by)
 
     def add_country(self, code: str, country: str, by: Provenance) -> Consortium:
+        from scaletrack.application.commands import AddCountry
+
         return self.handle(AddCountry(code, country), by=by)
 
     def add_partner(self, code: str, organisation: str, country: str, role: str,
                     by: Provenance) -> Consortium:
+        from scaletrack.application.commands import AddPartner
+
         return self.handle(AddPartner(code, organisation, country, role), by=by)
 
     def establish_centre(self, code: str, country: str, name: str,
                          by: Provenance) -> Consortium:
+        from scaletrack.application.commands import EstablishCentre
+
         return self.handle(EstablishCentre(code, country, name), by=by)
 
     def define_indicator(self, code: str, definition: dict[str, Any],
                          by: Provenance) -> Indicator:
+        from scaletrack.application.commands import DefineIndicator
+
         return self.handle(DefineIndicator(code, **definition), by=by)
 
     def revise_indicator(self, code: str, changes: dict[str, Any], by: Provenance) -> Indicator:
+        from scaletrack.application.commands import ReviseIndicator
+
         return self.handle(ReviseIndicator(code, **changes), by=by)
 
     def retire_indicator(self, code: str, by: Provenance) -> Indicator:
+        from scaletrack.application.commands import RetireIndicator
+
         return self.handle(RetireIndicator(code), by=by)
 
     def register_pilot(self, code: str, consortium: str, details: dict[str, Any],
                        by: Provenance) -> Pilot:
+        from scaletrack.application.commands import RegisterPilot
+
         return self.handle(RegisterPilot(code, consortium, **details), by=by)
 
     def log_event(self, kind_name: str, code: str, values: dict[str, Any], by: Provenance) -> Pilot:

@@ -8,9 +8,12 @@ importing consortia, their ecosystems and organisations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from scaletrack.application.commands import (
+from scaletrack.application.aggregates import Changed
+from scaletrack.application.commands import Command
+from scaletrack.application.structure_commands import (
     AddCountry,
     AddPartner,
     AmendConsortium,
@@ -215,3 +218,31 @@ def amend_pilot(uow: UnitOfWork, c: AmendPilot, by: Provenance) -> Pilot:
 
 def _listed(values: Sequence[str] | None) -> list[str] | None:
     return None if values is None else list(values)
+
+
+TABLE: dict[type[Command[Any]], Callable[..., Changed]] = {
+    RegisterConsortium: register_consortium,
+    AddCountry: add_country,
+    RemoveCountry: remove_country,
+    AmendConsortium: amend_consortium,
+    AddPartner: add_partner,
+    EstablishCentre: establish_centre,
+    RegisterOrganisation: register_organisation,
+    RenameOrganisation: rename_organisation,
+    MapStakeholder: map_stakeholder,
+    ReviseStakeholder: revise_stakeholder,
+    RecordRelationship: record_relationship,
+    EndRelationship: end_relationship,
+    PlanAction: plan_action,
+    ChangeActionStatus: change_action_status,
+    HoldCapacityBuilding: hold_capacity_building,
+    HoldGathering: hold_gathering,
+    HoldExchange: hold_exchange,
+    DefineIndicator: define_indicator,
+    ReviseIndicator: revise_indicator,
+    RetireIndicator: retire_indicator,
+    RegisterPilot: register_pilot,
+    AmendPilot: amend_pilot,
+}
+"""The setting-up commands and their handlers (merged into
+:data:`scaletrack.application.handlers.HANDLERS` when it first needs one)."""
