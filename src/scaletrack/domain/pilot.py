@@ -166,6 +166,13 @@ class Pilot(Aggregate):
         copied.__dict__.update({name: _copy_of(value) for name, value in vars(self).items()})
         return copied
 
+    def collect_events(self) -> list[Any]:
+        """The pending events, taken in one go: the library pops them one at a time from
+        the front of the list, quadratic in a bulk import's 50,000 events of one pilot."""
+        collected = list(self._pending_events)
+        self._pending_events.clear()
+        return collected
+
     @staticmethod
     def id_for(code: str) -> UUID:
         return aggregate_id("pilot", code)
