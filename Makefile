@@ -44,7 +44,12 @@ poppler:
 test: lint $(CHROMIUM) poppler
 	$(BIN)/pytest --require-postgres
 
-bench: $(BIN)/.installed
+# The benchmark's baselines include sqlite-utils (the extra "bench").
+$(BIN)/.bench: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(BIN)/.bench
 	$(BIN)/python bench/run.py
 
 clean:

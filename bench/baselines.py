@@ -220,3 +220,33 @@ def view_tables(url: str, prefixes: list[str]) -> dict[str, Any]:
     finally:
         db.close()
     return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+_EXECUTEMANY_JSON = '''
+import json, sqlite3, sys, uuid
+path, rows = sys.argv[1], int(sys.argv[2])
+db = sqlite3.connect(path, isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+pilot = uuid.uuid4().hex
+db.execute("BEGIN")
+db.executemany(
+    "INSERT INTO stored_events (originator_id, originator_version, topic, state) "
+    "VALUES (?, ?, ?, ?)",
+    ((pilot, n, "pilot.funding-secured", json.dumps(
+        {"actor": "bench", "amount_eur": f"{1000 + n}.50", "co_financing_rate": "0",
+         "currency": "EUR", "funder": f"Funder {n % 50}", "funding_source": "other-public",
+         "key": f"row-{n:024x}", "occurred_on": "2025-12-01", "reason": None,
+         "source": "import", "timestamp": "2025-12-19T09:00:00.000000+00:00"},
+        sort_keys=True, separators=(",", ":")).encode()) for n in range(1, rows + 1)))
+db.execute("COMMIT")
+db.close()
+'''
+
+
+def executemany_json_process(url: str, rows: int) -> list[str]:
+    """A whole process (``python -c``) that inserts ``rows`` JSON rows of a funding
+    event's shape into the store's events table with executemany, in one transaction,
+    encoding each row as it goes (SQLite only)."""
+    import sys
+
+    return [sys.executable, "-c", _EXECUTEMANY_JSON, _path(url), str(rows)]

@@ -23,6 +23,8 @@ class Finished:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0
+    """User plus system CPU seconds: steadier than wall time on a shared machine."""
 
     def check(self, what: str) -> Finished:
         if self.returncode != 0:
@@ -42,7 +44,8 @@ def run(argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) ->
         out.seek(0)
         err.seek(0)
         return Finished(seconds, usage.ru_maxrss / 1024, child.returncode,
-                        out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+                        out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                        usage.ru_utime + usage.ru_stime)
 
 
 def worker(target: str, **arguments: Any) -> dict[str, Any]:

@@ -78,10 +78,14 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
 
 
 def test_every_command_has_exactly_one_handler() -> None:
-    declared = {c for c in vars(commands).values()
+    from scaletrack.application import structure_commands
+
+    declared = {c for module in (commands, structure_commands) for c in vars(module).values()
                 if isinstance(c, type) and issubclass(c, commands.Command)
                 and c not in (commands.Command, commands.CentreCommand)}
-    assert set(HANDLERS) == declared
+    assert set(HANDLERS.complete()) == declared
+    assert {c.__name__ for c in declared if c.__module__ == structure_commands.__name__} \
+        == commands.SETTING_UP - {"CentreCommand"}
 
 
 def test_log_result_and_an_imported_result_row_reach_the_same_handler(

@@ -490,3 +490,53 @@ def test_a_pilot_changed_while_a_file_is_checked_is_checked_again_then_saved(
     types = [r["type"] for r in pilot_history(other, CODE)]
     assert types == ["pilot.registered", "pilot.risk-raised"] + ["pilot.result-reported"] * 20
     other.close()
+
+
+def _replayed_state(ledger: Ledger, version: int) -> dict[str, Any]:
+    from scaletrack.domain.envelope import Recorded
+    from scaletrack.domain.pilot import Pilot
+
+    pilot: Any = None
+    for event in ledger.events.get(Pilot.id_for(CODE), lte=version):
+        assert isinstance(event, Recorded)
+        pilot = event.mutate(pilot)
+    return dict(vars(pilot))
+
+
+@pytest.mark.parametrize("clock_behind", [False, True], ids=["stamps-kept", "stamps-moved"])
+def test_an_import_past_a_snapshot_interval_snapshots_what_its_events_give(
+        seeded: Ledger, store_url: str, tmp_path: Path, clock_behind: bool) -> None:
+    """The snapshot an import takes is the state its stored events give, also when the
+    store moved the rows' recorded-at on (a writer whose clock is behind the store's)."""
+    from scaletrack.application.importing.importer import import_files
+    from scaletrack.application.importing.rows import ImportOptions
+    from scaletrack.application.store import StoreURL
+    from scaletrack.domain.pilot import Pilot
+
+    path = write_csv(tmp_path / "results.csv", RESULT_HEADER, result_rows(250))
+    late = datetime(2023, 6, 30, 12, tzinfo=UTC)
+    importer = Ledger(StoreURL.parse(store_url),
+                      clock=lambda: late - timedelta(hours=1) if clock_behind else late)
+    try:
+        seeded.log_event("risk-raised", CODE, {"risk": "R1", "description": "Turnover",
+                                               "severity": "low"},
+                         Provenance(date(2022, 5, 1), late, "ana"))
+        [report] = import_files(importer, [path], ImportOptions(actor="ana"))
+        assert (report.written, report.problems) == (True, [])
+    finally:
+        importer.close()
+
+    reopened = Ledger(StoreURL.parse(store_url))
+    try:
+        assert reopened.snapshots is not None
+        [snapshot] = list(reopened.snapshots.get(Pilot.id_for(CODE)))
+        assert snapshot.originator_version == 252
+        stored = dict(snapshot.state)  # type: ignore[attr-defined]
+        replayed = _replayed_state(reopened, 252)
+        assert stored["_modified_on"] == replayed["_modified_on"]
+        assert stored["_created_on"] == replayed["_created_on"]
+        assert list(reopened.stale_snapshots()) == []
+        assert (late - timedelta(hours=1) not in
+                [e.timestamp for e in reopened.events.get(Pilot.id_for(CODE))])  # type: ignore[attr-defined]
+    finally:
+        reopened.close()

@@ -23,7 +23,7 @@ from scaletrack.application.queries.history import pilot_history
 from scaletrack.application.store import StoreURL
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.envelope import EVENT_TYPES, Provenance, Recorded
+from scaletrack.domain.envelope import Provenance, Recorded, every_event_type
 from scaletrack.domain.errors import RuleViolation
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.pilot import Pilot
@@ -109,13 +109,14 @@ def test_a_version_1_event_can_be_corrected_and_new_ones_are_stored_as_version_3
 
 
 def test_every_event_type_declares_its_schema_version() -> None:
-    versions = {name: cls.class_version for name, cls in EVENT_TYPES.items()}
+    types = every_event_type()
+    versions = {name: cls.class_version for name, cls in types.items()}
     assert versions["pilot.funding-secured"] == 3
     upcast = {"indicator.defined", "indicator.revised"}
     assert {name: versions[name] for name in upcast} == dict.fromkeys(upcast, 2)
     assert {v for name, v in versions.items()
             if name not in {*upcast, "pilot.funding-secured"}} == {1}
-    for name, cls in EVENT_TYPES.items():
+    for name, cls in types.items():
         for version in range(1, cls.class_version):
             assert callable(getattr(cls, f"upcast_v{version}_v{version + 1}", None)), name
 

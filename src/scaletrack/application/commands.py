@@ -9,36 +9,112 @@ carries each to its handler.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from scaletrack.application.aggregates import Changed
 from scaletrack.application.kinds import KINDS
-from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.ecosystem import (
-    ActionStatus,
-    Audience,
-    ExchangeKind,
-    ExchangeRole,
-    GatheringKind,
-    RelationshipKind,
-)
-from scaletrack.domain.indicator import Indicator
-from scaletrack.domain.organisation import Organisation, OrganisationType
-from scaletrack.domain.pilot import Pilot
-from scaletrack.domain.vocabulary import (
-    Accumulation,
-    Code,
-    CountryCode,
-    Dimension,
-    Direction,
-    IndicatorLevel,
-    Measure,
-)
+from scaletrack.domain.vocabulary import Code
 
-A = TypeVar("A", bound=Changed, covariant=True)
+if TYPE_CHECKING:  # a command names its aggregate; a pilot's write imports no other
+    from scaletrack.application.aggregates import Changed
+    from scaletrack.application.structure_commands import (
+        AddCountry,
+        AddPartner,
+        AmendConsortium,
+        AmendPilot,
+        CentreCommand,
+        ChangeActionStatus,
+        DefineIndicator,
+        EndRelationship,
+        EstablishCentre,
+        HoldCapacityBuilding,
+        HoldExchange,
+        HoldGathering,
+        MapStakeholder,
+        PlanAction,
+        RecordRelationship,
+        RegisterConsortium,
+        RegisterOrganisation,
+        RegisterPilot,
+        RemoveCountry,
+        RenameOrganisation,
+        RetireIndicator,
+        ReviseIndicator,
+        ReviseStakeholder,
+    )
+    from scaletrack.domain.pilot import Pilot  # noqa: F401 - named in base classes, as strings
+else:
+    def __getattr__(name: str) -> Any:
+        """The commands that set up the programme, from their own module when first asked
+        for (a pilot's write never is)."""
+        if name in SETTING_UP:
+            return getattr(importlib.import_module(_SETTING_UP_MODULE), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+_SETTING_UP_MODULE = "scaletrack.application.structure_commands"
+SETTING_UP = frozenset((
+    "RegisterConsortium",
+    "AddCountry",
+    "RemoveCountry",
+    "AmendConsortium",
+    "AddPartner",
+    "EstablishCentre",
+    "RegisterOrganisation",
+    "RenameOrganisation",
+    "CentreCommand",
+    "MapStakeholder",
+    "ReviseStakeholder",
+    "RecordRelationship",
+    "EndRelationship",
+    "PlanAction",
+    "ChangeActionStatus",
+    "HoldCapacityBuilding",
+    "HoldGathering",
+    "HoldExchange",
+    "DefineIndicator",
+    "ReviseIndicator",
+    "RetireIndicator",
+    "RegisterPilot",
+    "AmendPilot",
+))
+"""The commands that set up the programme, named here, declared in their own module."""
+
+__all__ = [
+    "SETTING_UP",
+    "AddCountry",
+    "AddPartner",
+    "AmendConsortium",
+    "AmendPilot",
+    "CentreCommand",
+    "ChangeActionStatus",
+    "Command",
+    "CorrectEntry",
+    "DefineIndicator",
+    "EndRelationship",
+    "EstablishCentre",
+    "HoldCapacityBuilding",
+    "HoldExchange",
+    "HoldGathering",
+    "LogPilotEvent",
+    "MapStakeholder",
+    "PlanAction",
+    "RecordRelationship",
+    "RegisterConsortium",
+    "RegisterOrganisation",
+    "RegisterPilot",
+    "RemoveCountry",
+    "RenameOrganisation",
+    "RetireIndicator",
+    "RetractEntry",
+    "ReviseIndicator",
+    "ReviseStakeholder",
+]
+"""This module's commands and, declared in their own module, the programme's setting-up
+ones: importers name them all from here."""
+
+A = TypeVar("A", bound="Changed", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -51,290 +127,8 @@ class Command(Generic[A]):
         raise NotImplementedError(f"{type(self).__name__} names no subject")
 
 
-# -- consortia -----------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
-class RegisterConsortium(Command[Consortium]):
-    code: Code
-    name: str
-    lead: str
-    countries: Sequence[CountryCode]
-
-    @property
-    def subject(self) -> str:
-        return self.code
-
-
-@dataclass(frozen=True)
-class AddCountry(Command[Consortium]):
-    consortium: Code
-    country: CountryCode
-
-    @property
-    def subject(self) -> str:
-        return self.consortium
-
-
-@dataclass(frozen=True)
-class RemoveCountry(Command[Consortium]):
-    """A member country leaves (needs a reason); none of the consortium's pilots, partners
-    or centres may be in it."""
-
-    consortium: Code
-    country: CountryCode
-
-    @property
-    def subject(self) -> str:
-        return self.consortium
-
-
-@dataclass(frozen=True)
-class AmendConsortium(Command[Consortium]):
-    """Amend the registration's name or lead (needs a reason); None keeps the value."""
-
-    consortium: Code
-    name: str | None = None
-    lead: str | None = None
-
-    @property
-    def subject(self) -> str:
-        return self.consortium
-
-
-@dataclass(frozen=True)
-class AddPartner(Command[Consortium]):
-    consortium: Code
-    organisation: str
-    country: CountryCode
-    role: str = "partner"
-
-    @property
-    def subject(self) -> str:
-        return self.consortium
-
-
-@dataclass(frozen=True)
-class EstablishCentre(Command[Consortium]):
-    consortium: Code
-    country: CountryCode
-    name: str
-
-    @property
-    def subject(self) -> str:
-        return self.consortium
-
-
-# -- organisations -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegisterOrganisation(Command[Organisation]):
-    code: Code
-    name: str
-    organisation_type: OrganisationType
-    country: CountryCode
-
-    @property
-    def subject(self) -> str:
-        return self.code
-
-
-@dataclass(frozen=True)
-class RenameOrganisation(Command[Organisation]):
-    organisation: Code
-    name: str
-
-    @property
-    def subject(self) -> str:
-        return self.organisation
-
-
-# -- a competence centre's work (one member country of a consortium) -------------------
-
-
-@dataclass(frozen=True)
-class CentreCommand(Command[Consortium]):
-    """Base of the commands about one centre: a consortium's member country."""
-
-    consortium: Code
-    country: CountryCode
-
-    @property
-    def subject(self) -> str:
-        return self.consortium
-
-
-@dataclass(frozen=True)
-class MapStakeholder(CentreCommand):
-    organisation: Code
-    role: str
-    expertise: Sequence[str] = ()
-    needs: Sequence[str] = ()
-
-
-@dataclass(frozen=True)
-class ReviseStakeholder(CentreCommand):
-    """What the map says of a stakeholder; a field left None keeps its current value."""
-
-    organisation: Code
-    role: str | None = None
-    expertise: Sequence[str] | None = None
-    needs: Sequence[str] | None = None
-
-
-@dataclass(frozen=True)
-class RecordRelationship(CentreCommand):
-    relationship: str
-    source_organisation: Code
-    relation: RelationshipKind
-    target_organisation: Code
-    valid_from: date | None = None
-    valid_until: date | None = None
-
-
-@dataclass(frozen=True)
-class EndRelationship(CentreCommand):
-    relationship: str
-
-
-@dataclass(frozen=True)
-class PlanAction(CentreCommand):
-    action: str
-    title: str
-    owner: Code
-    due_on: date
-
-
-@dataclass(frozen=True)
-class ChangeActionStatus(CentreCommand):
-    action: str
-    status: ActionStatus
-
-
-@dataclass(frozen=True)
-class HoldCapacityBuilding(CentreCommand):
-    activity: str
-    title: str
-    audience: Audience
-    participants: int
-    organisations: Sequence[Code] = ()
-
-
-@dataclass(frozen=True)
-class HoldGathering(CentreCommand):
-    """A networking or advocacy event."""
-
-    activity: str
-    title: str
-    purpose: GatheringKind
-    organisations: Sequence[Code] = ()
-
-
-@dataclass(frozen=True)
-class HoldExchange(CentreCommand):
-    """Transnational exchange with another country's centre (``role`` is this centre's)."""
-
-    activity: str
-    title: str
-    form: ExchangeKind
-    peer_consortium: Code
-    peer_country: CountryCode
-    role: ExchangeRole
-
-
-# -- indicators ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DefineIndicator(Command[Indicator]):
-    code: Code
-    name: str
-    level: IndicatorLevel
-    measure: Measure
-    unit: str
-    direction: Direction
-    accumulation: Accumulation
-    dimensions: Sequence[Dimension] = ()
-    esf_common: bool = False
-    """An ESF+ common indicator (counted by the roll-ups that say "ESF+")."""
-
-    @property
-    def subject(self) -> str:
-        return self.code
-
-
-@dataclass(frozen=True)
-class ReviseIndicator(Command[Indicator]):
-    """A new definition version; a field left None keeps its current value."""
-
-    indicator: Code
-    name: str | None = None
-    level: IndicatorLevel | None = None
-    measure: Measure | None = None
-    unit: str | None = None
-    direction: Direction | None = None
-    accumulation: Accumulation | None = None
-    dimensions: Sequence[Dimension] | None = None
-    esf_common: bool | None = None
-
-    @property
-    def subject(self) -> str:
-        return self.indicator
-
-
-@dataclass(frozen=True)
-class RetireIndicator(Command[Indicator]):
-    indicator: Code
-
-    @property
-    def subject(self) -> str:
-        return self.indicator
-
-
-# -- pilots --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegisterPilot(Command[Pilot]):
-    code: Code
-    consortium: Code
-    title: str
-    innovation: str
-    origin_country: CountryCode
-    target_countries: Sequence[CountryCode]
-    starts_on: date
-    ends_on: date
-    core_components: Sequence[str] = ()
-    adaptable_components: Sequence[str] = ()
-    originator_approval_required: bool | None = False
-    """Whether a core-component deviation needs the originator's approval (None: not)."""
-
-    @property
-    def subject(self) -> str:
-        return self.code
-
-
-@dataclass(frozen=True)
-class AmendPilot(Command[Pilot]):
-    """Amend what the registration says (needs a reason): a field left None keeps its value.
-    A later ``ends_on`` extends the pilot."""
-
-    pilot: Code
-    title: str | None = None
-    innovation: str | None = None
-    target_countries: Sequence[CountryCode] | None = None
-    core_components: Sequence[str] | None = None
-    adaptable_components: Sequence[str] | None = None
-    ends_on: date | None = None
-
-    @property
-    def subject(self) -> str:
-        return self.pilot
-
-
-@dataclass(frozen=True)
-class LogPilotEvent(Command[Pilot]):
+class LogPilotEvent(Command["Pilot"]):
     """One event of a kind in the logging catalogue (:data:`~scaletrack.application.kinds.KINDS`).
 
     ``values`` are the kind's fields as its checks left them: build one with
@@ -357,7 +151,7 @@ class LogPilotEvent(Command[Pilot]):
 
 
 @dataclass(frozen=True)
-class CorrectEntry(Command[Pilot]):
+class CorrectEntry(Command["Pilot"]):
     """Supersede the values of a pilot's event N (its entry) by ``changes``."""
 
     pilot: Code
@@ -370,7 +164,7 @@ class CorrectEntry(Command[Pilot]):
 
 
 @dataclass(frozen=True)
-class RetractEntry(Command[Pilot]):
+class RetractEntry(Command["Pilot"]):
     """Withdraw a pilot's event N (its entry) from the views."""
 
     pilot: Code

@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol, Snapshot
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 
-from scaletrack.domain.envelope import EVENT_TYPES, Recorded, adapter_for
+from scaletrack.domain.envelope import Recorded, adapter_for, event_class
 from scaletrack.domain.pilot_state import Milestone, MoneyLine
 
 _ENVELOPE_ONLY = {"originator_id", "originator_version"}
@@ -104,7 +104,9 @@ def event_state(event: Recorded) -> dict[str, Any]:
 def decode_event(type_name: str, originator_id: UUID, version: int,
                  state: dict[str, Any]) -> Recorded:
     """An event from its type name, ids and stored state, upcast and validated."""
-    cls = EVENT_TYPES[type_name]
+    cls = event_class(type_name)
+    if cls is None:
+        raise KeyError(type_name)
     from_version = state.pop("class_version", 1)
     while from_version < getattr(cls, "class_version", 1):
         getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
@@ -132,7 +134,7 @@ class EventMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        if stored_event.topic not in EVENT_TYPES:
+        if event_class(stored_event.topic) is None:  # a snapshot, under its class's topic
             return super().to_domain_event(stored_event)
         originator_id = stored_event.originator_id
         return decode_event(

@@ -19,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
-from scaletrack.application.aggregates import NOUNS, AggregateT, Changed
+from scaletrack.application.aggregates import AggregateT, Changed, noun_of
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.envelope import Recorded
 from scaletrack.domain.errors import ConcurrentChange, NotFound, RuleViolation
@@ -75,7 +75,7 @@ class UnitOfWork:
 
     def require_new(self, cls: type[AggregateT], code: str) -> None:
         if self._load(cls, code) is not None:
-            noun = NOUNS[cls]
+            noun = noun_of(cls)
             raise RuleViolation("code-taken", f"{noun} {code} already exists",
                                 field=noun, hint="codes are unique; choose another")
 

@@ -28,7 +28,7 @@ from scaletrack.audit.chain import (
     schema_id,
 )
 from scaletrack.audit.rows import Link, StoredRow
-from scaletrack.domain.envelope import EVENT_TYPES, adapter_for
+from scaletrack.domain.envelope import adapter_for, every_event_type
 from scaletrack.domain.errors import InvalidInput
 from scaletrack.formulas import csv_row
 
@@ -75,7 +75,7 @@ def _text(value: Any) -> str:
 
 def event_schema(type_: str, version: int) -> dict[str, Any]:
     """The JSON Schema of an event type's stored state at one schema version."""
-    cls = EVENT_TYPES[type_]
+    cls = every_event_type()[type_]
     current = getattr(cls, "class_version", 1)
     head = {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": schema_id(type_, version), "title": f"{type_} (schema version {version})"}

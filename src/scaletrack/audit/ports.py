@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from scaletrack.audit.rows import Link, StoredRow
-from scaletrack.domain.consortium import Consortium
-from scaletrack.domain.indicator import Indicator
-from scaletrack.domain.pilot import Pilot
 
-AggregateT = TypeVar("AggregateT", Consortium, Indicator, Pilot)
+if TYPE_CHECKING:  # named, not imported: a store's write path loads only what it writes
+    from scaletrack.domain.consortium import Consortium
+    from scaletrack.domain.indicator import Indicator
+    from scaletrack.domain.pilot import Pilot
+
+AggregateT = TypeVar("AggregateT", "Consortium", "Indicator", "Pilot")
 
 
 class ChainStore(Protocol):

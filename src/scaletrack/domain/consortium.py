@@ -23,7 +23,7 @@ from scaletrack.domain.vocabulary import (
     Code,
     CountryCode,
     Text,
-    country_code,
+    checked_country,
 )
 
 
@@ -356,12 +356,3 @@ def _distinct(codes: list[str]) -> list[str]:
 def _country(code: str, field: str = "country") -> str:
     """A country code as the events store it (the rules compare it before pydantic sees it)."""
     return checked_country(code, field)
-
-
-def checked_country(code: str, field: str) -> str:
-    """A country code given to a command, canonical (EL -> GR), or why it is refused."""
-    try:
-        return country_code(str(code))
-    except ValueError as error:
-        raise InvalidInput(str(error), field=field,
-                           hint="use the two-letter ISO 3166-1 code") from None

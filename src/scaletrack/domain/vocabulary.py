@@ -10,6 +10,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationInfo
 
+from scaletrack.domain.errors import InvalidInput
+
 
 class Stage(StrEnum):
     PROPOSED = "proposed"
@@ -290,6 +292,15 @@ def country_code(value: str) -> str:
     if code not in ISO_COUNTRIES:
         raise ValueError(f"{value!r} is not an ISO 3166-1 country code (e.g. DE, GR, PL)")
     return code
+
+
+def checked_country(code: str, field: str) -> str:
+    """A country code given to a command, canonical (EL -> GR), or why it is refused."""
+    try:
+        return country_code(str(code))
+    except ValueError as error:
+        raise InvalidInput(str(error), field=field,
+                           hint="use the two-letter ISO 3166-1 code") from None
 
 
 def _country_rule(value: str, info: ValidationInfo) -> str:

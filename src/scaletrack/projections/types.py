@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import scaletrack.domain.consortium
-import scaletrack.domain.indicator
-import scaletrack.domain.organisation
-import scaletrack.domain.settings  # noqa: F401 - importing declares its event types
 from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.account import Account
-from scaletrack.domain.envelope import EVENT_TYPES
+from scaletrack.domain.envelope import every_event_type
 
+EVENT_TYPES = every_event_type()
 ALL = tuple(kind for kind, cls in EVENT_TYPES.items() if not issubclass(cls, Account.Event))
 """Every event about the programme (accounts are the server's, not the views')."""
 PILOT = tuple(kind for kind, cls in EVENT_TYPES.items() if issubclass(cls, ev.PilotEvent))

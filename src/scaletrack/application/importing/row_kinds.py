@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from scaletrack.application.aggregates import NOUNS, Changed
+from scaletrack.application.aggregates import Changed, noun_of
 from scaletrack.application.commands import (
     AddCountry,
     AddPartner,
@@ -113,7 +113,7 @@ class ImportKind:
 
     @property
     def noun(self) -> str:
-        return NOUNS[self.aggregate]
+        return noun_of(self.aggregate)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

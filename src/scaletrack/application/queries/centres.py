@@ -18,11 +18,11 @@ from scaletrack.application.ledger import Ledger
 from scaletrack.application.queries.ordering import by_name
 from scaletrack.application.queries.organisations import aggregate_at, organisations_at
 from scaletrack.application.timetravel import NOW, PointInTime
-from scaletrack.domain.consortium import Consortium, checked_country
+from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.ecosystem import FINISHED, ActionStatus, CentreWork
 from scaletrack.domain.errors import NotFound
 from scaletrack.domain.organisation import Organisation
-from scaletrack.domain.vocabulary import canonical
+from scaletrack.domain.vocabulary import canonical, checked_country
 
 
 def _work(ledger: Ledger, code: str, country: str, point: PointInTime
