@@ -15,6 +15,7 @@ The quality view's findings are judged by the projection's own checks
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from scaletrack.domain import pilot_events as ev
 from scaletrack.domain.consortium import Consortium
 from scaletrack.domain.ecosystem import CentreEvent
 from scaletrack.domain.envelope import Recorded, plain
-from scaletrack.domain.esf_plus import ESF_PLUS_COUNTRIES
+from scaletrack.domain.esf_plus import BREAKDOWNS, COMMON_INDICATORS, ESF_PLUS_COUNTRIES
 from scaletrack.domain.indicator import Indicator
 from scaletrack.domain.organisation import Organisation
 from scaletrack.domain.pilot import payload_of
@@ -309,6 +310,14 @@ def _status(rate: Decimal | None, pilot: PilotState, period: str, reported: bool
     return "on-track" if rate >= 90 else "at-risk" if rate >= 60 else "off-track"
 
 
+def _score(unit: str, achieved: Decimal | None) -> str | None:
+    """An ordinal score as a point on the scale its unit names ("score 1-5": "4 of 5")."""
+    if achieved is None:
+        return None
+    numbers = re.findall(r"\d+", unit)
+    return f"{achieved} of {numbers[-1]}" if len(numbers) >= 2 else str(achieved)
+
+
 def _impact_rows(world: World, pilots: list[PilotState], today: date
                  ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
@@ -349,7 +358,13 @@ def _impact_rows(world: World, pilots: list[PilotState], today: date
                     to_date = goal
                 else:
                     achieved, to_date = actual, goal
-            rate = _rate(definition, baseline, to_date, achieved)
+            ordinal = definition["measure"] == "ordinal"
+            rate = None if ordinal else _rate(definition, baseline, to_date, achieved)
+            status = _status(rate, p, period, reported, today)
+            if ordinal and status == "not-rated" and to_date is not None:
+                short = (to_date - achieved if definition["direction"] == "higher"
+                         else achieved - to_date)  # type: ignore[operator]
+                status = "on-track" if short <= 0 else "at-risk" if short <= 1 else "off-track"
             rows.append({
                 "pilot": p.code, "consortium": p.consortium, "indicator": indicator,
                 "indicator_version": version, "period": period, "unit": definition["unit"],
@@ -357,12 +372,13 @@ def _impact_rows(world: World, pilots: list[PilotState], today: date
                 "accumulation": definition["accumulation"], "baseline": baseline,
                 "target": goal, "actual": actual, "target_to_date": to_date,
                 "achieved": achieved, "percent": rate, "capped": False,
-                "status": _status(rate, p, period, reported, today),
+                "status": status,
                 "breakdown": {d: {c: Decimal(v) for c, v in parts.items()}
                               for d, parts in result.data["breakdown"].items()}
                 if result else {},
                 "narrative": result.data["narrative"] if result else None,
                 "target_narrative": target.data["narrative"] if target else None,
+                **({"score": _score(definition["unit"], achieved)} if ordinal else {}),
                 "_name": definition["name"], "_measure": definition["measure"],
                 "_reported": reported})
     return rows
@@ -397,7 +413,7 @@ def _portfolio(world: World, pilots: list[PilotState], rows: list[dict[str, Any]
               for (code, country), cell in sorted(cells.items())]
     targets = {p.code: p.targets for p in pilots}
     marked = {code for code, versions in world.indicators.items()
-              if versions[max(versions)]["esf_common"]}
+              if versions[max(versions)]["esf_common"] and code in COMMON_INDICATORS}
     left_out = sorted({t for p in pilots for t in p.targets} - ESF_PLUS_COUNTRIES)
     note = None if marked else (
         "no indicator in the catalogue is marked as an ESF+ common indicator "
@@ -408,10 +424,32 @@ def _portfolio(world: World, pilots: list[PilotState], rows: list[dict[str, Any]
         "mechanism": dict(sorted(Counter(p.mechanism or "none" for p in pilots).items())),
         "stage": dict(sorted(Counter(p.stage for p in pilots).items()))},
         "roll_ups": _roll_ups(world, rows, targets, None), "roll_ups_countries": None,
-        "esf": [] if note else _roll_ups(world, [r for r in rows if r["indicator"] in marked],
-                                         targets, ESF_PLUS_COUNTRIES),
+        "esf": [] if note else [_esf_figure(figure) for figure in _roll_ups(
+            world, [r for r in rows if r["indicator"] in marked - BREAKDOWNS], targets,
+            ESF_PLUS_COUNTRIES)],
         "esf_scope": {"countries": sorted(ESF_PLUS_COUNTRIES), "left_out": left_out,
                       "indicators": sorted(marked), "note": note}}
+
+
+def _esf_figure(figure: dict[str, Any]) -> dict[str, Any]:
+    """An ESF+ figure as Annex I reads it: EECO01 carries the common indicators that are
+    its breakdown (an age band has one figure); EECO18 and EECO19 say that a sum of the
+    pilots' figures counts an organisation once per pilot that supports it."""
+    code = figure["indicator"]
+    if code == "EECO01":
+        parts = {}
+        for part in sorted(BREAKDOWNS):
+            dimension, category = COMMON_INDICATORS[part].part_of or ("", "")
+            by = figure.get("by", {}).get(dimension)
+            parts[part] = {"name": COMMON_INDICATORS[part].name, "dimension": dimension,
+                           "category": category,
+                           "value": None if by is None else by.get(category, Decimal(0))}
+        return {**figure, "common_indicators": parts}
+    if code in ("EECO18", "EECO19"):
+        return {**figure, "counted": f"{figure['counted']}; an organisation two pilots "
+                "support is counted by each: `organisation supported` counts the distinct "
+                "organisation records"}
+    return figure
 
 
 def _roll_ups(world: World, rows: list[dict[str, Any]], targets: dict[str, list[str]],

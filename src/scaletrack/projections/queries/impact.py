@@ -184,7 +184,8 @@ def reported_rows(connection: Connection, filters: Filters, point: Point = NOW) 
             breakdown=_breakdown(breakdown))
     rows = list(latest.values())
     del latest
-    for code in sorted(COUNTED_FROM_ADOPTIONS):
+    defined = {code for code, _ in definitions}
+    for code in sorted(COUNTED_FROM_ADOPTIONS & defined):
         if filters.indicator in (None, code):
             rows.extend(row for row in series_rows(connection, replace(filters, indicator=code),
                                                    point) if row.reported)
