@@ -361,9 +361,9 @@ def _impact_rows(world: World, pilots: list[PilotState], today: date
             ordinal = definition["measure"] == "ordinal"
             rate = None if ordinal else _rate(definition, baseline, to_date, achieved)
             status = _status(rate, p, period, reported, today)
-            if ordinal and status == "not-rated" and to_date is not None:
+            if ordinal and status == "not-rated" and to_date is not None and achieved is not None:
                 short = (to_date - achieved if definition["direction"] == "higher"
-                         else achieved - to_date)  # type: ignore[operator]
+                         else achieved - to_date)
                 status = "on-track" if short <= 0 else "at-risk" if short <= 1 else "off-track"
             rows.append({
                 "pilot": p.code, "consortium": p.consortium, "indicator": indicator,
