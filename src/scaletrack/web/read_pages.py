@@ -29,8 +29,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/")
 def portfolio(page: Viewer, consortium: str | None = None,
               country: str | None = None) -> Response:
-    """The dashboard; every consortium and country drills down to its pilots
-    (``?consortium=CODE&country=CC``: the same views, filtered)."""
+    """The dashboard: each pilot's progress and the ESF+ follow-ups due or overdue; every
+    consortium and country drills down to its pilots (``?consortium=CODE&country=CC``: the
+    same views, filtered)."""
     page.require_known_query(("consortium", "country", *POINT_PARAMETERS))
     page.require_point()
     _ = page.language.gettext
@@ -51,7 +52,10 @@ def portfolio(page: Viewer, consortium: str | None = None,
             [Category(sex, value) for sex, value in by_sex.items()], page.language)
             if by_sex else None}
 
+    follow_ups = [{"pilot": row["pilot"], **follow_up} for row in progress["pilots"]
+                  for follow_up in row["follow_ups"]]
     return page.render("portfolio.html", portfolio=document, progress=progress, charts=charts,
+                       follow_ups=follow_ups,
                        roll_ups=[with_chart(row) for row in document["roll_ups"]],
                        esf=[with_chart(row) for row in document["esf"]],
                        consortium=filters.consortium, country=filters.country,
