@@ -318,3 +318,18 @@ def test_the_portfolio_lists_the_follow_ups_the_progress_view_lists(as_: SignIn,
     assert [row[:5] for row in rows] == expected
     assert all(shown == code for *_, code, shown in rows)  # one word each: due, overdue
     assert re.search(r'data-label="Who left">\d+ \(EECR0[1-4]\)', section)
+
+
+def test_the_history_page_labels_each_events_fields_in_words(as_: SignIn) -> None:
+    page = html.unescape(as_("auditor").get(f"/pilots/{PILOT}/history").text)
+    whats = re.findall(r'data-label="What">([^<]*)</td>', page)
+    details = re.findall(r'data-label="Details">(.*?)</td>', page, re.S)
+
+    assert "stage advanced" in whats
+    assert "HR process changed" in whats
+    assert not [w for w in whats if "-" in w]
+    assert "From stage: proposed; To stage: readiness assessed" in details
+    assert any(re.search(r"Amount: \d{1,3}(,\d{3})+\xa0EUR", d) for d in details)
+    assert any("Originator approval required: yes" in d for d in details)
+    assert not [d for d in details if re.search(r"\b[a-z]+_[a-z_]+: |True|False", d)]
+    assert not [d for d in details if re.search(r"Corrects: |Retracts: ", d)]  # linked apart

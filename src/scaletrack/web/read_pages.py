@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from scaletrack.application.access import Action, Resource
-from scaletrack.application.details import details_text
+from scaletrack.application.details import details_text, event_text
 from scaletrack.application.kinds import KIND_OF_TYPE, KINDS
 from scaletrack.domain.errors import NotFound
 from scaletrack.domain.pilot_events import Entry
@@ -180,6 +180,9 @@ def history(page: Viewer, code: str) -> Response:
             corrected_by[int(target)].append(record["id"])
     retracted = {int(r["target"]) for r in records if r["type"] == "pilot.entry-retracted"}
     for record in records:
+        record["shown_details"] = event_text(
+            {k: v for k, v in record["data"].items() if k not in ("corrects", "retracts")},
+            page.language)  # the Corrections column links them
         record["corrected_by"] = corrected_by.get(record["version"], [])
         kind = KIND_OF_TYPE.get(record["type"])
         record["correctable"] = kind is not None and issubclass(kind.event, Entry) and \
