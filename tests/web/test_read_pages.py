@@ -295,3 +295,40 @@ def test_a_fidelity_score_shows_as_a_point_on_its_scale_not_a_percent(as_: SignI
     fidelity = fidelity[:fidelity.index("</table>")]
     assert re.search(r"score [1-5] of 5", fidelity)
     assert "%</" not in fidelity
+
+
+@pytest.mark.parametrize(("as_of", "status"), [("2023-08-15", "due"), ("", "overdue")])
+def test_the_portfolio_lists_the_follow_ups_the_progress_view_lists(as_: SignIn, as_of: str,
+                                                                    status: str) -> None:
+    client = as_("officer")
+    point = {"as_of": as_of} if as_of else {}
+    view = client.get("/api/v1/views/progress", params=point).json()
+    expected = [(row["pilot"], f["left_in"], f["period"], f["due_on"], f["status"])
+                for row in view["pilots"] for f in row["follow_ups"]]
+    page = client.get("/", params=point).text
+    section = html.unescape(page[page.index('id="follow-ups"'):page.index('id="pathways"')])
+    rows = re.findall(r'>([A-Z]+-[A-Z]{2}-\d+)</a></td>\s*<td data-label="Left in">(\S+)</td>'
+                      r'.*?>EECR05 for (\S+)</td>\s*<td data-label="Due on">(\S+)</td>'
+                      r'\s*<td data-label="Status" class="status-([a-z]+)">([a-z ]+)</td>',
+                      section, re.S)
+
+    assert expected
+    assert status in {row[4] for row in expected}
+    assert [row[:5] for row in rows] == expected
+    assert all(shown == code for *_, code, shown in rows)  # one word each: due, overdue
+    assert re.search(r'data-label="Who left">\d+ \(EECR0[1-4]\)', section)
+
+
+def test_the_history_page_labels_each_events_fields_in_words(as_: SignIn) -> None:
+    page = html.unescape(as_("auditor").get(f"/pilots/{PILOT}/history").text)
+    whats = re.findall(r'data-label="What">([^<]*)</td>', page)
+    details = re.findall(r'data-label="Details">(.*?)</td>', page, re.S)
+
+    assert "stage advanced" in whats
+    assert "HR process changed" in whats
+    assert not [w for w in whats if "-" in w]
+    assert "From stage: proposed; To stage: readiness assessed" in details
+    assert any(re.search(r"Amount: \d{1,3}(,\d{3})+\xa0EUR", d) for d in details)
+    assert any("Originator approval required: yes" in d for d in details)
+    assert not [d for d in details if re.search(r"\b[a-z]+_[a-z_]+: |True|False", d)]
+    assert not [d for d in details if re.search(r"Corrects: |Retracts: ", d)]  # linked apart

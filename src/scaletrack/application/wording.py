@@ -20,7 +20,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.numbers import format_decimal
 
-ACRONYMS = {"hr": "HR"}
+ACRONYMS = {"hr": "HR", "isced": "ISCED"}
 """Words of a code that read as capitals (``hr-process-changed``: "HR process changed")."""
 
 

@@ -204,13 +204,14 @@ def history(code: str, as_json: bool, jsonl: bool, **kwargs: Any) -> None:
 
 
 def _history_row(record: dict[str, Any]) -> dict[str, Any]:
-    """A history line for people: short type, recorded-at to the minute, details + reason."""
-    from scaletrack.cli.render import cell
+    """A history line for people: what happened in words, recorded-at to the minute, the
+    event's fields labelled (as the pilot page's decision log) + reason."""
+    from scaletrack.application.details import event_text
+    from scaletrack.application.wording import ENGLISH
 
-    details = "; ".join(f"{k}={cell(v)}" for k, v in record["data"].items()
-                        if v not in (None, [], {}))
+    details = event_text(record["data"])
     if record["reason"]:
         details = f"{details} (why: {record['reason']})"
-    return {"id": record["id"], "what": record["type"].split(".", 1)[1],
+    return {"id": record["id"], "what": ENGLISH.word(record["type"].split(".", 1)[1]),
             "occurred_on": record["occurred_on"], "recorded": record["recorded_at"],
             "actor": record["actor"], "details": details}

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from scaletrack.application.access import Action, Resource
-from scaletrack.application.details import details_text
+from scaletrack.application.details import details_text, event_text
 from scaletrack.application.kinds import KIND_OF_TYPE, KINDS
 from scaletrack.domain.errors import NotFound
 from scaletrack.domain.pilot_events import Entry
@@ -29,8 +29,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/")
 def portfolio(page: Viewer, consortium: str | None = None,
               country: str | None = None) -> Response:
-    """The dashboard; every consortium and country drills down to its pilots
-    (``?consortium=CODE&country=CC``: the same views, filtered)."""
+    """The dashboard: each pilot's progress and the ESF+ follow-ups due or overdue; every
+    consortium and country drills down to its pilots (``?consortium=CODE&country=CC``: the
+    same views, filtered)."""
     page.require_known_query(("consortium", "country", *POINT_PARAMETERS))
     page.require_point()
     _ = page.language.gettext
@@ -51,7 +52,10 @@ def portfolio(page: Viewer, consortium: str | None = None,
             [Category(sex, value) for sex, value in by_sex.items()], page.language)
             if by_sex else None}
 
+    follow_ups = [{"pilot": row["pilot"], **follow_up} for row in progress["pilots"]
+                  for follow_up in row["follow_ups"]]
     return page.render("portfolio.html", portfolio=document, progress=progress, charts=charts,
+                       follow_ups=follow_ups,
                        roll_ups=[with_chart(row) for row in document["roll_ups"]],
                        esf=[with_chart(row) for row in document["esf"]],
                        consortium=filters.consortium, country=filters.country,
@@ -176,6 +180,9 @@ def history(page: Viewer, code: str) -> Response:
             corrected_by[int(target)].append(record["id"])
     retracted = {int(r["target"]) for r in records if r["type"] == "pilot.entry-retracted"}
     for record in records:
+        record["shown_details"] = event_text(
+            {k: v for k, v in record["data"].items() if k not in ("corrects", "retracts")},
+            page.language)  # the Corrections column links them
         record["corrected_by"] = corrected_by.get(record["version"], [])
         kind = KIND_OF_TYPE.get(record["type"])
         record["correctable"] = kind is not None and issubclass(kind.event, Entry) and \

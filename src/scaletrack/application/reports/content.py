@@ -4,7 +4,8 @@ documents at the report's point, kept to its scope and period.
 Every figure is the views' own (the impact view's achieved, percent and
 status; the portfolio's roll-ups), only selected and formatted here, so
 a report says what ``scaletrack impact`` and the other views say at the
-same point.
+same point. Codes of the vocabulary (a stage, a status) read as words, through
+the same wording as the pilot page and the CLI's tables (``on-track``: "on track").
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def _pilots(progress: dict[str, Any], events: list[dict[str, Any]]) -> Section:
     titles = {e["subject"]: e["data"].get("title") for e in events  # the last one stands
               if e["type"] in ("pilot.registered", "pilot.amended")}
     rows = [[p["pilot"], text(titles.get(p["pilot"])), p["consortium"], text(p["countries"]),
-             p["stage"], text(p["planned"]), text(p["done"]), text(p["overdue"]),
+             ENGLISH.word(p["stage"]), text(p["planned"]), text(p["done"]), text(p["overdue"]),
              text(p["open_risks"])] for p in progress["pilots"]]
     return Section("Pilots and their stage", ["pilot", "title", "consortium", "countries",
                                               "stage", "milestones", "done", "overdue",
@@ -141,7 +142,7 @@ def _milestones(events: list[dict[str, Any]], window: Window) -> Section:
     closed = {e["subject"] for e in events if e["type"] == "pilot.closed"}
     rows = [[pilot, milestone, m["title"], m["due"], text(m["slips"]),
              "left open at closure" if m["status"] == "planned" and pilot in closed
-             else m["status"], text(m["on"])]
+             else ENGLISH.word(m["status"]), text(m["on"])]
             for (pilot, milestone), m in sorted(milestones.items())]
     return Section("Milestones", ["pilot", "milestone", "title", "due", "slips", "status",
                                   "on"], rows, note="Due dates and status at the report's point.")
@@ -165,7 +166,7 @@ def _indicators(impact: dict[str, Any], window: Window) -> list[Section]:
                         text(r["actual"] if r["actual"] is not None else r["narrative"]),
                         text(r["target_to_date"]), text(r["achieved"]),
                         r.get("score") or percent(r["percent"]),
-                        r["status"]] for r in chosen]
+                        ENGLISH.word(r["status"])] for r in chosen]
         first = rows[0]
         if chosen and any(r["achieved"] is not None or r["target_to_date"] is not None
                           for r in rows):
