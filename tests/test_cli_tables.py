@@ -184,3 +184,15 @@ def test_statuses_and_stages_read_in_words_as_the_pages_show_them(
         assert f"│ {code.replace('-', ' ')} " in progress
     assert "rolling-out" not in progress
     assert "│ rolling out " in cli("pilot", "list").stdout
+
+
+def test_the_timeline_says_what_happened_in_words(demo_url: str, cli: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALETRACK_DB", demo_url)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    shown = cli("timeline", "--pilot", PILOT).stdout
+    assert "│ result reported " in shown
+    assert "│ readiness assessed " in shown
+    assert "result-reported" not in shown  # the code stays in --json
+    types = {e["type"] for e in cli("timeline", "--pilot", PILOT, "--json").json()["events"]}
+    assert "pilot.result-reported" in types

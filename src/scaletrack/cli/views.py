@@ -322,7 +322,9 @@ def timeline(filters: Any, as_json: bool, **point: Any) -> None:
     if as_json:
         emit_json(document)
         return
-    rows = [{**event, "type": event["type"].split(".", 1)[1],
+    from scaletrack.application.wording import ENGLISH
+
+    rows = [{**event, "type": ENGLISH.word(event["type"].split(".", 1)[1]),
              "recorded": event["recorded_at"],
              "link": (f"{_verb(event['type'])} {event['corrects']}" if event["corrects"] else
                       f"corrected by {', '.join(event['corrected_by'])}"
