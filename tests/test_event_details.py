@@ -59,3 +59,8 @@ def test_the_history_table_labels_each_events_fields_and_the_json_keeps_them(
     assert any(r["data"].get("to_stage") == "readiness-assessed" for r in records)
     assert any(isinstance(r["data"].get("amount_eur"), str) for r in records)  # as recorded
     assert "originator_approval_required" in json.dumps(records)
+    corrections = [r for r in records if r["data"].get("corrects") is not None]
+    assert corrections
+    for record in corrections:  # the entry corrected, named as the id column names it
+        assert f"Corrects: {PILOT}@{record['data']['corrects']}" in "│".join(
+            lines[record["id"]])

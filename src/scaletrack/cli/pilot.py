@@ -209,7 +209,11 @@ def _history_row(record: dict[str, Any]) -> dict[str, Any]:
     from scaletrack.application.details import event_text
     from scaletrack.application.wording import ENGLISH
 
-    details = event_text(record["data"])
+    pilot = record["id"].rpartition("@")[0]
+    data = {**record["data"], **{ref: f"{pilot}@{record['data'][ref]}"
+                                 for ref in ("corrects", "retracts")
+                                 if record["data"].get(ref) is not None}}
+    details = event_text(data)  # the entry corrected named as the table's ids name it
     if record["reason"]:
         details = f"{details} (why: {record['reason']})"
     return {"id": record["id"], "what": ENGLISH.word(record["type"].split(".", 1)[1]),
