@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from scaletrack.domain.esf_plus import TOTAL
 from scaletrack.domain.vocabulary import EU_SOURCES, FundingSource
 from scaletrack.projections.database import table
 from scaletrack.projections.filters import Filters
@@ -39,7 +40,7 @@ USES = ("directory", "finance", "impact", "decisions")
 COST_FACTOR = Decimal(2)
 """A computed cost per participant more than this many times the stated cost per
 beneficiary, or less than the stated cost divided by it, is a finding (cost-disagrees)."""
-PARTICIPANTS = ("EECO01",)
+PARTICIPANTS = (TOTAL,)
 """The indicators that count participants: ESF+'s total of participants at entry."""
 RESULT_PREFIX = "EECR"
 """The ESF+ common result indicators' codes begin so."""
